@@ -1,0 +1,87 @@
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { Kv1ntCore } from '../core/kv1nt.js';
+import { Kv1ntError, EXIT_RUNTIME, EXIT_USAGE } from '../core/errors.js';
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof Kv1ntCommand)['baseFlags'] & T['flags']
+>;
+
+/**
+ * Every kv1nt command: `--json`, `--data-dir`, `--config`, and one way of reporting errors —
+ * `{"error": {code, message, suggestions}}` on stdout with `--json`, a short message on stderr
+ * otherwise (a stack trace only with DEBUG set), and the contract's exit codes.
+ */
+export abstract class Kv1ntCommand extends Command {
+  static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    'data-dir': Flags.string({
+      description: 'Folder of the stores. Overrides KV1NT_HOME and `dataDir` in the config.',
+      helpGroup: 'GLOBAL',
+    }),
+    config: Flags.string({
+      description: 'Config file to use instead of searching for one. Overrides KV1NT_CONFIG.',
+      helpGroup: 'GLOBAL',
+    }),
+  };
+
+  protected openCore(flags: {
+    'data-dir'?: string | undefined;
+    config?: string | undefined;
+  }): Promise<Kv1ntCore> {
+    return Kv1ntCore.open({ dataDir: flags['data-dir'], config: flags.config });
+  }
+
+  /** Human output only: nothing but the JSON document may reach stdout with --json. */
+  protected say(text: string): void {
+    if (!this.jsonEnabled()) this.log(text);
+  }
+
+  protected override catch(error: Error & { oclif?: { exit?: number }; parse?: unknown }): Promise<void> {
+    const report = describe(error);
+    process.exitCode = report.exit;
+    if (this.jsonEnabled()) {
+      const { exit: _exit, ...body } = report;
+      this.logJson({ error: body });
+    } else {
+      const lines = [`Error: ${report.message}`, ...report.suggestions.map((hint) => `  → ${hint}`)];
+      if (process.env.DEBUG && error.stack) lines.push(error.stack);
+      process.stderr.write(`${lines.join('\n')}\n`);
+    }
+    return Promise.resolve();
+  }
+}
+
+interface ErrorReport {
+  code: string;
+  message: string;
+  suggestions: string[];
+  exit: number;
+  [extra: string]: unknown;
+}
+
+function describe(error: Error & { oclif?: { exit?: number }; parse?: unknown }): ErrorReport {
+  if (error instanceof Kv1ntError) {
+    const { code, message, suggestions, exit } = error;
+    const extra = Object.fromEntries(
+      Object.entries(error).filter(([key]) => !['code', 'suggestions', 'exit', 'name'].includes(key)),
+    );
+    return { code, message, suggestions, exit, ...extra };
+  }
+  if (error.parse !== undefined || error.oclif?.exit === EXIT_USAGE) {
+    return {
+      code: 'INVALID_USAGE',
+      message: error.message.replace(/\nSee more help with --help$/, ''),
+      suggestions: ['Run the command with --help to see its arguments and flags.'],
+      exit: EXIT_USAGE,
+    };
+  }
+  const exit = error.oclif?.exit ?? EXIT_RUNTIME;
+  return {
+    code: 'INTERNAL',
+    message: error.message || String(error),
+    suggestions:
+      exit === EXIT_RUNTIME ? ['Run again with DEBUG=* for details, and report it if it persists.'] : [],
+    exit,
+  };
+}

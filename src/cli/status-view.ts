@@ -1,0 +1,71 @@
+import { Args } from '@oclif/core';
+import type { StatsReport, StatusReport } from '../core/status.js';
+import { bytes, percent, table } from './render.js';
+
+export const optionalAgentArg = {
+  agent: Args.string({ description: 'Agent id (all agents when left out)' }),
+};
+
+export async function renderStatus(report: StatusReport): Promise<string> {
+  const lines = [
+    `kv1nt status (${report.scope === 'all' ? 'both engines' : `${report.scope} engine`})`,
+    `  data dir  ${report.dataDir}`,
+    `  config    ${report.configFile ?? '(none found)'}`,
+    '',
+  ];
+  if (report.agents.length === 0) lines.push('No agents and no feedback yet.');
+  else
+    lines.push(
+      await table(
+        ['agent', 'declared', 'entries', 'last feedback'],
+        report.agents.map((a) => [a.id, a.declared, a.entries, a.lastFeedbackAt]),
+      ),
+    );
+  if (report.feedback) {
+    const f = report.feedback;
+    lines.push(
+      '',
+      `Feedback loop: ${f.entries} entries in ${f.logSegments} log segment(s), ${f.patterns} patterns, ${f.learnings} learnings; last feedback ${f.lastFeedbackAt ?? '—'}`,
+    );
+  }
+  if (report.optimization) {
+    const o = report.optimization;
+    lines.push(
+      `Optimization engine: ${o.opportunities.open} open / ${o.opportunities.resolved} resolved opportunities, ${o.plans} plans, ${o.results} results; last analysis ${o.lastAnalysisAt ?? '—'}, last optimization ${o.lastOptimizationAt ?? '—'}`,
+    );
+  }
+  lines.push(
+    '',
+    await table(
+      ['store', 'file', 'size'],
+      report.stores.map((s) => [s.name, s.file, bytes(s.bytes)]),
+    ),
+  );
+  lines.push('', `Plugins: ${report.plugins.length === 0 ? 'built-ins only' : report.plugins.join(', ')}`);
+  return lines.join('\n');
+}
+
+export async function renderStats(report: StatsReport): Promise<string> {
+  if (report.agents.length === 0) return 'No statistics yet: record some feedback first.';
+  const rows = report.agents.map((row) => {
+    const f = row.feedback;
+    const o = row.optimization;
+    return [
+      row.agentId,
+      f?.total ?? 0,
+      percent(f?.successRate ?? null),
+      f?.averageRating?.toFixed(2) ?? null,
+      f?.firstSeen ?? null,
+      f?.lastSeen ?? null,
+      o ? `${o.opportunities.open}/${o.results}` : null,
+    ];
+  });
+  const head = ['agent', 'entries', 'success', 'rating', 'first seen', 'last seen', 'open opp./results'];
+  if (report.scope === 'feedback') {
+    return table(
+      head.slice(0, 6),
+      rows.map((r) => r.slice(0, 6)),
+    );
+  }
+  return table(head, rows);
+}

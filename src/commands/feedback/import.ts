@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import { Args, Flags } from '@oclif/core';
+import { Kv1ntCommand } from '../../cli/base-command.js';
+import { invalidInput, EXIT_RUNTIME } from '../../core/errors.js';
+import type { ImportResult } from '../../core/kv1nt.js';
+
+export default class FeedbackImport extends Kv1ntCommand {
+  static override summary = 'Import feedback entries from a JSON Lines file (or - for stdin).';
+  static override description = `One entry per line, with the fields agentId, operationId, type, score?, rating?, source?, details?, durationMs?, metrics?, errorType?, message?, timestamp?.
+
+All or nothing: one invalid line and nothing is imported; every invalid line is reported with its number (exit 2). With --skip-invalid the valid lines are imported and the rest reported (exit 1 if any were skipped). The imported batch lands atomically: a crash mid-import leaves none of it.`;
+  static override examples = [
+    '<%= config.bin %> feedback import history.jsonl',
+    'cat history.jsonl | <%= config.bin %> feedback import -',
+    '<%= config.bin %> feedback import history.jsonl --skip-invalid --json',
+  ];
+  static override args = {
+    file: Args.string({ description: 'JSON Lines file, or - for standard input', required: true }),
+  };
+  static override flags = {
+    'skip-invalid': Flags.boolean({ description: 'Import the valid lines and report the invalid ones.' }),
+  };
+
+  async run(): Promise<ImportResult> {
+    const { args, flags } = await this.parse(FeedbackImport);
+    const text = readInput(args.file);
+    const core = await this.openCore(flags);
+    const result = await core.importLines(text, { skipInvalid: flags['skip-invalid'] });
+    this.say(`Imported ${result.imported} entr${result.imported === 1 ? 'y' : 'ies'}.`);
+    if (result.skipped.length > 0) {
+      process.exitCode = EXIT_RUNTIME;
+      if (!this.jsonEnabled()) {
+        process.stderr.write(
+          `Skipped ${result.skipped.length} invalid line(s):\n${result.skipped.map((s) => `  line ${s.line}: ${s.message}`).join('\n')}\n`,
+        );
+      }
+    }
+    return result;
+  }
+}
+
+function readInput(file: string): string {
+  try {
+    return fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw invalidInput(`Cannot read ${file === '-' ? 'standard input' : file}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LoadedConfig } from '../config/load.js';
+import type { ParamConfig } from '../config/schema.js';
+import { EXIT_USAGE, Kv1ntError, invalidInput } from '../errors.js';
+import { assertAgentId } from '../ids.js';
+import type { RegisteredAgent, Stores } from '../store/stores.js';
+
+/** An agent as kv1nt sees it: declared in the config or registered with `agents add`. */
+export interface Agent {
+  id: string;
+  source: 'config' | 'registry';
+  /** Absolute folder of the agent. */
+  path: string;
+  test: string;
+  slaMs?: number;
+  testTimeoutMs?: number;
+  learningsFile?: string;
+  guardian?: string;
+  params?: Record<string, ParamConfig>;
+  /** The config file that declares it (source `config`). */
+  configFile?: string;
+  addedAt?: string;
+}
+
+export interface AddAgentInput {
+  id: string;
+  path: string;
+  test: string;
+  slaMs?: number | undefined;
+  testTimeoutMs?: number | undefined;
+  learningsFile?: string | undefined;
+  /** Replace an existing registration. */
+  force?: boolean | undefined;
+}
+
+/** Config agents win over registered ones of the same id: the config is the reviewed source. */
+export async function listAgents(stores: Stores, loaded: LoadedConfig): Promise<Agent[]> {
+  const registry = await stores.agents.read();
+  const byId = new Map<string, Agent>();
+  for (const [id, entry] of Object.entries(registry.agents)) byId.set(id, fromRegistry(id, entry));
+  const configDir = loaded.file ? path.dirname(loaded.file) : process.cwd();
+  for (const [id, declared] of Object.entries(loaded.config.agents ?? {})) {
+    const agent: Agent = { ...declared, id, source: 'config', path: path.resolve(configDir, declared.path) };
+    if (loaded.file) agent.configFile = loaded.file;
+    byId.set(id, agent);
+  }
+  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export async function findAgent(
+  stores: Stores,
+  loaded: LoadedConfig,
+  id: string,
+): Promise<Agent | undefined> {
+  assertAgentId(id);
+  return (await listAgents(stores, loaded)).find((agent) => agent.id === id);
+}
+
+export async function addAgent(
+  stores: Stores,
+  loaded: LoadedConfig,
+  input: AddAgentInput,
+  cwd: string,
+  now: Date,
+): Promise<Agent> {
+  const id = assertAgentId(input.id);
+  if (loaded.config.agents?.[id]) {
+    throw invalidInput(`Agent ${id} is declared in ${loaded.file}; change it there.`);
+  }
+  const folder = path.resolve(cwd, input.path);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(folder);
+  } catch {
+    throw invalidInput(`Agent folder ${folder} does not exist.`, [
+      'Pass the folder that holds the agent with --path.',
+    ]);
+  }
+  if (!stat.isDirectory()) throw invalidInput(`Agent path ${folder} is not a folder.`);
+  if (input.test.trim() === '') throw invalidInput('The test command must not be empty.');
+  if (input.slaMs !== undefined && !(input.slaMs > 0)) throw invalidInput('--sla-ms must be above 0.');
+  if (
+    input.testTimeoutMs !== undefined &&
+    !(Number.isInteger(input.testTimeoutMs) && input.testTimeoutMs > 0)
+  ) {
+    throw invalidInput('--test-timeout-ms must be a whole number above 0.');
+  }
+  const entry: RegisteredAgent = { path: folder, test: input.test, addedAt: now.toISOString() };
+  if (input.slaMs !== undefined) entry.slaMs = input.slaMs;
+  if (input.testTimeoutMs !== undefined) entry.testTimeoutMs = input.testTimeoutMs;
+  if (input.learningsFile !== undefined) entry.learningsFile = input.learningsFile;
+  await stores.agents.update((doc) => {
+    if (doc.agents[id] && !input.force) {
+      throw new Kv1ntError('AGENT_EXISTS', `Agent ${id} is already registered (${doc.agents[id].path}).`, {
+        exit: EXIT_USAGE,
+        suggestions: ['Pass --force to replace it, or remove it first with `kv1nt agents remove`.'],
+      });
+    }
+    doc.agents[id] = entry;
+  });
+  return fromRegistry(id, entry);
+}
+
+/** Unregisters an agent; its feedback stays unless `purge` is handled by the caller. */
+export async function removeAgent(
+  stores: Stores,
+  loaded: LoadedConfig,
+  id: string,
+): Promise<Agent | undefined> {
+  assertAgentId(id);
+  if (loaded.config.agents?.[id]) {
+    throw invalidInput(`Agent ${id} is declared in ${loaded.file}; remove it from that file.`);
+  }
+  let removed: Agent | undefined;
+  // Read first so removing an unknown agent writes nothing (and creates no data dir).
+  if (!(await stores.agents.read()).agents[id]) return undefined;
+  await stores.agents.update((doc) => {
+    const entry = doc.agents[id];
+    if (entry) removed = fromRegistry(id, entry);
+    delete doc.agents[id];
+  });
+  return removed;
+}
+
+function fromRegistry(id: string, entry: RegisteredAgent): Agent {
+  return { ...entry, id, source: 'registry' };
+}

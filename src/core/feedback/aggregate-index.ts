@@ -1,0 +1,63 @@
+import { Kv1ntError } from '../errors.js';
+import { parseLogLine, type LogPosition } from '../store/feedback-log.js';
+import type { AggregatesDoc, Stores } from '../store/stores.js';
+import { foldEntry } from './aggregates.js';
+import type { FeedbackEntry } from './types.js';
+
+/**
+ * Brings `score_aggregates` up to date with the log and returns it. Recording never touches the
+ * aggregates (that keeps it O(1)); readers fold in whatever was appended since the last fold, so
+ * the cost of a read is the number of new entries, not the size of the history.
+ */
+export async function refreshAggregates(stores: Stores): Promise<AggregatesDoc> {
+  const current = await stores.aggregates.read();
+  if (samePosition(current.foldedTo, stores.log.endPosition())) return current;
+  return stores.aggregates.mutate((doc) => foldNew(stores, doc) > 0);
+}
+
+/** Folds every log line after `doc.foldedTo` into `doc`; returns how many entries it folded. */
+export function foldNew(stores: Stores, doc: AggregatesDoc): number {
+  let folded = 0;
+  for (const line of stores.log.linesFrom(doc.foldedTo)) {
+    const file = stores.log.segmentPath(line.end.segment);
+    foldEntry(doc, asEntry(parseLogLine(line, file), file, line.end.offset));
+    doc.foldedTo = line.end;
+    folded++;
+  }
+  return folded;
+}
+
+/** Every entry in the log, in order (for commands that need raw records). */
+export function* allEntries(stores: Stores): Generator<FeedbackEntry> {
+  for (const line of stores.log.linesFrom()) {
+    const file = stores.log.segmentPath(line.end.segment);
+    yield asEntry(parseLogLine(line, file), file, line.end.offset);
+  }
+}
+
+function asEntry(record: unknown, file: string, offset: number): FeedbackEntry {
+  const entry = record as Partial<FeedbackEntry> | null;
+  if (
+    entry === null ||
+    typeof entry !== 'object' ||
+    typeof entry.agentId !== 'string' ||
+    typeof entry.type !== 'string' ||
+    typeof entry.timestamp !== 'string' ||
+    typeof entry.score !== 'number'
+  ) {
+    throw new Kv1ntError(
+      'STORE_CORRUPT',
+      `The feedback log segment ${file} is damaged: the record ending at byte ${offset} is not a feedback entry. kv1nt has not changed it.`,
+      {
+        suggestions: [
+          `Restore ${file} from a backup, or remove that line by hand; every other record is intact.`,
+        ],
+      },
+    );
+  }
+  return entry as FeedbackEntry;
+}
+
+function samePosition(a: LogPosition, b: LogPosition): boolean {
+  return a.segment === b.segment && a.offset === b.offset;
+}

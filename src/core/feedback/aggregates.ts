@@ -1,0 +1,132 @@
+import type { LogPosition } from '../store/feedback-log.js';
+import type { FeedbackEntry, FeedbackSource, FeedbackType } from './types.js';
+
+/**
+ * `score_aggregates`: running sums per agent and UTC hour, folded from the feedback log. A
+ * summary over N days reads at most N × 24 buckets per agent instead of scanning the log, and
+ * the hour grain keeps a window's edge within one hour of exact.
+ */
+export interface MetricSums {
+  sum: number;
+  n: number;
+  /** null until a value is added (JSON has no -Infinity). */
+  max: number | null;
+}
+
+export interface Bucket {
+  n: number;
+  byType: Partial<Record<FeedbackType, number>>;
+  bySource: Partial<Record<FeedbackSource, number>>;
+  scoreSum: Partial<Record<FeedbackType, number>>;
+  ratingSum: number;
+  ratingN: number;
+  errors: Record<string, number>;
+  duration: MetricSums;
+  metrics: Record<string, MetricSums>;
+  first: string;
+  last: string;
+}
+
+export interface ScoreAggregates {
+  /** The log is folded in up to here. */
+  foldedTo: LogPosition;
+  /** agentId → hour key (`2026-11-24T10`) → sums. */
+  agents: Record<string, Record<string, Bucket>>;
+}
+
+export function emptyAggregates(): ScoreAggregates {
+  return { foldedTo: { segment: 0, offset: 0 }, agents: {} };
+}
+
+export function hourKey(timestamp: string): string {
+  return timestamp.slice(0, 13);
+}
+
+/** The first hour key inside a window of `days` ending at `now`. */
+export function windowStartKey(now: Date, days: number): string {
+  return hourKey(new Date(now.getTime() - days * 86_400_000).toISOString());
+}
+
+export function foldEntry(aggregates: ScoreAggregates, entry: FeedbackEntry): void {
+  const hours = (aggregates.agents[entry.agentId] ??= {});
+  const key = hourKey(entry.timestamp);
+  const bucket = (hours[key] ??= emptyBucket(entry.timestamp));
+  bucket.n += 1;
+  bucket.byType[entry.type] = (bucket.byType[entry.type] ?? 0) + 1;
+  bucket.bySource[entry.source] = (bucket.bySource[entry.source] ?? 0) + 1;
+  bucket.scoreSum[entry.type] = (bucket.scoreSum[entry.type] ?? 0) + entry.score;
+  if (entry.rating !== undefined) {
+    bucket.ratingSum += entry.rating;
+    bucket.ratingN += 1;
+  }
+  if (entry.type === 'failure') {
+    const errorType = entry.errorType ?? 'unknown';
+    bucket.errors[errorType] = (bucket.errors[errorType] ?? 0) + 1;
+  }
+  if (entry.durationMs !== undefined) addTo(bucket.duration, entry.durationMs);
+  for (const [name, value] of Object.entries(entry.metrics ?? {}))
+    addTo((bucket.metrics[name] ??= zeroSums()), value);
+  if (entry.timestamp < bucket.first) bucket.first = entry.timestamp;
+  if (entry.timestamp > bucket.last) bucket.last = entry.timestamp;
+}
+
+/** Adds bucket `from` into `into` (used to total a window). */
+export function mergeBucket(into: Bucket, from: Bucket): void {
+  into.n += from.n;
+  addCounts(into.byType, from.byType);
+  addCounts(into.bySource, from.bySource);
+  addCounts(into.scoreSum, from.scoreSum);
+  addCounts(into.errors, from.errors);
+  into.ratingSum += from.ratingSum;
+  into.ratingN += from.ratingN;
+  mergeSums(into.duration, from.duration);
+  for (const [name, sums] of Object.entries(from.metrics))
+    mergeSums((into.metrics[name] ??= zeroSums()), sums);
+  if (into.n === from.n || from.first < into.first) into.first = from.first;
+  if (from.last > into.last) into.last = from.last;
+}
+
+/** Totals an agent's buckets from hour key `fromKey` on (everything when undefined). */
+export function totalFor(aggregates: ScoreAggregates, agentId: string, fromKey?: string): Bucket {
+  const total = emptyBucket('');
+  for (const [key, bucket] of Object.entries(aggregates.agents[agentId] ?? {})) {
+    if (fromKey === undefined || key >= fromKey) mergeBucket(total, bucket);
+  }
+  return total;
+}
+
+export function emptyBucket(timestamp: string): Bucket {
+  return {
+    n: 0,
+    byType: {},
+    bySource: {},
+    scoreSum: {},
+    ratingSum: 0,
+    ratingN: 0,
+    errors: {},
+    duration: zeroSums(),
+    metrics: {},
+    first: timestamp,
+    last: timestamp,
+  };
+}
+
+function zeroSums(): MetricSums {
+  return { sum: 0, n: 0, max: null };
+}
+
+function addTo(sums: MetricSums, value: number): void {
+  sums.sum += value;
+  sums.n += 1;
+  if (sums.max === null || value > sums.max) sums.max = value;
+}
+
+function mergeSums(into: MetricSums, from: MetricSums): void {
+  into.sum += from.sum;
+  into.n += from.n;
+  if (from.max !== null && (into.max === null || from.max > into.max)) into.max = from.max;
+}
+
+function addCounts(into: Record<string, number | undefined>, from: Record<string, number | undefined>): void {
+  for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + (value ?? 0);
+}

@@ -1,0 +1,53 @@
+import { Kv1ntError, EXIT_USAGE } from '../errors.js';
+import { newId } from '../ids.js';
+import type { FeedbackEntry, FeedbackInput } from './types.js';
+import { LIMITS, isPlainObject, parseJsonInput, toFeedbackEntry } from './validate.js';
+
+export interface InvalidLine {
+  line: number;
+  message: string;
+}
+
+export interface ParsedImport {
+  entries: FeedbackEntry[];
+  invalid: InvalidLine[];
+}
+
+/** Parses JSON Lines into entries, collecting every invalid line with its number (1-based). */
+export function parseImport(text: string, now: Date): ParsedImport {
+  const entries: FeedbackEntry[] = [];
+  const invalid: InvalidLine[] = [];
+  let lineNumber = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    lineNumber++;
+    const line = text.slice(start, end).replace(/\r$/, '');
+    start = end + 1;
+    if (line.trim() === '') continue;
+    try {
+      const parsed = parseJsonInput(line, `line ${lineNumber}`, LIMITS.entryBytes);
+      if (!isPlainObject(parsed)) throw new Error('an entry must be a JSON object');
+      entries.push(toFeedbackEntry(parsed as unknown as FeedbackInput, now, newId('fb')));
+    } catch (error) {
+      invalid.push({ line: lineNumber, message: (error as Error).message });
+    }
+  }
+  return { entries, invalid };
+}
+
+/** The all-or-nothing refusal: every invalid line is listed, nothing is written. */
+export function invalidImportError(invalid: InvalidLine[]): Kv1ntError {
+  const shown = invalid.slice(0, 20).map((item) => `line ${item.line}: ${item.message}`);
+  if (invalid.length > shown.length) shown.push(`… and ${invalid.length - shown.length} more`);
+  const error = new Kv1ntError(
+    'INVALID_INPUT',
+    `Nothing imported: ${invalid.length} invalid line${invalid.length === 1 ? '' : 's'}.\n  ${shown.join('\n  ')}`,
+    {
+      exit: EXIT_USAGE,
+      suggestions: ['Fix those lines, or pass --skip-invalid to import the valid ones.'],
+    },
+  );
+  return Object.assign(error, { invalidLines: invalid });
+}

@@ -1,0 +1,44 @@
+import type { FeedbackLog } from '../store/feedback-log.js';
+import type { FeedbackEntry } from './types.js';
+
+interface Pending {
+  lines: string[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: entries recorded in the same turn of the event loop share one append and one
+ * fdatasync. Each caller's promise still resolves only once its own entries are durable, so an
+ * agent that awaits every record gets per-record durability, and one that fires many at once gets
+ * the throughput of a bulk write.
+ */
+export class Recorder {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(private readonly log: FeedbackLog) {}
+
+  write(entries: readonly FeedbackEntry[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ lines: entries.map((entry) => JSON.stringify(entry)), resolve, reject });
+      if (!this.flushing) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = true;
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      await this.log.append(batch.flatMap((pending) => pending.lines));
+      for (const pending of batch) pending.resolve();
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    } finally {
+      this.flushing = false;
+      if (this.queue.length > 0) setImmediate(() => void this.flush());
+    }
+  }
+}

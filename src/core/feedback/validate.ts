@@ -1,0 +1,215 @@
+import { invalidInput } from '../errors.js';
+import { assertAgentId, assertOperationId, newId } from '../ids.js';
+import {
+  FEEDBACK_SOURCES,
+  FEEDBACK_TYPES,
+  type FeedbackEntry,
+  type FeedbackInput,
+  type FeedbackSource,
+  type FeedbackType,
+} from './types.js';
+
+/** Limits that keep one record from being a denial of service (checked before anything is stored). */
+export const LIMITS = {
+  entryBytes: 64 * 1024,
+  detailsBytes: 32 * 1024,
+  depth: 32,
+  metrics: 64,
+  errorType: 128,
+  message: 4096,
+  futureSkewMs: 5 * 60 * 1000,
+} as const;
+
+const INPUT_FIELDS = new Set([
+  'agentId',
+  'operationId',
+  'type',
+  'score',
+  'rating',
+  'source',
+  'details',
+  'durationMs',
+  'metrics',
+  'errorType',
+  'message',
+  'timestamp',
+]);
+const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * Turns caller input into a stored entry, or throws a Kv1ntError (exit 2) that names the field.
+ * Pure apart from the id: `now` is passed in.
+ */
+export function toFeedbackEntry(input: FeedbackInput, now: Date, id: string = newId('fb')): FeedbackEntry {
+  const unknown = Object.keys(input).filter((key) => !INPUT_FIELDS.has(key));
+  if (unknown.length > 0)
+    throw invalidInput(
+      `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}.`,
+      [`Known fields: ${[...INPUT_FIELDS].join(', ')}.`],
+    );
+  const agentId = assertAgentId(input.agentId);
+  const operationId = assertOperationId(input.operationId);
+  const type = checkType(input.type);
+  const { score, rating } = checkScore(type, input.score, input.rating);
+  const entry: FeedbackEntry = {
+    id,
+    agentId,
+    operationId,
+    type,
+    score,
+    source: checkSource(input.source),
+    timestamp: checkTimestamp(input.timestamp, now),
+    recordedAt: now.toISOString(),
+  };
+  if (rating !== undefined) entry.rating = rating;
+  if (input.details !== undefined) entry.details = checkDetails(input.details);
+  if (input.durationMs !== undefined) entry.durationMs = checkDuration(input.durationMs);
+  if (input.metrics !== undefined) entry.metrics = checkMetrics(input.metrics);
+  if (input.errorType !== undefined)
+    entry.errorType = checkText('errorType', input.errorType, LIMITS.errorType);
+  if (input.message !== undefined) entry.message = checkText('message', input.message, LIMITS.message);
+  if (Buffer.byteLength(JSON.stringify(entry)) > LIMITS.entryBytes) {
+    throw invalidInput(
+      `The entry is larger than ${LIMITS.entryBytes / 1024} KiB; keep bulky data out of feedback.`,
+    );
+  }
+  return entry;
+}
+
+function checkType(type: unknown): FeedbackType {
+  if (typeof type === 'string' && (FEEDBACK_TYPES as readonly string[]).includes(type))
+    return type as FeedbackType;
+  throw invalidInput(`Invalid type ${JSON.stringify(type)}: expected one of ${FEEDBACK_TYPES.join(', ')}.`);
+}
+
+function checkSource(source: unknown): FeedbackSource {
+  if (source === undefined) return 'agent';
+  if (typeof source === 'string' && (FEEDBACK_SOURCES as readonly string[]).includes(source))
+    return source as FeedbackSource;
+  throw invalidInput(
+    `Invalid source ${JSON.stringify(source)}: expected one of ${FEEDBACK_SOURCES.join(', ')}.`,
+  );
+}
+
+function checkScore(type: FeedbackType, score: unknown, rating: unknown): { score: number; rating?: number } {
+  if (type === 'user_rating') {
+    if (score !== undefined)
+      throw invalidInput('A user_rating takes a rating from 1 to 5, not a score.', [
+        'Use `kv1nt feedback rate <agent> <op> <rating>`, or `rating` in an import line.',
+      ]);
+    if (typeof rating !== 'number' || !Number.isFinite(rating) || rating < 1 || rating > 5) {
+      throw invalidInput(
+        `Invalid rating ${JSON.stringify(rating)}: a user_rating needs a rating from 1 to 5.`,
+      );
+    }
+    return { score: (rating - 1) / 4, rating };
+  }
+  if (rating !== undefined) throw invalidInput(`A rating belongs to user_rating entries only, not ${type}.`);
+  if (type === 'failure') {
+    if (score !== undefined) throw invalidInput('A failure always scores 0: leave the score out.');
+    return { score: 0 };
+  }
+  if (score === undefined) {
+    if (type === 'success') return { score: 1 };
+    throw invalidInput(`A ${type} entry needs a score from 0 to 1.`);
+  }
+  if (typeof score !== 'number' || !Number.isFinite(score) || score < 0 || score > 1) {
+    throw invalidInput(`Invalid score ${JSON.stringify(score)}: a score is a number from 0 to 1.`);
+  }
+  return { score };
+}
+
+function checkTimestamp(timestamp: unknown, now: Date): string {
+  if (timestamp === undefined) return now.toISOString();
+  if (typeof timestamp !== 'string' || !ISO_8601.test(timestamp.trim())) {
+    throw invalidInput(
+      `Invalid timestamp ${JSON.stringify(timestamp)}: expected ISO-8601, e.g. 2026-01-31T12:00:00Z.`,
+    );
+  }
+  const time = Date.parse(timestamp.trim());
+  if (Number.isNaN(time))
+    throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: not a real date.`);
+  if (time > now.getTime() + LIMITS.futureSkewMs) {
+    throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: it is in the future.`);
+  }
+  return new Date(time).toISOString();
+}
+
+function checkDuration(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw invalidInput(
+      `Invalid duration ${JSON.stringify(value)}: a duration is a number of milliseconds, 0 or more.`,
+    );
+  }
+  return value;
+}
+
+function checkMetrics(value: unknown): Record<string, number> {
+  if (!isPlainObject(value)) throw invalidInput('metrics must be an object of name → number.');
+  const names = Object.keys(value);
+  if (names.length > LIMITS.metrics)
+    throw invalidInput(`Too many metrics (${names.length}); at most ${LIMITS.metrics}.`);
+  const metrics: Record<string, number> = {};
+  for (const name of names) {
+    const figure = value[name];
+    if (!METRIC_NAME.test(name))
+      throw invalidInput(
+        `Invalid metric name ${JSON.stringify(name)}: use letters, digits, '_', '.', '-' (e.g. memoryMb).`,
+      );
+    if (typeof figure !== 'number' || !Number.isFinite(figure))
+      throw invalidInput(
+        `Invalid value for metric ${name}: ${JSON.stringify(figure)} is not a finite number.`,
+      );
+    metrics[name] = figure;
+  }
+  return metrics;
+}
+
+function checkText(field: string, value: unknown, max: number): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max) {
+    throw invalidInput(`Invalid ${field}: it must be a non-empty string of at most ${max} characters.`);
+  }
+  return value;
+}
+
+function checkDetails(value: unknown): Record<string, unknown> {
+  if (!isPlainObject(value)) throw invalidInput('details must be a JSON object.');
+  checkDepth(value, LIMITS.depth, 'details');
+  if (Buffer.byteLength(JSON.stringify(value)) > LIMITS.detailsBytes) {
+    throw invalidInput(`details is larger than ${LIMITS.detailsBytes / 1024} KiB.`);
+  }
+  return value;
+}
+
+/** Iterative, so a hostile 100 000-level document cannot blow the stack while being checked. */
+export function checkDepth(value: unknown, maxDepth: number, what: string): void {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > maxDepth) throw invalidInput(`${what} is nested more than ${maxDepth} levels deep.`);
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+}
+
+/**
+ * Parses untrusted JSON text with the size checked first: megabytes of input or pathological
+ * nesting are refused before the parser spends time on them.
+ */
+export function parseJsonInput(text: string, what: string, maxBytes: number): unknown {
+  if (Buffer.byteLength(text) > maxBytes)
+    throw invalidInput(`${what} is larger than ${Math.round(maxBytes / 1024)} KiB.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw invalidInput(`${what} is not valid JSON: ${(error as Error).message}.`);
+  }
+  checkDepth(parsed, LIMITS.depth + 1, what);
+  return parsed;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

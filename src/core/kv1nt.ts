@@ -1,0 +1,218 @@
+import {
+  addAgent,
+  findAgent,
+  listAgents,
+  removeAgent,
+  type AddAgentInput,
+  type Agent,
+} from './agents/registry.js';
+import { loadConfig, type LoadedConfig } from './config/load.js';
+import { invalidInput } from './errors.js';
+import { assertAgentId } from './ids.js';
+import { resolveDataDir } from './paths.js';
+import { DataDir } from './store/data-dir.js';
+import { openStores, type Stores } from './store/stores.js';
+import { refreshAggregates } from './feedback/aggregate-index.js';
+import { emptyBucket, mergeBucket, totalFor, windowStartKey } from './feedback/aggregates.js';
+import { invalidImportError, parseImport, type InvalidLine } from './feedback/import.js';
+import { Recorder } from './feedback/recorder.js';
+import { summarize, type FeedbackSummary } from './feedback/summary.js';
+import type { FeedbackEntry, FeedbackInput } from './feedback/types.js';
+import { toFeedbackEntry } from './feedback/validate.js';
+import { collectStatus, collectStats, type Scope, type StatsReport, type StatusReport } from './status.js';
+
+export interface CoreOptions {
+  /** Overrides everything else (the `--data-dir` flag). */
+  dataDir?: string | undefined;
+  /** An explicit config file (`--config`); else `KV1NT_CONFIG`, else searched from `cwd`. */
+  config?: string | undefined;
+  cwd?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  clock?: (() => Date) | undefined;
+}
+
+export interface ImportResult {
+  imported: number;
+  skipped: InvalidLine[];
+  ids: string[];
+}
+
+export interface RemoveAgentResult {
+  agent: Agent;
+  purgedEntries: number;
+}
+
+export type FeedbackListener = (entry: FeedbackEntry) => void;
+
+/** The engines behind every command and the programmatic API. No printing, no exiting. */
+export class Kv1ntCore {
+  readonly dataDir: string;
+  readonly stores: Stores;
+  private readonly recorder: Recorder;
+  private readonly listeners = new Set<FeedbackListener>();
+
+  private constructor(
+    readonly loaded: LoadedConfig,
+    dataDir: string,
+    private readonly clock: () => Date,
+    private readonly cwd: string,
+  ) {
+    this.dataDir = dataDir;
+    this.stores = openStores(new DataDir(dataDir));
+    this.recorder = new Recorder(this.stores.log);
+  }
+
+  static async open(options: CoreOptions = {}): Promise<Kv1ntCore> {
+    const env = options.env ?? process.env;
+    const cwd = options.cwd ?? process.cwd();
+    const loaded = await loadConfig(cwd, options.config ?? env.KV1NT_CONFIG);
+    const configDir = loaded.file ? loaded.file.replace(/[\\/][^\\/]*$/, '') : cwd;
+    const fromConfig =
+      loaded.config.dataDir === undefined ? undefined : `${configDir}/${loaded.config.dataDir}`;
+    const dataDir = resolveDataDir({ flag: options.dataDir, env: env.KV1NT_HOME, config: fromConfig }, cwd);
+    return new Kv1ntCore(loaded, dataDir, options.clock ?? (() => new Date()), cwd);
+  }
+
+  get configFile(): string | null {
+    return this.loaded.file;
+  }
+
+  // ── feedback ────────────────────────────────────────────────────────────────
+
+  async record(input: FeedbackInput): Promise<FeedbackEntry> {
+    const [entry] = await this.recordMany([input]);
+    return entry!;
+  }
+
+  /** Validates all first: one invalid input and nothing is written. */
+  async recordMany(inputs: readonly FeedbackInput[]): Promise<FeedbackEntry[]> {
+    const now = this.clock();
+    const entries = inputs.map((input) => toFeedbackEntry(input, now));
+    await this.recorder.write(entries);
+    this.notify(entries);
+    return entries;
+  }
+
+  /** JSON Lines import, all or nothing unless `skipInvalid`. The batch lands atomically. */
+  async importLines(text: string, options: { skipInvalid?: boolean } = {}): Promise<ImportResult> {
+    const { entries, invalid } = parseImport(text, this.clock());
+    if (invalid.length > 0 && !options.skipInvalid) throw invalidImportError(invalid);
+    await this.stores.log.appendSegment(entries.map((entry) => JSON.stringify(entry)));
+    this.notify(entries);
+    return { imported: entries.length, skipped: invalid, ids: entries.map((entry) => entry.id) };
+  }
+
+  onFeedback(listener: FeedbackListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async summary(agentId: string, days = 7): Promise<FeedbackSummary> {
+    assertAgentId(agentId);
+    checkDays(days);
+    const aggregates = await refreshAggregates(this.stores);
+    return summarize(agentId, days, totalFor(aggregates, agentId, windowStartKey(this.clock(), days)));
+  }
+
+  // ── agents ──────────────────────────────────────────────────────────────────
+
+  listAgents(): Promise<Agent[]> {
+    return listAgents(this.stores, this.loaded);
+  }
+
+  findAgent(id: string): Promise<Agent | undefined> {
+    return findAgent(this.stores, this.loaded, id);
+  }
+
+  addAgent(input: AddAgentInput): Promise<Agent> {
+    return addAgent(this.stores, this.loaded, input, this.cwd, this.clock());
+  }
+
+  /** Unregisters an agent; with `purge`, also deletes its feedback, patterns and results. */
+  async removeAgent(id: string, options: { purge?: boolean } = {}): Promise<RemoveAgentResult> {
+    const agent = await removeAgent(this.stores, this.loaded, id);
+    if (!agent) {
+      throw Object.assign(
+        invalidInput(`No registered agent ${id}.`, ['`kv1nt agents list` shows the agents.']),
+        { code: 'AGENT_NOT_FOUND' },
+      );
+    }
+    const purgedEntries = options.purge ? await this.purgeHistory(id) : 0;
+    return { agent, purgedEntries };
+  }
+
+  /**
+   * Deletes an agent's history. The aggregates are reset first (under their lock, which also
+   * keeps readers from folding a half-rewritten log), then the log is rewritten: a crash at any
+   * point leaves aggregates that a full re-fold rebuilds correctly.
+   */
+  private async purgeHistory(id: string): Promise<number> {
+    let removed = 0;
+    await this.stores.aggregates.locked(async (db) => {
+      Object.assign(db.data, this.stores.aggregates.defaults());
+      await db.write();
+      removed = await this.stores.log.rewrite((record) => (record as { agentId?: unknown }).agentId !== id);
+    });
+    await this.stores.feedback.update((doc) => {
+      doc.patterns = doc.patterns.filter((row) => row.agentId !== id);
+      doc.learningEvents = doc.learningEvents.filter((row) => row.agentId !== id);
+    });
+    await this.stores.optimization.update((doc) => {
+      for (const key of [
+        'performanceMetrics',
+        'opportunities',
+        'optimizationPlans',
+        'optimizationResults',
+        'healthHistory',
+      ] as const) {
+        doc[key] = doc[key].filter((row) => row.agentId !== id);
+      }
+    });
+    return removed;
+  }
+
+  // ── status ──────────────────────────────────────────────────────────────────
+
+  async status(scope: Scope = 'all'): Promise<StatusReport> {
+    return collectStatus(this, scope);
+  }
+
+  async stats(agentId: string | undefined, scope: Scope = 'all'): Promise<StatsReport> {
+    if (agentId !== undefined) assertAgentId(agentId);
+    return collectStats(this, agentId, scope);
+  }
+
+  /** All-time totals for each agent that has feedback. */
+  async allTimeSummaries(): Promise<FeedbackSummary[]> {
+    const aggregates = await refreshAggregates(this.stores);
+    return Object.keys(aggregates.agents)
+      .sort()
+      .map((agentId) => {
+        const total = emptyBucket('');
+        mergeBucket(total, totalFor(aggregates, agentId));
+        return summarize(agentId, 0, total);
+      });
+  }
+
+  now(): Date {
+    return this.clock();
+  }
+
+  private notify(entries: readonly FeedbackEntry[]): void {
+    for (const entry of entries) {
+      for (const listener of this.listeners) {
+        // The entry is already durable: a faulty listener must not turn that into a failure.
+        try {
+          listener(entry);
+        } catch (error) {
+          process.emitWarning(`kv1nt onFeedback listener threw: ${(error as Error).message}`);
+        }
+      }
+    }
+  }
+}
+
+function checkDays(days: number): void {
+  if (!Number.isFinite(days) || days <= 0 || days > 3650)
+    throw invalidInput(`Invalid --days ${days}: expected a number of days above 0 and at most 3650.`);
+}

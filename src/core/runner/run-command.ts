@@ -1,0 +1,59 @@
+import { constants } from 'node:os';
+
+export interface CommandOutcome {
+  /** The exit code to pass on: the command's own, 128+n for a signal, 127 when it could not start. */
+  exitCode: number;
+  signal: string | null;
+  durationMs: number;
+  /** exit_<code>, the signal name, or spawn_error. */
+  errorType: string;
+  message: string | null;
+}
+
+/**
+ * Runs a user's command in the foreground with its streams passed through, for `kv1nt run`.
+ * It shares kv1nt's process group, so Ctrl-C reaches it; kv1nt waits and reports the outcome.
+ */
+export async function runAndMeasure(
+  command: readonly string[],
+  options: { stdoutToStderr?: boolean } = {},
+): Promise<CommandOutcome> {
+  // execa costs ~150 ms to import: only commands that run processes pay for it.
+  const { execa } = await import('execa');
+  const [file, ...args] = command as [string, ...string[]];
+  const started = performance.now();
+  const result = await execa(file, args, {
+    stdin: 'inherit',
+    // fd 2: with --json, stdout must carry only kv1nt's JSON document.
+    stdout: options.stdoutToStderr ? 2 : 'inherit',
+    stderr: 'inherit',
+    reject: false,
+  });
+  const durationMs = Math.round(performance.now() - started);
+  if (result.signal) {
+    const number = constants.signals[result.signal] ?? 0;
+    return {
+      exitCode: 128 + number,
+      signal: result.signal,
+      durationMs,
+      errorType: result.signal,
+      message: `terminated by ${result.signal}`,
+    };
+  }
+  if (result.exitCode === undefined) {
+    return {
+      exitCode: 127,
+      signal: null,
+      durationMs,
+      errorType: 'spawn_error',
+      message: result.shortMessage ?? `could not start ${file}`,
+    };
+  }
+  return {
+    exitCode: result.exitCode,
+    signal: null,
+    durationMs,
+    errorType: `exit_${result.exitCode}`,
+    message: result.exitCode === 0 ? null : `exited with code ${result.exitCode}`,
+  };
+}

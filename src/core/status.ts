@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import type { Kv1ntCore } from './kv1nt.js';
+import type { FeedbackSummary } from './feedback/summary.js';
+
+/** `all` for `kv1nt status|stats`; one engine for `kv1nt feedback …` / `kv1nt optimization …`. */
+export type Scope = 'all' | 'feedback' | 'optimization';
+
+export interface StoreFile {
+  name: string;
+  engine: 'feedback' | 'optimization' | 'registry';
+  file: string;
+  bytes: number;
+}
+
+export interface AgentStatus {
+  id: string;
+  declared: 'config' | 'registry' | null;
+  path: string | null;
+  entries: number;
+  lastFeedbackAt: string | null;
+}
+
+export interface FeedbackEngineStatus {
+  entries: number;
+  logSegments: number;
+  patterns: number;
+  learnings: number;
+  lastFeedbackAt: string | null;
+}
+
+export interface OptimizationEngineStatus {
+  opportunities: { open: number; resolved: number };
+  plans: number;
+  results: number;
+  healthChecks: number;
+  lastAnalysisAt: string | null;
+  lastOptimizationAt: string | null;
+}
+
+export interface StatusReport {
+  scope: Scope;
+  dataDir: string;
+  configFile: string | null;
+  agents: AgentStatus[];
+  feedback?: FeedbackEngineStatus;
+  optimization?: OptimizationEngineStatus;
+  stores: StoreFile[];
+  plugins: string[];
+}
+
+export interface StatsReport {
+  scope: Scope;
+  agents: Array<{
+    agentId: string;
+    feedback?: Omit<FeedbackSummary, 'days'>;
+    optimization?: OptimizationEngineStatus;
+  }>;
+}
+
+export async function collectStatus(core: Kv1ntCore, scope: Scope): Promise<StatusReport> {
+  const { stores } = core;
+  const [declared, summaries] = await Promise.all([core.listAgents(), core.allTimeSummaries()]);
+  const byId = new Map(summaries.map((summary) => [summary.agentId, summary]));
+  const ids = [...new Set([...declared.map((agent) => agent.id), ...byId.keys()])].sort();
+  const agents = ids.map((id): AgentStatus => {
+    const agent = declared.find((candidate) => candidate.id === id);
+    const summary = byId.get(id);
+    return {
+      id,
+      declared: agent?.source ?? null,
+      path: agent?.path ?? null,
+      entries: summary?.total ?? 0,
+      lastFeedbackAt: summary?.lastSeen ?? null,
+    };
+  });
+  const report: StatusReport = {
+    scope,
+    dataDir: core.dataDir,
+    configFile: core.configFile,
+    agents,
+    stores: storeFiles(core, scope),
+    plugins: [],
+  };
+  if (scope !== 'optimization') {
+    const doc = await stores.feedback.read();
+    report.feedback = {
+      entries: summaries.reduce((sum, summary) => sum + summary.total, 0),
+      logSegments: stores.log.segments().length,
+      patterns: doc.patterns.length,
+      learnings: doc.learningEvents.length,
+      lastFeedbackAt: latest(summaries.map((summary) => summary.lastSeen)),
+    };
+  }
+  if (scope !== 'feedback') report.optimization = await optimizationStatus(core);
+  return report;
+}
+
+export async function collectStats(
+  core: Kv1ntCore,
+  agentId: string | undefined,
+  scope: Scope,
+): Promise<StatsReport> {
+  const summaries = (await core.allTimeSummaries()).filter(
+    (summary) => agentId === undefined || summary.agentId === agentId,
+  );
+  const ids = agentId === undefined ? summaries.map((summary) => summary.agentId) : [agentId];
+  const agents: StatsReport['agents'] = [];
+  for (const id of ids) {
+    const row: StatsReport['agents'][number] = { agentId: id };
+    if (scope !== 'optimization') {
+      const summary = summaries.find((candidate) => candidate.agentId === id);
+      if (summary) {
+        const { days: _days, ...rest } = summary;
+        row.feedback = rest;
+      }
+    }
+    if (scope !== 'feedback') row.optimization = await optimizationStatus(core, id);
+    agents.push(row);
+  }
+  return { scope, agents };
+}
+
+async function optimizationStatus(core: Kv1ntCore, agentId?: string): Promise<OptimizationEngineStatus> {
+  const doc = await core.stores.optimization.read();
+  const mine = <T extends { agentId: string }>(rows: T[]) =>
+    rows.filter((row) => agentId === undefined || row.agentId === agentId);
+  const opportunities = mine(doc.opportunities);
+  const results = mine(doc.optimizationResults);
+  const health = mine(doc.healthHistory);
+  return {
+    opportunities: {
+      open: opportunities.filter((row) => row.status === 'open').length,
+      resolved: opportunities.filter((row) => row.status === 'resolved').length,
+    },
+    plans: mine(doc.optimizationPlans).length,
+    results: results.length,
+    healthChecks: health.length,
+    lastAnalysisAt: latest(health.map((row) => (typeof row.timestamp === 'string' ? row.timestamp : null))),
+    lastOptimizationAt: latest(
+      results.map((row) => (typeof row.finishedAt === 'string' ? row.finishedAt : null)),
+    ),
+  };
+}
+
+function storeFiles(core: Kv1ntCore, scope: Scope): StoreFile[] {
+  const { stores } = core;
+  const files: StoreFile[] = [];
+  const add = (name: string, engine: StoreFile['engine'], file: string) => {
+    if (scope !== 'all' && engine !== scope) return;
+    files.push({ name, engine, file, bytes: sizeOf(file) });
+  };
+  add('agents', 'registry', stores.agents.file);
+  for (const segment of stores.log.segments())
+    add('feedback_entries', 'feedback', stores.log.segmentPath(segment));
+  add('score_aggregates', 'feedback', stores.aggregates.file);
+  add('patterns+learning_events', 'feedback', stores.feedback.file);
+  add('optimization', 'optimization', stores.optimization.file);
+  return files;
+}
+
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function latest(values: Array<string | null>): string | null {
+  return values.reduce<string | null>(
+    (max, value) => (value !== null && (max === null || value > max) ? value : max),
+    null,
+  );
+}

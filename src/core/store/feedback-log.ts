@@ -1,0 +1,323 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kv1ntError, hasErrno } from '../errors.js';
+import { atomicWriteFile, fsyncDir } from './atomic-file.js';
+import type { DataDir } from './data-dir.js';
+import { withLock } from './lock.js';
+
+/**
+ * The feedback log: the high-volume `feedback_entries` table as numbered JSON Lines segments
+ * (`feedback/log/000001.jsonl`, …). Recording appends one line to the newest segment — it never
+ * rewrites history, so its cost does not grow with the log. A new segment starts when the newest
+ * passes `maxSegmentBytes`, and an import arrives as one whole new segment (written aside, then
+ * renamed in), which makes an import all-or-nothing even if the process is killed.
+ *
+ * Every segment starts with a header line carrying the log's schema version.
+ * A record is acknowledged only after its bytes are fdatasync'ed. A writer killed mid-append can
+ * leave a torn, unterminated last line: readers ignore it, and the next writer moves it to
+ * `<segment>.torn` before appending, so no complete record is ever lost or glued to garbage.
+ */
+export const LOG_SCHEMA_VERSION = 1;
+const HEADER = `${JSON.stringify({ format: 'kv1nt-feedback-log', schemaVersion: LOG_SCHEMA_VERSION })}\n`;
+const NEWLINE = 0x0a;
+const READ_CHUNK = 8 * 1024 * 1024;
+
+export interface LogPosition {
+  segment: number;
+  offset: number;
+}
+
+export interface LogLine {
+  text: string;
+  /** Position just after this line: where a reader resumes. */
+  end: LogPosition;
+}
+
+export interface FeedbackLogOptions {
+  maxSegmentBytes?: number;
+  lockTimeoutMs?: number;
+}
+
+export class FeedbackLog {
+  readonly dir: string;
+  private readonly maxSegmentBytes: number;
+  private readonly lockTimeoutMs: number;
+
+  constructor(
+    private readonly dataDir: DataDir,
+    options: FeedbackLogOptions = {},
+  ) {
+    this.dir = dataDir.path('feedback', 'log');
+    this.maxSegmentBytes = options.maxSegmentBytes ?? 64 * 1024 * 1024;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
+  }
+
+  /** Appends complete JSON lines (each without its newline) durably, as one write. */
+  async append(lines: readonly string[]): Promise<void> {
+    if (lines.length === 0) return;
+    const payload = Buffer.from(`${lines.join('\n')}\n`);
+    await this.locked(() => {
+      let segment = this.segments().at(-1) ?? this.createSegment(1);
+      let fd = fs.openSync(this.segmentPath(segment), 'r+');
+      try {
+        let size = dropTornTail(fd, this.segmentPath(segment));
+        if (size === 0) {
+          // The segment's creator died before its header was complete.
+          writeAll(fd, Buffer.from(HEADER), 0);
+          size = HEADER.length;
+        }
+        if (size >= this.maxSegmentBytes) {
+          fs.closeSync(fd);
+          segment = this.createSegment(segment + 1);
+          fd = fs.openSync(this.segmentPath(segment), 'r+');
+          size = HEADER.length;
+        }
+        writeAll(fd, payload, size);
+        fs.fdatasyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
+  }
+
+  /** Adds `lines` as one new segment, atomically: all of them become visible, or none. */
+  async appendSegment(lines: readonly string[]): Promise<void> {
+    if (lines.length === 0) return;
+    await this.locked(() => {
+      const next = (this.segments().at(-1) ?? 0) + 1;
+      const chunks = [HEADER];
+      for (const line of lines) chunks.push(line, '\n');
+      atomicWriteFile(this.segmentPath(next), chunks.join(''));
+    });
+  }
+
+  /**
+   * Drops every record for which `keep` is false (used to purge an agent's history), rewriting
+   * only the segments that change, each atomically. Costs a pass over the whole log.
+   */
+  async rewrite(keep: (record: unknown) => boolean): Promise<number> {
+    let removed = 0;
+    await this.locked(() => {
+      for (const segment of this.segments()) {
+        const file = this.segmentPath(segment);
+        const kept: string[] = [];
+        let dropped = 0;
+        for (const line of this.segmentLines(segment, 0)) {
+          if (keep(parseLogLine(line, file))) kept.push(line.text, '\n');
+          else dropped++;
+        }
+        if (dropped === 0) continue;
+        atomicWriteFile(file, HEADER + kept.join(''));
+        removed += dropped;
+      }
+    });
+    return removed;
+  }
+
+  /** Segment numbers, ascending. */
+  segments(): number[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch (error) {
+      if (hasErrno(error, 'ENOENT')) return [];
+      throw error;
+    }
+    const numbers: number[] = [];
+    for (const name of names) {
+      const match = /^(\d{6,})\.jsonl$/.exec(name);
+      if (match?.[1]) numbers.push(Number(match[1]));
+    }
+    return numbers.sort((a, b) => a - b);
+  }
+
+  segmentPath(segment: number): string {
+    return path.join(this.dir, `${String(segment).padStart(6, '0')}.jsonl`);
+  }
+
+  /** Where the readable log ends now (a torn last line is not part of it). */
+  endPosition(): LogPosition {
+    const last = this.segments().at(-1);
+    if (last === undefined) return { segment: 0, offset: 0 };
+    return { segment: last, offset: fs.statSync(this.segmentPath(last)).size };
+  }
+
+  /** Total bytes of all segments. */
+  bytes(): number {
+    return this.segments().reduce((sum, s) => sum + fs.statSync(this.segmentPath(s)).size, 0);
+  }
+
+  /**
+   * Every complete record line from `from` on, in log order. Lines that do not parse as JSON in
+   * the middle of a segment mean damage: that stops the read with the file and byte offset.
+   */
+  *linesFrom(from: LogPosition = { segment: 0, offset: 0 }): Generator<LogLine> {
+    for (const segment of this.segments()) {
+      if (segment < from.segment) continue;
+      const start = segment === from.segment ? from.offset : 0;
+      yield* this.segmentLines(segment, start);
+    }
+  }
+
+  private *segmentLines(segment: number, start: number): Generator<LogLine> {
+    const file = this.segmentPath(segment);
+    const fd = fs.openSync(file, 'r');
+    try {
+      let offset = start;
+      if (offset === 0) offset = checkHeader(fd, file);
+      const buffer = Buffer.allocUnsafe(READ_CHUNK);
+      let carry = Buffer.alloc(0);
+      for (;;) {
+        const read = fs.readSync(fd, buffer, 0, READ_CHUNK, offset + carry.length);
+        if (read === 0) break;
+        const chunk =
+          carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
+        let lineStart = 0;
+        for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, lineStart)) {
+          const text = chunk.toString('utf8', lineStart, nl);
+          const end = offset + nl + 1;
+          if (text.trim() !== '') yield { text, end: { segment, offset: end } };
+          lineStart = nl + 1;
+        }
+        offset += lineStart;
+        carry = Buffer.from(chunk.subarray(lineStart));
+      }
+      // Whatever is left in `carry` is an unterminated (torn or in-flight) line: not a record yet.
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private createSegment(segment: number): number {
+    const file = this.segmentPath(segment);
+    const fd = fs.openSync(
+      file,
+      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
+      0o644,
+    );
+    try {
+      writeAll(fd, Buffer.from(HEADER), 0);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fsyncDir(this.dir);
+    return segment;
+  }
+
+  private async locked(fn: () => void): Promise<void> {
+    this.dataDir.ensureDir('feedback', 'log');
+    const locks = this.dataDir.ensureDir('locks');
+    await withLock(
+      path.join(locks, 'feedback-log.lock'),
+      () => {
+        removeStaleTempsIn(this.dir);
+        fn();
+      },
+      { timeoutMs: this.lockTimeoutMs },
+    );
+  }
+}
+
+/** Parses one log line; `where` names the file for the error. */
+export function parseLogLine(line: LogLine, file: string): unknown {
+  try {
+    return JSON.parse(line.text);
+  } catch (error) {
+    throw new Kv1ntError(
+      'STORE_CORRUPT',
+      `The feedback log segment ${file} is damaged: the line ending at byte ${line.end.offset} is not valid JSON (${(error as Error).message}). kv1nt has not changed it.`,
+      {
+        suggestions: [
+          `Restore ${file} from a backup, or remove that line by hand; every other record is intact.`,
+        ],
+      },
+    );
+  }
+}
+
+function checkHeader(fd: number, file: string): number {
+  const buffer = Buffer.alloc(256);
+  const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
+  const nl = buffer.subarray(0, read).indexOf(NEWLINE);
+  if (nl === -1) {
+    // A segment being created has no complete header yet: nothing to read in it.
+    if (read < buffer.length) return read;
+    throw badHeader(file, 'no header line');
+  }
+  let header: { format?: unknown; schemaVersion?: unknown };
+  try {
+    header = JSON.parse(buffer.toString('utf8', 0, nl)) as typeof header;
+  } catch {
+    throw badHeader(file, 'the header line is not JSON');
+  }
+  if (header.format !== 'kv1nt-feedback-log') throw badHeader(file, 'it is not a kv1nt feedback log segment');
+  if (typeof header.schemaVersion !== 'number' || header.schemaVersion > LOG_SCHEMA_VERSION) {
+    throw new Kv1ntError(
+      'STORE_TOO_NEW',
+      `The feedback log segment ${file} has schema version ${String(header.schemaVersion)}; this kv1nt reads up to ${LOG_SCHEMA_VERSION}.`,
+      {
+        suggestions: ['Upgrade kv1nt to the version that wrote this data dir.'],
+      },
+    );
+  }
+  return nl + 1;
+}
+
+function badHeader(file: string, reason: string): Kv1ntError {
+  return new Kv1ntError(
+    'STORE_CORRUPT',
+    `The feedback log segment ${file} is unreadable: ${reason}. kv1nt has not changed it.`,
+    {
+      suggestions: [
+        `Move ${file} out of the log folder if it does not belong there, or restore it from a backup.`,
+      ],
+    },
+  );
+}
+
+/**
+ * If the segment ends in an unterminated line (a writer died mid-append, before acknowledging
+ * it), moves those bytes to `<segment>.torn` and truncates them away. Returns the new size.
+ */
+function dropTornTail(fd: number, file: string): number {
+  const size = fs.fstatSync(fd).size;
+  if (size === 0) return 0;
+  const last = Buffer.alloc(1);
+  fs.readSync(fd, last, 0, 1, size - 1);
+  if (last[0] === NEWLINE) return size;
+  const keep = lastNewlineEnd(fd, size);
+  const torn = Buffer.alloc(size - keep);
+  fs.readSync(fd, torn, 0, torn.length, keep);
+  fs.appendFileSync(`${file}.torn`, Buffer.concat([torn, Buffer.from('\n')]));
+  fs.ftruncateSync(fd, keep);
+  fs.fsyncSync(fd);
+  return keep;
+}
+
+function lastNewlineEnd(fd: number, size: number): number {
+  const buffer = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - buffer.length);
+    const read = fs.readSync(fd, buffer, 0, end - start, start);
+    const at = buffer.subarray(0, read).lastIndexOf(NEWLINE);
+    if (at !== -1) return start + at + 1;
+    end = start;
+  }
+  return 0;
+}
+
+function writeAll(fd: number, data: Buffer, position: number): void {
+  let written = 0;
+  while (written < data.length) {
+    written += fs.writeSync(fd, data, written, data.length - written, position + written);
+  }
+}
+
+/** Half-written import segments of a killed writer; only called under the log lock. */
+function removeStaleTempsIn(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * kv1nt's programmatic API: the same operations as the CLI, in-process, for agents written in
+ * TypeScript/JavaScript that record feedback without spawning a process.
+ *
+ *   import { createKv1nt } from 'kv1nt';
+ *   const kv1nt = createKv1nt({ dataDir: '/var/lib/kv1nt' });
+ *   await kv1nt.recordSuccess('summarizer', 'op-42', { durationMs: 840 });
+ */
+import { Kv1ntCore, type CoreOptions, type FeedbackListener, type ImportResult } from './core/kv1nt.js';
+import type { FeedbackEntry, FeedbackInput } from './core/feedback/types.js';
+import type { FeedbackSummary } from './core/feedback/summary.js';
+import type { StatsReport, StatusReport } from './core/status.js';
+
+export { Kv1ntError } from './core/errors.js';
+export { FEEDBACK_SOURCES, FEEDBACK_TYPES } from './core/feedback/types.js';
+export type { FeedbackEntry, FeedbackInput, FeedbackSource, FeedbackType } from './core/feedback/types.js';
+export type { FeedbackSummary } from './core/feedback/summary.js';
+export type { StatsReport, StatusReport } from './core/status.js';
+export type { Agent } from './core/agents/registry.js';
+export type { ImportResult } from './core/kv1nt.js';
+
+/** Everything of an entry but its agent, operation and type. */
+export type RecordOptions = Omit<FeedbackInput, 'agentId' | 'operationId' | 'type' | 'rating'>;
+
+export interface Kv1ntOptions {
+  /** Folder of the stores; defaults as on the CLI (KV1NT_HOME, config `dataDir`, ~/.kv1nt). */
+  dataDir?: string;
+  /** Config file; defaults to KV1NT_CONFIG or a search from `cwd`. */
+  config?: string;
+  cwd?: string;
+}
+
+export interface Kv1nt {
+  readonly dataDir: Promise<string>;
+  recordFeedback(input: FeedbackInput): Promise<FeedbackEntry>;
+  recordSuccess(agentId: string, operationId: string, options?: RecordOptions): Promise<FeedbackEntry>;
+  recordFailure(
+    agentId: string,
+    operationId: string,
+    errorType: string,
+    options?: Omit<RecordOptions, 'errorType' | 'score'>,
+  ): Promise<FeedbackEntry>;
+  recordQualityScore(
+    agentId: string,
+    operationId: string,
+    score: number,
+    options?: Omit<RecordOptions, 'score'>,
+  ): Promise<FeedbackEntry>;
+  recordUserRating(
+    agentId: string,
+    operationId: string,
+    rating: number,
+    options?: Omit<RecordOptions, 'score'>,
+  ): Promise<FeedbackEntry>;
+  /** Many entries, validated together: one invalid and none is written. */
+  recordMany(inputs: readonly FeedbackInput[]): Promise<FeedbackEntry[]>;
+  importLines(jsonLines: string, options?: { skipInvalid?: boolean }): Promise<ImportResult>;
+  /** Called after each entry this instance records; returns an unsubscribe function. */
+  onFeedback(callback: FeedbackListener): () => void;
+  getAgentSummary(agentId: string, options?: { days?: number }): Promise<FeedbackSummary>;
+  /** Alias of getAgentSummary, named as in the original daemon. */
+  getAgentFeedbackSummary(agentId: string, options?: { days?: number }): Promise<FeedbackSummary>;
+  status(): Promise<StatusReport>;
+  feedbackStatus(): Promise<StatusReport>;
+  stats(agentId?: string): Promise<StatsReport>;
+  feedbackStats(agentId?: string): Promise<StatsReport>;
+}
+
+/**
+ * Creates an instance. Records made concurrently (without awaiting each) are group-committed:
+ * one append and one fsync for the lot, each promise resolving once its entry is durable.
+ */
+export function createKv1nt(options: Kv1ntOptions = {}): Kv1nt {
+  const coreOptions: CoreOptions = { dataDir: options.dataDir, config: options.config, cwd: options.cwd };
+  const ready = Kv1ntCore.open(coreOptions);
+  const pendingListeners: Array<[FeedbackListener, (() => void) | undefined]> = [];
+  const core = async () => ready;
+  return {
+    dataDir: ready.then((c) => c.dataDir),
+    recordFeedback: async (input) => (await core()).record(input),
+    recordSuccess: async (agentId, operationId, opts = {}) =>
+      (await core()).record({ ...opts, agentId, operationId, type: 'success' }),
+    recordFailure: async (agentId, operationId, errorType, opts = {}) =>
+      (await core()).record({ ...opts, agentId, operationId, errorType, type: 'failure' }),
+    recordQualityScore: async (agentId, operationId, score, opts = {}) =>
+      (await core()).record({ ...opts, agentId, operationId, score, type: 'quality_score' }),
+    recordUserRating: async (agentId, operationId, rating, opts = {}) =>
+      (await core()).record({ ...opts, agentId, operationId, rating, type: 'user_rating' }),
+    recordMany: async (inputs) => (await core()).recordMany(inputs),
+    importLines: async (text, opts) => (await core()).importLines(text, opts),
+    onFeedback(callback) {
+      const slot: [FeedbackListener, (() => void) | undefined] = [callback, undefined];
+      pendingListeners.push(slot);
+      void ready.then((c) => {
+        if (pendingListeners.includes(slot)) slot[1] = c.onFeedback(callback);
+      });
+      return () => {
+        pendingListeners.splice(pendingListeners.indexOf(slot), 1);
+        slot[1]?.();
+      };
+    },
+    getAgentSummary: async (agentId, opts = {}) => (await core()).summary(agentId, opts.days ?? 7),
+    getAgentFeedbackSummary: async (agentId, opts = {}) => (await core()).summary(agentId, opts.days ?? 7),
+    status: async () => (await core()).status('all'),
+    feedbackStatus: async () => (await core()).status('feedback'),
+    stats: async (agentId) => (await core()).stats(agentId, 'all'),
+    feedbackStats: async (agentId) => (await core()).stats(agentId, 'feedback'),
+  };
+}
