@@ -1,0 +1,118 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin', 'run.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON (throws a readable error if it is not exactly one document). */
+  json<T = Record<string, unknown>>(): T;
+}
+
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  input?: string;
+}
+
+const tempDirs: string[] = [];
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temp folder removed after the test; `files` are written into it (nested paths allowed). */
+export function tempDir(files: Record<string, string> = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kv1nt-test-'));
+  tempDirs.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  return dir;
+}
+
+/** Environment for the CLI: a private KV1NT_HOME, no colour, no inherited kv1nt settings. */
+export function cliEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, KV1NT_HOME: home, NO_COLOR: '1' };
+  delete env.KV1NT_CONFIG;
+  delete env.NODE_ENV;
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+function result(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stdout: string,
+  stderr: string,
+): CliResult {
+  return {
+    code,
+    signal,
+    stdout,
+    stderr,
+    json<T>() {
+      try {
+        return JSON.parse(stdout) as T;
+      } catch {
+        throw new Error(
+          `stdout is not one JSON document (exit ${code}):\n${stdout}\n--- stderr ---\n${stderr}`,
+        );
+      }
+    },
+  };
+}
+
+/** Runs the built CLI synchronously with `home` as KV1NT_HOME. */
+export function kv1nt(home: string, args: string[], options: CliOptions = {}): CliResult {
+  const run = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? home,
+    env: cliEnv(home, options.env),
+    input: options.input ?? '',
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (run.error) throw run.error;
+  return result(run.status, run.signal, run.stdout, run.stderr);
+}
+
+/** Runs the built CLI without blocking (for parallel writers). */
+export function kv1ntAsync(home: string, args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? home,
+      env: cliEnv(home, options.env),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve(result(code, signal, stdout, stderr)));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Every file under `dir` with its bytes, for "nothing was written" assertions. */
+export function snapshot(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  if (!fs.existsSync(dir)) return files;
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    files[path.relative(dir, file)] = fs.readFileSync(file).toString('base64');
+  }
+  return files;
+}
