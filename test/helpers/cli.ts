@@ -78,7 +78,7 @@ function result(
 /** Runs the built CLI synchronously with `home` as KV1NT_HOME. */
 export function kv1nt(home: string, args: string[], options: CliOptions = {}): CliResult {
   const run = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? home,
+    cwd: options.cwd ?? path.dirname(home),
     env: cliEnv(home, options.env),
     input: options.input ?? '',
     encoding: 'utf8',
@@ -92,7 +92,7 @@ export function kv1nt(home: string, args: string[], options: CliOptions = {}): C
 export function kv1ntAsync(home: string, args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? home,
+      cwd: options.cwd ?? path.dirname(home),
       env: cliEnv(home, options.env),
     });
     let stdout = '';

@@ -23,7 +23,7 @@ All or nothing: one invalid line and nothing is imported; every invalid line is 
 
   async run(): Promise<ImportResult> {
     const { args, flags } = await this.parse(FeedbackImport);
-    const text = readInput(args.file);
+    const text = await readInput(args.file);
     const core = await this.openCore(flags);
     const result = await core.importLines(text, { skipInvalid: flags['skip-invalid'] });
     this.say(`Imported ${result.imported} entr${result.imported === 1 ? 'y' : 'ies'}.`);
@@ -39,9 +39,13 @@ All or nothing: one invalid line and nothing is imported; every invalid line is 
   }
 }
 
-function readInput(file: string): string {
+async function readInput(file: string): Promise<string> {
   try {
-    return fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+    if (file !== '-') return fs.readFileSync(file, 'utf8');
+    // Not readFileSync(0): on a non-blocking pipe it fails with EAGAIN.
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
   } catch (error) {
     throw invalidInput(`Cannot read ${file === '-' ? 'standard input' : file}: ${(error as Error).message}`);
   }

@@ -3,7 +3,7 @@ import { AGENT_ID_PATTERN } from '../ids.js';
 
 /**
  * The config file's schema. Unknown keys are errors (strict objects) so a typo never passes as
- * "no setting". `kv1ntrc.schema.json` is generated from this at build for editors.
+ * "no setting". `kv1ntrc.schema.json` is generated from this at build, descriptions included.
  */
 const positiveInt = (what: string) =>
   v.pipe(
@@ -16,43 +16,98 @@ const nonEmpty = (what: string) =>
 
 export const ParamSchema = v.pipe(
   v.strictObject({
-    file: nonEmpty('file'),
-    key: nonEmpty('key'),
-    min: v.number('min must be a number'),
-    max: v.number('max must be a number'),
-    step: v.optional(v.pipe(v.number('step must be a number'), v.gtValue(0, 'step must be above 0'))),
+    file: v.pipe(nonEmpty('file'), v.description('JSON file inside the agent folder that holds the value.')),
+    key: v.pipe(
+      nonEmpty('key'),
+      v.description('Dotted key of the value in that file, e.g. "model.timeoutMs".'),
+    ),
+    min: v.pipe(v.number('min must be a number'), v.description('Lowest value a strategy may set.')),
+    max: v.pipe(v.number('max must be a number'), v.description('Highest value a strategy may set.')),
+    step: v.optional(
+      v.pipe(
+        v.number('step must be a number'),
+        v.gtValue(0, 'step must be above 0'),
+        v.description('Granularity of changes (e.g. 1 for whole numbers).'),
+      ),
+    ),
   }),
   v.check((param) => param.min <= param.max, 'min must not be above max'),
+  v.description('A tunable knob of the agent, changed only inside [min, max].'),
 );
 
-export const AgentConfigSchema = v.strictObject({
-  path: nonEmpty('path'),
-  test: nonEmpty('test'),
-  testTimeoutMs: v.optional(positiveInt('testTimeoutMs')),
-  slaMs: v.optional(v.pipe(v.number('slaMs must be a number'), v.gtValue(0, 'slaMs must be above 0'))),
-  learningsFile: v.optional(nonEmpty('learningsFile')),
-  guardian: v.optional(nonEmpty('guardian')),
-  params: v.optional(
-    v.record(
-      v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a param name is letters, digits and _')),
-      ParamSchema,
+export const AgentConfigSchema = v.pipe(
+  v.strictObject({
+    path: v.pipe(
+      nonEmpty('path'),
+      v.description('Folder of the agent, relative to this config file (or absolute).'),
     ),
-  ),
-});
+    test: v.pipe(
+      nonEmpty('test'),
+      v.description('The agent\'s own test command, run in its folder (e.g. "npm test").'),
+    ),
+    testTimeoutMs: v.optional(
+      v.pipe(
+        positiveInt('testTimeoutMs'),
+        v.description('Time limit of one test run in ms (default 600000).'),
+      ),
+    ),
+    slaMs: v.optional(
+      v.pipe(
+        v.number('slaMs must be a number'),
+        v.gtValue(0, 'slaMs must be above 0'),
+        v.description('Response-time target of one operation in ms.'),
+      ),
+    ),
+    learningsFile: v.optional(
+      v.pipe(
+        nonEmpty('learningsFile'),
+        v.description('File in the agent folder that receives learnings (a marked section).'),
+      ),
+    ),
+    guardian: v.optional(
+      v.pipe(
+        nonEmpty('guardian'),
+        v.description('Quality command whose findings feed code_smell (e.g. "npx eslint . -f json").'),
+      ),
+    ),
+    params: v.optional(
+      v.pipe(
+        v.record(
+          v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a param name is letters, digits and _')),
+          ParamSchema,
+        ),
+        v.description("The agent's tunable params by name."),
+      ),
+    ),
+  }),
+  v.description('An agent: a folder with a test command.'),
+);
 
 export const ConfigSchema = v.strictObject({
-  $schema: v.optional(v.string()),
-  dataDir: v.optional(nonEmpty('dataDir')),
-  agents: v.optional(
-    v.record(
-      v.pipe(
-        v.string(),
-        v.regex(
-          AGENT_ID_PATTERN,
-          'an agent id is 1–128 letters, digits, ".", "_" or "-", starting with a letter or digit',
-        ),
+  $schema: v.optional(
+    v.pipe(v.string(), v.description('JSON Schema reference for editors; ignored by kv1nt.')),
+  ),
+  dataDir: v.optional(
+    v.pipe(
+      nonEmpty('dataDir'),
+      v.description(
+        'Folder of the stores, relative to this file. --data-dir and KV1NT_HOME take precedence; default ~/.kv1nt.',
       ),
-      AgentConfigSchema,
+    ),
+  ),
+  agents: v.optional(
+    v.pipe(
+      v.record(
+        v.pipe(
+          v.string(),
+          v.regex(
+            AGENT_ID_PATTERN,
+            'an agent id is 1–128 letters, digits, ".", "_" or "-", starting with a letter or digit',
+          ),
+        ),
+        AgentConfigSchema,
+      ),
+      v.description('Agents by id.'),
     ),
   ),
 });

@@ -27,7 +27,7 @@ export function parseImport(text: string, now: Date): ParsedImport {
     start = end + 1;
     if (line.trim() === '') continue;
     try {
-      const parsed = parseJsonInput(line, `line ${lineNumber}`, LIMITS.entryBytes);
+      const parsed = parseJsonInput(line, 'the entry', LIMITS.entryBytes);
       if (!isPlainObject(parsed)) throw new Error('an entry must be a JSON object');
       entries.push(toFeedbackEntry(parsed as unknown as FeedbackInput, now, newId('fb')));
     } catch (error) {

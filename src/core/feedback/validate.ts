@@ -128,12 +128,19 @@ function checkTimestamp(timestamp: unknown, now: Date): string {
     );
   }
   const time = Date.parse(timestamp.trim());
-  if (Number.isNaN(time))
+  if (Number.isNaN(time) || !isRealDate(timestamp.trim()))
     throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: not a real date.`);
   if (time > now.getTime() + LIMITS.futureSkewMs) {
     throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: it is in the future.`);
   }
   return new Date(time).toISOString();
+}
+
+/** Date.parse quietly rolls 2026-02-31 over to March 3rd; a typo must not become another day. */
+function isRealDate(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 function checkDuration(value: unknown): number {

@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// `npm run demo`: the whole kv1nt cycle that exists so far, on the example agent in examples/,
+// in a temporary data dir (removed at the end unless --keep). Every step is a real CLI call.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const examples = path.join(root, 'examples');
+const bin = path.join(root, 'bin', 'run.js');
+const keep = process.argv.includes('--keep');
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kv1nt-demo-'));
+const env = { ...process.env, KV1NT_HOME: home };
+delete env.KV1NT_CONFIG;
+
+function step(title, args, { expectExit = 0 } = {}) {
+  console.log(
+    `\n\x1b[1m── ${title}\x1b[0m\n$ kv1nt ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`,
+  );
+  const run = spawnSync(process.execPath, [bin, ...args], { cwd: examples, env, stdio: 'inherit' });
+  if (run.status !== expectExit) {
+    console.error(`\ndemo: expected exit ${expectExit}, got ${run.status}`);
+    process.exit(1);
+  }
+}
+
+/** A week of plausible history for the agent, so the summary has something to say. */
+function writeHistory(file) {
+  const now = Date.now();
+  const lines = [];
+  for (let i = 0; i < 300; i++) {
+    const timestamp = new Date(now - Math.floor((i / 300) * 6.5 * 86_400_000) - 60_000).toISOString();
+    const operationId = `summarize-${1000 + i}`;
+    if (i % 9 === 0) {
+      lines.push({
+        agentId: 'summarizer',
+        operationId,
+        type: 'failure',
+        errorType: 'timeout',
+        message: `upstream model timed out after ${2000 + (i % 7) * 100} ms on doc-${i}`,
+        durationMs: 2000 + (i % 7) * 100,
+        timestamp,
+      });
+    } else if (i % 13 === 0) {
+      lines.push({
+        agentId: 'summarizer',
+        operationId,
+        type: 'user_rating',
+        rating: 2 + (i % 4),
+        source: 'user',
+        timestamp,
+      });
+    } else if (i % 5 === 0) {
+      lines.push({
+        agentId: 'summarizer',
+        operationId,
+        type: 'quality_score',
+        score: 0.7 + (i % 3) / 10,
+        source: 'guardian',
+        timestamp,
+      });
+    } else {
+      lines.push({
+        agentId: 'summarizer',
+        operationId,
+        type: 'success',
+        durationMs: 180 + (i % 11) * 35,
+        metrics: { memoryMb: 120 + (i % 5) * 10 },
+        timestamp,
+      });
+    }
+  }
+  fs.writeFileSync(file, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+  return lines.length;
+}
+
+console.log(`kv1nt demo — data dir ${home} (config: examples/.kv1ntrc.json, agent: examples/summarizer)`);
+try {
+  step('The agents the config declares', ['agents', 'list']);
+  step('Run the agent through kv1nt: the outcome and duration are recorded', [
+    'run',
+    'summarizer',
+    '--operation',
+    'summarize-article',
+    '--',
+    'node',
+    'summarizer/summarize.js',
+    'summarizer/article.txt',
+  ]);
+  step(
+    'A run that fails (the agent times out) is recorded as a failure, and its exit code passed on',
+    [
+      'run',
+      'summarizer',
+      '--operation',
+      'summarize-long',
+      '--type-on-failure',
+      'timeout',
+      '--',
+      'node',
+      'summarizer/summarize.js',
+      'summarizer/article.txt',
+      '--slow',
+      '3000',
+    ],
+    { expectExit: 3 },
+  );
+  step('A guardian scores the quality of an answer', [
+    'feedback',
+    'quality',
+    'summarizer',
+    'summarize-article',
+    '0.86',
+    '--source',
+    'guardian',
+    '--dimension',
+    'faithfulness=0.9',
+    '--dimension',
+    'brevity=0.8',
+  ]);
+  step('A user rates it', [
+    'feedback',
+    'rate',
+    'summarizer',
+    'summarize-article',
+    '4',
+    '--comment',
+    'good, a bit long',
+  ]);
+  step(
+    'Bad input is refused with a clear message and exit 2; nothing is written',
+    ['feedback', 'success', 'summarizer', 'op-1', '--score', '1.7'],
+    { expectExit: 2 },
+  );
+  const history = path.join(home, 'history.jsonl');
+  const count = writeHistory(history);
+  step(`Import a week of history (${count} entries, all or nothing)`, ['feedback', 'import', history]);
+  step("The agent's summary over the last 7 days (from the aggregates, not a log scan)", [
+    'summary',
+    'summarizer',
+  ]);
+  step('Both engines at a glance', ['status']);
+  step('All-time statistics', ['stats']);
+  console.log('\nDemo complete.');
+} finally {
+  if (keep) console.log(`(kept ${home})`);
+  else fs.rmSync(home, { recursive: true, force: true });
+}
