@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  emptyAggregates,
+  foldEntry,
+  hourKey,
+  totalFor,
+  windowStartKey,
+} from '../../src/core/feedback/aggregates.js';
+import { summarize } from '../../src/core/feedback/summary.js';
+import type { FeedbackEntry } from '../../src/core/feedback/types.js';
+
+let n = 0;
+function entry(partial: Partial<FeedbackEntry>): FeedbackEntry {
+  n++;
+  return {
+    id: `fb_${n}`,
+    agentId: 'a',
+    operationId: `op-${n}`,
+    type: 'success',
+    score: 1,
+    source: 'agent',
+    timestamp: '2026-11-20T10:15:00.000Z',
+    recordedAt: '2026-11-20T10:15:00.000Z',
+    ...partial,
+  };
+}
+
+describe('score aggregates', () => {
+  it('keys buckets by UTC hour and the window by the hour it starts in', () => {
+    expect(hourKey('2026-11-20T10:59:59.999Z')).toBe('2026-11-20T10');
+    expect(windowStartKey(new Date('2026-11-24T12:30:00Z'), 7)).toBe('2026-11-17T12');
+    expect(windowStartKey(new Date('2026-11-24T00:10:00Z'), 0.5)).toBe('2026-11-23T12');
+  });
+
+  it('folds entries into per-hour sums that total back to the same figures', () => {
+    const aggregates = emptyAggregates();
+    const entries = [
+      entry({ durationMs: 100, metrics: { memoryMb: 300 } }),
+      entry({
+        durationMs: 300,
+        metrics: { memoryMb: 700, cpuPercent: 90 },
+        timestamp: '2026-11-20T11:00:00.000Z',
+      }),
+      entry({ type: 'failure', score: 0, errorType: 'timeout' }),
+      entry({ type: 'failure', score: 0 }),
+      entry({ type: 'user_rating', score: 0.5, rating: 3, source: 'user' }),
+      entry({ type: 'quality_score', score: 0.7, source: 'guardian', timestamp: '2026-11-19T23:00:00.000Z' }),
+      entry({ agentId: 'other' }),
+    ];
+    for (const e of entries) foldEntry(aggregates, e);
+    expect(Object.keys(aggregates.agents.a!).sort()).toEqual([
+      '2026-11-19T23',
+      '2026-11-20T10',
+      '2026-11-20T11',
+    ]);
+    const total = totalFor(aggregates, 'a');
+    expect(total).toEqual({
+      n: 6,
+      byType: { success: 2, failure: 2, user_rating: 1, quality_score: 1 },
+      bySource: { agent: 4, user: 1, guardian: 1 },
+      scoreSum: { success: 2, failure: 0, user_rating: 0.5, quality_score: 0.7 },
+      ratingSum: 3,
+      ratingN: 1,
+      errors: { timeout: 1, unknown: 1 },
+      duration: { sum: 400, n: 2, max: 300 },
+      metrics: { memoryMb: { sum: 1000, n: 2, max: 700 }, cpuPercent: { sum: 90, n: 1, max: 90 } },
+      first: '2026-11-19T23:00:00.000Z',
+      last: '2026-11-20T11:00:00.000Z',
+    });
+    expect(totalFor(aggregates, 'a', '2026-11-20T00').n).toBe(5);
+    expect(totalFor(aggregates, 'nobody').n).toBe(0);
+  });
+
+  it('summarizes: success rate from successes and failures only, mean rating, top errors by count then name', () => {
+    const aggregates = emptyAggregates();
+    for (const e of [
+      entry({}),
+      entry({}),
+      entry({}),
+      entry({ type: 'failure', score: 0, errorType: 'b' }),
+      entry({ type: 'failure', score: 0, errorType: 'a' }),
+      entry({ type: 'failure', score: 0, errorType: 'c' }),
+      entry({ type: 'failure', score: 0, errorType: 'c' }),
+      entry({ type: 'coverage', score: 0.25 }),
+    ])
+      foldEntry(aggregates, e);
+    const summary = summarize('a', 7, totalFor(aggregates, 'a'));
+    expect(summary.successRate).toBe(0.428571);
+    expect(summary.averageRating).toBeNull();
+    expect(summary.topErrors).toEqual([
+      { errorType: 'c', count: 2 },
+      { errorType: 'a', count: 1 },
+      { errorType: 'b', count: 1 },
+    ]);
+    expect(summary.averageScoreByType).toEqual({ success: 1, failure: 0, coverage: 0.25 });
+    expect(summarize('a', 7, totalFor(aggregates, 'none'))).toMatchObject({
+      total: 0,
+      successRate: null,
+      firstSeen: null,
+      averageDurationMs: null,
+    });
+  });
+});
