@@ -15,9 +15,11 @@ const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kv1nt-demo-'));
 const env = { ...process.env, KV1NT_HOME: home };
 delete env.KV1NT_CONFIG;
 
+const bold = (text) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${text}\x1b[0m` : text);
+
 function step(title, args, { expectExit = 0 } = {}) {
   console.log(
-    `\n\x1b[1m── ${title}\x1b[0m\n$ kv1nt ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`,
+    `\n${bold(`── ${title}`)}\n$ kv1nt ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`,
   );
   const run = spawnSync(process.execPath, [bin, ...args], { cwd: examples, env, stdio: 'inherit' });
   if (run.status !== expectExit) {
