@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kv1nt, snapshot, tempDir } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, cliEnv, kv1nt, kv1ntAsync, snapshot, tempDir } from '../helpers/cli.js';
 
 describe('kv1nt run', () => {
   it('records a success with its duration and passes the output through', () => {
@@ -401,5 +402,30 @@ describe('help and version', () => {
     expect(help.stdout).toMatch(/\$ kv1nt feedback record AGENT OPERATION --type <value>/);
     expect(kv1nt(data, ['feedback', 'import', '--help']).stdout).toMatch(/--skip-invalid/);
     expect(kv1nt(data, ['--help']).stdout).toMatch(/feedback/);
+  });
+});
+
+describe('kv1nt run under signals', () => {
+  it('forwards SIGTERM to the command and still records the outcome', async () => {
+    const dir = tempDir();
+    const data = path.join(dir, 'data');
+    const ready = path.join(dir, 'ready');
+    const script = `require("fs").writeFileSync(${JSON.stringify(ready)}, ""); setInterval(() => {}, 1000)`;
+    const child = spawn(
+      process.execPath,
+      [BIN, 'run', 'bot', '--json', '--', process.execPath, '-e', script],
+      { env: cliEnv(data), cwd: dir },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let i = 0; i < 200 && !fs.existsSync(ready); i++) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(JSON.parse(stdout)).toMatchObject({ type: 'failure', errorType: 'SIGTERM' });
+    expect((await kv1ntAsync(data, ['summary', 'bot', '--json'])).json()).toMatchObject({
+      total: 1,
+      topErrors: [{ errorType: 'SIGTERM', count: 1 }],
+    });
   });
 });

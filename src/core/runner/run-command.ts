@@ -22,12 +22,22 @@ export async function runAndMeasure(
   const { execa } = await import('execa');
   const [file, ...args] = command as [string, ...string[]];
   const started = performance.now();
-  const result = await execa(file, args, {
+  const child = execa(file, args, {
     stdin: 'inherit',
     // fd 2: with --json, stdout must carry only kv1nt's JSON document.
     stdout: options.stdoutToStderr ? 2 : 'inherit',
     stderr: 'inherit',
     reject: false,
+  });
+  // Like `time` or `npm run`: a signal ends the child, and kv1nt lives on to record that outcome.
+  // Ctrl-C already reaches the child through the terminal's process group; others are forwarded.
+  const forward = (signal: NodeJS.Signals) => {
+    if (signal !== 'SIGINT') child.kill(signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, forward);
+  const result = await child.finally(() => {
+    for (const signal of signals) process.off(signal, forward);
   });
   const durationMs = Math.round(performance.now() - started);
   if (result.signal) {
