@@ -35,6 +35,23 @@ export default tseslint.config(
     },
   },
   {
+    // Built-in plugins are written like a third party's: against the public SDK only.
+    files: ['src/plugins/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./\\.\\./core/(?!sdk/index\\.js$)|^\\.\\./core/(?!sdk/index\\.js$)|commands/|/cli/',
+              message: 'Built-in plugins import only src/core/sdk/index.js, like any third-party plugin.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,6 +1,12 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { Kv1ntCore } from '../core/kv1nt.js';
+import { Kv1ntCore, type PluginCandidate } from '../core/kv1nt.js';
 import { Kv1ntError, EXIT_RUNTIME, EXIT_USAGE } from '../core/errors.js';
+
+/** The built-in plugin, imported only by commands that use plugins. */
+export async function builtinPlugins(): Promise<PluginCandidate[]> {
+  const { default: plugin } = await import('../plugins/index.js');
+  return [{ source: 'builtin', plugin }];
+}
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof Kv1ntCommand)['baseFlags'] & T['flags']
@@ -29,7 +35,7 @@ export abstract class Kv1ntCommand extends Command {
     'data-dir'?: string | undefined;
     config?: string | undefined;
   }): Promise<Kv1ntCore> {
-    return Kv1ntCore.open({ dataDir: flags['data-dir'], config: flags.config });
+    return Kv1ntCore.open({ dataDir: flags['data-dir'], config: flags.config, plugins: builtinPlugins });
   }
 
   /** Human output only: nothing but the JSON document may reach stdout with --json. */

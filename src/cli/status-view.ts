@@ -41,7 +41,11 @@ export async function renderStatus(report: StatusReport): Promise<string> {
       report.stores.map((s) => [s.name, s.file, bytes(s.bytes)]),
     ),
   );
-  lines.push('', `Plugins: ${report.plugins.length === 0 ? 'built-ins only' : report.plugins.join(', ')}`);
+  lines.push(
+    '',
+    `Plugins: ${report.plugins.map((p) => `${p.name} (${p.source}, ${p.detectors.length} detectors)`).join(', ') || 'none'}`,
+  );
+  for (const warning of report.warnings ?? []) lines.push(`  ! ${warning.plugin}: ${warning.error}`);
   return lines.join('\n');
 }
 

@@ -19,6 +19,9 @@ import { Recorder } from './feedback/recorder.js';
 import { summarize, type FeedbackSummary } from './feedback/summary.js';
 import type { FeedbackEntry, FeedbackInput } from './feedback/types.js';
 import { toFeedbackEntry } from './feedback/validate.js';
+import { analyzeAgent, healthOf, type AnalysisResult, type HealthReport } from './analysis/analyze.js';
+import { bySeverity, type Opportunity } from './analysis/opportunities.js';
+import { collectPlugins, type PluginSet } from './plugins/validate-plugin.js';
 import { collectStatus, collectStats, type Scope, type StatsReport, type StatusReport } from './status.js';
 
 export interface CoreOptions {
@@ -29,6 +32,14 @@ export interface CoreOptions {
   cwd?: string | undefined;
   env?: NodeJS.ProcessEnv | undefined;
   clock?: (() => Date) | undefined;
+  /** Where plugin objects come from (the built-ins, then installed and configured ones); loaded on first use. */
+  plugins?: (() => Promise<PluginCandidate[]>) | undefined;
+}
+
+export interface PluginCandidate {
+  /** builtin, a path, or a package name. */
+  source: string;
+  plugin: unknown;
 }
 
 export interface ImportResult {
@@ -50,6 +61,8 @@ export class Kv1ntCore {
   readonly stores: Stores;
   private readonly recorder: Recorder;
   private readonly listeners = new Set<FeedbackListener>();
+  private pluginSet: Promise<PluginSet> | undefined;
+  private pluginSource: () => Promise<PluginCandidate[]> = () => Promise.resolve([]);
 
   private constructor(
     readonly loaded: LoadedConfig,
@@ -70,7 +83,15 @@ export class Kv1ntCore {
     const fromConfig =
       loaded.config.dataDir === undefined ? undefined : `${configDir}/${loaded.config.dataDir}`;
     const dataDir = resolveDataDir({ flag: options.dataDir, env: env.KV1NT_HOME, config: fromConfig }, cwd);
-    return new Kv1ntCore(loaded, dataDir, options.clock ?? (() => new Date()), cwd);
+    const core = new Kv1ntCore(loaded, dataDir, options.clock ?? (() => new Date()), cwd);
+    if (options.plugins) core.pluginSource = options.plugins;
+    return core;
+  }
+
+  /** The plugins in use, validated once per process. */
+  plugins(): Promise<PluginSet> {
+    this.pluginSet ??= this.pluginSource().then(collectPlugins);
+    return this.pluginSet;
   }
 
   get configFile(): string | null {
@@ -169,6 +190,67 @@ export class Kv1ntCore {
       }
     });
     return removed;
+  }
+
+  // ── analysis ────────────────────────────────────────────────────────────────
+
+  async analyze(agentId: string, days = 7): Promise<AnalysisResult> {
+    assertAgentId(agentId);
+    checkDays(days);
+    const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
+    return analyzeAgent({
+      stores: this.stores,
+      config: this.loaded.config,
+      agentId,
+      agent,
+      days,
+      now: this.clock(),
+      detectors: plugins.detectors,
+      loadWarnings: plugins.warnings,
+    });
+  }
+
+  async health(agentId: string, days = 7): Promise<HealthReport> {
+    assertAgentId(agentId);
+    checkDays(days);
+    return healthOf(
+      this.stores,
+      this.loaded.config,
+      agentId,
+      await this.findAgent(agentId),
+      days,
+      this.clock(),
+    );
+  }
+
+  /** Opportunities of one agent or all, most severe first. */
+  async opportunities(
+    agentId: string | undefined,
+    status: 'open' | 'resolved' | 'all' = 'open',
+  ): Promise<Opportunity[]> {
+    if (agentId !== undefined) assertAgentId(agentId);
+    const doc = await this.stores.optimization.read();
+    return (doc.opportunities as unknown as Opportunity[])
+      .filter(
+        (row) =>
+          (agentId === undefined || row.agentId === agentId) && (status === 'all' || row.status === status),
+      )
+      .sort((a, b) => bySeverity(a, b) || a.agentId.localeCompare(b.agentId));
+  }
+
+  /** The stored health history of an agent, oldest first. */
+  async healthHistory(
+    agentId: string,
+  ): Promise<Array<{ timestamp: string; healthScore: number | null; healthTrend: string }>> {
+    assertAgentId(agentId);
+    const doc = await this.stores.optimization.read();
+    return doc.healthHistory
+      .filter((row) => row.agentId === agentId)
+      .map((row) => ({
+        timestamp: String(row.timestamp),
+        healthScore: (row.healthScore as number | null) ?? null,
+        healthTrend: String(row.healthTrend),
+      }));
   }
 
   // ── status ──────────────────────────────────────────────────────────────────

@@ -45,7 +45,9 @@ export interface StatusReport {
   feedback?: FeedbackEngineStatus;
   optimization?: OptimizationEngineStatus;
   stores: StoreFile[];
-  plugins: string[];
+  plugins: Array<{ name: string; source: string; detectors: string[] }>;
+  /** Plugins that failed to load. */
+  warnings?: Array<{ plugin: string; component?: string; error: string }>;
 }
 
 export interface StatsReport {
@@ -73,14 +75,16 @@ export async function collectStatus(core: Kv1ntCore, scope: Scope): Promise<Stat
       lastFeedbackAt: summary?.lastSeen ?? null,
     };
   });
+  const plugins = await core.plugins();
   const report: StatusReport = {
     scope,
     dataDir: core.dataDir,
     configFile: core.configFile,
     agents,
     stores: storeFiles(core, scope),
-    plugins: [],
+    plugins: plugins.plugins.map((plugin) => ({ ...plugin })),
   };
+  if (plugins.warnings.length > 0) report.warnings = plugins.warnings;
   if (scope !== 'optimization') {
     const doc = await stores.feedback.read();
     report.feedback = {

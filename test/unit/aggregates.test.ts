@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  binQuantile,
+  durationBin,
   emptyAggregates,
   foldEntry,
   hourKey,
@@ -59,10 +61,13 @@ describe('score aggregates', () => {
       byType: { success: 2, failure: 2, user_rating: 1, quality_score: 1 },
       bySource: { agent: 4, user: 1, guardian: 1 },
       scoreSum: { success: 2, failure: 0, user_rating: 0.5, quality_score: 0.7 },
+      scoreMin: { success: 1, failure: 0, user_rating: 0.5, quality_score: 0.7 },
+      sourceScoreSum: { agent: 2, user: 0.5, guardian: 0.7 },
       ratingSum: 3,
       ratingN: 1,
       errors: { timeout: 1, unknown: 1 },
       duration: { sum: 400, n: 2, max: 300 },
+      durationBins: { [durationBin(100)]: 1, [durationBin(300)]: 1 },
       metrics: { memoryMb: { sum: 1000, n: 2, max: 700 }, cpuPercent: { sum: 90, n: 1, max: 90 } },
       first: '2026-11-19T23:00:00.000Z',
       last: '2026-11-20T11:00:00.000Z',
@@ -99,5 +104,20 @@ describe('score aggregates', () => {
       firstSeen: null,
       averageDurationMs: null,
     });
+  });
+});
+
+describe('duration histogram', () => {
+  it('gives percentiles within 5 % of the exact ones', () => {
+    const durations = Array.from({ length: 1000 }, (_, i) => 10 + i * 7);
+    const bins: Record<string, number> = {};
+    for (const d of durations) bins[durationBin(d)] = (bins[durationBin(d)] ?? 0) + 1;
+    const exact = (q: number) => durations[Math.ceil(q * durations.length) - 1]!;
+    for (const q of [0.5, 0.95, 0.99]) {
+      const estimate = binQuantile(bins, q)!;
+      expect(Math.abs(estimate - exact(q)) / exact(q)).toBeLessThan(0.05);
+    }
+    expect(binQuantile({}, 0.5)).toBeNull();
+    expect(binQuantile({ [durationBin(0)]: 3 }, 0.5)).toBe(0);
   });
 });

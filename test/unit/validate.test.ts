@@ -57,9 +57,7 @@ describe('toFeedbackEntry', () => {
     ['infinite metric', { type: 'success', metrics: { memoryMb: Number.POSITIVE_INFINITY } }, /finite/],
     ['unknown field', { type: 'success', colour: 'red' } as Partial<FeedbackInput>, /Unknown field 'colour'/],
   ])('refuses %s', (_name, input, message) => {
-    expect(() => toFeedbackEntry({ ...base, type: 'success', ...input }, now, 'x')).toThrow(
-      message,
-    );
+    expect(() => toFeedbackEntry({ ...base, type: 'success', ...input }, now, 'x')).toThrow(message);
   });
 
   it('accepts scores exactly on the bounds', () => {

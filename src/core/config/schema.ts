@@ -83,6 +83,60 @@ export const AgentConfigSchema = v.pipe(
   v.description('An agent: a folder with a test command.'),
 );
 
+const num = (what: string, description: string, min = 0) =>
+  v.optional(
+    v.pipe(
+      v.number(`${what} must be a number`),
+      v.minValue(min, `${what} must be at least ${min}`),
+      v.description(description),
+    ),
+  );
+
+export const ThresholdsSchema = v.pipe(
+  v.strictObject({
+    successRateDropPoints: num(
+      'successRateDropPoints',
+      'success_rate_decline: drop in percentage points against the previous window (default 5).',
+    ),
+    successRateMinSamples: num(
+      'successRateMinSamples',
+      'success_rate_decline: successes + failures needed in each window to compare (default 10).',
+      1,
+    ),
+    qualityMin: num('qualityMin', 'quality_issues: mean quality_score under this (default 0.8).'),
+    memoryMbMax: num('memoryMbMax', 'resource_inefficiency: mean memoryMb above this (default 500).'),
+    cpuPercentMax: num('cpuPercentMax', 'resource_inefficiency: mean cpuPercent above this (default 80).'),
+    errorPatternMinCount: num(
+      'errorPatternMinCount',
+      'error_pattern: occurrences of one error type or pattern (default 3).',
+      1,
+    ),
+    guardianScoreMin: num(
+      'guardianScoreMin',
+      'code_smell: mean score of guardian feedback under this (default 0.8).',
+    ),
+    securityScoreMin: num(
+      'securityScoreMin',
+      'security_vulnerability: a security score under this (default 0.7).',
+    ),
+    toolTimeoutMs: num(
+      'toolTimeoutMs',
+      'Time limit of npm outdated / npm audit / the guardian command, in ms (default 8000).',
+      1,
+    ),
+    trendMinDays: num(
+      'trendMinDays',
+      'Days with a health score needed before a trend is given (default 3).',
+      2,
+    ),
+    trendDeadBand: num(
+      'trendDeadBand',
+      'Health points per day within which the trend is stable (default 1).',
+    ),
+  }),
+  v.description('Detector and trend thresholds; each optional, with the defaults shown.'),
+);
+
 export const ConfigSchema = v.strictObject({
   $schema: v.optional(
     v.pipe(v.string(), v.description('JSON Schema reference for editors; ignored by kv1nt.')),
@@ -108,6 +162,13 @@ export const ConfigSchema = v.strictObject({
         AgentConfigSchema,
       ),
       v.description('Agents by id.'),
+    ),
+  ),
+  thresholds: v.optional(ThresholdsSchema),
+  pluginTimeoutMs: v.optional(
+    v.pipe(
+      positiveInt('pluginTimeoutMs'),
+      v.description('Time limit of one plugin call (a detector run), in ms (default 10000).'),
     ),
   ),
 });

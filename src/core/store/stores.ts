@@ -28,7 +28,7 @@ export interface AgentRegistryDoc {
 }
 
 export interface AggregatesDoc extends ScoreAggregates {
-  schemaVersion: 1;
+  schemaVersion: 2;
 }
 
 export interface FeedbackStoreDoc {
@@ -59,8 +59,10 @@ export const SCORE_AGGREGATES: DocSpec<AggregatesDoc> = {
   name: 'score_aggregates',
   folder: 'feedback',
   fileName: 'aggregates.json',
-  version: 1,
-  defaults: () => ({ schemaVersion: 1, ...emptyAggregates() }),
+  version: 2,
+  defaults: () => ({ schemaVersion: 2, ...emptyAggregates() }),
+  // Aggregates are derived from the log: a new layout is rebuilt by re-folding it from the start.
+  migrations: { 1: () => ({ ...emptyAggregates() }) },
   recovery:
     'The aggregates are derived from the feedback log: move the file aside (e.g. `mv aggregates.json aggregates.json.bad`) and the next command rebuilds it from the log.',
 };

@@ -1,0 +1,107 @@
+import type { AnalysisResult, HealthReport } from '../core/analysis/analyze.js';
+import { HEALTH_WEIGHTS, type HealthComponents } from '../core/analysis/health.js';
+import type { Opportunity } from '../core/analysis/opportunities.js';
+import { percent, table } from './render.js';
+
+const LABELS: Record<keyof HealthComponents, string> = {
+  successRate: 'success rate',
+  responseTimeScore: 'response time vs SLA',
+  codeQuality: 'code quality',
+  errorRate: 'error rate (as 1 − rate)',
+};
+
+export function renderComponents(components: HealthComponents): string {
+  const rows = (Object.keys(LABELS) as Array<keyof HealthComponents>).map((key) => {
+    const value = components[key];
+    const shown =
+      value === null
+        ? 'no data'
+        : key === 'errorRate'
+          ? percent(value)
+          : key === 'successRate'
+            ? percent(value)
+            : value.toFixed(3);
+    return `  ${LABELS[key].padEnd(26)} ${String(Math.round(HEALTH_WEIGHTS[key] * 100)).padStart(2)} %   ${shown}`;
+  });
+  return ['  component                  weight  value', ...rows].join('\n');
+}
+
+export function scoreLine(
+  agentId: string,
+  score: number | null,
+  trend: string,
+  days: number,
+  samples: number,
+): string {
+  if (score === null)
+    return `${agentId}: no health score — no successes, failures, durations or quality scores in the last ${days} day(s).`;
+  return `${agentId}: health ${score.toFixed(1)} / 100, trend ${trend.replace('_', ' ')} (${samples} entries, last ${days} day(s))`;
+}
+
+export async function renderOpportunities(
+  opportunities: readonly Opportunity[],
+  withAgent = false,
+): Promise<string> {
+  if (opportunities.length === 0) return 'No opportunities.';
+  const head = [...(withAgent ? ['agent'] : []), 'severity', 'type', 'title', 'status', 'id'];
+  return table(
+    head,
+    opportunities.map((o) => [
+      ...(withAgent ? [o.agentId] : []),
+      o.severity,
+      o.type,
+      o.title,
+      o.status,
+      o.id,
+    ]),
+  );
+}
+
+export async function renderAnalysis(result: AnalysisResult): Promise<string> {
+  const lines = [
+    scoreLine(result.agentId, result.healthScore, result.healthTrend, result.windowDays, result.sampleSize),
+    '',
+    renderComponents(result.components),
+    '',
+  ];
+  const d = result.metrics.duration;
+  if (d.count > 0)
+    lines.push(
+      `  duration: mean ${d.mean} ms, p50 ≈ ${d.p50} ms, p95 ≈ ${d.p95} ms${d.slaMs === null ? '' : `, SLA ${d.slaMs} ms`}`,
+      '',
+    );
+  lines.push(
+    result.opportunities.length === 0
+      ? 'No open opportunities.'
+      : `Open opportunities (${result.opportunities.length}):\n${await renderOpportunities(result.opportunities)}`,
+  );
+  for (const warning of result.warnings)
+    lines.push(`! ${warning.plugin}${warning.component ? ` / ${warning.component}` : ''}: ${warning.error}`);
+  return lines.join('\n');
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** A one-line chart of 0–100 scores. */
+export function sparkline(scores: readonly number[]): string {
+  return scores
+    .map((score) => BARS[Math.min(BARS.length - 1, Math.max(0, Math.floor((score / 100) * BARS.length)))])
+    .join('');
+}
+
+export function renderHealth(report: HealthReport): string {
+  const lines = [
+    scoreLine(report.agentId, report.healthScore, report.healthTrend, report.windowDays, report.sampleSize),
+  ];
+  if (report.trendSlopePerDay !== null)
+    lines.push(`  slope ${report.trendSlopePerDay > 0 ? '+' : ''}${report.trendSlopePerDay} points/day`);
+  lines.push('', renderComponents(report.components));
+  const recent = report.history.slice(-40);
+  if (recent.length > 0) {
+    lines.push(
+      '',
+      `  history  ${sparkline(recent.map((h) => h.healthScore))}  (${recent.length} point(s), ${recent[0]!.timestamp.slice(0, 10)} → ${recent.at(-1)!.timestamp.slice(0, 10)}; min ${Math.min(...recent.map((h) => h.healthScore))}, max ${Math.max(...recent.map((h) => h.healthScore))})`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,263 @@
+import type { Agent } from '../agents/registry.js';
+import { allEntries, refreshAggregates } from '../feedback/aggregate-index.js';
+import type { FeedbackEntry } from '../feedback/types.js';
+import { newId } from '../ids.js';
+import type { LoadedDetector, PluginWarning } from '../plugins/run-detectors.js';
+import { runDetectors } from '../plugins/run-detectors.js';
+import { runTool } from '../runner/run-tool.js';
+import {
+  DEFAULT_THRESHOLDS,
+  type AgentInfo,
+  type AnalysisMetrics,
+  type DetectorContext,
+  type LearningInfo,
+  type PatternInfo,
+  type Thresholds,
+} from '../sdk/types.js';
+import type { Stores } from '../store/stores.js';
+import type { Kv1ntConfig } from '../config/schema.js';
+import type { HealthComponents } from './health.js';
+import { windowFigures } from './metrics.js';
+import { reconcile, type Opportunity } from './opportunities.js';
+import { healthTrend, type HealthTrend } from './trend.js';
+
+/** `kv1nt analyze --json` (contract §4). */
+export interface AnalysisResult {
+  agentId: string;
+  windowDays: number;
+  sampleSize: number;
+  healthScore: number | null;
+  healthTrend: HealthTrend;
+  components: HealthComponents;
+  metrics: AnalysisMetrics & { trendSlopePerDay: number | null };
+  opportunities: Opportunity[];
+  warnings: PluginWarning[];
+  analyzedAt: string;
+}
+
+export interface AnalyzeInput {
+  stores: Stores;
+  config: Kv1ntConfig;
+  agentId: string;
+  agent: Agent | undefined;
+  days: number;
+  now: Date;
+  detectors: readonly LoadedDetector[];
+  /** Plugins that failed to load, reported with the run. */
+  loadWarnings?: PluginWarning[];
+}
+
+/** How many analysis rows (performance_metrics, health_history) each agent keeps. */
+const HISTORY_KEPT = 1000;
+
+export function thresholdsOf(config: Kv1ntConfig): Thresholds {
+  return { ...DEFAULT_THRESHOLDS, ...stripUndefined(config.thresholds ?? {}) };
+}
+
+/**
+ * One analysis: figures of the window from the aggregates, health score and trend, every
+ * detector run in isolation, opportunities reconciled, and a performance_metrics and a
+ * health_history row stored.
+ */
+export async function analyzeAgent(input: AnalyzeInput): Promise<AnalysisResult> {
+  const { stores, agentId, agent, days, now } = input;
+  const thresholds = thresholdsOf(input.config);
+  const aggregates = await refreshAggregates(stores);
+  const figures = windowFigures(aggregates, agentId, now, days, agent?.slaMs ?? null);
+  const [feedbackDoc, optimizationDoc] = await Promise.all([
+    stores.feedback.read(),
+    stores.optimization.read(),
+  ]);
+  const windowStart = now.getTime() - days * 86_400_000;
+  const history = optimizationDoc.healthHistory
+    .filter(
+      (row) =>
+        row.agentId === agentId &&
+        typeof row.healthScore === 'number' &&
+        Date.parse(String(row.timestamp)) >= windowStart,
+    )
+    .map((row) => ({ at: Date.parse(String(row.timestamp)), score: row.healthScore as number }));
+  const trend = healthTrend([...figures.daily, ...history], {
+    minPoints: thresholds.trendMinDays,
+    deadBandPerDay: thresholds.trendDeadBand,
+  });
+
+  const patterns = feedbackDoc.patterns.filter((row) => row.agentId === agentId) as unknown as PatternInfo[];
+  const learnings = feedbackDoc.learningEvents.filter(
+    (row) => row.agentId === agentId,
+  ) as unknown as LearningInfo[];
+  const agentInfo = toAgentInfo(agentId, agent);
+  let windowEntries: FeedbackEntry[] | undefined;
+  const makeContext = (plugin: string, warnings: PluginWarning[], detector: string): DetectorContext =>
+    deepFreeze({
+      agent: agentInfo,
+      // Read from the log only if a detector asks: the built-ins work from the aggregates.
+      get feedback() {
+        windowEntries ??= deepFreeze(readWindow(stores, agentId, windowStart, now.getTime()));
+        return windowEntries;
+      },
+      components: figures.components,
+      metrics: figures.metrics,
+      patterns,
+      learnings,
+      config: { ...input.config, thresholds },
+      run: (command: string, args: readonly string[], options?: { timeoutMs?: number }) =>
+        agent?.path
+          ? runTool(command, args, agent.path, options?.timeoutMs ?? thresholds.toolTimeoutMs)
+          : Promise.resolve({
+              exitCode: null,
+              stdout: '',
+              stderr: '',
+              timedOut: false,
+              error: `agent ${agentId} has no folder`,
+            }),
+      warn: (message: string) => warnings.push({ plugin, component: detector, error: message }),
+      now,
+    });
+  const run = await runDetectors(input.detectors, makeContext, input.config.pluginTimeoutMs ?? 10_000);
+
+  const analyzedAt = now.toISOString();
+  const opportunities = await stores.optimization.update((doc) => {
+    const mine = doc.opportunities.filter((row) => row.agentId === agentId) as unknown as Opportunity[];
+    const updated = reconcile(mine, agentId, run.findings, run.completed, now);
+    doc.opportunities = [...doc.opportunities.filter((row) => row.agentId !== agentId), ...updated];
+    doc.performanceMetrics = keepLatest(
+      [
+        ...doc.performanceMetrics,
+        {
+          id: newId('pm'),
+          agentId,
+          timestamp: analyzedAt,
+          windowDays: days,
+          sampleSize: figures.metrics.total,
+          components: figures.components,
+          metrics: figures.metrics,
+        },
+      ],
+      agentId,
+    );
+    doc.healthHistory = keepLatest(
+      [
+        ...doc.healthHistory,
+        {
+          id: newId('hh'),
+          agentId,
+          timestamp: analyzedAt,
+          healthScore: figures.healthScore,
+          healthTrend: trend.trend,
+          components: figures.components,
+        },
+      ],
+      agentId,
+    );
+    return updated;
+  });
+  return {
+    agentId,
+    windowDays: days,
+    sampleSize: figures.metrics.total,
+    healthScore: figures.healthScore,
+    healthTrend: trend.trend,
+    components: figures.components,
+    metrics: { ...figures.metrics, trendSlopePerDay: trend.slopePerDay },
+    opportunities: opportunities.filter((o) => o.status === 'open'),
+    warnings: [...(input.loadWarnings ?? []), ...run.warnings],
+    analyzedAt,
+  };
+}
+
+export interface HealthReport {
+  agentId: string;
+  windowDays: number;
+  sampleSize: number;
+  healthScore: number | null;
+  healthTrend: HealthTrend;
+  trendSlopePerDay: number | null;
+  components: HealthComponents;
+  /** Daily scores of the window and the stored analyses, oldest first. */
+  history: Array<{ timestamp: string; healthScore: number; source: 'daily' | 'analysis' }>;
+}
+
+/** Score, trend and history without running detectors or storing anything. */
+export async function healthOf(
+  stores: Stores,
+  config: Kv1ntConfig,
+  agentId: string,
+  agent: Agent | undefined,
+  days: number,
+  now: Date,
+): Promise<HealthReport> {
+  const thresholds = thresholdsOf(config);
+  const figures = windowFigures(await refreshAggregates(stores), agentId, now, days, agent?.slaMs ?? null);
+  const windowStart = now.getTime() - days * 86_400_000;
+  const analyses = (await stores.optimization.read()).healthHistory
+    .filter((row) => row.agentId === agentId && typeof row.healthScore === 'number')
+    .map((row) => ({
+      timestamp: String(row.timestamp),
+      healthScore: row.healthScore as number,
+      source: 'analysis' as const,
+    }));
+  const daily = figures.daily.map((point) => ({
+    timestamp: new Date(point.at).toISOString(),
+    healthScore: point.score,
+    source: 'daily' as const,
+  }));
+  const inWindow = analyses.filter((row) => Date.parse(row.timestamp) >= windowStart);
+  const trend = healthTrend(
+    [...figures.daily, ...inWindow.map((row) => ({ at: Date.parse(row.timestamp), score: row.healthScore }))],
+    { minPoints: thresholds.trendMinDays, deadBandPerDay: thresholds.trendDeadBand },
+  );
+  return {
+    agentId,
+    windowDays: days,
+    sampleSize: figures.metrics.total,
+    healthScore: figures.healthScore,
+    healthTrend: trend.trend,
+    trendSlopePerDay: trend.slopePerDay,
+    components: figures.components,
+    history: [...daily, ...analyses].sort((a, b) => a.timestamp.localeCompare(b.timestamp)),
+  };
+}
+
+function toAgentInfo(agentId: string, agent: Agent | undefined): AgentInfo {
+  if (!agent) return { id: agentId };
+  const info: AgentInfo = { id: agentId, path: agent.path, test: agent.test };
+  if (agent.slaMs !== undefined) info.slaMs = agent.slaMs;
+  if (agent.learningsFile !== undefined) info.learningsFile = agent.learningsFile;
+  if (agent.guardian !== undefined) info.guardian = agent.guardian;
+  if (agent.params !== undefined) info.params = agent.params;
+  return info;
+}
+
+function readWindow(stores: Stores, agentId: string, from: number, to: number): FeedbackEntry[] {
+  const entries: FeedbackEntry[] = [];
+  for (const entry of allEntries(stores)) {
+    if (entry.agentId !== agentId) continue;
+    const at = Date.parse(entry.timestamp);
+    if (at >= from && at <= to + 300_000) entries.push(entry);
+  }
+  return entries.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+}
+
+function keepLatest<T extends { agentId: string }>(rows: T[], agentId: string): T[] {
+  const mine = rows.filter((row) => row.agentId === agentId);
+  if (mine.length <= HISTORY_KEPT) return rows;
+  const drop = new Set(mine.slice(0, mine.length - HISTORY_KEPT));
+  return rows.filter((row) => !drop.has(row));
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Plugins get a context they cannot change (nor, through it, the stores). */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.getOwnPropertyNames(value)) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (descriptor && 'value' in descriptor) deepFreeze(descriptor.value as unknown);
+    }
+  }
+  return value;
+}

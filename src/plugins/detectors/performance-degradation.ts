@@ -1,0 +1,19 @@
+import { defineDetector } from '../../core/sdk/index.js';
+
+/** Fires when the mean duration of the window's operations is above the agent's SLA. */
+export default defineDetector({
+  id: 'kv1nt/performance-degradation',
+  type: 'performance_degradation',
+  description: "Mean operation duration above the agent's slaMs.",
+  detect({ metrics }) {
+    const { mean, p50, p95, max, count, slaMs } = metrics.duration;
+    if (slaMs === null || mean === null || !(mean > slaMs)) return [];
+    return [
+      {
+        title: `Operations take ${Math.round(mean)} ms on average, over the ${slaMs} ms SLA`,
+        description: `Over ${count} timed operation(s) in the last ${metrics.window.days} day(s) the mean duration is ${Math.round(mean)} ms (p50 ≈ ${p50 ?? '—'} ms, p95 ≈ ${p95 ?? '—'} ms), ${Math.round((mean / slaMs - 1) * 100)} % above the SLA of ${slaMs} ms.`,
+        evidence: { meanMs: mean, p50Ms: p50, p95Ms: p95, maxMs: max, slaMs, samples: count },
+      },
+    ];
+  },
+});
