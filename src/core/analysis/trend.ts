@@ -1,4 +1,4 @@
-import { linearRegression } from 'simple-statistics';
+import { median } from 'simple-statistics';
 
 export type HealthTrend = 'improving' | 'stable' | 'declining' | 'insufficient_data';
 
@@ -19,9 +19,11 @@ export interface TrendRule {
 export const DEFAULT_TREND_RULE: TrendRule = { minPoints: 3, deadBandPerDay: 1 };
 
 /**
- * The trend is the slope of a least-squares line through the health scores over time, in points
- * per day: above the dead band it is improving, below minus the dead band declining, else stable.
- * Points are first averaged per UTC day, so ten analyses in one afternoon count as one day.
+ * The trend is the Theil–Sen slope of the health scores over time (the median of the slopes
+ * between every pair of days, in points per day): a robust linear regression, so one bad day
+ * among good ones does not read as a trend. Above the dead band it is improving, below minus the
+ * dead band declining, else stable. Points are first averaged per UTC day, so ten analyses in
+ * one afternoon count as one day.
  */
 export function healthTrend(
   points: readonly TrendPoint[],
@@ -40,8 +42,7 @@ export function healthTrend(
     .map(([day, { sum, n }]): [number, number] => [day, sum / n]);
   if (series.length < rule.minPoints)
     return { trend: 'insufficient_data', slopePerDay: null, days: series.length };
-  const { m } = linearRegression(series);
-  const slopePerDay = Math.round(m * 1000) / 1000;
+  const slopePerDay = Math.round(theilSen(series) * 1000) / 1000;
   const trend =
     slopePerDay > rule.deadBandPerDay
       ? 'improving'
@@ -49,4 +50,16 @@ export function healthTrend(
         ? 'declining'
         : 'stable';
   return { trend, slopePerDay, days: series.length };
+}
+
+function theilSen(series: ReadonlyArray<readonly [number, number]>): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < series.length; i++) {
+    for (let j = i + 1; j < series.length; j++) {
+      const [x1, y1] = series[i]!;
+      const [x2, y2] = series[j]!;
+      slopes.push((y2 - y1) / (x2 - x1));
+    }
+  }
+  return median(slopes);
 }

@@ -37,6 +37,9 @@ export default defineDetector({
     });
     let outdated: Record<string, OutdatedEntry | OutdatedEntry[]>;
     try {
+      // Nothing outdated: exit 0 and no output. Exit 1 and no output: npm itself failed.
+      if (result.stdout.trim() === '' && (result.exitCode !== 0 || result.error))
+        throw new Error('no output');
       outdated = JSON.parse(result.stdout.trim() || '{}') as typeof outdated;
     } catch {
       throw new Error(
