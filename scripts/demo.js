@@ -143,6 +143,11 @@ try {
     'summary',
     'summarizer',
   ]);
+  step('Analyze: health score, trend and the opportunities the detectors find', ['analyze', 'summarizer']);
+  step('Health with a chart of its history', ['health', 'summarizer']);
+  step('A CI gate: exit 1 when health is under 95', ['analyze', 'summarizer', '--fail-under', '95'], {
+    expectExit: 1,
+  });
   step('Both engines at a glance', ['status']);
   step('All-time statistics', ['stats']);
   console.log('\nDemo complete.');

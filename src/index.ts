@@ -6,7 +6,15 @@
  *   const kv1nt = createKv1nt({ dataDir: '/var/lib/kv1nt' });
  *   await kv1nt.recordSuccess('summarizer', 'op-42', { durationMs: 840 });
  */
-import { Kv1ntCore, type CoreOptions, type FeedbackListener, type ImportResult } from './core/kv1nt.js';
+import {
+  Kv1ntCore,
+  type CoreOptions,
+  type FeedbackListener,
+  type ImportResult,
+  type PluginCandidate,
+} from './core/kv1nt.js';
+import type { AnalysisResult, HealthReport } from './core/analysis/analyze.js';
+import type { Opportunity } from './core/analysis/opportunities.js';
 import type { FeedbackEntry, FeedbackInput } from './core/feedback/types.js';
 import type { FeedbackSummary } from './core/feedback/summary.js';
 import type { StatsReport, StatusReport } from './core/status.js';
@@ -18,6 +26,9 @@ export type { FeedbackSummary } from './core/feedback/summary.js';
 export type { StatsReport, StatusReport } from './core/status.js';
 export type { Agent } from './core/agents/registry.js';
 export type { ImportResult } from './core/kv1nt.js';
+export type { AnalysisResult, HealthReport } from './core/analysis/analyze.js';
+export type { Opportunity } from './core/analysis/opportunities.js';
+export * from './core/sdk/index.js';
 
 /** Everything of an entry but its agent, operation and type. */
 export type RecordOptions = Omit<FeedbackInput, 'agentId' | 'operationId' | 'type' | 'rating'>;
@@ -64,6 +75,21 @@ export interface Kv1nt {
   feedbackStatus(): Promise<StatusReport>;
   stats(agentId?: string): Promise<StatsReport>;
   feedbackStats(agentId?: string): Promise<StatsReport>;
+  /** `kv1nt analyze`: health, trend, opportunities (stores the run). */
+  analyzeAgentPerformance(agentId: string, options?: { days?: number }): Promise<AnalysisResult>;
+  /** `kv1nt health`: computed now, nothing stored. */
+  getAgentHealth(agentId: string, options?: { days?: number }): Promise<HealthReport>;
+  listOptimizationOpportunities(
+    agentId?: string,
+    options?: { status?: 'open' | 'resolved' | 'all' },
+  ): Promise<Opportunity[]>;
+  optimizationStatus(): Promise<StatusReport>;
+  optimizationStats(agentId?: string): Promise<StatsReport>;
+}
+
+async function builtinPlugins(): Promise<PluginCandidate[]> {
+  const { default: plugin } = await import('./plugins/index.js');
+  return [{ source: 'builtin', plugin }];
 }
 
 /**
@@ -71,7 +97,12 @@ export interface Kv1nt {
  * one append and one fsync for the lot, each promise resolving once its entry is durable.
  */
 export function createKv1nt(options: Kv1ntOptions = {}): Kv1nt {
-  const coreOptions: CoreOptions = { dataDir: options.dataDir, config: options.config, cwd: options.cwd };
+  const coreOptions: CoreOptions = {
+    dataDir: options.dataDir,
+    config: options.config,
+    cwd: options.cwd,
+    plugins: builtinPlugins,
+  };
   const ready = Kv1ntCore.open(coreOptions);
   const pendingListeners: Array<[FeedbackListener, (() => void) | undefined]> = [];
   const core = async () => ready;
@@ -105,5 +136,11 @@ export function createKv1nt(options: Kv1ntOptions = {}): Kv1nt {
     feedbackStatus: async () => (await core()).status('feedback'),
     stats: async (agentId) => (await core()).stats(agentId, 'all'),
     feedbackStats: async (agentId) => (await core()).stats(agentId, 'feedback'),
+    analyzeAgentPerformance: async (agentId, opts = {}) => (await core()).analyze(agentId, opts.days ?? 7),
+    getAgentHealth: async (agentId, opts = {}) => (await core()).health(agentId, opts.days ?? 7),
+    listOptimizationOpportunities: async (agentId, opts = {}) =>
+      (await core()).opportunities(agentId, opts.status ?? 'open'),
+    optimizationStatus: async () => (await core()).status('optimization'),
+    optimizationStats: async (agentId) => (await core()).stats(agentId, 'optimization'),
   };
 }

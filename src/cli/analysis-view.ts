@@ -7,7 +7,7 @@ const LABELS: Record<keyof HealthComponents, string> = {
   successRate: 'success rate',
   responseTimeScore: 'response time vs SLA',
   codeQuality: 'code quality',
-  errorRate: 'error rate (as 1 − rate)',
+  errorRate: 'error rate (scores 1 − rate)',
 };
 
 export function renderComponents(components: HealthComponents): string {
@@ -67,7 +67,7 @@ export async function renderAnalysis(result: AnalysisResult): Promise<string> {
   const d = result.metrics.duration;
   if (d.count > 0)
     lines.push(
-      `  duration: mean ${d.mean} ms, p50 ≈ ${d.p50} ms, p95 ≈ ${d.p95} ms${d.slaMs === null ? '' : `, SLA ${d.slaMs} ms`}`,
+      `  duration: mean ${Math.round(d.mean ?? 0)} ms, p50 ≈ ${d.p50} ms, p95 ≈ ${d.p95} ms${d.slaMs === null ? '' : `, SLA ${d.slaMs} ms`}`,
       '',
     );
   lines.push(

@@ -74,3 +74,34 @@ describe('createKv1nt (programmatic API)', () => {
     expect(await kv1nt.getAgentSummary('bulk')).toMatchObject({ total: 2000 });
   });
 });
+
+describe('createKv1nt analysis methods', () => {
+  it('analyzes, reports health and lists opportunities like the CLI', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const kv1nt = createKv1nt({ dataDir });
+    await kv1nt.recordMany([
+      ...Array.from({ length: 4 }, (_, i) => ({ agentId: 'bot', operationId: `s${i}`, type: 'success' })),
+      ...Array.from({ length: 3 }, (_, i) => ({
+        agentId: 'bot',
+        operationId: `f${i}`,
+        type: 'failure',
+        errorType: 'timeout',
+      })),
+    ]);
+    const analysis = await kv1nt.analyzeAgentPerformance('bot');
+    expect(analysis).toMatchObject({ agentId: 'bot', healthScore: 57.1, warnings: [] });
+    expect(analysis.opportunities.map((o) => o.type)).toEqual(['error_pattern']);
+    expect(await kv1nt.getAgentHealth('bot')).toMatchObject({
+      healthScore: 57.1,
+      history: expect.any(Array) as unknown,
+    });
+    expect(await kv1nt.listOptimizationOpportunities('bot')).toEqual(analysis.opportunities);
+    expect(await kv1nt.optimizationStatus()).toMatchObject({
+      scope: 'optimization',
+      optimization: { opportunities: { open: 1 } },
+    });
+    expect(await kv1nt.optimizationStats('bot')).toMatchObject({
+      agents: [{ agentId: 'bot', optimization: { healthChecks: 1 } }],
+    });
+  });
+});
