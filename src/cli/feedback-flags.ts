@@ -68,7 +68,7 @@ export function parseNumber(flag: string, text: string): number {
 }
 
 export function parseObject(flag: string, text: string): Record<string, unknown> {
-  const parsed = parseJsonInput(text, flag, LIMITS.detailsBytes);
+  const parsed = parseJsonInput(text, flag, LIMITS.detailsBytes, LIMITS.depth);
   if (!isPlainObject(parsed))
     throw invalidInput(`${flag} expects a JSON object, e.g. '{"task":"summarize"}'.`);
   return parsed;

@@ -204,7 +204,13 @@ export function checkDepth(value: unknown, maxDepth: number, what: string): void
  * Parses untrusted JSON text with the size checked first: megabytes of input or pathological
  * nesting are refused before the parser spends time on them.
  */
-export function parseJsonInput(text: string, what: string, maxBytes: number): unknown {
+/** `maxDepth` counts the parsed value itself as level 1; a whole entry allows details one level down. */
+export function parseJsonInput(
+  text: string,
+  what: string,
+  maxBytes: number,
+  maxDepth: number = LIMITS.depth + 1,
+): unknown {
   if (Buffer.byteLength(text) > maxBytes)
     throw invalidInput(`${what} is larger than ${Math.round(maxBytes / 1024)} KiB.`);
   let parsed: unknown;
@@ -213,7 +219,7 @@ export function parseJsonInput(text: string, what: string, maxBytes: number): un
   } catch (error) {
     throw invalidInput(`${what} is not valid JSON: ${(error as Error).message}.`);
   }
-  checkDepth(parsed, LIMITS.depth + 1, what);
+  checkDepth(parsed, maxDepth, what);
   return parsed;
 }
 

@@ -65,6 +65,9 @@ export class FeedbackLog {
           // The segment's creator died before its header was complete.
           writeAll(fd, Buffer.from(HEADER), 0);
           size = HEADER.length;
+        } else {
+          // Never add records to a segment of another (newer) format.
+          checkHeader(fd, this.segmentPath(segment));
         }
         if (size >= this.maxSegmentBytes) {
           fs.closeSync(fd);
@@ -118,6 +121,7 @@ export class FeedbackLog {
   segments(): number[] {
     let names: string[];
     try {
+      if (!this.dataDir.vetExisting('feedback', 'log')) return [];
       names = fs.readdirSync(this.dir);
     } catch (error) {
       if (hasErrno(error, 'ENOENT')) return [];

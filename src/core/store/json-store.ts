@@ -41,6 +41,8 @@ export class JsonDocStore<T extends Versioned> {
 
   /** The document as stored now (defaults when the file does not exist yet). */
   async read(): Promise<T> {
+    // A planted link must not make kv1nt read a file outside the data dir.
+    if (this.spec.folder !== '.') this.dataDir.vetExisting(this.spec.folder);
     const db = new Low<T>(new SafeJsonAdapter(this.file, this.spec), this.spec.defaults());
     await db.read();
     return db.data;

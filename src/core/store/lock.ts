@@ -33,6 +33,8 @@ export interface LockHandle {
 }
 
 const GUARD_STALE_MS = 5_000;
+/** Tokens of the locks this process holds: a lock with our pid but another token is a dead predecessor's. */
+const heldTokens = new Set<string>();
 const UNREADABLE_STALE_MS = 10_000;
 
 export async function acquireLock(lockPath: string, options: LockOptions = {}): Promise<LockHandle> {
@@ -84,10 +86,12 @@ function tryCreate(lockPath: string, owner: LockOwner): boolean {
 
 function handleFor(lockPath: string, token: string): LockHandle {
   let released = false;
+  heldTokens.add(token);
   return {
     release() {
       if (released) return;
       released = true;
+      heldTokens.delete(token);
       // Only remove the lock if it is still ours (it can't be taken from a live holder, but be sure).
       if (readOwner(lockPath)?.token === token) fs.rmSync(lockPath, { force: true });
     },
@@ -114,6 +118,8 @@ function isStale(lockPath: string, owner: LockOwner | undefined): boolean {
   if (owner === undefined) return ageMs(lockPath) > UNREADABLE_STALE_MS;
   // Another host's process can't be probed: never presume it dead.
   if (owner.host !== hostname()) return false;
+  // In containers a new run often gets the pid of the run that was killed: our pid, not our lock.
+  if (owner.pid === process.pid) return !heldTokens.has(owner.token);
   return !isAlive(owner.pid);
 }
 

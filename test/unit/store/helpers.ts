@@ -6,6 +6,11 @@ import { ROOT } from '../../helpers/cli.js';
 
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'store');
 
+function shorten(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
 /** The error a promise rejects with; fails the test if it resolves or rejects with something else. */
 export async function rejection(promise: Promise<unknown>): Promise<Kv1ntError> {
   let value: unknown;
@@ -15,7 +20,7 @@ export async function rejection(promise: Promise<unknown>): Promise<Kv1ntError> 
     if (error instanceof Kv1ntError) return error;
     throw error;
   }
-  throw new Error(`Expected a Kv1ntError, but it resolved with ${JSON.stringify(value)}`);
+  throw new Error(`Expected a Kv1ntError, but it resolved with ${shorten(value)}`);
 }
 
 /** The error `fn` throws; fails the test if it returns or throws something else. */
@@ -27,7 +32,7 @@ export function thrown(fn: () => unknown): Kv1ntError {
     if (error instanceof Kv1ntError) return error;
     throw error;
   }
-  throw new Error(`Expected a Kv1ntError, but it returned ${JSON.stringify(value)}`);
+  throw new Error(`Expected a Kv1ntError, but it returned ${shorten(value)}`);
 }
 
 /** Every entry (files and folders) under `dir`, relative and sorted. */
