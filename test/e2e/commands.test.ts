@@ -302,7 +302,13 @@ describe('status and stats', () => {
       ],
       feedback: { entries: 2, logSegments: 1, patterns: 0, learnings: 0 },
       optimization: { opportunities: { open: 0, resolved: 0 }, plans: 0, results: 0 },
-      plugins: [{ name: 'kv1nt-builtin', source: 'builtin', detectors: expect.arrayContaining(['kv1nt/error-pattern', 'kv1nt/tool-upgrade']) as unknown }],
+      plugins: [
+        {
+          name: 'kv1nt-builtin',
+          source: 'builtin',
+          detectors: expect.arrayContaining(['kv1nt/error-pattern', 'kv1nt/tool-upgrade']) as unknown,
+        },
+      ],
     });
     expect(status.stores).toContainEqual({
       name: 'feedback_entries',

@@ -11,7 +11,7 @@ export default defineDetector({
     if (count === 0 || mean === undefined || !(mean < thresholds.guardianScoreMin)) return [];
     return [
       {
-        title: `The guardian scores the agent ${mean.toFixed(2)}, under ${thresholds.guardianScoreMin}`,
+        title: `The guardian scores the agent ${show(mean)}, under ${thresholds.guardianScoreMin}`,
         description: `${count} guardian report(s) in the last ${metrics.window.days} day(s) average ${mean.toFixed(3)}.`,
         evidence: { meanScore: mean, reports: count, threshold: thresholds.guardianScoreMin },
         subject: 'guardian-feedback',
@@ -19,3 +19,8 @@ export default defineDetector({
     ];
   },
 });
+
+/** Enough digits that a figure just over its threshold does not print as equal to it. */
+function show(value: number, digits = 3): string {
+  return String(Number(value.toFixed(digits)));
+}

@@ -10,7 +10,7 @@ export default defineDetector({
     if (mean === null || count === 0 || !(mean < thresholds.qualityMin)) return [];
     return [
       {
-        title: `Quality score ${mean.toFixed(2)} is under ${thresholds.qualityMin}`,
+        title: `Quality score ${show(mean)} is under ${thresholds.qualityMin}`,
         description: `The mean of ${count} quality score(s) over the last ${metrics.window.days} day(s) is ${mean.toFixed(3)}; the lowest was ${metrics.minScoreByType.quality_score ?? '—'}.`,
         evidence: {
           meanQuality: mean,
@@ -22,3 +22,8 @@ export default defineDetector({
     ];
   },
 });
+
+/** Enough digits that a figure just over its threshold does not print as equal to it. */
+function show(value: number, digits = 3): string {
+  return String(Number(value.toFixed(digits)));
+}

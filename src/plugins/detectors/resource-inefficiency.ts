@@ -12,7 +12,7 @@ export default defineDetector({
       const { mean, max, count } = metrics[metric];
       if (mean === null || !(mean > limit)) return;
       findings.push({
-        title: `${metric === 'memoryMb' ? 'Memory' : 'CPU'} use averages ${Math.round(mean)}${unit}, above ${limit}${unit}`,
+        title: `${metric === 'memoryMb' ? 'Memory' : 'CPU'} use averages ${show(mean)}${unit}, above ${limit}${unit}`,
         description: `Across ${count} operation(s) with a recorded ${metric} in the last ${metrics.window.days} day(s), the mean is ${mean}${unit} (max ${max}${unit}); the threshold is ${limit}${unit}.`,
         evidence: { metric, mean, max, samples: count, threshold: limit },
         subject: metric,
@@ -23,3 +23,8 @@ export default defineDetector({
     return findings;
   },
 });
+
+/** Enough digits that a figure just over its threshold does not print as equal to it. */
+function show(value: number, digits = 3): string {
+  return String(Number(value.toFixed(digits)));
+}

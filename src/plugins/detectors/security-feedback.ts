@@ -11,7 +11,7 @@ export default defineDetector({
     if (count === 0 || lowest === undefined || !(lowest < thresholds.securityScoreMin)) return [];
     return [
       {
-        title: `Security score as low as ${lowest.toFixed(2)}`,
+        title: `Security score as low as ${show(lowest)}`,
         description: `${count} security report(s) in the last ${metrics.window.days} day(s); the lowest scored ${lowest}, the mean ${metrics.averageScoreByType.security ?? '—'} (threshold ${thresholds.securityScoreMin}).`,
         evidence: {
           minScore: lowest,
@@ -24,3 +24,8 @@ export default defineDetector({
     ];
   },
 });
+
+/** Enough digits that a figure just over its threshold does not print as equal to it. */
+function show(value: number, digits = 3): string {
+  return String(Number(value.toFixed(digits)));
+}

@@ -14,7 +14,9 @@ export default defineDetector({
     const current = (metrics.successes / decided) * 100;
     const previous = (metrics.previous.successes / before) * 100;
     const drop = previous - current;
-    if (!(drop > thresholds.successRateDropPoints)) return [];
+    // Decide on whole numbers: in floating point 55 % → 50 % is a drop of 5.000000000000007.
+    const dropTimesSamples = (metrics.previous.successes * decided - metrics.successes * before) * 100;
+    if (!(dropTimesSamples > thresholds.successRateDropPoints * decided * before)) return [];
     return [
       {
         title: `Success rate fell ${drop.toFixed(1)} points`,

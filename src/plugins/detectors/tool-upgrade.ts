@@ -46,12 +46,20 @@ export default defineDetector({
         `npm outdated gave no report (${result.error ?? (result.timedOut ? 'timed out' : `exit ${result.exitCode}`)}): ${result.stderr.trim().slice(-300)}`,
       );
     }
-    if ('error' in outdated)
-      throw new Error(`npm outdated failed: ${JSON.stringify(outdated.error).slice(0, 300)}`);
+    // npm reports its own failures as {"error": {code, summary}}; a package named "error" has a "latest".
+    const npmError = outdated.error as (OutdatedEntry & { code?: string; summary?: string }) | undefined;
+    if (
+      npmError &&
+      !Array.isArray(npmError) &&
+      npmError.latest === undefined &&
+      (npmError.code !== undefined || npmError.summary !== undefined)
+    ) {
+      throw new Error(`npm outdated failed: ${JSON.stringify(npmError).slice(0, 300)}`);
+    }
     const findings: Finding[] = [];
     for (const [name, value] of Object.entries(outdated)) {
       const entry = Array.isArray(value) ? value[0] : value;
-      if (!entry?.latest || entry.current === entry.latest || !(name in declared)) continue;
+      if (!entry?.latest || entry.current === entry.latest || !Object.hasOwn(declared, name)) continue;
       findings.push({
         title: `${name} ${entry.current ?? '(not installed)'} → ${entry.latest}`,
         description: `The agent declares ${name}@${declared[name]}; ${entry.current ? `${entry.current} is installed` : 'it is not installed'}, the latest is ${entry.latest}${entry.wanted && entry.wanted !== entry.latest ? ` (${entry.wanted} within the declared range)` : ''}.`,
