@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { invalidInput } from './errors.js';
 
 export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -26,7 +26,15 @@ export function assertOperationId(value: unknown): string {
   return value;
 }
 
-/** Random, collision-free ids; the prefix tells what a bare id refers to. */
+const processPart = randomBytes(6).toString('hex');
+let counter = randomBytes(4).readUInt32BE(0);
+
+/**
+ * Ids that sort by creation time: 12 hex digits of milliseconds, 12 random hex digits drawn once
+ * per process (two processes colliding is a 1-in-2^48 event), and an 8-digit counter that keeps
+ * ids of one process unique within a millisecond. The prefix tells what a bare id refers to.
+ */
 export function newId(prefix: string): string {
-  return `${prefix}_${randomUUID().replaceAll('-', '')}`;
+  counter = (counter + 1) >>> 0;
+  return `${prefix}_${Date.now().toString(16).padStart(12, '0')}${processPart}${counter.toString(16).padStart(8, '0')}`;
 }

@@ -12,13 +12,13 @@ import { assertAgentId } from './ids.js';
 import { resolveDataDir } from './paths.js';
 import { DataDir } from './store/data-dir.js';
 import { openStores, type Stores } from './store/stores.js';
-import { refreshAggregates } from './feedback/aggregate-index.js';
-import { emptyBucket, mergeBucket, totalFor, windowStartKey } from './feedback/aggregates.js';
+import { foldNew, refreshAggregates, samePosition } from './feedback/aggregate-index.js';
+import { emptyBucket, foldEntry, mergeBucket, totalFor, windowStartKey } from './feedback/aggregates.js';
 import { invalidImportError, parseImport, type InvalidLine } from './feedback/import.js';
 import { Recorder } from './feedback/recorder.js';
 import { summarize, type FeedbackSummary } from './feedback/summary.js';
 import type { FeedbackEntry, FeedbackInput } from './feedback/types.js';
-import { toFeedbackEntry } from './feedback/validate.js';
+import { toFeedbackRecord } from './feedback/validate.js';
 import { analyzeAgent, healthOf, type AnalysisResult, type HealthReport } from './analysis/analyze.js';
 import { bySeverity, type Opportunity } from './analysis/opportunities.js';
 import { collectPlugins, type PluginSet } from './plugins/validate-plugin.js';
@@ -108,17 +108,28 @@ export class Kv1ntCore {
   /** Validates all first: one invalid input and nothing is written. */
   async recordMany(inputs: readonly FeedbackInput[]): Promise<FeedbackEntry[]> {
     const now = this.clock();
-    const entries = inputs.map((input) => toFeedbackEntry(input, now));
-    await this.recorder.write(entries);
+    const records = inputs.map((input) => toFeedbackRecord(input, now));
+    const entries = records.map((record) => record.entry);
+    await this.recorder.write(records.map((record) => record.line));
     this.notify(entries);
     return entries;
   }
 
   /** JSON Lines import, all or nothing unless `skipInvalid`. The batch lands atomically. */
   async importLines(text: string, options: { skipInvalid?: boolean } = {}): Promise<ImportResult> {
-    const { entries, invalid } = parseImport(text, this.clock());
+    const { entries, lines, invalid } = parseImport(text, this.clock());
     if (invalid.length > 0 && !options.skipInvalid) throw invalidImportError(invalid);
-    await this.stores.log.appendSegment(entries.map((entry) => JSON.stringify(entry)));
+    // The entries are parsed already: fold them into the aggregates now, so that the next reader
+    // does not re-read a large import from the log. Only when nothing else landed in between.
+    await this.stores.aggregates.locked(async (db) => {
+      foldNew(this.stores, db.data);
+      const span = await this.stores.log.appendSegment(lines);
+      if (span && samePosition(span.before, db.data.foldedTo)) {
+        for (const entry of entries) foldEntry(db.data, entry);
+        db.data.foldedTo = span.after;
+      }
+      await db.write();
+    });
     this.notify(entries);
     return { imported: entries.length, skipped: invalid, ids: entries.map((entry) => entry.id) };
   }

@@ -58,6 +58,6 @@ function asEntry(record: unknown, file: string, offset: number): FeedbackEntry {
   return entry as FeedbackEntry;
 }
 
-function samePosition(a: LogPosition, b: LogPosition): boolean {
+export function samePosition(a: LogPosition, b: LogPosition): boolean {
   return a.segment === b.segment && a.offset === b.offset;
 }

@@ -1,7 +1,7 @@
 import { Kv1ntError, EXIT_USAGE } from '../errors.js';
 import { newId } from '../ids.js';
 import type { FeedbackEntry, FeedbackInput } from './types.js';
-import { LIMITS, isPlainObject, parseJsonInput, toFeedbackEntry } from './validate.js';
+import { LIMITS, isPlainObject, parseJsonInput, toFeedbackRecord } from './validate.js';
 
 export interface InvalidLine {
   line: number;
@@ -10,12 +10,15 @@ export interface InvalidLine {
 
 export interface ParsedImport {
   entries: FeedbackEntry[];
+  /** Each entry's log line, in the same order. */
+  lines: string[];
   invalid: InvalidLine[];
 }
 
 /** Parses JSON Lines into entries, collecting every invalid line with its number (1-based). */
 export function parseImport(text: string, now: Date): ParsedImport {
   const entries: FeedbackEntry[] = [];
+  const lines: string[] = [];
   const invalid: InvalidLine[] = [];
   let lineNumber = 0;
   let start = 0;
@@ -29,12 +32,14 @@ export function parseImport(text: string, now: Date): ParsedImport {
     try {
       const parsed = parseJsonInput(line, 'the entry', LIMITS.entryBytes);
       if (!isPlainObject(parsed)) throw new Error('an entry must be a JSON object');
-      entries.push(toFeedbackEntry(parsed as unknown as FeedbackInput, now, newId('fb')));
+      const record = toFeedbackRecord(parsed as unknown as FeedbackInput, now, newId('fb'));
+      entries.push(record.entry);
+      lines.push(record.line);
     } catch (error) {
       invalid.push({ line: lineNumber, message: (error as Error).message });
     }
   }
-  return { entries, invalid };
+  return { entries, lines, invalid };
 }
 
 /** The all-or-nothing refusal: every invalid line is listed, nothing is written. */

@@ -1,5 +1,4 @@
 import type { FeedbackLog } from '../store/feedback-log.js';
-import type { FeedbackEntry } from './types.js';
 
 interface Pending {
   lines: string[];
@@ -19,9 +18,10 @@ export class Recorder {
 
   constructor(private readonly log: FeedbackLog) {}
 
-  write(entries: readonly FeedbackEntry[]): Promise<void> {
+  /** Appends serialized entries (one JSON line each, no newline). */
+  write(lines: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ lines: entries.map((entry) => JSON.stringify(entry)), resolve, reject });
+      this.queue.push({ lines: [...lines], resolve, reject });
       if (!this.flushing) setImmediate(() => void this.flush());
     });
   }

@@ -35,6 +35,7 @@ const INPUT_FIELDS = new Set([
   'timestamp',
 ]);
 const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
@@ -42,6 +43,15 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(
  * Pure apart from the id: `now` is passed in.
  */
 export function toFeedbackEntry(input: FeedbackInput, now: Date, id: string = newId('fb')): FeedbackEntry {
+  return toFeedbackRecord(input, now, id).entry;
+}
+
+/** The entry and its log line: each entry is serialized once, for the size check and the log. */
+export function toFeedbackRecord(
+  input: FeedbackInput,
+  now: Date,
+  id: string = newId('fb'),
+): { entry: FeedbackEntry; line: string } {
   const unknown = Object.keys(input).filter((key) => !INPUT_FIELDS.has(key));
   if (unknown.length > 0)
     throw invalidInput(
@@ -69,12 +79,13 @@ export function toFeedbackEntry(input: FeedbackInput, now: Date, id: string = ne
   if (input.errorType !== undefined)
     entry.errorType = checkText('errorType', input.errorType, LIMITS.errorType);
   if (input.message !== undefined) entry.message = checkText('message', input.message, LIMITS.message);
-  if (Buffer.byteLength(JSON.stringify(entry)) > LIMITS.entryBytes) {
+  const line = JSON.stringify(entry);
+  if (line.length > LIMITS.entryBytes / 3 && Buffer.byteLength(line) > LIMITS.entryBytes) {
     throw invalidInput(
       `The entry is larger than ${LIMITS.entryBytes / 1024} KiB; keep bulky data out of feedback.`,
     );
   }
-  return entry;
+  return { entry, line };
 }
 
 function checkType(type: unknown): FeedbackType {
@@ -126,6 +137,15 @@ function checkTimestamp(timestamp: unknown, now: Date): string {
     throw invalidInput(
       `Invalid timestamp ${JSON.stringify(timestamp)}: expected ISO-8601, e.g. 2026-01-31T12:00:00Z.`,
     );
+  }
+  // Fast path for the canonical form kv1nt itself writes: valid exactly when it round-trips.
+  if (CANONICAL_UTC.test(timestamp)) {
+    const time = Date.parse(timestamp);
+    if (Number.isNaN(time) || new Date(time).toISOString() !== timestamp)
+      throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: not a real date.`);
+    if (time > now.getTime() + LIMITS.futureSkewMs)
+      throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: it is in the future.`);
+    return timestamp;
   }
   const time = Date.parse(timestamp.trim());
   if (Number.isNaN(time) || !isRealDate(timestamp.trim()))
@@ -191,6 +211,7 @@ function checkDetails(value: unknown): Record<string, unknown> {
 
 /** Iterative, so a hostile 100 000-level document cannot blow the stack while being checked. */
 export function checkDepth(value: unknown, maxDepth: number, what: string): void {
+  if (value === null || typeof value !== 'object') return;
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
@@ -219,10 +240,20 @@ export function parseJsonInput(
   } catch (error) {
     throw invalidInput(`${what} is not valid JSON: ${(error as Error).message}.`);
   }
-  checkDepth(parsed, maxDepth, what);
+  // Fewer brackets than levels allowed: it cannot be too deep, and the walk is skipped.
+  if (countBrackets(text, maxDepth) > maxDepth) checkDepth(parsed, maxDepth, what);
   return parsed;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function countBrackets(text: string, stopAbove: number): number {
+  let count = 0;
+  for (let i = 0; i < text.length && count <= stopAbove; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x7b || code === 0x5b) count++;
+  }
+  return count;
 }

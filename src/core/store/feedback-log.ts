@@ -84,14 +84,19 @@ export class FeedbackLog {
   }
 
   /** Adds `lines` as one new segment, atomically: all of them become visible, or none. */
-  async appendSegment(lines: readonly string[]): Promise<void> {
-    if (lines.length === 0) return;
+  async appendSegment(
+    lines: readonly string[],
+  ): Promise<{ before: LogPosition; after: LogPosition } | undefined> {
+    if (lines.length === 0) return undefined;
+    let span: { before: LogPosition; after: LogPosition } | undefined;
     await this.locked(() => {
-      const next = (this.segments().at(-1) ?? 0) + 1;
-      const chunks = [HEADER];
-      for (const line of lines) chunks.push(line, '\n');
-      atomicWriteFile(this.segmentPath(next), chunks.join(''));
+      const before = this.endPosition();
+      const next = before.segment + 1;
+      const content = `${HEADER}${lines.join('\n')}\n`;
+      atomicWriteFile(this.segmentPath(next), content);
+      span = { before, after: { segment: next, offset: Buffer.byteLength(content) } };
     });
+    return span;
   }
 
   /**
