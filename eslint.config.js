@@ -43,7 +43,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^\\.\\./\\.\\./core/(?!sdk/index\\.js$)|^\\.\\./core/(?!sdk/index\\.js$)|commands/|/cli/',
+              regex:
+                '^\\.\\./\\.\\./core/(?!sdk/index\\.js$)|^\\.\\./core/(?!sdk/index\\.js$)|commands/|/cli/',
               message: 'Built-in plugins import only src/core/sdk/index.js, like any third-party plugin.',
             },
           ],

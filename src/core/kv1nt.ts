@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   addAgent,
   findAgent,
@@ -79,9 +80,10 @@ export class Kv1ntCore {
     const env = options.env ?? process.env;
     const cwd = options.cwd ?? process.cwd();
     const loaded = await loadConfig(cwd, options.config ?? env.KV1NT_CONFIG);
-    const configDir = loaded.file ? loaded.file.replace(/[\\/][^\\/]*$/, '') : cwd;
+    const configDir = loaded.file ? path.dirname(loaded.file) : cwd;
+    // Relative to the config file; an absolute dataDir stays as it is.
     const fromConfig =
-      loaded.config.dataDir === undefined ? undefined : `${configDir}/${loaded.config.dataDir}`;
+      loaded.config.dataDir === undefined ? undefined : path.resolve(configDir, loaded.config.dataDir);
     const dataDir = resolveDataDir({ flag: options.dataDir, env: env.KV1NT_HOME, config: fromConfig }, cwd);
     const core = new Kv1ntCore(loaded, dataDir, options.clock ?? (() => new Date()), cwd);
     if (options.plugins) core.pluginSource = options.plugins;

@@ -233,6 +233,15 @@ describe('config', () => {
       env: { KV1NT_CONFIG: path.join(dir, 'conf/my.json') },
     });
     expect(flagWins.json()).toMatchObject({ dataDir: path.join(dir, 'flag-home') });
+    fs.writeFileSync(
+      path.join(dir, 'conf/abs.json'),
+      JSON.stringify({ dataDir: path.join(dir, 'absolute-store') }),
+    );
+    const absolute = kv1nt(path.join(dir, 'unused'), ['status', '--json', '--config', 'conf/abs.json'], {
+      cwd: dir,
+      env: { KV1NT_HOME: undefined },
+    });
+    expect(absolute.json()).toMatchObject({ dataDir: path.join(dir, 'absolute-store') });
     const missing = kv1nt(path.join(dir, 'data'), ['status', '--config', 'nope.json', '--json'], {
       cwd: dir,
     });

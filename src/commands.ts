@@ -1,0 +1,49 @@
+/**
+ * Every command of the CLI, by oclif id (topics joined by ':'). package.json's `oclif.commands` uses
+ * the "explicit" strategy with this object as its target (through the bundle, dist/cli.cjs), so a run
+ * loads one file instead of one module per command and oclif needs no glob of dist/commands.
+ * A command file added under src/commands must be listed here too (test/unit/commands.test.ts checks).
+ */
+import AgentsAdd from './commands/agents/add.js';
+import AgentsList from './commands/agents/list.js';
+import AgentsRemove from './commands/agents/remove.js';
+import Analyze from './commands/analyze.js';
+import FeedbackFailure from './commands/feedback/failure.js';
+import FeedbackImport from './commands/feedback/import.js';
+import FeedbackQuality from './commands/feedback/quality.js';
+import FeedbackRate from './commands/feedback/rate.js';
+import FeedbackRecord from './commands/feedback/record.js';
+import FeedbackStats from './commands/feedback/stats.js';
+import FeedbackStatus from './commands/feedback/status.js';
+import FeedbackSuccess from './commands/feedback/success.js';
+import Health from './commands/health.js';
+import Opportunities from './commands/opportunities.js';
+import OptimizationStats from './commands/optimization/stats.js';
+import OptimizationStatus from './commands/optimization/status.js';
+import Run from './commands/run.js';
+import Stats from './commands/stats.js';
+import Status from './commands/status.js';
+import Summary from './commands/summary.js';
+
+export const COMMANDS = {
+  analyze: Analyze,
+  health: Health,
+  opportunities: Opportunities,
+  run: Run,
+  stats: Stats,
+  status: Status,
+  summary: Summary,
+  'agents:add': AgentsAdd,
+  'agents:list': AgentsList,
+  'agents:remove': AgentsRemove,
+  'feedback:failure': FeedbackFailure,
+  'feedback:import': FeedbackImport,
+  'feedback:quality': FeedbackQuality,
+  'feedback:rate': FeedbackRate,
+  'feedback:record': FeedbackRecord,
+  'feedback:stats': FeedbackStats,
+  'feedback:status': FeedbackStatus,
+  'feedback:success': FeedbackSuccess,
+  'optimization:stats': OptimizationStats,
+  'optimization:status': OptimizationStatus,
+};
