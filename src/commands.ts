@@ -17,7 +17,9 @@ import FeedbackStats from './commands/feedback/stats.js';
 import FeedbackStatus from './commands/feedback/status.js';
 import FeedbackSuccess from './commands/feedback/success.js';
 import Health from './commands/health.js';
+import Learnings from './commands/learnings.js';
 import Opportunities from './commands/opportunities.js';
+import Patterns from './commands/patterns.js';
 import OptimizationStats from './commands/optimization/stats.js';
 import OptimizationStatus from './commands/optimization/status.js';
 import Run from './commands/run.js';
@@ -28,7 +30,9 @@ import Summary from './commands/summary.js';
 export const COMMANDS = {
   analyze: Analyze,
   health: Health,
+  learnings: Learnings,
   opportunities: Opportunities,
+  patterns: Patterns,
   run: Run,
   stats: Stats,
   status: Status,

@@ -20,7 +20,15 @@ import { Recorder } from './feedback/recorder.js';
 import { summarize, type FeedbackSummary } from './feedback/summary.js';
 import type { FeedbackEntry, FeedbackInput } from './feedback/types.js';
 import { toFeedbackRecord } from './feedback/validate.js';
-import { analyzeAgent, healthOf, type AnalysisResult, type HealthReport } from './analysis/analyze.js';
+import { runPatterns, type StoredPattern } from './patterns/engine.js';
+import { generateLearnings, type LearningRun } from './learnings/engine.js';
+import {
+  analyzeAgent,
+  healthOf,
+  thresholdsOf,
+  type AnalysisResult,
+  type HealthReport,
+} from './analysis/analyze.js';
 import { bySeverity, type Opportunity } from './analysis/opportunities.js';
 import { collectPlugins, type PluginSet } from './plugins/validate-plugin.js';
 import { collectStatus, collectStats, type Scope, type StatsReport, type StatusReport } from './status.js';
@@ -264,6 +272,53 @@ export class Kv1ntCore {
         healthScore: (row.healthScore as number | null) ?? null,
         healthTrend: String(row.healthTrend),
       }));
+  }
+
+  // ── patterns and learnings ──────────────────────────────────────────────────
+
+  /** Detects and stores patterns of one agent, or of every agent (declared or with feedback). */
+  async patterns(
+    agentId: string | undefined,
+    options: { days?: number; minFrequency?: number; minConfidence?: number } = {},
+  ): Promise<StoredPattern[]> {
+    if (agentId !== undefined) assertAgentId(agentId);
+    const defaults = this.loaded.config.patterns ?? {};
+    const days = options.days ?? defaults.days ?? 7;
+    const minFrequency = options.minFrequency ?? defaults.minFrequency ?? 3;
+    const minConfidence = options.minConfidence ?? defaults.minConfidence ?? 0.6;
+    checkDays(days);
+    if (!Number.isInteger(minFrequency) || minFrequency < 1)
+      throw invalidInput(`Invalid --min-frequency ${minFrequency}: a whole number of at least 1.`);
+    if (!(minConfidence >= 0 && minConfidence <= 1))
+      throw invalidInput(`Invalid --min-confidence ${minConfidence}: a number from 0 to 1.`);
+    const declared = await this.listAgents();
+    const targets =
+      agentId === undefined
+        ? declared
+        : [declared.find((a) => a.id === agentId) ?? { id: agentId, slaMs: undefined }];
+    return runPatterns(
+      this.stores,
+      targets.map((a) => ({ id: a.id, slaMs: a.slaMs ?? null })),
+      agentId === undefined,
+      { days, minFrequency, minConfidence },
+      this.clock(),
+    );
+  }
+
+  /** Turns the agent's stored patterns into learnings (run `patterns` first). */
+  async learnings(agentId: string): Promise<LearningRun> {
+    assertAgentId(agentId);
+    const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
+    const info = { id: agentId, ...(agent ? { path: agent.path, test: agent.test } : {}) };
+    const run = await generateLearnings(
+      this.stores,
+      info,
+      plugins.generators,
+      { ...this.loaded.config, thresholds: thresholdsOf(this.loaded.config) },
+      this.loaded.config.pluginTimeoutMs ?? 10_000,
+      this.clock(),
+    );
+    return { ...run, warnings: [...plugins.warnings, ...run.warnings] };
   }
 
   // ── status ──────────────────────────────────────────────────────────────────

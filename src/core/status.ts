@@ -45,7 +45,7 @@ export interface StatusReport {
   feedback?: FeedbackEngineStatus;
   optimization?: OptimizationEngineStatus;
   stores: StoreFile[];
-  plugins: Array<{ name: string; source: string; detectors: string[] }>;
+  plugins: Array<{ name: string; source: string; detectors: string[]; learningGenerators: string[] }>;
   /** Plugins that failed to load. */
   warnings?: Array<{ plugin: string; component?: string; error: string }>;
 }

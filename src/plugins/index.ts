@@ -11,6 +11,11 @@ import securityFeedback from './detectors/security-feedback.js';
 import successRateDecline from './detectors/success-rate-decline.js';
 import toolUpgrade from './detectors/tool-upgrade.js';
 import trainingNeeded from './detectors/training-needed.js';
+import errorAvoidance from './generators/error-avoidance.js';
+import optimization from './generators/optimization.js';
+import patternRecognition from './generators/pattern-recognition.js';
+import positiveReinforcement from './generators/positive-reinforcement.js';
+import skillEnhancement from './generators/skill-enhancement.js';
 
 /** kv1nt's own plugin: written against the public SDK only, exactly like a third party's. */
 export default definePlugin({
@@ -29,5 +34,12 @@ export default definePlugin({
     guardianCommand,
     securityFeedback,
     npmAudit,
+  ],
+  learningGenerators: [
+    errorAvoidance,
+    skillEnhancement,
+    positiveReinforcement,
+    optimization,
+    patternRecognition,
   ],
 });

@@ -3,15 +3,24 @@ import { failureSignature, fingerprint, messageTemplate } from '../../src/core/p
 
 describe('messageTemplate', () => {
   it.each([
-    ['GET https://api.example.com/v1/docs/42?x=1 timed out after 30000 ms', 'GET <url> timed out after <duration>'],
+    [
+      'GET https://api.example.com/v1/docs/42?x=1 timed out after 30000 ms',
+      'GET <url> timed out after <duration>',
+    ],
     ['upstream model timed out after 2.5s on doc-17', 'upstream model timed out after <duration> on <id>'],
     ['request 3f2b9c1e-8d2a-4c1b-9e0f-1a2b3c4d5e6f failed', 'request <uuid> failed'],
     ['connect ECONNREFUSED 10.0.3.17:5432', 'connect ECONNREFUSED <ip>'],
-    ["ENOENT: no such file or directory, open '/var/data/in-88.txt'", 'ENOENT: no such file or directory, open <str>'],
+    [
+      "ENOENT: no such file or directory, open '/var/data/in-88.txt'",
+      'ENOENT: no such file or directory, open <str>',
+    ],
     ['cannot read /home/ci/work/agent/src/index.js', 'cannot read <path>'],
     ['commit 9fceb02d0ae598e95dc970b74767f19372d61af8 not found', 'commit <hex> not found'],
     ['mail to ops+alerts@example.org bounced', 'mail to <email> bounced'],
-    ['rate limited: retry in 12 seconds (quota 1,000/min)', 'rate limited: retry in <duration> (quota <num>/min)'],
+    [
+      'rate limited: retry in 12 seconds (quota 1,000/min)',
+      'rate limited: retry in <duration> (quota <num>/min)',
+    ],
     ['pointer 0xdeadbeef was null', 'pointer <hex> was null'],
     ['  many\n   spaces\there ', 'many spaces here'],
   ])('%s', (message, template) => {
@@ -20,20 +29,32 @@ describe('messageTemplate', () => {
 });
 
 describe('fingerprints', () => {
-  const same = (a: [string, string], b: [string, string]) => fingerprint(failureSignature(...a)) === fingerprint(failureSignature(...b));
+  const same = (a: [string, string], b: [string, string]) =>
+    fingerprint(failureSignature(...a)) === fingerprint(failureSignature(...b));
 
   it('merges messages that differ only in variable parts', () => {
-    expect(same(['timeout', 'GET https://a.example.com/x/1 took 3000ms'], ['timeout', 'GET http://b.example.net/y took 12 s'])).toBe(true);
-    expect(same(['db', 'connect ECONNREFUSED 10.0.0.1:5432'], ['db', 'connect ECONNREFUSED 192.168.1.20:6543'])).toBe(true);
+    expect(
+      same(
+        ['timeout', 'GET https://a.example.com/x/1 took 3000ms'],
+        ['timeout', 'GET http://b.example.net/y took 12 s'],
+      ),
+    ).toBe(true);
+    expect(
+      same(['db', 'connect ECONNREFUSED 10.0.0.1:5432'], ['db', 'connect ECONNREFUSED 192.168.1.20:6543']),
+    ).toBe(true);
     expect(same(['io', "open '/tmp/a.txt' failed"], ['io', 'open "/var/b.json" failed'])).toBe(true);
-    expect(same(['job', 'job req_8f3a2 failed on worker-3'], ['job', 'job req_11bbc failed on worker-12'])).toBe(true);
+    expect(
+      same(['job', 'job req_8f3a2 failed on worker-3'], ['job', 'job req_11bbc failed on worker-12']),
+    ).toBe(true);
   });
 
   it('keeps apart what differs in words or error type', () => {
     expect(same(['db', 'connection refused'], ['db', 'connection reset'])).toBe(false);
     expect(same(['timeout', 'request failed'], ['http_500', 'request failed'])).toBe(false);
     expect(same(['io', 'permission denied'], ['io', 'disk full'])).toBe(false);
-    expect(same(['parse', 'unexpected token } in JSON'], ['parse', 'unexpected end of JSON input'])).toBe(false);
+    expect(same(['parse', 'unexpected token } in JSON'], ['parse', 'unexpected end of JSON input'])).toBe(
+      false,
+    );
   });
 
   it('is deterministic and short', () => {

@@ -137,6 +137,22 @@ export const ThresholdsSchema = v.pipe(
   v.description('Detector and trend thresholds; each optional, with the defaults shown.'),
 );
 
+export const PatternsSchema = v.pipe(
+  v.strictObject({
+    days: num('days', 'Lookback window of pattern detection in days (default 7).', 0.001),
+    minFrequency: num('minFrequency', 'Occurrences a pattern needs (default 3).', 1),
+    minConfidence: v.optional(
+      v.pipe(
+        v.number('minConfidence must be a number'),
+        v.minValue(0, 'minConfidence must be at least 0'),
+        v.maxValue(1, 'minConfidence must be at most 1'),
+        v.description('Confidence a pattern needs, 0–1 (default 0.6).'),
+      ),
+    ),
+  }),
+  v.description('Defaults of `kv1nt patterns`; the command-line flags override them.'),
+);
+
 export const ConfigSchema = v.strictObject({
   $schema: v.optional(
     v.pipe(v.string(), v.description('JSON Schema reference for editors; ignored by kv1nt.')),
@@ -165,6 +181,7 @@ export const ConfigSchema = v.strictObject({
     ),
   ),
   thresholds: v.optional(ThresholdsSchema),
+  patterns: v.optional(PatternsSchema),
   pluginTimeoutMs: v.optional(
     v.pipe(
       positiveInt('pluginTimeoutMs'),

@@ -1,9 +1,15 @@
-import { API_VERSION, OPPORTUNITY_TYPES, type Kv1ntPlugin } from '../sdk/types.js';
+import { API_VERSION, OPPORTUNITY_TYPES, type Kv1ntPlugin, type LearningGenerator } from '../sdk/types.js';
 import type { LoadedDetector, PluginWarning } from './run-detectors.js';
 
+export interface LoadedGenerator {
+  plugin: string;
+  generator: LearningGenerator;
+}
+
 export interface PluginSet {
-  plugins: Array<{ name: string; source: string; detectors: string[] }>;
+  plugins: Array<{ name: string; source: string; detectors: string[]; learningGenerators: string[] }>;
   detectors: LoadedDetector[];
+  generators: LoadedGenerator[];
   warnings: PluginWarning[];
 }
 
@@ -13,7 +19,7 @@ export interface PluginSet {
  * rest are used.
  */
 export function collectPlugins(candidates: ReadonlyArray<{ source: string; plugin: unknown }>): PluginSet {
-  const set: PluginSet = { plugins: [], detectors: [], warnings: [] };
+  const set: PluginSet = { plugins: [], detectors: [], generators: [], warnings: [] };
   const seenDetectors = new Set<string>();
   for (const { source, plugin } of candidates) {
     const name = pluginName(plugin, source);
@@ -27,7 +33,12 @@ export function collectPlugins(candidates: ReadonlyArray<{ source: string; plugi
         set.detectors.push({ plugin: name, detector });
         detectors.push(detector.id);
       }
-      set.plugins.push({ name, source, detectors });
+      const generators: string[] = [];
+      for (const generator of checked.learningGenerators ?? []) {
+        set.generators.push({ plugin: name, generator });
+        generators.push(generator.id);
+      }
+      set.plugins.push({ name, source, detectors, learningGenerators: generators });
     } catch (error) {
       set.warnings.push({ plugin: name, error: (error as Error).message });
     }
@@ -64,6 +75,17 @@ function checkPlugin(value: unknown, name: string): Kv1ntPlugin {
       );
     if (typeof d.detect !== 'function')
       throw new Error(`plugin ${name}: detector ${d.id} has no detect() function`);
+  }
+  if (plugin.learningGenerators !== undefined && !Array.isArray(plugin.learningGenerators))
+    throw new Error(`plugin ${name}: learningGenerators must be an array`);
+  for (const [index, generator] of (plugin.learningGenerators ?? []).entries()) {
+    const g = generator as unknown as Record<string, unknown> | null;
+    if (!g || typeof g !== 'object' || typeof g.id !== 'string' || g.id === '')
+      throw new Error(`plugin ${name}: learning generator ${index} has no id`);
+    if (!Array.isArray(g.patternTypes))
+      throw new Error(`plugin ${name}: learning generator ${g.id} has no patternTypes array`);
+    if (typeof g.generate !== 'function')
+      throw new Error(`plugin ${name}: learning generator ${g.id} has no generate() function`);
   }
   return plugin as Kv1ntPlugin;
 }

@@ -3,3 +3,4 @@ export * from './types.js';
 export * from './define.js';
 export type { FeedbackEntry, FeedbackSource, FeedbackType } from '../feedback/types.js';
 export type { HealthComponents } from '../analysis/health.js';
+export * from './helpers.js';

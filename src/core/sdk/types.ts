@@ -89,6 +89,14 @@ export interface PatternInfo {
   [extra: string]: unknown;
 }
 
+export const LEARNING_TYPES = [
+  'error_avoidance',
+  'positive_reinforcement',
+  'optimization',
+  'pattern_recognition',
+  'skill_enhancement',
+] as const;
+
 /** A stored learning (see `kv1nt learnings`). */
 export interface LearningInfo {
   id: string;

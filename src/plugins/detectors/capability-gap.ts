@@ -29,8 +29,15 @@ export default defineDetector({
         subject: `kind:${kind}`,
       });
     }
+    const reported = new Set(findings.map((finding) => finding.evidence?.patternId));
     for (const learning of learnings) {
-      if (learning.learningType !== 'skill_enhancement' || learning.absorbedAt) continue;
+      // A learning drawn from a gap already reported above is the same gap.
+      if (
+        learning.learningType !== 'skill_enhancement' ||
+        learning.absorbedAt ||
+        reported.has(learning.patternId)
+      )
+        continue;
       findings.push({
         title: learning.title,
         description: learning.description,

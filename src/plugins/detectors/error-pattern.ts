@@ -12,7 +12,11 @@ export default defineDetector({
     'A failure pattern, or an error type recurring thresholds.errorPatternMinCount times or more in the window.',
   detect({ metrics, patterns, config: { thresholds } }) {
     const failurePatterns = patterns.filter(
-      (pattern) => pattern.patternType === 'failure' && pattern.status !== 'inactive',
+      // Patterns of a whole operation kind are capability gaps, not error patterns.
+      (pattern) =>
+        pattern.patternType === 'failure' &&
+        pattern.status !== 'inactive' &&
+        typeof pattern.operationKind !== 'string',
     );
     if (failurePatterns.length > 0) {
       return failurePatterns

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import type { FeedbackEntry } from '../../src/core/feedback/types.js';
+import { detectPatterns, operationKind, type PatternOptions } from '../../src/core/patterns/detect.js';
+import { impactScore, type LearningGenerator } from '../../src/core/sdk/index.js';
+import builtin from '../../src/plugins/index.js';
+
+let n = 0;
+const base = Date.parse('2026-11-20T00:00:00Z');
+function entry(partial: Partial<FeedbackEntry> & { at?: number }): FeedbackEntry {
+  n++;
+  const { at, ...rest } = partial;
+  const timestamp = new Date(base + (at ?? n) * 3_600_000).toISOString();
+  return {
+    id: `fb_${n}`,
+    agentId: 'a',
+    operationId: `op-${n}`,
+    type: 'success',
+    score: 1,
+    source: 'agent',
+    timestamp,
+    recordedAt: timestamp,
+    ...rest,
+  };
+}
+const options: PatternOptions = { minFrequency: 3, minConfidence: 0.6, slaMs: null };
+const ofType = (entries: FeedbackEntry[], type: string, opts: Partial<PatternOptions> = {}) =>
+  detectPatterns(entries, { ...options, ...opts }).filter((p) => p.patternType === type);
+
+describe('operationKind', () => {
+  it('uses details.task, else the operation id without its trailing number or hash', () => {
+    expect(operationKind(entry({ operationId: 'summarize-1042' }))).toBe('summarize');
+    expect(operationKind(entry({ operationId: 'fetch_doc.9f3a2b1c4d' }))).toBe('fetch_doc');
+    expect(operationKind(entry({ operationId: 'nightly', details: { task: 'batch' } }))).toBe('batch');
+    expect(operationKind(entry({ operationId: '12345' }))).toBe('12345');
+  });
+});
+
+describe('pattern types', () => {
+  it('failure: one pattern per fingerprint, confidence n/(n+1)', () => {
+    const entries = [1, 2, 3].map((i) =>
+      entry({
+        type: 'failure',
+        score: 0,
+        errorType: 'timeout',
+        message: `took ${i * 100} ms`,
+        operationId: `x-${i}`,
+        details: { task: `t${i}` },
+      }),
+    );
+    entries.push(
+      entry({ type: 'failure', score: 0, errorType: 'parse', message: 'bad json', details: { task: 'p' } }),
+    );
+    const found = ofType(entries, 'failure').filter((p) => !p.signature.startsWith('kind:'));
+    expect(found).toEqual([
+      expect.objectContaining({ signature: 'timeout: took <duration>', frequency: 3, confidence: 0.75 }),
+    ]);
+  });
+
+  it('failure (capability gap): a kind failing at least half the time', () => {
+    const entries = [
+      ...[1, 2, 3].map(() =>
+        entry({ type: 'failure', score: 0, operationId: 'translate-1', errorType: 'e' }),
+      ),
+      ...[1, 2, 3].map(() => entry({ operationId: 'translate-2' })),
+      ...[1, 2, 3].map(() => entry({ operationId: 'summarize-1' })),
+      entry({ type: 'failure', score: 0, operationId: 'summarize-2', errorType: 'e' }),
+    ];
+    // A rate of one half passes the gap rule but not the default confidence (0.6) ...
+    expect(ofType(entries, 'failure').filter((p) => p.signature.startsWith('kind:'))).toEqual([]);
+    // ... so it shows at a lower --min-confidence.
+    const gaps = ofType(entries, 'failure', { minConfidence: 0.5 }).filter((p) =>
+      p.signature.startsWith('kind:'),
+    );
+    expect(gaps).toEqual([
+      expect.objectContaining({
+        signature: 'kind:translate',
+        frequency: 3,
+        confidence: 0.5,
+        extra: { operationKind: 'translate', failureRate: 0.5, attempts: 6 },
+      }),
+    ]);
+  });
+
+  it('success: a kind that keeps succeeding, confidence smoothed (s+1)/(n+2)', () => {
+    const entries = [
+      ...[1, 2, 3, 4].map(() => entry({ operationId: 'classify-1' })),
+      entry({ operationId: 'classify-9', type: 'failure', score: 0 }),
+    ];
+    expect(ofType(entries, 'success')).toEqual([
+      expect.objectContaining({
+        signature: 'kind:classify',
+        frequency: 4,
+        confidence: round((4 + 1) / (5 + 2)),
+      }),
+    ]);
+    // Two out of four successes: (2+1)/(4+2) = 0.5, under the default 0.6.
+    expect(
+      ofType(
+        [entry({}), entry({}), entry({ type: 'failure', score: 0 }), entry({ type: 'failure', score: 0 })],
+        'success',
+        { minFrequency: 2 },
+      ),
+    ).toEqual([]);
+  });
+
+  it('quality: falling scores, and a dimension that stays low', () => {
+    const falling = [0.9, 0.85, 0.7, 0.6].map((score, i) =>
+      entry({
+        type: 'quality_score',
+        score,
+        at: i * 24,
+        details: { dimensions: { brevity: 0.4, accuracy: 0.9 } },
+      }),
+    );
+    const found = ofType(falling, 'quality');
+    expect(found.map((p) => p.signature).sort()).toEqual(['dimension:brevity', 'quality:declining']);
+    expect(found.find((p) => p.signature === 'quality:declining')!.confidence).toBeGreaterThan(0.9);
+    const rising = [0.6, 0.7, 0.8, 0.9].map((score, i) =>
+      entry({ type: 'quality_score', score, at: i * 24 }),
+    );
+    expect(ofType(rising, 'quality')).toEqual([]);
+  });
+
+  it('performance: durations drifting up, and a kind over the SLA', () => {
+    const drifting = [100, 150, 220, 300, 390].map((durationMs, i) =>
+      entry({ durationMs, at: i * 24, operationId: 'render-1' }),
+    );
+    expect(ofType(drifting, 'performance').map((p) => p.signature)).toEqual(['duration:rising']);
+    const overSla = ofType(drifting, 'performance', { slaMs: 200 });
+    expect(overSla.map((p) => p.signature).sort()).toEqual(['duration:rising', 'sla:render']);
+    expect(overSla.find((p) => p.signature === 'sla:render')).toMatchObject({
+      frequency: 3,
+      confidence: 0.6,
+    });
+    const flat = [200, 190, 210, 200, 195].map((durationMs, i) =>
+      entry({ durationMs, at: i * 24 + (i % 2) }),
+    );
+    expect(ofType(flat, 'performance').map((p) => p.signature)).not.toContain('duration:rising');
+  });
+
+  it('behavior: failures concentrated in one hour of the day, and retries', () => {
+    const nightly = [0, 1, 2].map((day) =>
+      entry({ type: 'failure', score: 0, at: day * 24 + 3, errorType: `e${day}` }),
+    );
+    nightly.push(entry({ type: 'failure', score: 0, at: 14, errorType: 'x' }));
+    expect(ofType(nightly, 'behavior')).toEqual([
+      expect.objectContaining({ signature: 'hour:3', frequency: 3, confidence: 0.75 }),
+    ]);
+    const retries = ['job-1', 'job-2', 'job-3'].flatMap((op) => [
+      entry({ operationId: op, type: 'failure', score: 0 }),
+      entry({ operationId: op }),
+    ]);
+    expect(ofType(retries, 'behavior').find((p) => p.signature === 'retries')).toMatchObject({
+      frequency: 3,
+      confidence: 0.75,
+    });
+  });
+});
+
+describe('learning generators', () => {
+  it('rank impact by frequency, confidence and severity, within [0, 1]', () => {
+    expect(impactScore(20, 1, 'CRITICAL')).toBe(1);
+    expect(impactScore(1000, 1, 'CRITICAL')).toBe(1);
+    expect(impactScore(0, 1, 'HIGH')).toBe(0);
+    expect(impactScore(5, 0.8, 'HIGH')).toBeGreaterThan(impactScore(5, 0.8, 'LOW'));
+    expect(impactScore(10, 0.8, 'MEDIUM')).toBeGreaterThan(impactScore(3, 0.8, 'MEDIUM'));
+  });
+
+  it('cover every learning type, each from its pattern types', async () => {
+    const generators: LearningGenerator[] = builtin.learningGenerators;
+    const pattern = (patternType: string, extra: Record<string, unknown> = {}) => ({
+      id: 'pat_1',
+      agentId: 'a',
+      patternType,
+      signature: 'timeout: x',
+      description: 'd',
+      frequency: 5,
+      confidence: 0.8,
+      firstSeen: 'f',
+      lastSeen: 'l',
+      examples: ['op-1'],
+      ...extra,
+    });
+    const produce = async (p: ReturnType<typeof pattern>) => {
+      const out = [];
+      for (const g of generators)
+        if ((g.patternTypes as readonly string[]).includes(p.patternType))
+          out.push(
+            ...(await g.generate(p as never, { agent: { id: 'a' }, config: {} as never, now: new Date() })),
+          );
+      return out.map((l) => l.learningType);
+    };
+    expect(await produce(pattern('failure'))).toEqual(['error_avoidance']);
+    expect(await produce(pattern('failure', { operationKind: 'k', failureRate: 0.7 }))).toEqual([
+      'skill_enhancement',
+    ]);
+    expect(await produce(pattern('success', { operationKind: 'k' }))).toEqual(['positive_reinforcement']);
+    expect(await produce(pattern('quality'))).toEqual(['optimization']);
+    expect(await produce(pattern('performance'))).toEqual(['optimization']);
+    expect(await produce(pattern('behavior', { hourUtc: 3 }))).toEqual(['pattern_recognition']);
+  });
+});
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
