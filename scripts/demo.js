@@ -143,6 +143,11 @@ try {
     'summary',
     'summarizer',
   ]);
+  step('Recurring patterns: failures grouped by fingerprint, operation kinds, quality, timing', [
+    'patterns',
+    'summarizer',
+  ]);
+  step('Learnings drawn from the patterns, each with what to do', ['learnings', 'summarizer']);
   step('Analyze: health score, trend and the opportunities the detectors find', ['analyze', 'summarizer']);
   step('Health with a chart of its history', ['health', 'summarizer']);
   step('A CI gate: exit 1 when health is under 95', ['analyze', 'summarizer', '--fail-under', '95'], {

@@ -21,9 +21,9 @@ export function renderComponents(components: HealthComponents): string {
           : key === 'successRate'
             ? percent(value)
             : value.toFixed(3);
-    return `  ${LABELS[key].padEnd(26)} ${String(Math.round(HEALTH_WEIGHTS[key] * 100)).padStart(2)} %   ${shown}`;
+    return `  ${LABELS[key].padEnd(30)} ${String(Math.round(HEALTH_WEIGHTS[key] * 100)).padStart(2)} %   ${shown}`;
   });
-  return ['  component                  weight  value', ...rows].join('\n');
+  return ['  component                      weight  value', ...rows].join('\n');
 }
 
 export function scoreLine(

@@ -50,6 +50,15 @@ async function render(s: FeedbackSummary): Promise<string> {
   );
   const sources = Object.entries(s.bySource).filter(([, n]) => n > 0);
   lines.push('', `  by source: ${sources.map(([source, n]) => `${source} ${n}`).join(', ')}`);
+  if (s.topPatterns && s.topPatterns.length > 0) {
+    lines.push(
+      '',
+      await table(
+        ['top patterns', 'type', 'frequency', 'confidence'],
+        s.topPatterns.map((p) => [p.description, p.patternType, p.frequency, p.confidence.toFixed(2)]),
+      ),
+    );
+  }
   if (s.topErrors.length > 0)
     lines.push(
       '',

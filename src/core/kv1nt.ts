@@ -152,8 +152,29 @@ export class Kv1ntCore {
   async summary(agentId: string, days = 7): Promise<FeedbackSummary> {
     assertAgentId(agentId);
     checkDays(days);
-    const aggregates = await refreshAggregates(this.stores);
-    return summarize(agentId, days, totalFor(aggregates, agentId, windowStartKey(this.clock(), days)));
+    const [aggregates, stored] = await Promise.all([
+      refreshAggregates(this.stores),
+      this.stores.feedback.read(),
+    ]);
+    const summary = summarize(
+      agentId,
+      days,
+      totalFor(aggregates, agentId, windowStartKey(this.clock(), days)),
+    );
+    // The agent's most frequent active patterns, as of the last `kv1nt patterns`.
+    const topPatterns = (stored.patterns as unknown as StoredPattern[])
+      .filter((p) => p.agentId === agentId && p.status !== 'inactive')
+      .sort((a, b) => b.frequency - a.frequency || b.confidence - a.confidence)
+      .slice(0, 5)
+      .map(({ id, patternType, description, frequency, confidence, lastSeen }) => ({
+        id,
+        patternType,
+        description,
+        frequency,
+        confidence,
+        lastSeen,
+      }));
+    return { ...summary, topPatterns };
   }
 
   // ── agents ──────────────────────────────────────────────────────────────────

@@ -383,6 +383,7 @@ describe('summary', () => {
         { errorType: 'parse', count: 1 },
       ],
       averageDurationMs: 100,
+      topPatterns: [],
       firstSeen: expect.any(String) as unknown,
       lastSeen: expect.any(String) as unknown,
     });

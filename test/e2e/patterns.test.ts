@@ -66,6 +66,11 @@ describe('kv1nt patterns', () => {
         lastSeen: expect.any(String) as unknown,
       }),
     ]);
+    expect(kv1nt(data, ['summary', 'bot', '--json']).json()).toMatchObject({
+      topPatterns: expect.arrayContaining([
+        expect.objectContaining({ patternType: 'failure', frequency: 5 }),
+      ]) as unknown,
+    });
     expect(kv1nt(data, ['patterns', 'bot']).stdout).toMatch(/failure\s+timeout: GET <url>.*\s5\s+0\.83/);
   });
 

@@ -19,6 +19,15 @@ export interface FeedbackSummary {
   averageDurationMs: number | null;
   firstSeen: string | null;
   lastSeen: string | null;
+  /** Up to five active patterns of the agent, most frequent first (from the last `kv1nt patterns`). */
+  topPatterns?: Array<{
+    id: string;
+    patternType: string;
+    description: string;
+    frequency: number;
+    confidence: number;
+    lastSeen: string;
+  }>;
 }
 
 const TOP_ERRORS = 10;

@@ -10,8 +10,8 @@ export default defineDetector({
     if (slaMs === null || mean === null || !(mean > slaMs)) return [];
     return [
       {
-        title: `Operations take ${show(mean)} ms on average, over the ${slaMs} ms SLA`,
-        description: `Over ${count} timed operation(s) in the last ${metrics.window.days} day(s) the mean duration is ${show(mean)} ms (p50 ≈ ${p50 ?? '—'} ms, p95 ≈ ${p95 ?? '—'} ms), ${show((mean / slaMs - 1) * 100, 1)} % above the SLA of ${slaMs} ms.`,
+        title: `Operations take ${show(mean, 1)} ms on average, over the ${slaMs} ms SLA`,
+        description: `Over ${count} timed operation(s) in the last ${metrics.window.days} day(s) the mean duration is ${show(mean, 1)} ms (p50 ≈ ${p50 ?? '—'} ms, p95 ≈ ${p95 ?? '—'} ms), ${show((mean / slaMs - 1) * 100, 1)} % above the SLA of ${slaMs} ms.`,
         evidence: { meanMs: mean, p50Ms: p50, p95Ms: p95, maxMs: max, slaMs, samples: count },
       },
     ];
