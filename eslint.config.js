@@ -8,7 +8,16 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.js', 'examples/*/*.js'] },
+        projectService: {
+          allowDefaultProject: [
+            '*.js',
+            'bin/*.js',
+            'scripts/*.js',
+            'examples/*/*.js',
+            'test/fixtures/*.mjs',
+            'test/fixtures/*/*.js',
+          ],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -53,11 +62,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
       globals: {
         process: 'readonly',
