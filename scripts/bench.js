@@ -1,0 +1,239 @@
+#!/usr/bin/env node
+// `npm run bench`: figures to compare across commits (not a gate: it always exits 0).
+// `node scripts/bench.js [section ...]` runs only some of: api import latency startup analysis patterns.
+// Everything happens in temp folders that are removed at the end; no network.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'run.js');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kv1nt-bench-'));
+const wanted = new Set(process.argv.slice(2));
+const want = (section) => wanted.size === 0 || wanted.has(section);
+const results = {};
+const rows = [];
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ms = (value) => `${value.toFixed(1)} ms`;
+function report(name, value, unit, target) {
+  results[name] = value;
+  const shown =
+    unit === 'ms'
+      ? ms(value)
+      : unit === 'x'
+        ? `${value.toFixed(2)}×`
+        : `${Math.round(value).toLocaleString('en')} ${unit}`;
+  const verdict = target ? (target(value) ? 'PASS' : 'MISS') : '';
+  rows.push([name, shown, verdict]);
+  console.log(`  ${name.padEnd(48)} ${shown.padStart(16)}  ${verdict}`);
+}
+
+function cli(home, args, input) {
+  const started = performance.now();
+  const run = spawnSync(process.execPath, [bin, ...args], {
+    env: { ...process.env, KV1NT_HOME: home, NO_COLOR: '1' },
+    cwd: work,
+    input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const elapsed = performance.now() - started;
+  if (run.status !== 0 && run.status !== 1)
+    throw new Error(`kv1nt ${args.join(' ')} failed (${run.status}): ${run.stderr}`);
+  return elapsed;
+}
+function timed(command, args, env = {}) {
+  const started = performance.now();
+  spawnSync(command, args, { env: { ...process.env, ...env }, cwd: work, stdio: 'ignore' });
+  return performance.now() - started;
+}
+
+/** JSON Lines of realistic feedback, spread over the last `days` days. */
+function history(count, days = 6.5, agents = 3) {
+  const now = Date.now();
+  const lines = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const timestamp = new Date(now - 60_000 - Math.floor((i / count) * days * 86_400_000)).toISOString();
+    const agentId = `agent-${i % agents}`;
+    lines[i] =
+      i % 8 === 0
+        ? JSON.stringify({
+            agentId,
+            operationId: `fetch-${i}`,
+            type: 'failure',
+            errorType: 'timeout',
+            message: `GET https://api.example.com/v1/items/${i} timed out after ${1000 + (i % 900)} ms`,
+            durationMs: 1000 + (i % 900),
+            timestamp,
+          })
+        : i % 11 === 0
+          ? JSON.stringify({
+              agentId,
+              operationId: `summarize-${i}`,
+              type: 'quality_score',
+              score: 0.6 + (i % 40) / 100,
+              source: 'guardian',
+              timestamp,
+            })
+          : JSON.stringify({
+              agentId,
+              operationId: `summarize-${i}`,
+              type: 'success',
+              durationMs: 120 + (i % 300),
+              metrics: { memoryMb: 200 + (i % 100) },
+              timestamp,
+            });
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A data dir holding `count` entries, built with `feedback import` in chunks. */
+function dataDirWith(count) {
+  const home = path.join(work, `history-${count}`);
+  if (fs.existsSync(home)) return home;
+  const chunk = 250_000;
+  for (let done = 0; done < count; done += chunk) {
+    const file = path.join(work, 'chunk.jsonl');
+    fs.writeFileSync(file, history(Math.min(chunk, count - done)));
+    cli(home, ['feedback', 'import', file]);
+  }
+  return home;
+}
+
+console.log(`kv1nt bench — node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
+try {
+  if (want('api')) {
+    console.log('\nProgrammatic API');
+    const { createKv1nt } = await import(pathToFileURL(path.join(root, 'dist/index.js')).href);
+    const kv1nt = createKv1nt({ dataDir: path.join(work, 'api') });
+    await kv1nt.recordSuccess('warm', 'up');
+    let started = performance.now();
+    const total = 100_000;
+    for (let done = 0; done < total; done += 10_000) {
+      await Promise.all(
+        Array.from({ length: 10_000 }, (_, i) =>
+          kv1nt.recordSuccess('bench', `op-${done + i}`, { durationMs: 10 }),
+        ),
+      );
+    }
+    report(
+      'API records/s (concurrent, group commit)',
+      total / ((performance.now() - started) / 1000),
+      'records/s',
+      (v) => v >= 50_000,
+    );
+    started = performance.now();
+    for (let i = 0; i < 1000; i++) await kv1nt.recordSuccess('bench', `seq-${i}`);
+    report(
+      'API records/s (each awaited, fsync each)',
+      1000 / ((performance.now() - started) / 1000),
+      'records/s',
+    );
+  }
+
+  if (want('import')) {
+    console.log('\nfeedback import');
+    const file = path.join(work, 'import.jsonl');
+    fs.writeFileSync(file, history(200_000));
+    const elapsed = cli(path.join(work, 'import'), ['feedback', 'import', file]);
+    report(
+      'feedback import of 200k lines, entries/s (end to end)',
+      200_000 / (elapsed / 1000),
+      'entries/s',
+      (v) => v >= 100_000,
+    );
+  }
+
+  if (want('startup') || want('latency')) {
+    console.log('\nStart-up and record latency (medians, interleaved runs)');
+    const empty = path.join(work, 'empty');
+    const big = want('latency') ? dataDirWith(1_000_000) : undefined;
+    const samples = { node: [], version: [], empty: [], big: [] };
+    for (let i = 0; i < 15; i++) {
+      samples.node.push(timed(process.execPath, ['-e', '0']));
+      samples.version.push(timed(process.execPath, [bin, '--version']));
+      samples.empty.push(
+        timed(process.execPath, [bin, 'feedback', 'success', 'bench', `op-${i}`], { KV1NT_HOME: empty }),
+      );
+      if (big)
+        samples.big.push(
+          timed(process.execPath, [bin, 'feedback', 'success', 'bench', `op-${i}`], { KV1NT_HOME: big }),
+        );
+    }
+    const node = median(samples.node);
+    report('node -e 0', node, 'ms');
+    report('kv1nt --version', median(samples.version), 'ms');
+    report('feedback success, empty history', median(samples.empty), 'ms');
+    report('feedback success / node -e 0', median(samples.empty) / node, 'x', (v) => v <= 2.5);
+    if (big) {
+      report('feedback success, 1M entries in history', median(samples.big), 'ms');
+      report(
+        'feedback success 1M / empty',
+        median(samples.big) / median(samples.empty),
+        'x',
+        (v) => v <= 1.2,
+      );
+    }
+  }
+
+  if (want('analysis')) {
+    console.log('\nAnalysis (entries within the 7-day window)');
+    for (const count of [100_000, 1_000_000]) {
+      const home = dataDirWith(count);
+      const first = cli(home, ['summary', 'agent-0', '--json']);
+      report(`summary over ${count / 1000}k, aggregates current`, first, 'ms');
+      const analyze = median([0, 1, 2].map(() => cli(home, ['analyze', 'agent-0', '--json'])));
+      report(`analyze over ${count / 1000}k (process, incl. start-up)`, analyze, 'ms', (v) => v < 1000);
+    }
+    const home = path.join(work, 'refold');
+    fs.cpSync(dataDirWith(1_000_000), home, { recursive: true });
+    fs.rmSync(path.join(home, 'feedback/aggregates.json'));
+    report(
+      'summary over 1M with aggregates rebuilt from the log',
+      cli(home, ['summary', 'agent-0', '--json']),
+      'ms',
+    );
+  }
+
+  if (want('patterns')) {
+    console.log('\nPatterns');
+    const { messageTemplate } = await import(
+      pathToFileURL(path.join(root, 'dist/core/patterns/fingerprint.js')).href
+    );
+    const messages = Array.from(
+      { length: 200_000 },
+      (_, i) =>
+        `GET https://api.example.com/v1/items/${i} timed out after ${i % 900} ms on worker-${i % 7} (req ${(i * 7919).toString(16)})`,
+    );
+    let started = performance.now();
+    for (const message of messages) messageTemplate(message);
+    report(
+      'fingerprinter, distinct messages/s',
+      messages.length / ((performance.now() - started) / 1000),
+      'msgs/s',
+      (v) => v >= 500_000,
+    );
+    started = performance.now();
+    for (let i = 0; i < 200_000; i++) messageTemplate(messages[i % 1000]);
+    report(
+      'fingerprinter, repeated messages/s (memoised)',
+      200_000 / ((performance.now() - started) / 1000),
+      'msgs/s',
+      (v) => v >= 500_000,
+    );
+    for (const count of [100_000, 1_000_000]) {
+      report(
+        `patterns over ${count / 1000}k entries (process)`,
+        cli(dataDirWith(count), ['patterns', '--json']),
+        'ms',
+        count === 1_000_000 ? (v) => v < 3000 : undefined,
+      );
+    }
+  }
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}
+console.log(`\nBENCH_JSON ${JSON.stringify(results)}`);
