@@ -15,6 +15,8 @@ import {
 } from './core/kv1nt.js';
 import type { AnalysisResult, HealthReport } from './core/analysis/analyze.js';
 import type { Opportunity } from './core/analysis/opportunities.js';
+import type { StoredPattern } from './core/patterns/engine.js';
+import type { LearningRun } from './core/learnings/engine.js';
 import type { FeedbackEntry, FeedbackInput } from './core/feedback/types.js';
 import type { FeedbackSummary } from './core/feedback/summary.js';
 import type { StatsReport, StatusReport } from './core/status.js';
@@ -28,6 +30,8 @@ export type { Agent } from './core/agents/registry.js';
 export type { ImportResult } from './core/kv1nt.js';
 export type { AnalysisResult, HealthReport } from './core/analysis/analyze.js';
 export type { Opportunity } from './core/analysis/opportunities.js';
+export type { StoredPattern } from './core/patterns/engine.js';
+export type { LearningRun } from './core/learnings/engine.js';
 export * from './core/sdk/index.js';
 
 /** Everything of an entry but its agent, operation and type. */
@@ -84,6 +88,13 @@ export interface Kv1nt {
     options?: { status?: 'open' | 'resolved' | 'all' },
   ): Promise<Opportunity[]>;
   optimizationStatus(): Promise<StatusReport>;
+  /** `kv1nt patterns`: detects and stores patterns of one agent, or of all. */
+  detectPatterns(
+    agentId?: string,
+    options?: { days?: number; minFrequency?: number; minConfidence?: number },
+  ): Promise<StoredPattern[]>;
+  /** `kv1nt learnings`: turns the agent's stored patterns into learnings. */
+  generateLearnings(agentId: string): Promise<LearningRun>;
   optimizationStats(agentId?: string): Promise<StatsReport>;
 }
 
@@ -141,6 +152,8 @@ export function createKv1nt(options: Kv1ntOptions = {}): Kv1nt {
     listOptimizationOpportunities: async (agentId, opts = {}) =>
       (await core()).opportunities(agentId, opts.status ?? 'open'),
     optimizationStatus: async () => (await core()).status('optimization'),
+    detectPatterns: async (agentId, opts = {}) => (await core()).patterns(agentId, opts),
+    generateLearnings: async (agentId) => (await core()).learnings(agentId),
     optimizationStats: async (agentId) => (await core()).stats(agentId, 'optimization'),
   };
 }

@@ -105,3 +105,25 @@ describe('createKv1nt analysis methods', () => {
     });
   });
 });
+
+describe('createKv1nt patterns and learnings', () => {
+  it('detects patterns and generates learnings like the CLI', async () => {
+    const kv1nt = createKv1nt({ dataDir: path.join(tempDir(), 'data') });
+    await kv1nt.recordMany(
+      Array.from({ length: 4 }, (_, i) => ({
+        agentId: 'bot',
+        operationId: `job-${i}`,
+        type: 'failure',
+        errorType: 'timeout',
+        message: `took ${i + 3} s`,
+      })),
+    );
+    const patterns = await kv1nt.detectPatterns('bot');
+    expect(patterns.map((p) => p.signature)).toContain('timeout: took <duration>');
+    const run = await kv1nt.generateLearnings('bot');
+    expect(run.warnings).toEqual([]);
+    expect(run.learnings.map((l) => l.learningType)).toEqual(
+      expect.arrayContaining(['error_avoidance', 'skill_enhancement']),
+    );
+  });
+});
