@@ -213,11 +213,64 @@ export interface LearningGenerator {
     | Promise<Array<Omit<LearningInfo, 'id' | 'agentId' | 'patternId' | 'createdAt'>>>;
 }
 
+/** How hard an optimization run pushes (contract §6); `auto` is resolved to one of these first. */
+export type Policy = 'conservative' | 'aggressive' | 'minimal' | 'comprehensive';
+
+/** An open opportunity as a strategy sees it (see `kv1nt opportunities --json`). */
+export interface OpportunityInfo {
+  id: string;
+  agentId: string;
+  type: OpportunityType;
+  severity: Severity;
+  title: string;
+  description: string;
+  evidence: Record<string, unknown>;
+  detector: string;
+  subject: string;
+  [extra: string]: unknown;
+}
+
+/** What `plan` receives. Read-only, like the detector context. */
+export interface StrategyContext {
+  readonly agent: Readonly<AgentInfo>;
+  readonly config: DetectorContext['config'];
+  /** Under `aggressive` strategies take larger steps; under `conservative` only low-risk actions are kept. */
+  readonly policy: Policy;
+  readonly patterns: readonly PatternInfo[];
+  readonly learnings: readonly LearningInfo[];
+  readonly now: Date;
+  /** Reports a problem that did not stop the strategy: shown in `warnings`. */
+  warn(message: string): void;
+}
+
+/** What `apply` receives: the plan context plus a way to run tools inside the sandbox. */
+export interface ApplyContext extends StrategyContext {
+  /** The sandbox: a private copy of the agent folder. `apply` changes files here and nowhere else. */
+  readonly sandboxDir: string;
+  /** The candidate being tried, for an action that declares `candidates`. */
+  readonly candidate?: unknown;
+  /** Runs a command in the sandbox (cwd = sandboxDir unless given inside it), with a time limit. */
+  run(
+    command: string,
+    args: readonly string[],
+    options?: { timeoutMs?: number; cwd?: string },
+  ): Promise<ToolResult>;
+}
+
 /** An action a strategy proposes for an opportunity (contract §6). */
 export interface PlannedAction {
+  /** The kind of change, e.g. `param_tuning`, `write_learnings`, `dependency_upgrade`, `command`. */
   type: string;
   description: string;
+  /** `conservative` keeps only `low`; defaults to `medium`. */
   risk?: 'low' | 'medium' | 'high';
+  /** What the action should change, for the plan shown before anything runs. */
+  expectedChange?: string;
+  /**
+   * Values tried in order, each in a fresh sandbox and validated by the tests; the first that
+   * passes is kept. `apply` sees the one being tried as `ctx.candidate`.
+   */
+  candidates?: unknown[];
   [extra: string]: unknown;
 }
 
@@ -226,10 +279,11 @@ export interface Strategy {
   id: string;
   handles: readonly OpportunityType[];
   plan(
-    opportunity: Readonly<Record<string, unknown>>,
-    ctx: Readonly<Record<string, unknown>>,
+    opportunity: Readonly<OpportunityInfo>,
+    ctx: StrategyContext,
   ): PlannedAction[] | Promise<PlannedAction[]>;
-  apply(action: Readonly<PlannedAction>, sandboxDir: string, ctx: Readonly<Record<string, unknown>>): unknown;
+  /** Changes files under `sandboxDir` only. A throw fails the action (the agent is untouched). */
+  apply(action: Readonly<PlannedAction>, sandboxDir: string, ctx: ApplyContext): void | Promise<void>;
 }
 
 /** A plugin module's default export. */
