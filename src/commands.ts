@@ -8,6 +8,11 @@ import AgentsAdd from './commands/agents/add.js';
 import AgentsList from './commands/agents/list.js';
 import AgentsRemove from './commands/agents/remove.js';
 import Analyze from './commands/analyze.js';
+import Approve from './commands/approve.js';
+import Cycle from './commands/cycle.js';
+import History from './commands/history.js';
+import Optimize from './commands/optimize.js';
+import Rollback from './commands/rollback.js';
 import FeedbackFailure from './commands/feedback/failure.js';
 import FeedbackImport from './commands/feedback/import.js';
 import FeedbackQuality from './commands/feedback/quality.js';
@@ -29,6 +34,11 @@ import Summary from './commands/summary.js';
 
 export const COMMANDS = {
   analyze: Analyze,
+  approve: Approve,
+  cycle: Cycle,
+  history: History,
+  optimize: Optimize,
+  rollback: Rollback,
   health: Health,
   learnings: Learnings,
   opportunities: Opportunities,

@@ -21,6 +21,10 @@ import type { FeedbackEntry, FeedbackInput } from './core/feedback/types.js';
 import type { FeedbackSummary } from './core/feedback/summary.js';
 import type { StatsReport, StatusReport } from './core/status.js';
 
+import type { DryRun, OptimizationResult } from './core/optimize/optimize.js';
+import type { OptimizationPlan } from './core/optimize/plan.js';
+import type { StrategyName } from './core/optimize/policy.js';
+import type { RollbackReport } from './core/optimize/rollback.js';
 export { Kv1ntError } from './core/errors.js';
 export { FEEDBACK_SOURCES, FEEDBACK_TYPES } from './core/feedback/types.js';
 export type { FeedbackEntry, FeedbackInput, FeedbackSource, FeedbackType } from './core/feedback/types.js';
@@ -32,6 +36,11 @@ export type { AnalysisResult, HealthReport } from './core/analysis/analyze.js';
 export type { Opportunity } from './core/analysis/opportunities.js';
 export type { StoredPattern } from './core/patterns/engine.js';
 export type { LearningRun } from './core/learnings/engine.js';
+export type { DryRun, OptimizationResult } from './core/optimize/optimize.js';
+export type { OptimizationPlan, PlanAction } from './core/optimize/plan.js';
+export type { StrategyName } from './core/optimize/policy.js';
+export type { RollbackReport } from './core/optimize/rollback.js';
+export type { ActionResult, TestSummary } from './core/optimize/execute.js';
 export * from './core/sdk/index.js';
 
 /** Everything of an entry but its agent, operation and type. */
@@ -96,6 +105,17 @@ export interface Kv1nt {
   /** `kv1nt learnings`: turns the agent's stored patterns into learnings. */
   generateLearnings(agentId: string): Promise<LearningRun>;
   optimizationStats(agentId?: string): Promise<StatsReport>;
+  /** `kv1nt optimize`: plan, approve (`yes`), try in a sandbox, keep what passes the tests. */
+  autoOptimizeAgent(
+    agentId: string,
+    options?: { strategy?: StrategyName; yes?: boolean; dryRun?: boolean; planId?: string },
+  ): Promise<OptimizationResult | DryRun>;
+  /** `kv1nt history`: the agent's optimization results, newest first. */
+  getOptimizationHistory(agentId: string, options?: { limit?: number }): Promise<OptimizationResult[]>;
+  /** `kv1nt rollback`. */
+  rollbackOptimization(resultId: string, options?: { force?: boolean }): Promise<RollbackReport>;
+  /** `kv1nt approve`. */
+  approvePlan(planId: string): Promise<OptimizationPlan>;
 }
 
 async function builtinPlugins(): Promise<PluginCandidate[]> {
@@ -155,5 +175,9 @@ export function createKv1nt(options: Kv1ntOptions = {}): Kv1nt {
     detectPatterns: async (agentId, opts = {}) => (await core()).patterns(agentId, opts),
     generateLearnings: async (agentId) => (await core()).learnings(agentId),
     optimizationStats: async (agentId) => (await core()).stats(agentId, 'optimization'),
+    autoOptimizeAgent: async (agentId, opts = {}) => (await core()).optimize(agentId, opts),
+    getOptimizationHistory: async (agentId, opts = {}) => (await core()).history(agentId, opts.limit ?? 10),
+    rollbackOptimization: async (resultId, opts = {}) => (await core()).rollback(resultId, opts),
+    approvePlan: async (planId) => (await core()).approve(planId),
   };
 }

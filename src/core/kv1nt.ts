@@ -31,6 +31,11 @@ import {
 } from './analysis/analyze.js';
 import { bySeverity, type Opportunity } from './analysis/opportunities.js';
 import { collectPlugins, type PluginSet } from './plugins/validate-plugin.js';
+import type { ProgressEvent } from './optimize/execute.js';
+import type { DryRun, OptimizationResult } from './optimize/optimize.js';
+import type { OptimizationPlan } from './optimize/plan.js';
+import type { StrategyName } from './optimize/policy.js';
+import type { RollbackReport } from './optimize/rollback.js';
 import { collectStatus, collectStats, type Scope, type StatsReport, type StatusReport } from './status.js';
 
 export interface CoreOptions {
@@ -60,6 +65,24 @@ export interface ImportResult {
 export interface RemoveAgentResult {
   agent: Agent;
   purgedEntries: number;
+}
+
+/** One agent's turn of `kv1nt cycle`. */
+export interface CycleStep {
+  agentId: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Active patterns after detection. */
+  patterns: number;
+  learnings: number;
+  healthScore: number | null;
+  healthTrend: string;
+  opportunities: number;
+  optimized: boolean;
+  /** Why it was or was not optimized. */
+  reason: string;
+  optimization: OptimizationResult | null;
+  warnings: Array<{ plugin: string; component?: string; error: string }>;
 }
 
 export type FeedbackListener = (entry: FeedbackEntry) => void;
@@ -340,6 +363,107 @@ export class Kv1ntCore {
       this.clock(),
     );
     return { ...run, warnings: [...plugins.warnings, ...run.warnings] };
+  }
+
+  // ── optimization ────────────────────────────────────────────────────────────
+
+  /** Plans, approves, tries in a sandbox, and keeps what passes the agent's tests (contract §6). */
+  async optimize(
+    agentId: string,
+    request: {
+      strategy?: StrategyName;
+      yes?: boolean;
+      dryRun?: boolean;
+      planId?: string;
+      interactive?: boolean;
+      onEvent?: (event: ProgressEvent) => void;
+    } = {},
+  ): Promise<OptimizationResult | DryRun> {
+    assertAgentId(agentId);
+    const { optimize } = await import('./optimize/optimize.js');
+    const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
+    return optimize(
+      {
+        stores: this.stores,
+        config: this.loaded.config,
+        configDir: this.loaded.file ? path.dirname(this.loaded.file) : this.cwd,
+        agentId,
+        agent,
+        plugins,
+        now: this.clock,
+        analyze: () => this.analyze(agentId),
+      },
+      {
+        strategy: request.strategy ?? 'auto',
+        yes: request.yes ?? false,
+        dryRun: request.dryRun ?? false,
+        planId: request.planId,
+        interactive: request.interactive ?? false,
+        onEvent: request.onEvent,
+      },
+    );
+  }
+
+  async approve(planId: string): Promise<OptimizationPlan> {
+    const { approvePlan } = await import('./optimize/optimize.js');
+    return approvePlan(this.stores, planId, this.clock());
+  }
+
+  async rollback(resultId: string, options: { force?: boolean } = {}): Promise<RollbackReport> {
+    const { rollbackResult } = await import('./optimize/rollback.js');
+    const { recoverInterrupted } = await import('./optimize/optimize.js');
+    await recoverInterrupted(this.stores);
+    return rollbackResult(this.stores, resultId, { force: options.force ?? false, now: this.clock });
+  }
+
+  async history(agentId: string, limit = 10): Promise<OptimizationResult[]> {
+    assertAgentId(agentId);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw invalidInput(`Invalid --limit ${limit}: a whole number of at least 1.`);
+    const { optimizationHistory } = await import('./optimize/rollback.js');
+    return optimizationHistory(this.stores, agentId, limit);
+  }
+
+  /**
+   * One turn of the loop for one agent: patterns → learnings → analyze → optimize when the health
+   * is under `optimizeBelow` (default 80). An agent without a score is not optimized: there is no
+   * evidence to act on.
+   */
+  async cycleAgent(
+    agentId: string,
+    options: { strategy?: StrategyName; yes?: boolean; interactive?: boolean } = {},
+  ): Promise<CycleStep> {
+    assertAgentId(agentId);
+    const startedAt = this.clock().toISOString();
+    const patterns = await this.patterns(agentId);
+    const learnings = await this.learnings(agentId);
+    const analysis = await this.analyze(agentId);
+    const optimizeBelow = this.loaded.config.optimizeBelow ?? 80;
+    const agent = await this.findAgent(agentId);
+    let optimization: OptimizationResult | null = null;
+    let reason: string;
+    if (analysis.healthScore === null) reason = 'no health score yet: nothing to act on';
+    else if (analysis.healthScore >= optimizeBelow)
+      reason = `health ${analysis.healthScore} is not under optimizeBelow ${optimizeBelow}`;
+    else if (!agent) reason = 'not declared (no folder and test command): analysis only';
+    else {
+      reason = `health ${analysis.healthScore} is under optimizeBelow ${optimizeBelow}`;
+      optimization = (await this.optimize(agentId, { ...options, dryRun: false })) as OptimizationResult;
+    }
+    return {
+      agentId,
+      startedAt,
+      finishedAt: this.clock().toISOString(),
+      patterns: patterns.filter((p) => p.status !== 'inactive').length,
+      learnings: learnings.learnings.length,
+      healthScore: analysis.healthScore,
+      healthTrend: analysis.healthTrend,
+      opportunities: analysis.opportunities.filter((o) => o.status === 'open').length,
+      optimized: optimization !== null,
+      reason,
+      optimization,
+      warnings: [...learnings.warnings, ...analysis.warnings],
+    };
   }
 
   // ── status ──────────────────────────────────────────────────────────────────

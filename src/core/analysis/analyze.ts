@@ -219,7 +219,7 @@ export async function healthOf(
   };
 }
 
-function toAgentInfo(agentId: string, agent: Agent | undefined): AgentInfo {
+export function toAgentInfo(agentId: string, agent: Agent | undefined): AgentInfo {
   if (!agent) return { id: agentId };
   const info: AgentInfo = { id: agentId, path: agent.path, test: agent.test };
   if (agent.slaMs !== undefined) info.slaMs = agent.slaMs;

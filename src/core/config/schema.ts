@@ -180,6 +180,60 @@ export const ConfigSchema = v.strictObject({
       v.description('Agents by id.'),
     ),
   ),
+  approval: v.optional(
+    v.pipe(
+      v.strictObject({
+        command: v.pipe(
+          nonEmpty('command'),
+          v.description(
+            'Shell command that decides on HIGH/CRITICAL actions: it gets the plan as JSON on stdin; exit 0 approves.',
+          ),
+        ),
+        timeoutMs: v.optional(
+          v.pipe(
+            positiveInt('timeoutMs'),
+            v.description('Time limit of the approval command in ms (default 60000).'),
+          ),
+        ),
+      }),
+      v.description('How `kv1nt optimize` gets approval without --yes or a terminal.'),
+    ),
+  ),
+  optimizeBelow: v.optional(
+    v.pipe(
+      v.number('optimizeBelow must be a number'),
+      v.minValue(0, 'optimizeBelow must be at least 0'),
+      v.maxValue(100, 'optimizeBelow must be at most 100'),
+      v.description('`kv1nt cycle` optimizes an agent whose health is under this (default 80).'),
+    ),
+  ),
+  autoPolicy: v.optional(
+    v.pipe(
+      v.strictObject({
+        comprehensiveBelow: v.optional(
+          v.pipe(
+            v.number('comprehensiveBelow must be a number'),
+            v.minValue(0, 'comprehensiveBelow must be at least 0'),
+            v.maxValue(100, 'comprehensiveBelow must be at most 100'),
+            v.description('`auto` picks comprehensive under this health (default 50).'),
+          ),
+        ),
+        conservativeBelow: v.optional(
+          v.pipe(
+            v.number('conservativeBelow must be a number'),
+            v.minValue(0, 'conservativeBelow must be at least 0'),
+            v.maxValue(100, 'conservativeBelow must be at most 100'),
+            v.description('`auto` picks conservative under this health, minimal from it (default 80).'),
+          ),
+        ),
+      }),
+      v.check(
+        (auto) => (auto.comprehensiveBelow ?? 50) <= (auto.conservativeBelow ?? 80),
+        'comprehensiveBelow must not be above conservativeBelow',
+      ),
+      v.description('How the `auto` strategy picks a policy from the health score.'),
+    ),
+  ),
   thresholds: v.optional(ThresholdsSchema),
   patterns: v.optional(PatternsSchema),
   pluginTimeoutMs: v.optional(

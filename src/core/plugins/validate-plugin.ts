@@ -1,4 +1,10 @@
-import { API_VERSION, OPPORTUNITY_TYPES, type Kv1ntPlugin, type LearningGenerator } from '../sdk/types.js';
+import {
+  API_VERSION,
+  OPPORTUNITY_TYPES,
+  type Kv1ntPlugin,
+  type LearningGenerator,
+  type Strategy,
+} from '../sdk/types.js';
 import type { LoadedDetector, PluginWarning } from './run-detectors.js';
 
 export interface LoadedGenerator {
@@ -6,10 +12,22 @@ export interface LoadedGenerator {
   generator: LearningGenerator;
 }
 
+export interface LoadedStrategy {
+  plugin: string;
+  strategy: Strategy;
+}
+
 export interface PluginSet {
-  plugins: Array<{ name: string; source: string; detectors: string[]; learningGenerators: string[] }>;
+  plugins: Array<{
+    name: string;
+    source: string;
+    detectors: string[];
+    learningGenerators: string[];
+    strategies: string[];
+  }>;
   detectors: LoadedDetector[];
   generators: LoadedGenerator[];
+  strategies: LoadedStrategy[];
   warnings: PluginWarning[];
 }
 
@@ -19,8 +37,9 @@ export interface PluginSet {
  * rest are used.
  */
 export function collectPlugins(candidates: ReadonlyArray<{ source: string; plugin: unknown }>): PluginSet {
-  const set: PluginSet = { plugins: [], detectors: [], generators: [], warnings: [] };
+  const set: PluginSet = { plugins: [], detectors: [], generators: [], strategies: [], warnings: [] };
   const seenDetectors = new Set<string>();
+  const seenStrategies = new Set<string>();
   for (const { source, plugin } of candidates) {
     const name = pluginName(plugin, source);
     try {
@@ -38,7 +57,15 @@ export function collectPlugins(candidates: ReadonlyArray<{ source: string; plugi
         set.generators.push({ plugin: name, generator });
         generators.push(generator.id);
       }
-      set.plugins.push({ name, source, detectors, learningGenerators: generators });
+      const strategies: string[] = [];
+      for (const strategy of checked.strategies ?? []) {
+        if (seenStrategies.has(strategy.id))
+          throw new Error(`strategy id ${strategy.id} is already taken by another plugin`);
+        seenStrategies.add(strategy.id);
+        set.strategies.push({ plugin: name, strategy });
+        strategies.push(strategy.id);
+      }
+      set.plugins.push({ name, source, detectors, learningGenerators: generators, strategies });
     } catch (error) {
       set.warnings.push({ plugin: name, error: (error as Error).message });
     }
@@ -86,6 +113,24 @@ function checkPlugin(value: unknown, name: string): Kv1ntPlugin {
       throw new Error(`plugin ${name}: learning generator ${g.id} has no patternTypes array`);
     if (typeof g.generate !== 'function')
       throw new Error(`plugin ${name}: learning generator ${g.id} has no generate() function`);
+  }
+  if (plugin.strategies !== undefined && !Array.isArray(plugin.strategies))
+    throw new Error(`plugin ${name}: strategies must be an array`);
+  for (const [index, strategy] of (plugin.strategies ?? []).entries()) {
+    const s = strategy as unknown as Record<string, unknown> | null;
+    if (!s || typeof s !== 'object' || typeof s.id !== 'string' || s.id === '')
+      throw new Error(`plugin ${name}: strategy ${index} has no id`);
+    if (
+      !Array.isArray(s.handles) ||
+      s.handles.some((t) => !(OPPORTUNITY_TYPES as readonly unknown[]).includes(t))
+    )
+      throw new Error(
+        `plugin ${name}: strategy ${s.id} needs a handles array of opportunity types (${OPPORTUNITY_TYPES.join(', ')})`,
+      );
+    if (typeof s.plan !== 'function')
+      throw new Error(`plugin ${name}: strategy ${s.id} has no plan() function`);
+    if (typeof s.apply !== 'function')
+      throw new Error(`plugin ${name}: strategy ${s.id} has no apply() function`);
   }
   return plugin as Kv1ntPlugin;
 }

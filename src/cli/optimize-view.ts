@@ -1,0 +1,146 @@
+import type { ActionResult, ProgressEvent, TestSummary } from '../core/optimize/execute.js';
+import type { DryRun, OptimizationResult } from '../core/optimize/optimize.js';
+import type { OptimizationPlan } from '../core/optimize/plan.js';
+import type { RollbackReport } from '../core/optimize/rollback.js';
+import { table } from './render.js';
+
+const MARK: Record<string, string> = {
+  applied: '✔ applied',
+  rolled_back: '✘ rolled back',
+  failed: '✘ failed',
+  conflict: '! conflict',
+  no_op: '· no change',
+  pending_approval: '⏸ pending approval',
+  planned: '· planned',
+};
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function testLine(test: TestSummary | null): string {
+  if (!test) return 'not tested';
+  if (test.timedOut) return `tests timed out after ${seconds(test.durationMs)}`;
+  return `tests exit ${test.exitCode ?? 'signal'} in ${seconds(test.durationMs)}`;
+}
+
+export async function renderPlan(plan: OptimizationPlan | DryRun): Promise<string> {
+  const lines = [
+    `Plan ${plan.id} for ${plan.agentId}: strategy ${plan.strategy} → ${plan.policy} (${plan.policyReason})`,
+  ];
+  if (plan.actions.length === 0) lines.push('No actions: nothing to change.');
+  else
+    lines.push(
+      await table(
+        ['action', 'severity', 'risk', 'type', 'description', 'approval'],
+        plan.actions.map((a) => [
+          a.id,
+          a.severity,
+          a.risk,
+          a.type,
+          a.description,
+          a.needsApproval ? (a.approved ? 'approved' : 'needed') : '—',
+        ]),
+      ),
+    );
+  for (const skipped of plan.skipped) lines.push(`  skipped ${skipped.type}: ${skipped.reason}`);
+  if (plan.status === 'dry_run') lines.push('Dry run: nothing was stored, copied or changed.');
+  return lines.join('\n');
+}
+
+export function renderResult(result: OptimizationResult): string {
+  const lines = [
+    `Optimization ${result.id} of ${result.agentId} (plan ${result.planId}, ${result.strategy} → ${result.policy})`,
+  ];
+  if (result.baseline)
+    lines.push(
+      `Baseline: ${result.baseline.passed ? 'tests pass' : 'TESTS FAIL before any change'} (${testLine(result.baseline)})`,
+    );
+  if (result.approval) lines.push(`Approval: ${result.approval.detail}`);
+  for (const action of result.actions) lines.push(...actionLines(action));
+  if (result.actions.length === 0) lines.push('Nothing to do: no open opportunity led to an action.');
+  for (const warning of result.warnings)
+    lines.push(
+      `warning: ${warning.plugin}${warning.component ? ` (${warning.component})` : ''}: ${warning.error}`,
+    );
+  lines.push(`Status: ${result.status}.`);
+  if (result.actions.some((a) => a.status === 'applied'))
+    lines.push(`Undo with: kv1nt rollback ${result.id}`);
+  return lines.join('\n');
+}
+
+function actionLines(action: ActionResult): string[] {
+  const kept = action.candidate === undefined ? '' : ` (kept ${JSON.stringify(action.candidate)})`;
+  const lines = [`  ${(MARK[action.status] ?? action.status).padEnd(20)} ${action.description}${kept}`];
+  if (action.attempts.length > 0) lines.push(`      ${testLine(action.test)}`);
+  if (action.changes.length > 0)
+    lines.push(
+      `      changed: ${action.changes.slice(0, 8).join(', ')}${action.changes.length > 8 ? ' …' : ''}`,
+    );
+  if (action.error) lines.push(`      ${action.error}`);
+  if (action.status === 'rolled_back' && action.test) {
+    const tail = action.test.outputTail.trimEnd().split('\n').slice(-5);
+    for (const line of tail) lines.push(`      | ${line}`);
+    if (action.test.logFile) lines.push(`      full log: ${action.test.logFile}`);
+  }
+  return lines;
+}
+
+export function renderRollback(report: RollbackReport): string {
+  if (report.status === 'refused')
+    return [
+      `Rollback of ${report.resultId} refused:`,
+      ...report.reasons.map((r) => `  - ${r}`),
+      'Use --force to restore anyway.',
+    ].join('\n');
+  return `Rolled back ${report.resultId}: restored ${report.restored.length} path(s) of ${report.agentId}.`;
+}
+
+export async function renderHistory(agentId: string, results: OptimizationResult[]): Promise<string> {
+  if (results.length === 0) return `No optimization of ${agentId} yet.`;
+  return table(
+    ['result', 'started', 'strategy', 'status', 'kept', 'rolled back'],
+    results.map((r) => [
+      r.id,
+      r.startedAt,
+      `${r.strategy} → ${r.policy}`,
+      `${r.status}${r.rolledBackAt ? ' (undone)' : ''}`,
+      r.actions.filter((a) => a.status === 'applied').length,
+      r.actions.filter((a) => a.status === 'rolled_back').length,
+    ]),
+  );
+}
+
+/** Progress on a terminal: which action, which test run, and the time it has taken so far. */
+export function progressReporter(stream: NodeJS.WriteStream): {
+  onEvent: (event: ProgressEvent) => void;
+  stop: () => void;
+} {
+  let label = '';
+  let since = Date.now();
+  const draw = () => stream.write(`\r\x1b[2K${label} ${seconds(Date.now() - since)}`);
+  const timer = setInterval(draw, 500);
+  timer.unref();
+  const set = (text: string) => {
+    label = text;
+    since = Date.now();
+    draw();
+  };
+  return {
+    onEvent(event) {
+      if (event.kind === 'baseline') set('baseline: running the tests on an unchanged copy…');
+      else if (event.kind === 'attempt')
+        set(
+          `[${event.index + 1}/${event.total}] ${event.action.description}${event.candidate === undefined ? '' : ` — trying ${JSON.stringify(event.candidate)}`}…`,
+        );
+      else if (event.kind === 'test') set(`${label.replace(/…$/, '')}: running the tests (${event.label})…`);
+      else if (event.kind === 'batch') set(`trying ${event.size} action(s) together…`);
+      else if (event.kind === 'done') {
+        stream.write(`\r\x1b[2K${MARK[event.status] ?? event.status}: ${event.action.description}\n`);
+        label = '';
+      }
+    },
+    stop() {
+      clearInterval(timer);
+      stream.write('\r\x1b[2K');
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { Args, Flags } from '@oclif/core';
+import { Kv1ntCommand } from '../cli/base-command.js';
+import { parseDuration } from '../cli/duration.js';
+import { renderResult } from '../cli/optimize-view.js';
+import { invalidInput } from '../core/errors.js';
+import type { CycleStep } from '../core/kv1nt.js';
+import { STRATEGY_NAMES, type StrategyName } from '../core/optimize/policy.js';
+
+interface CycleReport {
+  cycles: Array<{ startedAt: string; finishedAt: string; agents: CycleStep[] }>;
+  stoppedBy: string | null;
+}
+
+export default class Cycle extends Kv1ntCommand {
+  static override summary = 'Run the loop: patterns → learnings → analyze → optimize (when health is low).';
+  static override description = `For the agent (or every declared agent with --all): detects patterns, generates learnings, analyzes, and optimizes when the health score is under optimizeBelow (config, default 80).
+
+With --interval it repeats until SIGINT or SIGTERM; the step in flight is finished first (a second signal stops at once — an interrupted apply is still finished or undone by the next command). With --json, one document is printed at the end: {cycles: [{startedAt, finishedAt, agents: [...]}], stoppedBy}.`;
+  static override examples = [
+    '<%= config.bin %> cycle summarizer',
+    '<%= config.bin %> cycle --all --yes',
+    '<%= config.bin %> cycle --all --interval 1h --strategy conservative',
+  ];
+  static override args = { agent: Args.string({ description: 'Agent id (or --all)' }) };
+  static override flags = {
+    all: Flags.boolean({ description: 'Every agent the config or the registry declares.' }),
+    strategy: Flags.string({
+      description: 'Strategy of the optimize step.',
+      options: [...STRATEGY_NAMES],
+      default: 'auto',
+    }),
+    yes: Flags.boolean({ char: 'y', description: 'Approve the actions of HIGH and CRITICAL opportunities.' }),
+    interval: Flags.string({ description: 'Repeat every <duration> (30s, 5m, 1h…) until interrupted.' }),
+  };
+
+  async run(): Promise<CycleReport> {
+    const { args, flags } = await this.parse(Cycle);
+    if ((args.agent === undefined) === !flags.all)
+      throw invalidInput('Give an agent id or --all (not both).', [
+        'kv1nt cycle summarizer',
+        'kv1nt cycle --all',
+      ]);
+    const intervalMs = flags.interval === undefined ? undefined : parseDuration('--interval', flags.interval);
+    const core = await this.openCore(flags);
+    const report: CycleReport = { cycles: [], stoppedBy: null };
+    let wake: (() => void) | undefined;
+    const stop = (signal: NodeJS.Signals) => {
+      if (report.stoppedBy !== null) process.exit(130);
+      report.stoppedBy = signal;
+      process.stderr.write(
+        `\n${signal}: finishing the step in flight, then stopping (again to stop at once).\n`,
+      );
+      wake?.();
+    };
+    if (intervalMs !== undefined) {
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    }
+    try {
+      do {
+        const startedAt = core.now().toISOString();
+        const ids = flags.all ? (await core.listAgents()).map((a) => a.id) : [args.agent!];
+        const steps: CycleStep[] = [];
+        for (const id of ids) {
+          if (report.stoppedBy !== null) break;
+          const step = await core.cycleAgent(id, {
+            strategy: flags.strategy as StrategyName,
+            yes: flags.yes,
+          });
+          steps.push(step);
+          this.say(describeStep(step));
+        }
+        report.cycles.push({ startedAt, finishedAt: core.now().toISOString(), agents: steps });
+        if (intervalMs === undefined || report.stoppedBy !== null) break;
+        this.say(`Next cycle in ${flags.interval} (Ctrl-C to stop).`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, intervalMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      } while (report.stoppedBy === null);
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+    return report;
+  }
+}
+
+function describeStep(step: CycleStep): string {
+  const lines = [
+    `${step.agentId}: ${step.patterns} pattern(s), ${step.learnings} learning(s), health ${step.healthScore ?? 'n/a'} (${step.healthTrend}), ${step.opportunities} open opportunit${step.opportunities === 1 ? 'y' : 'ies'}`,
+    `  ${step.optimized ? 'optimized' : 'not optimized'}: ${step.reason}`,
+  ];
+  if (step.optimization) lines.push(renderResult(step.optimization).replace(/^/gm, '  '));
+  for (const w of step.warnings)
+    lines.push(`  warning: ${w.plugin}${w.component ? ` (${w.component})` : ''}: ${w.error}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,61 @@
+import { Args, Flags } from '@oclif/core';
+import { Kv1ntCommand } from '../cli/base-command.js';
+import { progressReporter, renderPlan, renderResult } from '../cli/optimize-view.js';
+import type { DryRun, OptimizationResult } from '../core/optimize/optimize.js';
+import { STRATEGY_NAMES } from '../core/optimize/policy.js';
+
+export default class Optimize extends Kv1ntCommand {
+  static override summary =
+    "Try improvements in a copy of the agent and keep those that pass the agent's tests.";
+  static override description = `Uses the agent's open opportunities (analyzing first when the last analysis is over an hour old), asks the strategy plugins for actions, and stores the plan. Actions for HIGH and CRITICAL opportunities need approval: --yes, a prompt on a terminal, or the config's approval.command (plan as JSON on stdin, exit 0 approves); otherwise they wait (status pending_approval) for \`kv1nt approve <planId>\` and \`kv1nt optimize <agent> --plan <planId>\`.
+
+The agent's tests first run once on an unchanged copy (the baseline). Then each action is applied in a fresh copy of the agent folder and the agent's test command runs there (testTimeoutMs; on time-out the whole process tree is killed). Tests pass: the change is written into the agent folder as a journaled transaction, backed up for \`kv1nt rollback\`. Tests fail: the copy is dropped, the folder stays byte for byte as it was.
+
+Strategies: conservative (low-risk actions, one at a time), minimal (HIGH and CRITICAL only), comprehensive (every opportunity, each validated), aggressive (all at once with larger steps; on failure, bisection keeps the actions that pass), auto (comprehensive under health 50, conservative under 80, minimal from 80; configurable with autoPolicy).`;
+  static override examples = [
+    '<%= config.bin %> optimize summarizer --dry-run',
+    '<%= config.bin %> optimize summarizer --strategy conservative',
+    '<%= config.bin %> optimize summarizer --yes --json',
+    '<%= config.bin %> optimize summarizer --plan plan_0193… ',
+  ];
+  static override args = { agent: Args.string({ description: 'Agent id', required: true }) };
+  static override flags = {
+    strategy: Flags.string({
+      description: 'How to choose and apply actions.',
+      options: [...STRATEGY_NAMES],
+      default: 'auto',
+    }),
+    yes: Flags.boolean({ char: 'y', description: 'Approve the actions of HIGH and CRITICAL opportunities.' }),
+    'dry-run': Flags.boolean({
+      description: 'Print the plan and stop: nothing is stored, copied or changed.',
+    }),
+    plan: Flags.string({ description: 'Carry out a stored plan that was waiting for approval.' }),
+  };
+
+  async run(): Promise<OptimizationResult | DryRun> {
+    const { args, flags } = await this.parse(Optimize);
+    const core = await this.openCore(flags);
+    const interactive = !this.jsonEnabled() && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY);
+    const progress = interactive ? progressReporter(process.stderr) : undefined;
+    try {
+      const outcome = await core.optimize(args.agent, {
+        strategy: flags.strategy as (typeof STRATEGY_NAMES)[number],
+        yes: flags.yes,
+        dryRun: flags['dry-run'],
+        planId: flags.plan,
+        interactive,
+        onEvent: progress?.onEvent,
+      });
+      progress?.stop();
+      if (!this.jsonEnabled())
+        this.log(
+          outcome.status === 'dry_run'
+            ? await renderPlan(outcome as DryRun)
+            : renderResult(outcome as OptimizationResult),
+        );
+      return outcome;
+    } finally {
+      progress?.stop();
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { Args, Flags } from '@oclif/core';
+import { Kv1ntCommand } from '../cli/base-command.js';
+import { renderRollback } from '../cli/optimize-view.js';
+import { EXIT_RUNTIME } from '../core/errors.js';
+import type { RollbackReport } from '../core/optimize/rollback.js';
+
+export default class Rollback extends Kv1ntCommand {
+  static override summary = 'Restore the agent folder as it was before an optimization result.';
+  static override description =
+    'Undoes every change the result kept, newest first, from the backups in the data dir. Refuses (exit 1, with the files concerned) when the folder was changed since, so a later edit is not lost; --force restores anyway.';
+  static override examples = [
+    '<%= config.bin %> rollback res_0193…',
+    '<%= config.bin %> rollback res_0193… --force',
+  ];
+  static override args = {
+    resultId: Args.string({ description: 'Result id (from optimize or history)', required: true }),
+  };
+  static override flags = {
+    force: Flags.boolean({ description: 'Restore even if the files changed since.' }),
+  };
+
+  async run(): Promise<RollbackReport> {
+    const { args, flags } = await this.parse(Rollback);
+    const core = await this.openCore(flags);
+    const report = await core.rollback(args.resultId, { force: flags.force });
+    if (report.status === 'refused') process.exitCode = EXIT_RUNTIME;
+    if (!this.jsonEnabled())
+      report.status === 'refused'
+        ? process.stderr.write(`${renderRollback(report)}\n`)
+        : this.log(renderRollback(report));
+    return report;
+  }
+}

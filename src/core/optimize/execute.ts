@@ -1,0 +1,406 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PluginWarning } from '../plugins/run-detectors.js';
+import { withTimeout } from '../plugins/run-detectors.js';
+import type { LoadedStrategy } from '../plugins/validate-plugin.js';
+import type { ApplyContext, PlannedAction, Policy } from '../sdk/types.js';
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { runTestCommand, type TestRun } from '../sandbox/run-tests.js';
+import { captureChanges, type Change } from './changes.js';
+import { applyChanges } from './transaction.js';
+import type { TreeManifest } from '../sandbox/manifest.js';
+import { findPassingSet } from './bisect.js';
+import type { ActionStatus, OptimizationPlan, PlanAction } from './plan.js';
+import { validatesInBatch } from './policy.js';
+
+/** The outcome of one test run, as the result JSON shows it (contract §6). */
+export interface TestSummary {
+  exitCode: number | null;
+  durationMs: number;
+  timedOut: boolean;
+  outputTail: string;
+  /** The whole output, in the data dir. */
+  logFile: string | null;
+}
+
+export interface Attempt {
+  candidate: unknown;
+  status: ActionStatus;
+  test: TestSummary | null;
+  error?: string;
+}
+
+export interface ActionResult {
+  id: string;
+  type: string;
+  strategy: string;
+  opportunityId: string;
+  description: string;
+  status: ActionStatus;
+  /** Paths (relative to the agent folder) that the kept change wrote. */
+  changes: string[];
+  test: TestSummary | null;
+  /** The candidate value kept, for an action with candidates. */
+  candidate?: unknown;
+  attempts: Attempt[];
+  transactionId: string | null;
+  /** Learnings the change wrote into the agent (write_learnings): absorbed while it is kept. */
+  learningIds?: string[];
+  conflicts?: string[];
+  error?: string;
+}
+
+export type ResultStatus = 'applied' | 'partially_applied' | 'rolled_back' | 'pending_approval' | 'no_op';
+
+export type ProgressEvent =
+  | { kind: 'baseline' }
+  | { kind: 'attempt'; action: PlanAction; index: number; total: number; candidate: unknown }
+  | { kind: 'test'; label: string }
+  | { kind: 'batch'; size: number }
+  | { kind: 'done'; action: PlanAction; status: ActionStatus };
+
+export interface ExecuteInput {
+  plan: OptimizationPlan;
+  resultId: string;
+  agentDir: string;
+  testCommand: string;
+  testTimeoutMs: number;
+  /** `<dataDir>/sandboxes` */
+  sandboxesRoot: string;
+  /** `<dataDir>/optimization/transactions` */
+  transactionsRoot: string;
+  /** `<dataDir>/optimization/logs/<resultId>` */
+  logDir: string;
+  strategies: readonly LoadedStrategy[];
+  applyContext: (
+    plugin: string,
+    warnings: PluginWarning[],
+    sandboxDir: string,
+    candidate: unknown,
+  ) => ApplyContext;
+  pluginTimeoutMs: number;
+  onEvent?: (event: ProgressEvent) => void;
+}
+
+export interface ExecuteOutcome {
+  status: ResultStatus;
+  baseline: (TestSummary & { passed: boolean }) | null;
+  actions: ActionResult[];
+  warnings: PluginWarning[];
+}
+
+/** A sandbox in which some actions were applied, with the change they made captured before the tests ran. */
+interface Trial {
+  changes: Change[];
+  manifest: TreeManifest;
+  txnDir: string;
+  txnId: string;
+  test: TestSummary | null;
+  passed: boolean;
+  error?: string;
+}
+
+/**
+ * Runs the approved actions of a plan: a baseline test run first, then either each action alone
+ * (conservative, minimal, comprehensive) or all at once with bisection on failure (aggressive).
+ * Every trial happens in a fresh copy of the agent folder; only a change whose tests pass is
+ * written into the folder, as a journaled transaction.
+ */
+export async function executePlan(input: ExecuteInput): Promise<ExecuteOutcome> {
+  const warnings: PluginWarning[] = [];
+  const results = new Map<string, ActionResult>();
+  const runnable: PlanAction[] = [];
+  // A plan carried out after `kv1nt approve` runs only what is still open.
+  const open = input.plan.actions.filter((a) => a.status === 'planned' || a.status === 'pending_approval');
+  for (const action of open) {
+    const result = emptyResult(action);
+    results.set(action.id, result);
+    if (action.needsApproval && !action.approved) result.status = 'pending_approval';
+    else runnable.push(action);
+  }
+  let baseline: ExecuteOutcome['baseline'] = null;
+  if (runnable.length > 0) {
+    input.onEvent?.({ kind: 'baseline' });
+    baseline = await runBaseline(input);
+    const runner = new TrialRunner(input, warnings);
+    if (validatesInBatch(input.plan.policy)) await runBatch(runner, runnable, results, input);
+    else
+      for (const action of runnable) await runAlone(runner, action, results.get(action.id)!, input, runnable);
+  }
+  const actions = open.map((action) => results.get(action.id)!);
+  return { status: overallStatus(actions), baseline, actions, warnings };
+}
+
+async function runBaseline(input: ExecuteInput): Promise<TestSummary & { passed: boolean }> {
+  const sandbox = await createSandbox(input.sandboxesRoot, input.agentDir);
+  try {
+    const test = await runTests(input, sandbox.dir, 'baseline');
+    return { ...test, passed: test.exitCode === 0 && !test.timedOut };
+  } finally {
+    await sandbox.dispose();
+  }
+}
+
+/** Each action validated alone; for one with candidates, the first candidate that passes is kept. */
+async function runAlone(
+  runner: TrialRunner,
+  action: PlanAction,
+  result: ActionResult,
+  input: ExecuteInput,
+  runnable: readonly PlanAction[],
+): Promise<void> {
+  const candidates = action.candidates ?? [undefined];
+  for (const candidate of candidates) {
+    input.onEvent?.({
+      kind: 'attempt',
+      action,
+      index: runnable.indexOf(action),
+      total: runnable.length,
+      candidate,
+    });
+    const trial = await runner.trial(
+      [{ action, candidate }],
+      `${action.id}${candidates.length > 1 ? `-${candidates.indexOf(candidate) + 1}` : ''}`,
+    );
+    const attempt: Attempt = { candidate, status: 'rolled_back', test: trial.test };
+    if (trial.error !== undefined) attempt.error = trial.error;
+    result.attempts.push(attempt);
+    result.test = trial.test;
+    if (trial.error !== undefined && trial.test === null) {
+      attempt.status = 'failed';
+      result.status = 'failed';
+      result.error = trial.error;
+      runner.discard(trial);
+      break;
+    }
+    if (trial.changes.length === 0) {
+      attempt.status = 'no_op';
+      result.status = 'no_op';
+      runner.discard(trial);
+      break;
+    }
+    if (!trial.passed) {
+      result.status = 'rolled_back';
+      runner.discard(trial);
+      continue;
+    }
+    attempt.status = await keep(trial, [result], input);
+    if (candidate !== undefined) result.candidate = candidate;
+    break;
+  }
+  input.onEvent?.({ kind: 'done', action, status: result.status });
+}
+
+/**
+ * aggressive: every action in one sandbox (each at its first, largest candidate), one test run.
+ * When the batch fails, bisection finds the largest set that passes together, and that is kept.
+ */
+async function runBatch(
+  runner: TrialRunner,
+  runnable: PlanAction[],
+  results: Map<string, ActionResult>,
+  input: ExecuteInput,
+): Promise<void> {
+  const passing = new Map<string, Trial>();
+  const keyOf = (set: readonly PlanAction[]) => set.map((a) => a.id).join(',');
+  let runs = 0;
+  const passes = async (set: readonly PlanAction[]): Promise<boolean> => {
+    input.onEvent?.({ kind: 'batch', size: set.length });
+    runs += 1;
+    const trial = await runner.trial(
+      set.map((action) => ({ action, candidate: action.candidates?.[0] })),
+      `batch-${runs}`,
+    );
+    for (const action of set) {
+      const result = results.get(action.id)!;
+      result.test = trial.test;
+      result.attempts.push({
+        candidate: action.candidates?.[0],
+        status: trial.passed ? 'applied' : 'rolled_back',
+        test: trial.test,
+        ...(trial.error === undefined ? {} : { error: trial.error }),
+      });
+    }
+    if (trial.passed && trial.changes.length > 0) {
+      passing.set(keyOf(set), trial);
+      return true;
+    }
+    runner.discard(trial);
+    return trial.passed;
+  };
+  let kept: PlanAction[];
+  if (await passes(runnable)) kept = runnable;
+  else kept = await findPassingSet(runnable, passes, [], { knownFailing: true });
+  for (const trial of passing.values()) if (trial !== passing.get(keyOf(kept))) runner.discard(trial);
+  const keptResults = kept.map((action) => results.get(action.id)!);
+  for (const action of runnable) {
+    const result = results.get(action.id)!;
+    if (!kept.includes(action)) result.status = 'rolled_back';
+  }
+  const trial = passing.get(keyOf(kept));
+  if (trial) {
+    for (const result of keptResults) result.test = trial.test;
+    await keep(trial, keptResults, input);
+    for (const action of kept) {
+      const candidate = action.candidates?.[0];
+      if (candidate !== undefined) results.get(action.id)!.candidate = candidate;
+    }
+  } else for (const result of keptResults) result.status = 'no_op';
+  for (const action of runnable)
+    input.onEvent?.({ kind: 'done', action, status: results.get(action.id)!.status });
+}
+
+/** Writes a passing trial's change into the agent folder; a user edit meanwhile makes it a conflict. */
+async function keep(trial: Trial, owners: ActionResult[], input: ExecuteInput): Promise<ActionStatus> {
+  const outcome = await applyChanges({
+    txnDir: trial.txnDir,
+    agentDir: input.agentDir,
+    changes: trial.changes,
+    manifest: trial.manifest,
+    meta: { resultId: input.resultId, planId: input.plan.id, actions: owners.map((o) => o.id) },
+  });
+  const status: ActionStatus =
+    outcome.status === 'applied' ? 'applied' : outcome.status === 'conflict' ? 'conflict' : 'no_op';
+  for (const owner of owners) {
+    owner.status = status;
+    owner.changes = trial.changes.map((change) => change.path);
+    if (status === 'applied') owner.transactionId = trial.txnId;
+    if (status === 'conflict') {
+      owner.conflicts = outcome.conflicts;
+      owner.error = `the agent folder was edited while the tests ran (${outcome.conflicts.join(', ')}); nothing was overwritten`;
+    }
+    const last = owner.attempts.at(-1);
+    if (last) last.status = status;
+  }
+  if (status !== 'applied') fs.rmSync(trial.txnDir, { recursive: true, force: true });
+  return status;
+}
+
+class TrialRunner {
+  private count = 0;
+
+  constructor(
+    private readonly input: ExecuteInput,
+    private readonly warnings: PluginWarning[],
+  ) {}
+
+  /** A fresh sandbox, the actions applied, the change captured, the tests run; the sandbox removed. */
+  async trial(steps: Array<{ action: PlanAction; candidate: unknown }>, label: string): Promise<Trial> {
+    this.count += 1;
+    const txnId = `${this.input.resultId.replace(/^res_/, 'txn_')}_${this.count}`;
+    const txnDir = path.join(this.input.transactionsRoot, txnId);
+    let sandbox: Sandbox | undefined;
+    try {
+      sandbox = await createSandbox(this.input.sandboxesRoot, this.input.agentDir);
+      for (const { action, candidate } of steps) {
+        const error = await this.apply(action, candidate, sandbox.dir);
+        if (error !== undefined)
+          return {
+            changes: [],
+            manifest: sandbox.report.manifest,
+            txnDir,
+            txnId,
+            test: null,
+            passed: false,
+            error,
+          };
+      }
+      const changes = await captureChanges({
+        sandboxDir: sandbox.dir,
+        agentDir: this.input.agentDir,
+        manifest: sandbox.report.manifest,
+        txnDir,
+      });
+      if (changes.length === 0)
+        return { changes, manifest: sandbox.report.manifest, txnDir, txnId, test: null, passed: false };
+      this.input.onEvent?.({ kind: 'test', label });
+      const test = await runTests(this.input, sandbox.dir, label);
+      return {
+        changes,
+        manifest: sandbox.report.manifest,
+        txnDir,
+        txnId,
+        test,
+        passed: test.exitCode === 0 && !test.timedOut,
+      };
+    } finally {
+      await sandbox?.dispose();
+    }
+  }
+
+  discard(trial: Trial): void {
+    fs.rmSync(trial.txnDir, { recursive: true, force: true });
+  }
+
+  /** Runs the strategy's apply(); its failure is the action's, never the run's. */
+  private async apply(
+    action: PlanAction,
+    candidate: unknown,
+    sandboxDir: string,
+  ): Promise<string | undefined> {
+    const loaded = this.input.strategies.find((s) => s.strategy.id === action.strategy);
+    if (!loaded) return `strategy ${action.strategy} is not loaded any more`;
+    const own: PlannedAction = candidate === undefined ? action.action : { ...action.action, candidate };
+    try {
+      await withTimeout(
+        Promise.resolve().then(() =>
+          loaded.strategy.apply(
+            own,
+            sandboxDir,
+            this.input.applyContext(loaded.plugin, this.warnings, sandboxDir, candidate),
+          ),
+        ),
+        this.input.pluginTimeoutMs,
+      );
+      return undefined;
+    } catch (error) {
+      return `${action.strategy}: ${(error as Error).message}`;
+    }
+  }
+}
+
+async function runTests(input: ExecuteInput, cwd: string, label: string): Promise<TestSummary> {
+  const logFile = path.join(input.logDir, `${label}.log`);
+  const run: TestRun = await runTestCommand(input.testCommand, {
+    cwd,
+    timeoutMs: input.testTimeoutMs,
+    logFile,
+  });
+  return {
+    exitCode: run.exitCode,
+    durationMs: run.durationMs,
+    timedOut: run.timedOut,
+    outputTail: run.error ? `${run.outputTail}${run.error}` : run.outputTail,
+    logFile: run.logFile,
+  };
+}
+
+function emptyResult(action: PlanAction): ActionResult {
+  const learningIds = action.action.learningIds;
+  return {
+    ...(Array.isArray(learningIds) ? { learningIds: learningIds.map(String) } : {}),
+    id: action.id,
+    type: action.type,
+    strategy: action.strategy,
+    opportunityId: action.opportunityId,
+    description: action.description,
+    status: action.status,
+    changes: [],
+    test: null,
+    attempts: [],
+    transactionId: null,
+  };
+}
+
+/** applied: every action that ran was kept; partially_applied: some; rolled_back: none; no_op: nothing to do. */
+export function overallStatus(actions: readonly Pick<ActionResult, 'status'>[]): ResultStatus {
+  const count = (status: ActionStatus) => actions.filter((a) => a.status === status).length;
+  const applied = count('applied');
+  const pending = count('pending_approval');
+  const notKept = count('rolled_back') + count('failed') + count('conflict');
+  if (applied === 0 && pending > 0) return 'pending_approval';
+  if (applied > 0) return notKept + pending > 0 ? 'partially_applied' : 'applied';
+  return notKept > 0 ? 'rolled_back' : 'no_op';
+}
+
+export type { Policy };
