@@ -31,11 +31,18 @@ export abstract class Kv1ntCommand extends Command {
     }),
   };
 
-  protected openCore(flags: {
+  /** The engines, after finishing or undoing whatever a crashed optimization left (contract §6). */
+  protected async openCore(flags: {
     'data-dir'?: string | undefined;
     config?: string | undefined;
   }): Promise<Kv1ntCore> {
-    return Kv1ntCore.open({ dataDir: flags['data-dir'], config: flags.config, plugins: builtinPlugins });
+    const core = await Kv1ntCore.open({
+      dataDir: flags['data-dir'],
+      config: flags.config,
+      plugins: builtinPlugins,
+    });
+    await core.recover();
+    return core;
   }
 
   /** Human output only: nothing but the JSON document may reach stdout with --json. */

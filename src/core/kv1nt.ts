@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   addAgent,
@@ -402,6 +403,22 @@ export class Kv1ntCore {
         onEvent: request.onEvent,
       },
     );
+  }
+
+  /**
+   * Finishes or undoes an optimization apply that a crash interrupted, and removes sandboxes of
+   * dead processes. Every CLI command calls it first; it costs two `exists` checks when there is
+   * nothing to do.
+   */
+  async recover(): Promise<void> {
+    const { dataDir } = this.stores;
+    if (
+      !fs.existsSync(dataDir.path('optimization', 'transactions')) &&
+      !fs.existsSync(dataDir.path('sandboxes'))
+    )
+      return;
+    const { recoverInterrupted } = await import('./optimize/optimize.js');
+    await recoverInterrupted(this.stores);
   }
 
   async approve(planId: string): Promise<OptimizationPlan> {
