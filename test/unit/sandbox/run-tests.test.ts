@@ -124,10 +124,13 @@ describe('runTestCommand', () => {
   it('does not wait forever for a process that left the group (setsid) and holds stdout', async () => {
     const cwd = tempDir();
     const started = Date.now();
-    const run = await runTestCommand("setsid sh -c 'echo $$ > escaped.pid; exec sleep 1000' & echo passed", {
-      cwd,
-      timeoutMs: 20_000,
-    });
+    const run = await runTestCommand(
+      "setsid sh -c 'echo $$ > escaped.pid; exec sleep 1000' & while [ ! -s escaped.pid ]; do sleep 0.01; done; echo passed",
+      {
+        cwd,
+        timeoutMs: 20_000,
+      },
+    );
     const escaped = readPid(path.join(cwd, 'escaped.pid')); // Killed after the test: out of our reach.
     expect(isAlive(escaped)).toBe(true);
     expect(Date.now() - started).toBeLessThan(3000);
