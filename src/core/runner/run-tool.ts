@@ -1,14 +1,5 @@
+import { scrubbedEnv } from '../sandbox/run-tests.js';
 import type { ToolResult } from '../sdk/types.js';
-
-/** Git variables that a git hook exports; a tool run for an agent must act on the agent's repo, not the hook's. */
-const LEAKY_ENV = [
-  'GIT_DIR',
-  'GIT_INDEX_FILE',
-  'GIT_WORK_TREE',
-  'GIT_PREFIX',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_COMMON_DIR',
-];
 
 /**
  * Runs a tool (npm, a guardian command) in `cwd` for a detector: no stdin, output captured, a
@@ -22,8 +13,8 @@ export async function runTool(
   timeoutMs: number,
 ): Promise<ToolResult> {
   const { execa } = await import('execa');
-  const env = { ...process.env };
-  for (const name of LEAKY_ENV) delete env[name];
+  // A tool run for an agent must act on the agent's repo, not on a git hook's.
+  const env = scrubbedEnv(process.env);
   const child = execa(command, args, {
     cwd,
     env,

@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { copyTree, type CopyReport } from './copy-tree.js';
+
+/*
+ * Sandboxes live under a folder of kv1nt's data dir (the caller passes `<dataDir>/sandboxes`), not
+ * under os.tmpdir(): the tmpdir is often a tmpfs or another file system, so no reflink (every
+ * byte of the agent copied, into RAM), and after a crash the data dir is where kv1nt looks for
+ * leftovers (cleanStaleSandboxes).
+ *
+ * Layout: `<root>/<id>/owner.json` ({pid, hostname, createdAt, agentDir}), written before the copy
+ * starts, then the copy in `<root>/<id>/tree`.
+ */
+
+export interface Sandbox {
+  id: string;
+  /** the copy of the agent folder */
+  dir: string;
+  report: CopyReport;
+  dispose(): Promise<void>;
+}
+
+export interface SandboxOwner {
+  pid: number;
+  hostname: string;
+  createdAt: string;
+  agentDir: string;
+}
+
+/** A sandbox without a readable owner.json older than this is garbage (it is written first). */
+const ORPHAN_AGE_MS = 60 * 60 * 1000;
+
+export async function createSandbox(
+  sandboxesRoot: string,
+  agentDir: string,
+  options: { exclude?: (rel: string) => boolean } = {},
+): Promise<Sandbox> {
+  await fs.promises.mkdir(sandboxesRoot, { recursive: true });
+  const id = `sbx_${Date.now().toString(36)}_${randomBytes(6).toString('hex')}`;
+  const home = path.join(sandboxesRoot, id);
+  await fs.promises.mkdir(home);
+  liveSandboxes.add(home);
+  installExitCleanup();
+  try {
+    const owner: SandboxOwner = {
+      pid: process.pid,
+      hostname: os.hostname(),
+      createdAt: new Date().toISOString(),
+      agentDir: path.resolve(agentDir),
+    };
+    await fs.promises.writeFile(path.join(home, 'owner.json'), `${JSON.stringify(owner, null, 2)}\n`);
+    const dir = path.join(home, 'tree');
+    const report = await copyTree(agentDir, dir, options.exclude ? { exclude: options.exclude } : {});
+    let disposed: Promise<void> | undefined;
+    return {
+      id,
+      dir,
+      report,
+      dispose: () => (disposed ??= removeSandbox(home)),
+    };
+  } catch (error) {
+    await removeSandbox(home);
+    throw error;
+  }
+}
+
+/**
+ * Removes the sandboxes left by processes that are gone: the owner pid is not alive on this host,
+ * or owner.json is missing or unreadable and the folder is older than an hour. A sandbox owned by
+ * another host is left alone (we cannot tell whether its owner lives). A pid reused by an
+ * unrelated process keeps its sandbox until that process ends too — harmless, just late.
+ * Returns the ids removed.
+ */
+export async function cleanStaleSandboxes(sandboxesRoot: string): Promise<string[]> {
+  let entries: fs.Dirent[];
+  try {
+    entries = await fs.promises.readdir(sandboxesRoot, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !entry.name.startsWith('sbx_')) continue;
+    const home = path.join(sandboxesRoot, entry.name);
+    if (liveSandboxes.has(home)) continue;
+    if (await isStale(home)) {
+      await removeSandbox(home);
+      removed.push(entry.name);
+    }
+  }
+  return removed;
+}
+
+async function isStale(home: string): Promise<boolean> {
+  const owner = await readOwner(home);
+  if (owner === undefined) {
+    try {
+      const stat = await fs.promises.stat(home);
+      return Date.now() - stat.mtimeMs > ORPHAN_AGE_MS;
+    } catch {
+      return false; // Removed meanwhile.
+    }
+  }
+  if (owner.hostname !== os.hostname()) return false;
+  return !isAlive(owner.pid);
+}
+
+async function readOwner(home: string): Promise<SandboxOwner | undefined> {
+  try {
+    const owner = JSON.parse(await fs.promises.readFile(path.join(home, 'owner.json'), 'utf8')) as unknown;
+    if (typeof owner !== 'object' || owner === null) return undefined;
+    const { pid, hostname } = owner as Partial<SandboxOwner>;
+    if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0 || typeof hostname !== 'string')
+      return undefined;
+    return owner as SandboxOwner;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, it is just not ours to signal.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+async function removeSandbox(home: string): Promise<void> {
+  try {
+    await fs.promises.rm(home, { recursive: true, force: true });
+  } catch {
+    // The tests in the sandbox may have made folders read-only: open them up and retry.
+    makeWritableSync(home);
+    await fs.promises.rm(home, { recursive: true, force: true });
+  }
+  liveSandboxes.delete(home);
+}
+
+function removeSandboxSync(home: string): void {
+  try {
+    fs.rmSync(home, { recursive: true, force: true });
+  } catch {
+    try {
+      makeWritableSync(home);
+      fs.rmSync(home, { recursive: true, force: true });
+    } catch {
+      // Best effort while exiting; cleanStaleSandboxes gets it next time.
+    }
+  }
+  liveSandboxes.delete(home);
+}
+
+/** Gives the owner rwx on every folder under `dir` (removing an entry needs write on its folder). */
+function makeWritableSync(dir: string): void {
+  try {
+    fs.chmodSync(dir, 0o700);
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }))
+      if (entry.isDirectory()) makeWritableSync(path.join(dir, entry.name));
+  } catch {
+    // Gone or not ours: rm reports what matters.
+  }
+}
+
+/** The sandboxes of this process not yet disposed: removed synchronously if the process ends. */
+const liveSandboxes = new Set<string>();
+let exitCleanupInstalled = false;
+
+function removeLiveSandboxesSync(): void {
+  for (const home of [...liveSandboxes]) removeSandboxSync(home);
+}
+
+function installExitCleanup(): void {
+  if (exitCleanupInstalled) return;
+  exitCleanupInstalled = true;
+  process.on('exit', removeLiveSandboxesSync);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const onSignal = (): void => {
+      removeLiveSandboxesSync();
+      process.removeListener(signal, onSignal);
+      // Listening replaced the default "terminate"; if nobody else handles the signal, die of it
+      // as we would have without us. Otherwise the other handler decides.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}

@@ -1,0 +1,228 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runTestCommand, scrubbedEnv } from '../../../src/core/sandbox/run-tests.js';
+import { tempDir } from '../../helpers/cli.js';
+
+/** Alive and not a zombie (PID 1 in a container may never reap an orphan). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntilDead(pid: number, withinMs = 2000): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return !isAlive(pid);
+}
+
+const leftovers: number[] = [];
+afterEach(() => {
+  for (const pid of leftovers.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone, as it should be.
+    }
+  }
+});
+
+function readPid(file: string): number {
+  const pid = Number(fs.readFileSync(file, 'utf8').trim());
+  leftovers.push(pid);
+  return pid;
+}
+
+describe('runTestCommand', () => {
+  it('reports a passing command: exit 0, the output tail, the whole log in a created folder', async () => {
+    const cwd = tempDir({ 'test.js': 'console.log("1 passing"); console.error("a warning")' });
+    const logFile = path.join(tempDir(), 'logs', 'deep', 'run.log');
+    const chunks: string[] = [];
+
+    const run = await runTestCommand('node test.js && echo ok', {
+      cwd,
+      timeoutMs: 10_000,
+      logFile,
+      onOutput: (chunk) => chunks.push(chunk),
+    });
+
+    expect(run).toMatchObject({ exitCode: 0, signal: null, timedOut: false, logFile });
+    expect(run.error).toBeUndefined();
+    expect(run.outputTail).toContain('1 passing');
+    expect(run.outputTail).toContain('a warning');
+    expect(run.outputTail).toContain('ok\n');
+    expect(fs.readFileSync(logFile, 'utf8')).toBe(run.outputTail);
+    expect(chunks.join('')).toBe(run.outputTail);
+    expect(run.durationMs).toBeGreaterThan(0);
+  });
+
+  it('reports a failing command and one killed by a signal', async () => {
+    const cwd = tempDir();
+    const failed = await runTestCommand('echo "2 failing" >&2; exit 3', { cwd, timeoutMs: 10_000 });
+    expect(failed).toMatchObject({ exitCode: 3, signal: null, timedOut: false, logFile: null });
+    expect(failed.outputTail).toBe('2 failing\n');
+
+    const killed = await runTestCommand('kill -9 $$', { cwd, timeoutMs: 10_000 });
+    expect(killed).toMatchObject({ exitCode: null, signal: 'SIGKILL', timedOut: false });
+  });
+
+  it('on timeout kills the whole process group, grandchildren included, and resolves promptly', async () => {
+    const cwd = tempDir();
+    const started = Date.now();
+
+    const run = await runTestCommand("sh -c 'sleep 1000 & echo $! > grandchild.pid; sleep 1000'", {
+      cwd,
+      timeoutMs: 500,
+    });
+
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(run.timedOut).toBe(true);
+    expect(run.exitCode).toBeNull();
+    expect(run.signal).toBe('SIGTERM');
+    expect(await waitUntilDead(readPid(path.join(cwd, 'grandchild.pid')))).toBe(true);
+  });
+
+  it('escalates to SIGKILL after the grace period when the group ignores SIGTERM', async () => {
+    const cwd = tempDir();
+    const started = Date.now();
+    const run = await runTestCommand(
+      "trap '' TERM; sh -c 'trap \"\" TERM; sleep 1000' & echo $! > child.pid; while :; do sleep 0.05; done",
+      { cwd, timeoutMs: 300, killGraceMs: 300 },
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(run).toMatchObject({ timedOut: true, signal: 'SIGKILL' });
+    expect(await waitUntilDead(readPid(path.join(cwd, 'child.pid')))).toBe(true);
+  });
+
+  it('resolves on exit when a background process still holds stdout, and kills that process', async () => {
+    const cwd = tempDir();
+    const started = Date.now();
+
+    const run = await runTestCommand('sleep 1000 & echo $! > sleeper.pid; echo passed', {
+      cwd,
+      timeoutMs: 20_000,
+    });
+
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(run).toMatchObject({ exitCode: 0, timedOut: false });
+    expect(run.outputTail).toBe('passed\n');
+    expect(await waitUntilDead(readPid(path.join(cwd, 'sleeper.pid')))).toBe(true);
+  });
+
+  it('does not wait forever for a process that left the group (setsid) and holds stdout', async () => {
+    const cwd = tempDir();
+    const started = Date.now();
+    const run = await runTestCommand(
+      "setsid sh -c 'echo $$ > escaped.pid; exec sleep 1000' & while [ ! -s escaped.pid ]; do sleep 0.01; done; echo passed",
+      {
+        cwd,
+        timeoutMs: 20_000,
+      },
+    );
+    const escaped = readPid(path.join(cwd, 'escaped.pid')); // Killed after the test: out of our reach.
+    expect(isAlive(escaped)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(run).toMatchObject({ exitCode: 0, timedOut: false });
+    expect(run.outputTail).toBe('passed\n');
+  });
+
+  it('gives the command no stdin: a command reading it does not hang', async () => {
+    const cwd = tempDir();
+    const started = Date.now();
+    const run = await runTestCommand('cat; read x; echo "read: [$x]"', { cwd, timeoutMs: 5000 });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(run).toMatchObject({ timedOut: false });
+    expect(run.outputTail).toBe('read: []\n');
+  });
+
+  it('streams 50 MB of output: still exit 0, a bounded tail, the whole output in the log', async () => {
+    const cwd = tempDir();
+    const logFile = path.join(tempDir(), 'big.log');
+    const size = 50 * 1024 * 1024;
+
+    const run = await runTestCommand(`yes 'some test output' | head -c ${size}; echo done`, {
+      cwd,
+      timeoutMs: 20_000,
+      logFile,
+      tailBytes: 4096,
+    });
+
+    expect(run).toMatchObject({ exitCode: 0, timedOut: false });
+    expect(Buffer.byteLength(run.outputTail)).toBeLessThanOrEqual(4096);
+    expect(run.outputTail).toContain('some test output\n');
+    expect(run.outputTail.endsWith('done\n')).toBe(true);
+    expect(fs.statSync(logFile).size).toBeGreaterThanOrEqual(size);
+  });
+
+  it('hides the git variables a hook leaks, and sets CI unless it is set', async () => {
+    const cwd = tempDir();
+    const previous = process.env.GIT_DIR;
+    process.env.GIT_DIR = '/somewhere/.git';
+    try {
+      const fromProcess = await runTestCommand('echo "[${GIT_DIR-unset}] [$CI]"', { cwd, timeoutMs: 5000 });
+      expect(fromProcess.outputTail).toBe('[unset] [1]\n');
+    } finally {
+      if (previous === undefined) delete process.env.GIT_DIR;
+      else process.env.GIT_DIR = previous;
+    }
+    const given = await runTestCommand('echo "[${GIT_INDEX_FILE-unset}] [$CI] [$MINE]"', {
+      cwd,
+      timeoutMs: 5000,
+      env: { PATH: process.env.PATH, GIT_INDEX_FILE: '/x/index', CI: 'false', MINE: 'kept' },
+    });
+    expect(given.outputTail).toBe('[unset] [false] [kept]\n');
+  });
+
+  it('never throws for a command that cannot start: the error is in the result', async () => {
+    const run = await runTestCommand('echo never', {
+      cwd: path.join(tempDir(), 'missing'),
+      timeoutMs: 5000,
+    });
+    expect(run.exitCode).toBeNull();
+    expect(run.timedOut).toBe(false);
+    expect(run.error).toMatch(/ENOENT|cwd/);
+  });
+
+  it('reports a missing program as a failing run (the shell says 127)', async () => {
+    const run = await runTestCommand('definitely-not-a-command-kv1nt', { cwd: tempDir(), timeoutMs: 5000 });
+    expect(run.exitCode).toBe(127);
+    expect(run.outputTail).toContain('definitely-not-a-command-kv1nt');
+  });
+});
+
+describe('scrubbedEnv', () => {
+  it('drops the hook git variables and keeps the rest, without touching its input', () => {
+    const env = {
+      PATH: '/bin',
+      GIT_DIR: 'a',
+      GIT_INDEX_FILE: 'b',
+      GIT_WORK_TREE: 'c',
+      GIT_PREFIX: 'd',
+      GIT_OBJECT_DIRECTORY: 'e',
+      GIT_ALTERNATE_OBJECT_DIRECTORIES: 'f',
+      GIT_COMMON_DIR: 'g',
+      GIT_QUARANTINE_PATH: 'h',
+      GIT_NAMESPACE: 'i',
+      GIT_CEILING_DIRECTORIES: '/home',
+      GIT_AUTHOR_NAME: 'me',
+    };
+    expect(scrubbedEnv(env)).toEqual({
+      PATH: '/bin',
+      GIT_CEILING_DIRECTORIES: '/home',
+      GIT_AUTHOR_NAME: 'me',
+    });
+    expect(env.GIT_DIR).toBe('a');
+  });
+});
