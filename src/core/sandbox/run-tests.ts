@@ -26,6 +26,8 @@ export interface TestCommandOptions {
   /** Between SIGTERM and SIGKILL on timeout (default 2000 ms). */
   killGraceMs?: number;
   onOutput?: (chunk: string) => void;
+  /** Text given on stdin (e.g. a plan to approve). Without it stdin is closed: a test reading it must not hang. */
+  input?: string;
 }
 
 /**
@@ -107,7 +109,7 @@ export async function runTestCommand(command: string, options: TestCommandOption
       env,
       extendEnv: false,
       detached: true,
-      stdin: 'ignore',
+      ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
       buffer: false,
       reject: false,
       stripFinalNewline: false,

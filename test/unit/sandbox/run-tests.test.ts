@@ -147,6 +147,17 @@ describe('runTestCommand', () => {
     expect(run.outputTail).toBe('read: []\n');
   });
 
+  it('gives `input` on stdin when asked (an approval command reads the plan there)', async () => {
+    const dir = tempDir();
+    const run = await runTestCommand('cat > got.txt && wc -c < got.txt', {
+      cwd: dir,
+      timeoutMs: 5_000,
+      input: '{"plan":1}',
+    });
+    expect(run.exitCode).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'got.txt'), 'utf8')).toBe('{"plan":1}');
+  });
+
   it('streams 50 MB of output: still exit 0, a bounded tail, the whole output in the log', async () => {
     const cwd = tempDir();
     const logFile = path.join(tempDir(), 'big.log');
