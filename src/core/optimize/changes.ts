@@ -4,6 +4,9 @@ import path from 'node:path';
 import { fsyncDir } from '../store/atomic-file.js';
 import type { ManifestEntry, TreeManifest } from '../sandbox/manifest.js';
 import { blobsDirOf, stageBlob } from './blobs.js';
+import { mapConcurrent } from './pool.js';
+
+const PARALLEL_STAGING = 16;
 
 /**
  * The change set: what the optimization actions did to the sandbox, path by path, with every
@@ -56,16 +59,18 @@ export async function captureChanges(opts: CaptureOptions): Promise<Change[]> {
   const exclude = opts.exclude ?? (() => false);
   const sandbox = await walkSandbox(opts.sandboxDir, exclude);
   const capture = new Capture(opts);
-  const changes: Change[] = [];
-  for (const [rel, node] of sandbox) {
-    const change = await capture.diff(rel, node, opts.manifest.get(rel));
-    if (change) changes.push(change);
-  }
-  for (const [rel, entry] of opts.manifest) {
-    if (sandbox.has(rel) || excludedWithAncestors(rel, exclude)) continue;
+  // Staging is bound by fsync latency: a few files side by side.
+  const diffs = await mapConcurrent([...sandbox], PARALLEL_STAGING, ([rel, node]) =>
+    capture.diff(rel, node, opts.manifest.get(rel)),
+  );
+  const gone = [...opts.manifest].filter(
+    ([rel]) => !sandbox.has(rel) && !excludedWithAncestors(rel, exclude),
+  );
+  const removals = await mapConcurrent(gone, PARALLEL_STAGING, async ([rel, entry]): Promise<Change> => {
     const { state, conflict } = await capture.before(rel, entry);
-    changes.push(withConflict({ path: rel, before: state, after: null }, conflict));
-  }
+    return withConflict({ path: rel, before: state, after: null }, conflict);
+  });
+  const changes = [...diffs.filter((c): c is Change => c !== null), ...removals];
   await capture.pruneUnused(changes);
   return orderChanges(changes);
 }

@@ -6,6 +6,7 @@ import { Kv1ntError, hasErrno } from '../errors.js';
 import { fsyncDir } from '../store/atomic-file.js';
 import { blobPath } from './blobs.js';
 import { agentPath, type Change, type NodeState } from './changes.js';
+import { mapConcurrent } from './pool.js';
 
 /**
  * The per-path operations of a transaction and the checks that guard them. Every operation is
@@ -85,18 +86,24 @@ export async function blockedDirRemovals(
   return problems;
 }
 
-async function assertRealParents(agentDir: string, rel: string): Promise<void> {
+/**
+ * Every parent must be a real dir (never write through a symlink). Returns false when one is
+ * missing — fine for a removal being redone after its dir went, an error for anything else.
+ */
+async function parentsAreRealDirs(agentDir: string, rel: string): Promise<boolean> {
   const parts = rel.split('/');
   for (let i = 1; i < parts.length; i++) {
     const parent = parts.slice(0, i).join('/');
     const stats = await lstatOrNull(agentPath(agentDir, parent));
-    if (!stats?.isDirectory()) {
+    if (stats === null) return false;
+    if (!stats.isDirectory()) {
       throw new Kv1ntError(
         'TXN_UNSAFE_PATH',
         `${parent} in ${agentDir} is not a real directory; refusing to write ${rel}.`,
       );
     }
   }
+  return true;
 }
 
 /** The temp name of change `index` of a run: fixed, so a redo finds and replaces a leftover. */
@@ -105,32 +112,38 @@ function tempPathFor(abs: string, tag: string, index: number): string {
 }
 
 /**
- * Makes `rel` in agentDir be `target` (null = absent). Files and symlinks land by rename from a
- * temp sibling, so each path is always either its old or its new self.
+ * Removals and dirs: makes `rel` be `target` (null = absent) in place. Contents (files, symlinks)
+ * go through prepareContent + commitContent instead.
  */
-async function writeNode(
-  txnDir: string,
-  agentDir: string,
-  rel: string,
-  target: NodeState | null,
-  temp: string,
-): Promise<void> {
+async function writeStructure(agentDir: string, rel: string, target: NodeState | null): Promise<void> {
   const abs = agentPath(agentDir, rel);
-  await assertRealParents(agentDir, rel);
+  if (!(await parentsAreRealDirs(agentDir, rel))) {
+    if (target === null) return; // its dir was removed already: a redo of a removal
+    throw missingParent(agentDir, rel);
+  }
   const current = await lstatOrNull(abs);
   if (target === null) {
     if (current?.isDirectory()) await fs.rmdir(abs);
     else if (current) await fs.unlink(abs);
     return;
   }
-  if (target.kind === 'dir') {
-    if (!current?.isDirectory()) {
-      if (current) await fs.unlink(abs);
-      await fs.mkdir(abs, { mode: target.mode });
-    }
-    await fs.chmod(abs, target.mode); // mkdir's mode went through the umask
-    return;
+  if (target.kind !== 'dir') throw new Error(`writeStructure got content for ${rel}`);
+  if (!current?.isDirectory()) {
+    if (current) await fs.unlink(abs);
+    await fs.mkdir(abs, { mode: target.mode });
   }
+  await fs.chmod(abs, target.mode); // mkdir's mode went through the umask
+}
+
+/** The new file or symlink, whole and fsynced, under its temp name next to `rel`. */
+async function prepareContent(
+  txnDir: string,
+  agentDir: string,
+  rel: string,
+  target: NodeState,
+  temp: string,
+): Promise<void> {
+  if (!(await parentsAreRealDirs(agentDir, rel))) throw missingParent(agentDir, rel);
   await fs.rm(temp, { force: true });
   if (target.kind === 'file') {
     await fs.copyFile(blobPath(txnDir, target.hash), temp, constants.COPYFILE_EXCL);
@@ -141,13 +154,25 @@ async function writeNode(
     } finally {
       await handle.close();
     }
-  } else {
+  } else if (target.kind === 'symlink') {
     await fs.symlink(target.target, temp);
   }
-  // rename replaces a file or a symlink (never following it), not a dir: the pass before emptied it.
-  if (current?.isDirectory()) await fs.rmdir(abs);
+}
+
+/** The atomic step: rename replaces a file or a symlink (never following it); a dir was emptied before. */
+async function commitContent(agentDir: string, rel: string, temp: string): Promise<void> {
+  if (!(await parentsAreRealDirs(agentDir, rel))) throw missingParent(agentDir, rel);
+  const abs = agentPath(agentDir, rel);
+  if ((await lstatOrNull(abs))?.isDirectory()) await fs.rmdir(abs);
   await fs.rename(temp, abs);
 }
+
+function missingParent(agentDir: string, rel: string): Kv1ntError {
+  return new Kv1ntError('TXN_MISSING_PARENT', `The folder of ${rel} is missing in ${agentDir}.`);
+}
+
+const isContent = (state: NodeState | null): state is Exclude<NodeState, { kind: 'dir' }> =>
+  state !== null && state.kind !== 'dir';
 
 /** Test-only hook: a pause after each path, so a test can SIGKILL a run in the middle of it. */
 function delayPerPathMs(): number {
@@ -155,9 +180,15 @@ function delayPerPathMs(): number {
   return Number.isFinite(value) && value > 0 ? value : 0;
 }
 
+const BATCH = 64;
+const PARALLEL_FSYNCS = 16;
+
 /**
  * Makes every `change.path` be `change.after`, in order, then fsyncs every folder touched so the
  * renames are durable before the journal says the run is done. `tag` names the temp files.
+ *
+ * By batches: removals and dirs in order first (later paths of the batch may live in those dirs),
+ * then the batch's new contents are written and fsynced side by side, then renamed in order.
  */
 export async function runChanges(
   txnDir: string,
@@ -167,12 +198,32 @@ export async function runChanges(
 ): Promise<void> {
   const delay = delayPerPathMs();
   const touched = new Set<string>();
-  for (const [index, change] of changes.entries()) {
+  const done = async (change: Change): Promise<void> => {
     const abs = agentPath(agentDir, change.path);
-    await writeNode(txnDir, agentDir, change.path, change.after, tempPathFor(abs, tag, index));
     touched.add(path.dirname(abs));
     if (change.after?.kind === 'dir') touched.add(abs);
     if (delay) await sleep(delay);
+  };
+  for (let start = 0; start < changes.length; start += BATCH) {
+    const batch = changes.slice(start, start + BATCH).map((change, k) => ({ change, index: start + k }));
+    for (const { change } of batch) {
+      if (isContent(change.after)) continue;
+      await writeStructure(agentDir, change.path, change.after);
+      await done(change);
+    }
+    const contents = batch
+      .filter(({ change }) => isContent(change.after))
+      .map(({ change, index }) => ({
+        change,
+        temp: tempPathFor(agentPath(agentDir, change.path), tag, index),
+      }));
+    await mapConcurrent(contents, PARALLEL_FSYNCS, ({ change, temp }) =>
+      prepareContent(txnDir, agentDir, change.path, change.after!, temp),
+    );
+    for (const { change, temp } of contents) {
+      await commitContent(agentDir, change.path, temp);
+      await done(change);
+    }
   }
   for (const dir of touched) {
     if ((await lstatOrNull(dir))?.isDirectory()) fsyncDir(dir);
