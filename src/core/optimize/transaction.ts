@@ -19,8 +19,9 @@
  * (2) journal `prepared`, then the in-flight marker, then — every blob present and fsynced —
  * journal `applying`. (3) each change in order (removals deepest first, then writes shallowest
  * first): a file is copied from its blob to a temp sibling, chmod, fsync, renamed over the path;
- * a symlink is made under a temp name and renamed; dirs are made/chmod/removed. (4) the touched
- * folders are fsynced, journal `applied`, marker removed. Blobs stay for rollback.
+ * a symlink is made under a temp name and renamed; dirs are made/chmod/removed. (Temp files of
+ * a batch are written and fsynced side by side — fsync latency dominates — and renamed in order.)
+ * (4) the touched folders are fsynced, journal `applied`, marker removed. Blobs stay for rollback.
  *
  * Rollback: the agent's current state of every changed path must equal its `after` (content hash
  * and mode, symlink target, absence), else refused with the reasons unless forced; then the
@@ -33,8 +34,10 @@
  * tree ends exactly in the after state with no temp file left; a kill at any moment therefore
  * leaves the folder, once recovered, byte for byte all-before or all-after.
  *
- * Not covered: a user editing the folder *during* an apply (the caller holds the agent's lock)
- * and a data dir shared between hosts (markers of another host are left alone).
+ * Not covered: a user editing the folder *during* an apply (the caller holds the agent's lock),
+ * a data dir shared between hosts (markers of another host are left alone), and dirs without
+ * owner write permission in the change set when not running as root (their contents can't be
+ * written or removed after their mode is set).
  * Test-only hook: KV1NT_TEST_APPLY_DELAY_MS pauses after each path (tree-ops.ts).
  */
 import fs from 'node:fs/promises';
@@ -95,6 +98,7 @@ export async function applyChanges(opts: ApplyOptions): Promise<ApplyOutcome> {
   const stored = changes.map(({ path: rel, before, after }) => ({ path: rel, before, after }));
   await assertBlobs(txnDir, stored);
 
+  await fs.mkdir(txnDir, { recursive: true }); // a change set of dirs and symlinks staged nothing
   const now = new Date().toISOString();
   const id = txnIdOf(txnDir);
   let journal = writeJournal(txnDir, {
@@ -109,7 +113,9 @@ export async function applyChanges(opts: ApplyOptions): Promise<ApplyOutcome> {
   });
   createMarker(txnDir);
   try {
-    fsyncDir(blobsDirOf(txnDir));
+    // A change set of dirs and symlinks only has no blob folder.
+    if (stored.some((c) => c.before?.kind === 'file' || c.after?.kind === 'file'))
+      fsyncDir(blobsDirOf(txnDir));
     journal = writeJournal(txnDir, { ...journal, state: 'applying' });
     await runChanges(txnDir, agentDir, stored, applyTag(id));
     writeJournal(txnDir, { ...journal, state: 'applied', appliedAt: new Date().toISOString() });

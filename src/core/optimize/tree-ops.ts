@@ -41,10 +41,12 @@ export async function unsafeParents(agentDir: string, changes: Change[]): Promis
     for (let i = 1; i < parts.length; i++) {
       const parent = parts.slice(0, i).join('/');
       if (!verdicts.has(parent)) {
-        const stats = await lstatOrNull(agentPath(agentDir, parent));
+        // A parent the change set turns into a dir is checked as a change of its own, and made
+        // (unlink, mkdir — never followed) before anything is written into it.
+        const stats = created.has(parent) ? null : await lstatOrNull(agentPath(agentDir, parent));
         let verdict: string | null = null;
         if (stats?.isSymbolicLink()) verdict = `${parent} is a symlink; refusing to write through it`;
-        else if (!stats?.isDirectory() && !created.has(parent)) verdict = `${parent} is not a directory`;
+        else if (!created.has(parent) && !stats?.isDirectory()) verdict = `${parent} is not a directory`;
         verdicts.set(parent, verdict);
       }
       const verdict = verdicts.get(parent);

@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureChanges } from '../../../src/core/optimize/changes.js';
+import { writeJournal } from '../../../src/core/optimize/journal.js';
 import {
   applyChanges,
   readJournal,
@@ -129,6 +132,8 @@ describe('applyChanges and rollbackChanges', () => {
         'src/old/deeper/more.js': 'more',
         'conf/settings.json': '{"a":1}',
         'was-file': 'becomes a dir',
+        'was-dir/inside.txt': 'becomes a file',
+        'was-dir/nested/deep.txt': 'd',
         'was-link-target.txt': 't',
       },
       (agent) => {
@@ -156,6 +161,8 @@ describe('applyChanges and rollbackChanges', () => {
     writeFiles(t.sandbox, { 'was-file/child.txt': 'c' });
     fs.unlinkSync(s('link-to-file'));
     writeFiles(t.sandbox, { 'link-to-file': 'now a file' });
+    fs.rmSync(s('was-dir'), { recursive: true });
+    fs.symlinkSync('README.md', s('was-dir'));
     const expected = snapshot(t.sandbox);
 
     const changes = await t.capture();
@@ -189,6 +196,27 @@ describe('applyChanges and rollbackChanges', () => {
       restored: [],
     });
     expect(await recoverTransactions(t.root)).toEqual([]);
+  });
+
+  it('applies and rolls back a change set without any file content (no blob folder)', async () => {
+    const t = setup({ 'a.txt': 'a', 'dir/b.txt': 'b' }, (agent) =>
+      fs.symlinkSync('a.txt', path.join(agent, 'ln')),
+    );
+    const original = snapshot(t.agent);
+    fs.unlinkSync(path.join(t.sandbox, 'ln'));
+    fs.symlinkSync('dir/b.txt', path.join(t.sandbox, 'ln'));
+    fs.chmodSync(path.join(t.sandbox, 'dir'), 0o700);
+    fs.mkdirSync(path.join(t.sandbox, 'empty'));
+    const expected = snapshot(t.sandbox);
+    const changes = await t.capture();
+    expect(changes.map((c) => c.path)).toEqual(['dir', 'empty', 'ln']);
+    expect(fs.existsSync(path.join(t.txnDir, 'blobs'))).toBe(false);
+    expect(
+      (await applyChanges({ txnDir: t.txnDir, agentDir: t.agent, changes, manifest: t.manifest })).status,
+    ).toBe('applied');
+    expect(snapshot(t.agent)).toBe(expected);
+    expect((await rollbackChanges({ txnDir: t.txnDir })).status).toBe('rolled_back');
+    expect(snapshot(t.agent)).toBe(original);
   });
 
   it('content the test run writes after the capture is not carried over', async () => {
@@ -251,6 +279,24 @@ describe('applyChanges and rollbackChanges', () => {
     expect(fs.readFileSync(path.join(t.agent, 'top.txt'), 'utf8')).toBe('t');
   });
 
+  it('refuses a rollback, even forced, through a symlink planted after the apply', async () => {
+    const t = setup({ 'sub/a.txt': 'a' });
+    writeFiles(t.sandbox, { 'sub/a.txt': 'changed' });
+    const changes = await t.capture();
+    await applyChanges({ txnDir: t.txnDir, agentDir: t.agent, changes, manifest: t.manifest });
+    const outside = path.join(t.base, 'outside');
+    writeFiles(outside, { 'a.txt': 'changed' });
+    fs.rmSync(path.join(t.agent, 'sub'), { recursive: true });
+    fs.symlinkSync(outside, path.join(t.agent, 'sub'));
+    const outcome = await rollbackChanges({ txnDir: t.txnDir, force: true });
+    expect(outcome).toEqual({
+      status: 'refused',
+      reasons: ['sub is a symlink; refusing to write through it'],
+      restored: [],
+    });
+    expect(fs.readFileSync(path.join(outside, 'a.txt'), 'utf8')).toBe('changed');
+  });
+
   it('refuses a rollback over a later user edit, and does it with force', async () => {
     const t = setup({ 'README.md': 'v1', 'a.txt': 'a' });
     const original = snapshot(t.agent);
@@ -287,6 +333,40 @@ describe('applyChanges and rollbackChanges', () => {
     expect(outcome.reasons).toEqual(['lib holds lib/mine.js, which the change set does not remove']);
     expect(fs.readFileSync(path.join(t.agent, 'lib/mine.js'), 'utf8')).toBe('user code');
     expect(fs.existsSync(path.join(t.agent, 'lib/helper.js'))).toBe(true);
+  });
+
+  it('recovery abandons a transaction interrupted before it wrote anything, and leaves a live one alone', async () => {
+    const t = setup({ 'a.txt': 'a' });
+    writeFiles(t.sandbox, { 'a.txt': 'b' });
+    const changes = await t.capture();
+    const original = snapshot(t.agent);
+    const now = new Date().toISOString();
+    writeJournal(t.txnDir, {
+      version: 1,
+      id: 'txn_1',
+      agentDir: fs.realpathSync(t.agent),
+      state: 'prepared',
+      changes,
+      meta: {},
+      createdAt: now,
+      updatedAt: now,
+    });
+    const marker = path.join(t.root, 'txn_1.inflight');
+    // A live owner (this test's parent process) is mid-transaction: not ours to touch.
+    fs.writeFileSync(marker, JSON.stringify({ pid: process.ppid, host: os.hostname() }));
+    expect(await recoverTransactions(t.root)).toEqual([]);
+    // Its owner died (a finished child's pid): recovery takes over.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    fs.writeFileSync(marker, JSON.stringify({ pid: dead, host: os.hostname() }));
+    expect(await recoverTransactions(t.root)).toEqual([
+      { id: 'txn_1', agentDir: fs.realpathSync(t.agent), outcome: 'undone' },
+    ]);
+    expect(snapshot(t.agent)).toBe(original);
+    expect((await readJournal(t.txnDir))?.state).toBe('abandoned');
+    expect(fs.existsSync(marker)).toBe(false);
+    expect((await rollbackChanges({ txnDir: t.txnDir })).reasons).toEqual([
+      'the transaction was never applied (abandoned)',
+    ]);
   });
 
   it('recovery is a no-op without a transactions folder or with only finished ones', async () => {
