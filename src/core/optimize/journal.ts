@@ -30,6 +30,8 @@ export interface Journal {
 
 export const JOURNAL_FILE = 'journal.json';
 const MARKER_SUFFIX = '.inflight';
+/** The temp file of a marker write killed midway (atomicWriteFile's naming): `<id>.inflight.<pid>.<hex>.tmp`. */
+const MARKER_TEMP = /\.inflight\.(\d+)\.[0-9a-f]+\.tmp$/;
 /** Transactions this process is applying or rolling back right now: never "recover" them under itself. */
 const ownInFlight = new Set<string>();
 
@@ -112,6 +114,8 @@ export async function orphanedTransactions(root: string): Promise<string[]> {
   }
   const ids: string[] = [];
   for (const name of names) {
+    const temp = MARKER_TEMP.exec(name);
+    if (temp && !pidAlive(Number(temp[1]))) await fs.rm(path.join(root, name), { force: true });
     if (!name.endsWith(MARKER_SUFFIX)) continue;
     const id = name.slice(0, -MARKER_SUFFIX.length);
     if (ownInFlight.has(path.resolve(root, id))) continue;
@@ -129,8 +133,12 @@ async function ownerAlive(marker: string): Promise<boolean> {
   }
   if (owner.host !== hostname()) return true; // can't tell; a shared data dir across hosts is not ours to fix
   if (owner.pid === process.pid) return false; // not in ownInFlight: a dead predecessor with our pid, or our failed run
+  return pidAlive(owner.pid);
+}
+
+function pidAlive(pid: number): boolean {
   try {
-    process.kill(owner.pid, 0);
+    process.kill(pid, 0);
     return true;
   } catch (error) {
     return hasErrno(error, 'EPERM');

@@ -176,7 +176,7 @@ describe('kill -9 during a transaction, then recovery', () => {
       const journal = await readJournal(s.txnDir);
       if (state === 'after') expect(journal?.state).toBe('applied');
       else expect([undefined, 'prepared', 'abandoned']).toContain(journal?.state);
-      expect(fs.readdirSync(s.root).filter((name) => name.endsWith('.inflight'))).toEqual([]);
+      expect(fs.readdirSync(s.root)).toEqual(['txn_crash']); // no marker, no temp, no lock left
       outcomes.push(
         `${killed ? 'killed' : 'finished'}:${state}:${recovered.map((r) => r.outcome).join(',')}`,
       );
@@ -212,7 +212,7 @@ describe('kill -9 during a transaction, then recovery', () => {
       const recovered = await recoverTransactions(s.root);
       const state = expectBeforeOrAfter(s.agent, s);
       expect((await readJournal(s.txnDir))?.state).toBe(state === 'before' ? 'rolled_back' : 'applied');
-      expect(fs.readdirSync(s.root).filter((name) => name.endsWith('.inflight'))).toEqual([]);
+      expect(fs.readdirSync(s.root)).toEqual(['txn_crash']); // no marker, no temp, no lock left
       outcomes.push(
         `${killed ? 'killed' : 'finished'}:${state}:${recovered.map((r) => r.outcome).join(',')}`,
       );
