@@ -1,6 +1,7 @@
 import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { hasErrno } from '../errors.js';
 import { fsyncDir } from '../store/atomic-file.js';
 import type { ManifestEntry, TreeManifest } from '../sandbox/manifest.js';
 import { blobsDirOf, stageBlob } from './blobs.js';
@@ -124,8 +125,10 @@ class Capture {
       hash = await stageBlob(this.opts.txnDir, agentPath(this.opts.agentDir, rel), (stats) =>
         matchesFileEntry(stats, entry),
       );
-    } catch {
-      hash = undefined; // gone, replaced by a symlink (ELOOP) or a dir: the user changed it
+    } catch (error) {
+      // Gone, or a symlink (ELOOP) now, or under one that is no dir: the user changed it.
+      if (!hasErrno(error, 'ENOENT', 'ELOOP', 'ENOTDIR')) throw error;
+      hash = undefined;
     }
     if (hash === undefined) {
       return {

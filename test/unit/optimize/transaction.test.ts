@@ -103,20 +103,28 @@ describe('captureChanges', () => {
     expect(changes.map((c) => c.path)).toEqual(['a.txt']);
   });
 
-  it('marks a file the user edited while the sandbox was worked on, and apply reports it', async () => {
-    const t = setup({ 'README.md': 'v1', 'other.txt': 'o' });
-    writeFiles(t.sandbox, { 'README.md': 'optimized', 'other.txt': 'optimized too' });
+  it('marks files the user edited or removed while the sandbox was worked on, and apply reports them', async () => {
+    const t = setup({ 'README.md': 'v1', 'gone.txt': 'g', 'other.txt': 'o' });
+    writeFiles(t.sandbox, {
+      'README.md': 'optimized',
+      'gone.txt': 'optimized',
+      'other.txt': 'optimized too',
+    });
     writeFiles(t.agent, { 'README.md': 'user edit' });
+    fs.rmSync(path.join(t.agent, 'gone.txt'));
     const changes = await t.capture();
     expect(changes.find((c) => c.path === 'README.md')?.conflict).toMatch(/README\.md changed/);
+    expect(changes.find((c) => c.path === 'gone.txt')?.conflict).toMatch(/gone\.txt changed/);
+    expect(changes.find((c) => c.path === 'other.txt')?.conflict).toBeUndefined();
     const outcome = await applyChanges({
       txnDir: t.txnDir,
       agentDir: t.agent,
       changes,
       manifest: t.manifest,
     });
-    expect(outcome).toEqual({ status: 'conflict', conflicts: ['README.md'], changed: [] });
+    expect(outcome).toEqual({ status: 'conflict', conflicts: ['README.md', 'gone.txt'], changed: [] });
     expect(fs.readFileSync(path.join(t.agent, 'README.md'), 'utf8')).toBe('user edit');
+    expect(fs.existsSync(path.join(t.agent, 'gone.txt'))).toBe(false);
     expect(fs.readFileSync(path.join(t.agent, 'other.txt'), 'utf8')).toBe('o');
   });
 });
