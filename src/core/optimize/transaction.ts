@@ -1,0 +1,327 @@
+/**
+ * Writing an optimization into the agent folder, crash-safe, and taking it back.
+ *
+ * Design
+ * ------
+ * The optimizer copies the agent folder into a sandbox (recording a manifest of the source: size,
+ * mtime, ctime, inode, mode per path), runs the actions there, and right after them — before the
+ * tests, so build output and caches written by the test run are not carried over — captures the
+ * change set (changes.ts): one entry per path with its `before` and `after` state. Every content the
+ * transaction may need is staged then as a content-addressed blob in the transaction folder:
+ *
+ *   <root>/<txnId>/journal.json       state, agent folder, change list, caller's meta
+ *   <root>/<txnId>/blobs/<sha256>     new contents, and backups of the contents they replace
+ *   <root>/<txnId>.inflight           present while the agent folder may be half-changed
+ *
+ * Apply: (1) every path is checked against the manifest by lstat (size, mtime, ctime, inode for
+ * files; target and inode for symlinks; absence for added paths) and every parent must be a real
+ * dir, never a symlink. Any mismatch is a conflict: nothing is written, the user's edit stays.
+ * (2) journal `prepared`, then the in-flight marker, then — every blob present and fsynced —
+ * journal `applying`. (3) each change in order (removals deepest first, then writes shallowest
+ * first): a file is copied from its blob to a temp sibling, chmod, fsync, renamed over the path;
+ * a symlink is made under a temp name and renamed; dirs are made/chmod/removed. (Temp files of
+ * a batch are written and fsynced side by side — fsync latency dominates — and renamed in order.)
+ * (4) the touched folders are fsynced, journal `applied`, marker removed. Blobs stay for rollback.
+ *
+ * Rollback: the agent's current state of every changed path must equal its `after` (content hash
+ * and mode, symlink target, absence), else refused with the reasons unless forced; then the
+ * inverse change set runs through the same machinery: journal `rolling_back` → `rolled_back`.
+ *
+ * Recovery (`recoverTransactions`, one readdir of the root when nothing is in flight): for each
+ * marker whose owner process is gone — `prepared`: nothing was written, the journal becomes
+ * `abandoned`; `applying` / `rolling_back`: redo the whole (inverse) change set. Each per-path
+ * operation is idempotent and uses a fixed temp name per change, so a redo over a half-applied
+ * tree ends exactly in the after state with no temp file left; a kill at any moment therefore
+ * leaves the folder, once recovered, byte for byte all-before or all-after.
+ *
+ * Not covered: a user editing the folder *during* an apply (the caller holds the agent's lock),
+ * a data dir shared between hosts (markers of another host are left alone), and dirs without
+ * owner write permission in the change set when not running as root (their contents can't be
+ * written or removed after their mode is set).
+ * Test-only hook: KV1NT_TEST_APPLY_DELAY_MS pauses after each path (tree-ops.ts).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Kv1ntError } from '../errors.js';
+import { fsyncDir } from '../store/atomic-file.js';
+import { withLock } from '../store/lock.js';
+import type { TreeManifest } from '../sandbox/manifest.js';
+import { blobsDirOf, hasBlob, hashFile } from './blobs.js';
+import { agentPath, matchesFileEntry, orderChanges, permissions, type Change } from './changes.js';
+import {
+  createMarker,
+  orphanedTransactions,
+  readJournal,
+  releaseInFlight,
+  removeMarker,
+  txnIdOf,
+  writeJournal,
+  type Journal,
+} from './journal.js';
+import { blockedDirRemovals, lstatOrNull, runChanges, unsafeParents } from './tree-ops.js';
+
+export type { Change, NodeState } from './changes.js';
+export { captureChanges } from './changes.js';
+export { readJournal, type Journal, type TxnState } from './journal.js';
+
+export interface ApplyOutcome {
+  status: 'applied' | 'conflict' | 'no_op';
+  conflicts: string[];
+  changed: string[];
+}
+
+export interface ApplyOptions {
+  txnDir: string;
+  agentDir: string;
+  changes: Change[];
+  manifest: TreeManifest;
+  meta?: Record<string, unknown>;
+}
+
+/** Writes the change set into agentDir as one journaled transaction. */
+export async function applyChanges(opts: ApplyOptions): Promise<ApplyOutcome> {
+  const { txnDir } = opts;
+  if (opts.changes.length === 0) {
+    await dropIfEmpty(txnDir);
+    return { status: 'no_op', conflicts: [], changed: [] };
+  }
+  if (await readJournal(txnDir)) {
+    throw new Kv1ntError(
+      'TXN_EXISTS',
+      `Transaction ${txnDir} was already used; each apply needs its own folder.`,
+    );
+  }
+  const agentDir = await fs.realpath(opts.agentDir);
+  const changes = orderChanges(opts.changes);
+  const conflicts = await applyConflicts(agentDir, changes, opts.manifest);
+  if (conflicts.length > 0) return { status: 'conflict', conflicts, changed: [] };
+  const stored = changes.map(({ path: rel, before, after }) => ({ path: rel, before, after }));
+  await assertBlobs(txnDir, stored);
+
+  await fs.mkdir(txnDir, { recursive: true }); // a change set of dirs and symlinks staged nothing
+  const now = new Date().toISOString();
+  const id = txnIdOf(txnDir);
+  let journal = writeJournal(txnDir, {
+    version: 1,
+    id,
+    agentDir,
+    state: 'prepared',
+    changes: stored,
+    meta: opts.meta ?? {},
+    createdAt: now,
+    updatedAt: now,
+  });
+  createMarker(txnDir);
+  try {
+    // A change set of dirs and symlinks only has no blob folder.
+    if (stored.some((c) => c.before?.kind === 'file' || c.after?.kind === 'file'))
+      fsyncDir(blobsDirOf(txnDir));
+    journal = writeJournal(txnDir, { ...journal, state: 'applying' });
+    await runChanges(txnDir, agentDir, stored, applyTag(id));
+    writeJournal(txnDir, { ...journal, state: 'applied', appliedAt: new Date().toISOString() });
+    await removeMarker(txnDir);
+  } finally {
+    releaseInFlight(txnDir); // on an error the marker stays: the next recovery finishes the apply
+  }
+  return { status: 'applied', conflicts: [], changed: stored.map((c) => c.path) };
+}
+
+export interface RollbackOutcome {
+  status: 'rolled_back' | 'refused';
+  reasons: string[];
+  restored: string[];
+}
+
+/**
+ * Restores every changed path of an applied transaction to its `before` state. Refused when the
+ * folder changed since (unless `force`), and always when it can't be done safely (a parent became
+ * a symlink, a dir to remove holds new files). When forced, `reasons` lists what was overridden.
+ */
+export async function rollbackChanges(opts: { txnDir: string; force?: boolean }): Promise<RollbackOutcome> {
+  const { txnDir } = opts;
+  const refused = (reasons: string[]): RollbackOutcome => ({ status: 'refused', reasons, restored: [] });
+  const journal = await readJournal(txnDir);
+  if (!journal) return refused([`no transaction journal in ${txnDir}`]);
+  if (journal.state === 'rolled_back') return refused(['already rolled back']);
+  if (journal.state === 'applying' || journal.state === 'rolling_back') {
+    return refused([
+      `the transaction was interrupted while ${journal.state.replace('_', ' ')}; recover it first`,
+    ]);
+  }
+  if (journal.state !== 'applied') return refused([`the transaction was never applied (${journal.state})`]);
+  if (!(await lstatOrNull(journal.agentDir))?.isDirectory()) {
+    return refused([`the agent folder ${journal.agentDir} is gone`]);
+  }
+
+  const inverse = inverseOf(journal.changes);
+  const blocking = [
+    ...(await unsafeParents(journal.agentDir, inverse)),
+    ...(await blockedDirRemovals(journal.agentDir, inverse)),
+  ].map(([, reason]) => reason);
+  // Past a symlinked parent even reading is off limits: report the blocking reasons alone.
+  const drift = blocking.length > 0 ? [] : await driftSinceApply(journal);
+  if (blocking.length > 0 || (drift.length > 0 && !opts.force)) return refused([...blocking, ...drift]);
+  await assertBlobs(txnDir, inverse);
+
+  createMarker(txnDir);
+  try {
+    const rolling = writeJournal(txnDir, { ...journal, state: 'rolling_back', forced: drift.length > 0 });
+    await runChanges(txnDir, journal.agentDir, inverse, rollbackTag(journal.id));
+    writeJournal(txnDir, { ...rolling, state: 'rolled_back', rolledBackAt: new Date().toISOString() });
+    await removeMarker(txnDir);
+  } finally {
+    releaseInFlight(txnDir);
+  }
+  return { status: 'rolled_back', reasons: drift, restored: inverse.map((c) => c.path) };
+}
+
+export interface RecoveredTransaction {
+  id: string;
+  agentDir: string;
+  outcome: 'completed' | 'undone';
+}
+
+/** Finishes or undoes every interrupted transaction under root; cheap when there is none (one readdir). */
+export async function recoverTransactions(root: string): Promise<RecoveredTransaction[]> {
+  if ((await orphanedTransactions(root)).length === 0) return [];
+  // Two commands starting at once must not redo the same transaction side by side.
+  return withLock(path.join(root, '.recover.lock'), async () => {
+    const recovered: RecoveredTransaction[] = [];
+    for (const id of await orphanedTransactions(root)) {
+      const result = await recoverOne(path.join(root, id), id);
+      if (result) recovered.push(result);
+    }
+    return recovered;
+  });
+}
+
+async function recoverOne(txnDir: string, id: string): Promise<RecoveredTransaction | undefined> {
+  const journal = await readJournal(txnDir);
+  if (!journal) {
+    await removeMarker(txnDir); // the marker comes after the first journal write: nothing happened
+    return undefined;
+  }
+  createMarker(txnDir); // ours now: a third process sees a live owner
+  try {
+    let outcome: RecoveredTransaction['outcome'] = 'completed';
+    if (journal.state === 'prepared') {
+      writeJournal(txnDir, { ...journal, state: 'abandoned' });
+      outcome = 'undone';
+    } else if (journal.state === 'applying') {
+      await runChanges(txnDir, journal.agentDir, journal.changes, applyTag(id));
+      writeJournal(txnDir, { ...journal, state: 'applied', appliedAt: new Date().toISOString() });
+    } else if (journal.state === 'rolling_back') {
+      await runChanges(txnDir, journal.agentDir, inverseOf(journal.changes), rollbackTag(id));
+      writeJournal(txnDir, { ...journal, state: 'rolled_back', rolledBackAt: new Date().toISOString() });
+    } else if (journal.state === 'abandoned') {
+      outcome = 'undone';
+    }
+    await removeMarker(txnDir);
+    return { id, agentDir: journal.agentDir, outcome };
+  } finally {
+    releaseInFlight(txnDir);
+  }
+}
+
+function applyTag(id: string): string {
+  return `${id}-a`;
+}
+
+function rollbackTag(id: string): string {
+  return `${id}-r`;
+}
+
+function inverseOf(changes: Change[]): Change[] {
+  return orderChanges(changes.map((c) => ({ path: c.path, before: c.after, after: c.before })));
+}
+
+/** Paths whose agent state is not the manifest's `before` (or that can't be written safely). */
+async function applyConflicts(
+  agentDir: string,
+  changes: Change[],
+  manifest: TreeManifest,
+): Promise<string[]> {
+  const conflicts = new Set<string>();
+  for (const [rel] of await unsafeParents(agentDir, changes)) conflicts.add(rel);
+  for (const [rel] of await blockedDirRemovals(agentDir, changes)) conflicts.add(rel);
+  for (const change of changes) {
+    if (conflicts.has(change.path)) continue;
+    if (change.conflict || !(await matchesBefore(agentDir, change, manifest))) conflicts.add(change.path);
+  }
+  return changes.map((c) => c.path).filter((rel) => conflicts.has(rel));
+}
+
+async function matchesBefore(agentDir: string, change: Change, manifest: TreeManifest): Promise<boolean> {
+  const entry = manifest.get(change.path);
+  const abs = agentPath(agentDir, change.path);
+  const stats = await lstatOrNull(abs);
+  const before = change.before;
+  if (before === null) return entry === undefined && stats === null;
+  if (!entry || !stats || entry.kind !== before.kind) return false;
+  if (entry.kind === 'file')
+    return matchesFileEntry(stats, entry) && before.kind === 'file' && before.hash !== '';
+  if (entry.kind === 'symlink') {
+    return (
+      stats.isSymbolicLink() &&
+      stats.ino === entry.ino &&
+      before.kind === 'symlink' &&
+      (await fs.readlink(abs)) === before.target
+    );
+  }
+  return stats.isDirectory();
+}
+
+/** "README.md changed since the optimization", one per path whose state is no longer `after`. */
+async function driftSinceApply(journal: Journal): Promise<string[]> {
+  const reasons: string[] = [];
+  for (const change of journal.changes) {
+    const abs = agentPath(journal.agentDir, change.path);
+    const stats = await lstatOrNull(abs);
+    const after = change.after;
+    if (after === null) {
+      if (stats) reasons.push(`${change.path} was created since the optimization`);
+      continue;
+    }
+    if (!stats) {
+      reasons.push(`${change.path} was removed since the optimization`);
+      continue;
+    }
+    let same: boolean;
+    if (after.kind === 'file') {
+      same = stats.isFile() && permissions(stats.mode) === after.mode && (await hashFile(abs)) === after.hash;
+    } else if (after.kind === 'symlink') {
+      same = stats.isSymbolicLink() && (await fs.readlink(abs)) === after.target;
+    } else {
+      same = stats.isDirectory() && permissions(stats.mode) === after.mode;
+    }
+    if (!same) reasons.push(`${change.path} changed since the optimization`);
+  }
+  return reasons;
+}
+
+/** Every content a run writes must be staged (and fsynced) before the journal commits to it. */
+async function assertBlobs(txnDir: string, changes: Change[]): Promise<void> {
+  const missing: string[] = [];
+  for (const change of changes) {
+    for (const state of [change.before, change.after]) {
+      if (state?.kind === 'file' && !(await hasBlob(txnDir, state.hash))) missing.push(change.path);
+    }
+  }
+  if (missing.length > 0) {
+    throw new Kv1ntError(
+      'TXN_BLOB_MISSING',
+      `The staged content of ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} is missing from ${txnDir}; capture the changes again.`,
+    );
+  }
+}
+
+/** A no-op leaves no transaction behind: remove the folder capture may have made, if it is empty. */
+async function dropIfEmpty(txnDir: string): Promise<void> {
+  for (const dir of [blobsDirOf(txnDir), txnDir]) {
+    try {
+      await fs.rmdir(dir);
+    } catch {
+      // not empty or not there: someone else's content, leave it
+    }
+  }
+}
