@@ -48,11 +48,7 @@ Strategies: conservative (low-risk actions, one at a time), minimal (HIGH and CR
       });
       progress?.stop();
       if (!this.jsonEnabled())
-        this.log(
-          outcome.status === 'dry_run'
-            ? await renderPlan(outcome as DryRun)
-            : renderResult(outcome as OptimizationResult),
-        );
+        this.log(outcome.status === 'dry_run' ? await renderPlan(outcome) : renderResult(outcome));
       return outcome;
     } finally {
       progress?.stop();

@@ -24,10 +24,9 @@ export default class Rollback extends Kv1ntCommand {
     const core = await this.openCore(flags);
     const report = await core.rollback(args.resultId, { force: flags.force });
     if (report.status === 'refused') process.exitCode = EXIT_RUNTIME;
-    if (!this.jsonEnabled())
-      report.status === 'refused'
-        ? process.stderr.write(`${renderRollback(report)}\n`)
-        : this.log(renderRollback(report));
+    if (this.jsonEnabled()) return report;
+    if (report.status === 'refused') process.stderr.write(`${renderRollback(report)}\n`);
+    else this.log(renderRollback(report));
     return report;
   }
 }

@@ -128,13 +128,13 @@ export async function optimize(
       });
       warnings.push(...built.warnings);
       plan = built.plan;
-      if (request.dryRun) return { ...plan, status: 'dry_run', warnings } as DryRun;
+      if (request.dryRun) return { ...plan, status: 'dry_run', warnings };
       // Stored before anything runs: a crash mid-way leaves the plan to show what was attempted.
       await stores.optimization.update((doc) => {
         doc.optimizationPlans.push(plan);
       });
     }
-    if (request.dryRun) return { ...plan, status: 'dry_run', warnings } as DryRun;
+    if (request.dryRun) return { ...plan, status: 'dry_run', warnings };
 
     const gated = plan.actions.filter((a) => a.needsApproval && !a.approved && isOpen(a.status));
     let approval: ApprovalDecision | null = null;

@@ -140,27 +140,11 @@ export interface RollbackOutcome {
 export async function rollbackChanges(opts: { txnDir: string; force?: boolean }): Promise<RollbackOutcome> {
   const { txnDir } = opts;
   const refused = (reasons: string[]): RollbackOutcome => ({ status: 'refused', reasons, restored: [] });
-  const journal = await readJournal(txnDir);
-  if (!journal) return refused([`no transaction journal in ${txnDir}`]);
-  if (journal.state === 'rolled_back') return refused(['already rolled back']);
-  if (journal.state === 'applying' || journal.state === 'rolling_back') {
-    return refused([
-      `the transaction was interrupted while ${journal.state.replace('_', ' ')}; recover it first`,
-    ]);
-  }
-  if (journal.state !== 'applied') return refused([`the transaction was never applied (${journal.state})`]);
-  if (!(await lstatOrNull(journal.agentDir))?.isDirectory()) {
-    return refused([`the agent folder ${journal.agentDir} is gone`]);
-  }
-
-  const inverse = inverseOf(journal.changes);
-  const blocking = [
-    ...(await unsafeParents(journal.agentDir, inverse)),
-    ...(await blockedDirRemovals(journal.agentDir, inverse)),
-  ].map(([, reason]) => reason);
-  // Past a symlinked parent even reading is off limits: report the blocking reasons alone.
-  const drift = blocking.length > 0 ? [] : await driftSinceApply(journal);
+  const checked = await checkJournal(txnDir);
+  if ('reasons' in checked) return refused(checked.reasons);
+  const { journal, blocking, drift } = checked;
   if (blocking.length > 0 || (drift.length > 0 && !opts.force)) return refused([...blocking, ...drift]);
+  const inverse = inverseOf(journal.changes);
   await assertBlobs(txnDir, inverse);
 
   createMarker(txnDir);
@@ -173,6 +157,41 @@ export async function rollbackChanges(opts: { txnDir: string; force?: boolean })
     releaseInFlight(txnDir);
   }
   return { status: 'rolled_back', reasons: drift, restored: inverse.map((c) => c.path) };
+}
+
+/**
+ * Why a rollback of this transaction would be refused without `force` (empty: it would go
+ * through). Lets a caller with several transactions check them all before undoing any.
+ */
+export async function checkRollback(opts: { txnDir: string }): Promise<string[]> {
+  const checked = await checkJournal(opts.txnDir);
+  return 'reasons' in checked ? checked.reasons : [...checked.blocking, ...checked.drift];
+}
+
+async function checkJournal(
+  txnDir: string,
+): Promise<{ reasons: string[] } | { journal: Journal; blocking: string[]; drift: string[] }> {
+  const journal = await readJournal(txnDir);
+  if (!journal) return { reasons: [`no transaction journal in ${txnDir}`] };
+  if (journal.state === 'rolled_back') return { reasons: ['already rolled back'] };
+  if (journal.state === 'applying' || journal.state === 'rolling_back') {
+    return {
+      reasons: [`the transaction was interrupted while ${journal.state.replace('_', ' ')}; recover it first`],
+    };
+  }
+  if (journal.state !== 'applied')
+    return { reasons: [`the transaction was never applied (${journal.state})`] };
+  if (!(await lstatOrNull(journal.agentDir))?.isDirectory()) {
+    return { reasons: [`the agent folder ${journal.agentDir} is gone`] };
+  }
+  const inverse = inverseOf(journal.changes);
+  const blocking = [
+    ...(await unsafeParents(journal.agentDir, inverse)),
+    ...(await blockedDirRemovals(journal.agentDir, inverse)),
+  ].map(([, reason]) => reason);
+  // Past a symlinked parent even reading is off limits: report the blocking reasons alone.
+  const drift = blocking.length > 0 ? [] : await driftSinceApply(journal);
+  return { journal, blocking, drift };
 }
 
 export interface RecoveredTransaction {

@@ -92,7 +92,7 @@ describe('buildPlan', () => {
       {
         opportunityId: 'o-perf',
         type: 'performance_degradation',
-        reason: expect.stringMatching(/HIGH and CRITICAL/),
+        reason: expect.stringMatching(/HIGH and CRITICAL/) as unknown,
       },
     ]);
   });
@@ -138,7 +138,11 @@ describe('buildPlan', () => {
     expect(warnings).toEqual([
       { plugin: 'test-plugin', component: 't/throws', error: 'boom' },
       { plugin: 'test-plugin', component: 't/hangs', error: 'timed out after 100 ms' },
-      { plugin: 'test-plugin', component: 't/nonsense', error: expect.stringMatching(/not an array/) },
+      {
+        plugin: 'test-plugin',
+        component: 't/nonsense',
+        error: expect.stringMatching(/not an array/) as unknown,
+      },
       { plugin: 'test-plugin', component: 't/bad-action', error: 'action 0 has no description' },
     ]);
   });
