@@ -16,6 +16,10 @@ import optimization from './generators/optimization.js';
 import patternRecognition from './generators/pattern-recognition.js';
 import positiveReinforcement from './generators/positive-reinforcement.js';
 import skillEnhancement from './generators/skill-enhancement.js';
+import configuredCommand from './strategies/configured-command.js';
+import dependencyUpgrade from './strategies/dependency-upgrade.js';
+import learnings from './strategies/learnings.js';
+import paramTuning from './strategies/param-tuning.js';
 
 /** kv1nt's own plugin: written against the public SDK only, exactly like a third party's. */
 export default definePlugin({
@@ -42,4 +46,5 @@ export default definePlugin({
     optimization,
     patternRecognition,
   ],
+  strategies: [paramTuning, learnings, dependencyUpgrade, configuredCommand],
 });

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { AGENT_ID_PATTERN } from '../ids.js';
+import { OPPORTUNITY_TYPES } from '../sdk/types.js';
 
 /**
  * The config file's schema. Unknown keys are errors (strict objects) so a typo never passes as
@@ -153,6 +154,16 @@ export const PatternsSchema = v.pipe(
   v.description('Defaults of `kv1nt patterns`; the command-line flags override them.'),
 );
 
+export const ActionsSchema = v.pipe(
+  v.record(
+    v.picklist(OPPORTUNITY_TYPES, `an actions key is an opportunity type: ${OPPORTUNITY_TYPES.join(', ')}`),
+    v.pipe(nonEmpty('an action command'), v.description('Shell command run with sh -c in the sandbox.')),
+  ),
+  v.description(
+    'Commands run by `kv1nt optimize` for an opportunity type, in a sandbox copy of the agent folder (sh -c, time limit 15 × thresholds.toolTimeoutMs); the change is kept only when the agent\'s tests pass. E.g. {"code_smell": "npx eslint --fix ."}.',
+  ),
+);
+
 export const ConfigSchema = v.strictObject({
   $schema: v.optional(
     v.pipe(v.string(), v.description('JSON Schema reference for editors; ignored by kv1nt.')),
@@ -235,6 +246,7 @@ export const ConfigSchema = v.strictObject({
     ),
   ),
   thresholds: v.optional(ThresholdsSchema),
+  actions: v.optional(ActionsSchema),
   patterns: v.optional(PatternsSchema),
   pluginTimeoutMs: v.optional(
     v.pipe(

@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineStrategy, type ApplyContext } from '../../core/sdk/index.js';
+import { resolveInside } from './sandbox-file.js';
+
+/**
+ * Upgrades one outdated npm dependency (a `tool_upgrade` opportunity) to its latest version with
+ * `npm install <pkg>@<latest>` in the sandbox, so package.json, package-lock.json and node_modules
+ * move together. The dependency stays in its section and keeps its range style (^, ~ or exact).
+ */
+
+/** npm's rule for package names (lower case, optional scope), minus a leading `-`: never an option. */
+const PACKAGE_NAME = /^(?:@[a-z0-9~][a-z0-9-._~]*\/)?[a-z0-9~][a-z0-9-._~]*$/;
+const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/** npm install can take a while: this many times `thresholds.toolTimeoutMs` (default 8 s → 2 min). */
+export const INSTALL_TIMEOUT_FACTOR = 15;
+
+type Section = 'dependencies' | 'devDependencies' | 'optionalDependencies' | 'peerDependencies';
+
+const SAVE_FLAG: Record<Section, string> = {
+  dependencies: '--save-prod',
+  devDependencies: '--save-dev',
+  optionalDependencies: '--save-optional',
+  peerDependencies: '--save-peer',
+};
+
+/** [major, minor, patch] of a version or of the version a range starts from (`^1.2.3`, `~1.2`). */
+export function parseVersion(spec: string | null | undefined): [number, number, number] | null {
+  const match = /^\s*(?:[~^]|>=|=)?\s*v?(\d+)(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?/.exec(spec ?? '');
+  if (!match) return null;
+  const part = (text: string | undefined) => (text === undefined || !/^\d+$/.test(text) ? 0 : Number(text));
+  return [Number(match[1]), part(match[2]), part(match[3])];
+}
+
+/**
+ * True when `to` may break code written for `from`, by semver's rule as npm's caret applies it:
+ * the major changes, or for 0.x the minor (and for 0.0.x the patch). Unknown versions count as
+ * breaking.
+ */
+export function isBreaking(from: string | null | undefined, to: string): boolean {
+  const a = parseVersion(from);
+  const b = parseVersion(to);
+  if (!a || !b) return true;
+  if (a[0] !== b[0]) return true;
+  if (a[0] === 0 && a[1] !== b[1]) return true;
+  return a[0] === 0 && a[1] === 0 && a[2] !== b[2];
+}
+
+/** The npm flags that keep the range style of `declared`: exact, `~` or `^` (others: npm's default). */
+export function rangeFlags(declared: string | null | undefined): string[] {
+  const spec = (declared ?? '').trim();
+  if (VERSION.test(spec) || /^=\s*\d/.test(spec)) return ['--save-exact'];
+  if (spec.startsWith('~')) return ['--save-prefix=~'];
+  if (spec.startsWith('^')) return ['--save-prefix=^'];
+  return [];
+}
+
+/** The manifest section that declares `pkg` in the sandbox; the detector's report is the fallback. */
+function sectionOf(manifest: Record<string, unknown>, pkg: string, reported: unknown): Section {
+  // npm lets optionalDependencies override dependencies, and a peer is usually also a dev dependency.
+  const order: Section[] = ['optionalDependencies', 'devDependencies', 'dependencies', 'peerDependencies'];
+  for (const section of order) {
+    const deps = manifest[section];
+    if (deps && typeof deps === 'object' && Object.hasOwn(deps, pkg)) return section;
+  }
+  return typeof reported === 'string' && Object.hasOwn(SAVE_FLAG, reported)
+    ? (reported as Section)
+    : 'dependencies';
+}
+
+function tail(text: string, chars = 1500): string {
+  const trimmed = text.trim();
+  return trimmed.length > chars ? `…${trimmed.slice(-chars)}` : trimmed;
+}
+
+async function install(
+  pkg: string,
+  latest: string,
+  reportedSection: unknown,
+  sandboxDir: string,
+  ctx: ApplyContext,
+): Promise<void> {
+  const manifestFile = resolveInside(sandboxDir, 'package.json', 'package.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+  const section = sectionOf(manifest, pkg, reportedSection);
+  const declared = (manifest[section] as Record<string, string> | undefined)?.[pkg];
+  const args = [
+    'install',
+    `${pkg}@${latest}`,
+    '--no-audit',
+    '--no-fund',
+    SAVE_FLAG[section],
+    ...rangeFlags(declared),
+  ];
+  const timeoutMs = ctx.config.thresholds.toolTimeoutMs * INSTALL_TIMEOUT_FACTOR;
+  const result = await ctx.run('npm', args, { timeoutMs, cwd: sandboxDir });
+  if (result.error || result.timedOut || result.exitCode !== 0) {
+    const why =
+      result.error ?? (result.timedOut ? `timed out after ${timeoutMs} ms` : `exit ${result.exitCode}`);
+    throw new Error(`npm ${args.join(' ')} failed (${why}): ${tail(result.stderr || result.stdout)}`);
+  }
+  // npm may exit 0 and still leave another version (an override, a workspace hoist): check.
+  const installed = path.join('node_modules', ...pkg.split('/'), 'package.json');
+  let version: unknown;
+  try {
+    version = (
+      JSON.parse(fs.readFileSync(resolveInside(sandboxDir, installed, 'The installed package'), 'utf8')) as {
+        version?: unknown;
+      }
+    ).version;
+  } catch (error) {
+    throw new Error(`npm install finished but ${installed} cannot be read: ${(error as Error).message}`);
+  }
+  if (version !== latest) {
+    throw new Error(`npm install finished but ${pkg} ${String(version)} is installed, not ${latest}.`);
+  }
+}
+
+export default defineStrategy({
+  id: 'kv1nt/dependency-upgrade',
+  handles: ['tool_upgrade'],
+  plan(opportunity, ctx) {
+    const evidence = opportunity.evidence;
+    const pkg = evidence.package;
+    const latest = evidence.latest;
+    if (!ctx.agent.path) return [];
+    if (
+      typeof pkg !== 'string' ||
+      !PACKAGE_NAME.test(pkg) ||
+      typeof latest !== 'string' ||
+      !VERSION.test(latest)
+    ) {
+      ctx.warn(
+        `tool_upgrade ${opportunity.id}: cannot upgrade ${JSON.stringify(pkg)} to ${JSON.stringify(latest)} (not an npm package name and version).`,
+      );
+      return [];
+    }
+    const current = typeof evidence.current === 'string' ? evidence.current : null;
+    const declared = typeof evidence.declared === 'string' ? evidence.declared : null;
+    const from = current ?? declared;
+    const breaking = isBreaking(from, latest);
+    return [
+      {
+        type: 'dependency_upgrade',
+        description: `Upgrade ${pkg} from ${from ?? '(not installed)'} to ${latest}${breaking ? ' (a major version: may break)' : ''}`,
+        risk: breaking ? 'medium' : 'low',
+        expectedChange: `package.json, package-lock.json and node_modules: ${pkg} → ${latest}, in the same section and range style`,
+        package: pkg,
+        from,
+        to: latest,
+        dependencyType: typeof evidence.dependencyType === 'string' ? evidence.dependencyType : null,
+      },
+    ];
+  },
+  async apply(action, sandboxDir, ctx) {
+    const pkg = action.package;
+    const latest = action.to;
+    if (typeof pkg !== 'string' || !PACKAGE_NAME.test(pkg)) {
+      throw new Error(`Not an npm package name: ${JSON.stringify(pkg)}.`);
+    }
+    if (typeof latest !== 'string' || !VERSION.test(latest)) {
+      throw new Error(`Not a version to install: ${JSON.stringify(latest)}.`);
+    }
+    await install(pkg, latest.replace(/^v/, ''), action.dependencyType, sandboxDir, ctx);
+  },
+});
