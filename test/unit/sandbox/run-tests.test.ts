@@ -3,30 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runTestCommand, scrubbedEnv } from '../../../src/core/sandbox/run-tests.js';
 import { tempDir } from '../../helpers/cli.js';
-
-/** Alive and not a zombie (PID 1 in a container may never reap an orphan). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function waitUntilDead(pid: number, withinMs = 2000): Promise<boolean> {
-  const until = Date.now() + withinMs;
-  while (Date.now() < until) {
-    if (!isAlive(pid)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return !isAlive(pid);
-}
+import { isAlive, waitUntilDead } from '../../helpers/process.js';
 
 const leftovers: number[] = [];
 afterEach(() => {
