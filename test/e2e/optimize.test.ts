@@ -340,4 +340,93 @@ describe('kv1nt optimize', () => {
     }
     expect(afterConfigs.size).toBeLessThanOrEqual(1);
   }, 60_000);
+
+  it('aggressive: all at once, then bisection keeps the action that passes and rolls back the one that breaks', () => {
+    const { bot, cli } = project(testWhen('t <= 3000'), { learningsFile: 'LEARNINGS.md' });
+    fs.writeFileSync(path.join(bot, 'LEARNINGS.md'), '# Notes\n\nMine, untouched.\n');
+    expect(cli(['patterns', 'bot']).code).toBe(0);
+    expect(cli(['learnings', 'bot']).code).toBe(0);
+    expect(cli(['analyze', 'bot']).code).toBe(0);
+    const run = cli(['optimize', 'bot', '--strategy', 'aggressive', '--yes', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = run.json<ResultJson>();
+    expect(result.status).toBe('partially_applied');
+    const byType = Object.fromEntries(result.actions.map((a) => [a.type, a]));
+    expect(byType.param_tuning?.status).toBe('rolled_back');
+    expect(byType.write_learnings).toMatchObject({ status: 'applied', changes: ['LEARNINGS.md'] });
+    expect(readConfig(bot).timeoutMs).toBe(2000);
+    const learnings = fs.readFileSync(path.join(bot, 'LEARNINGS.md'), 'utf8');
+    expect(learnings.startsWith('# Notes\n\nMine, untouched.\n')).toBe(true);
+    expect(learnings).toMatch(/<!-- kv1nt:learnings:start -->[\s\S]+<!-- kv1nt:learnings:end -->/);
+    // Kept learnings count as absorbed; a rollback un-absorbs them.
+    const absorbed = () =>
+      cli(['learnings', 'bot', '--json'])
+        .json<{ learnings: Array<{ absorbedAt: string | null }> }>()
+        .learnings.every((l) => l.absorbedAt !== null);
+    expect(absorbed()).toBe(true);
+    expect(cli(['rollback', result.id]).code).toBe(0);
+    expect(fs.readFileSync(path.join(bot, 'LEARNINGS.md'), 'utf8')).toBe('# Notes\n\nMine, untouched.\n');
+    expect(absorbed()).toBe(false);
+  });
+});
+
+describe('kv1nt cycle', () => {
+  it('runs patterns → learnings → analyze → optimize when health is under optimizeBelow', () => {
+    const { bot, cli } = project(testWhen('t >= 1000'), { learningsFile: 'LEARNINGS.md' });
+    const run = cli(['cycle', 'bot', '--yes', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = run.json<{
+      cycles: Array<{
+        agents: Array<{
+          agentId: string;
+          patterns: number;
+          learnings: number;
+          healthScore: number;
+          optimized: boolean;
+          optimization: ResultJson;
+        }>;
+      }>;
+    }>();
+    const [step] = report.cycles[0]!.agents;
+    expect(step).toMatchObject({ agentId: 'bot', optimized: true });
+    expect(step!.patterns).toBeGreaterThan(0);
+    expect(step!.learnings).toBeGreaterThan(0);
+    expect(step!.healthScore).toBeLessThan(80);
+    expect(step!.optimization.status).toBe('applied');
+    expect(readConfig(bot).timeoutMs).toBeGreaterThan(2000);
+    expect(fs.readFileSync(path.join(bot, 'LEARNINGS.md'), 'utf8')).toMatch(/kv1nt:learnings:start/);
+  });
+
+  it('does not optimize a healthy agent, and refuses neither/both of agent and --all', () => {
+    const { bot, cli } = project(testWhen('true'), {}, { optimizeBelow: 0 });
+    const before = snapshot(bot);
+    const report = cli(['cycle', '--all', '--json']).json<{
+      cycles: Array<{ agents: Array<{ optimized: boolean; reason: string }> }>;
+    }>();
+    expect(report.cycles[0]!.agents[0]).toMatchObject({
+      optimized: false,
+      reason: expect.stringMatching(/not under optimizeBelow 0/) as unknown,
+    });
+    expect(snapshot(bot)).toEqual(before);
+    expect(cli(['cycle']).code).toBe(2);
+    expect(cli(['cycle', 'bot', '--all']).code).toBe(2);
+    expect(cli(['cycle', 'bot', '--interval', 'soon']).code).toBe(2);
+  });
+
+  it('--interval repeats until SIGTERM, finishing the step in flight', async () => {
+    const { data, dir } = project(testWhen('true'), {}, { optimizeBelow: 0 });
+    const child = spawn(process.execPath, [BIN, 'cycle', 'bot', '--interval', '1s', '--json'], {
+      cwd: dir,
+      env: cliEnv(data),
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const report = JSON.parse(stdout) as { cycles: unknown[]; stoppedBy: string };
+    expect(report.stoppedBy).toBe('SIGTERM');
+    expect(report.cycles.length).toBeGreaterThanOrEqual(2);
+  }, 20_000);
 });
