@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run demo`: the whole kv1nt cycle that exists so far, on the example agent in examples/,
-// in a temporary data dir (removed at the end unless --keep). Every step is a real CLI call.
+// `npm run demo`: the whole kv1nt cycle on the example agent in examples/, in a temporary folder
+// (removed at the end unless --keep): a copy of examples/ (optimization changes the agent's files,
+// and the repo's copy must stay as it is) and the data dir. Every step is a real CLI call.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,16 +13,31 @@ const examples = path.join(root, 'examples');
 const bin = path.join(root, 'bin', 'run.js');
 const keep = process.argv.includes('--keep');
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kv1nt-demo-'));
-const env = { ...process.env, KV1NT_HOME: home };
+const project = path.join(home, 'examples');
+fs.cpSync(examples, project, { recursive: true });
+const env = { ...process.env, KV1NT_HOME: path.join(home, 'data') };
 delete env.KV1NT_CONFIG;
 
 const bold = (text) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${text}\x1b[0m` : text);
+
+/** A step whose JSON result the demo needs (an id to roll back); prints a one-line digest. */
+function capture(title, args, digest) {
+  console.log(`\n${bold(`── ${title}`)}\n$ kv1nt ${args.join(' ')}`);
+  const run = spawnSync(process.execPath, [bin, ...args, '--json'], { cwd: project, env, encoding: 'utf8' });
+  if (run.status !== 0) {
+    console.error(run.stdout, run.stderr, `\ndemo: expected exit 0, got ${run.status}`);
+    process.exit(1);
+  }
+  const result = JSON.parse(run.stdout);
+  console.log(digest(result));
+  return result;
+}
 
 function step(title, args, { expectExit = 0 } = {}) {
   console.log(
     `\n${bold(`── ${title}`)}\n$ kv1nt ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`,
   );
-  const run = spawnSync(process.execPath, [bin, ...args], { cwd: examples, env, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [bin, ...args], { cwd: project, env, stdio: 'inherit' });
   if (run.status !== expectExit) {
     console.error(`\ndemo: expected exit ${expectExit}, got ${run.status}`);
     process.exit(1);
@@ -153,6 +169,32 @@ try {
   step('A CI gate: exit 1 when health is under 95', ['analyze', 'summarizer', '--fail-under', '95'], {
     expectExit: 1,
   });
+  step('The optimization plan, without changing anything', ['optimize', 'summarizer', '--dry-run']);
+  step(
+    'One turn of the loop: patterns → learnings → analyze → optimize (health is under optimizeBelow 90). ' +
+      "aggressive tries every action at once; the batch fails the agent's tests, so bisection keeps the " +
+      'learnings and rolls back the too-large timeout',
+    ['cycle', 'summarizer', '--strategy', 'aggressive', '--yes'],
+  );
+  const kept = capture(
+    'A careful retry of the timeout: conservative raises it by 25 % and the tests pass, so it is kept',
+    ['optimize', 'summarizer', '--strategy', 'conservative', '--yes'],
+    (result) =>
+      result.actions
+        .map(
+          (a) =>
+            `  ${a.status.padEnd(12)} ${a.description}${a.candidate === undefined ? '' : ` → ${a.candidate}`}`,
+        )
+        .join('\n') + `\n  status: ${result.status} (result ${result.id})`,
+  );
+  console.log(
+    `  config.json now: ${fs.readFileSync(path.join(project, 'summarizer', 'config.json'), 'utf8').trim()}`,
+  );
+  step('The optimization history of the agent', ['history', 'summarizer']);
+  step('One command undoes a kept change, byte for byte', ['rollback', kept.id]);
+  console.log(
+    `  config.json now: ${fs.readFileSync(path.join(project, 'summarizer', 'config.json'), 'utf8').trim()}`,
+  );
   step('Both engines at a glance', ['status']);
   step('All-time statistics', ['stats']);
   console.log('\nDemo complete.');
