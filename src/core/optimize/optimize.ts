@@ -270,14 +270,14 @@ function runnableAgent(agentId: string, agent: Agent | undefined): Agent {
 }
 
 /** One optimization per agent at a time: two would copy, test and apply over each other. */
-async function lockAgent(stores: Stores, agentId: string) {
+export async function lockAgent(stores: Stores, agentId: string) {
   const dir = stores.dataDir.ensureDir('optimization', 'locks');
   try {
     return await acquireLock(path.join(dir, `${agentId}.lock`), { timeoutMs: 1_000 });
   } catch {
     throw new Kv1ntError(
       'OPTIMIZATION_RUNNING',
-      `Another kv1nt process is optimizing agent ${agentId}; try again when it has finished.`,
+      `Another kv1nt process is optimizing or rolling back agent ${agentId}; try again when it has finished.`,
     );
   }
 }

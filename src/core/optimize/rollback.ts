@@ -40,6 +40,23 @@ export async function rollbackResult(
     ),
   ];
   if (transactions.length === 0) return refuse([`result ${resultId} (${result.status}) applied no change`]);
+  const { lockAgent } = await import('./optimize.js');
+  const lock = await lockAgent(stores, result.agentId);
+  try {
+    return await undo(stores, result, transactions, options, refuse);
+  } finally {
+    lock.release();
+  }
+}
+
+async function undo(
+  stores: Stores,
+  result: OptimizationResult,
+  transactions: string[],
+  options: { force: boolean; now: () => Date },
+  refuse: (reasons: string[]) => RollbackReport,
+): Promise<RollbackReport> {
+  const resultId = result.id;
   const { rollbackChanges, checkRollback } = await import('./transaction.js');
   const root = stores.dataDir.path('optimization', 'transactions');
   const dirs = transactions.reverse().map((id) => path.join(root, id));
