@@ -75,6 +75,11 @@ export async function renderAnalysis(result: AnalysisResult): Promise<string> {
       ? 'No open opportunities.'
       : `Open opportunities (${result.opportunities.length}):\n${await renderOpportunities(result.opportunities)}`,
   );
+  const since = result.sinceOptimization;
+  if (since)
+    lines.push(
+      `Since optimization ${since.resultId} (${since.status}${since.rolledBack ? ', rolled back since' : ''}, ${since.finishedAt}): health ${since.healthBefore ?? 'n/a'} → ${since.healthNow ?? 'n/a'}${since.change === null ? '' : ` (${since.change >= 0 ? '+' : ''}${since.change})`}`,
+    );
   for (const warning of result.warnings)
     lines.push(`! ${warning.plugin}${warning.component ? ` / ${warning.component}` : ''}: ${warning.error}`);
   return lines.join('\n');

@@ -78,6 +78,7 @@ describe('kv1nt analyze', () => {
       'metrics',
       'opportunities',
       'sampleSize',
+      'sinceOptimization',
       'warnings',
       'windowDays',
     ]);

@@ -49,7 +49,16 @@ interface ResultJson {
  * command (test.js) whose verdict the test chooses.
  */
 function project(testJs: string, agent: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-  const dir = tempDir({
+  return projectIn(tempDir(), testJs, agent, extra);
+}
+
+function projectIn(
+  dir: string,
+  testJs: string,
+  agent: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+) {
+  const files: Record<string, string> = {
     '.kv1ntrc.json': JSON.stringify({
       agents: {
         bot: {
@@ -67,7 +76,11 @@ function project(testJs: string, agent: Record<string, unknown> = {}, extra: Rec
     'bot/README.md': '# bot\n',
     'bot/lib/link-target.txt': 'inside\n',
     'history.jsonl': `${TIMEOUTS}\n`,
-  });
+  };
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
   fs.symlinkSync('lib/link-target.txt', path.join(dir, 'bot', 'relative-link'));
   const data = path.join(dir, 'data');
   const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
@@ -119,6 +132,15 @@ describe('kv1nt optimize', () => {
 
     const history = cli(['history', 'bot', '--json']).json<{ results: ResultJson[] }>();
     expect(history.results.map((r) => r.id)).toEqual([result.id]);
+
+    // The next analysis tells whether the kept change helped.
+    const since = cli(['analyze', 'bot', '--json']).json<{ sinceOptimization: Record<string, unknown> }>();
+    expect(since.sinceOptimization).toMatchObject({
+      resultId: result.id,
+      status: 'applied',
+      rolledBack: false,
+    });
+    expect(cli(['analyze', 'bot']).stdout).toMatch(new RegExp(`Since optimization ${result.id}`));
 
     const undo = cli(['rollback', result.id, '--json']);
     expect(undo.code, undo.stdout).toBe(0);
@@ -367,6 +389,29 @@ describe('kv1nt optimize', () => {
     expect(cli(['rollback', result.id]).code).toBe(0);
     expect(fs.readFileSync(path.join(bot, 'LEARNINGS.md'), 'utf8')).toBe('# Notes\n\nMine, untouched.\n');
     expect(absorbed()).toBe(false);
+  });
+});
+
+describe('kv1nt optimize: the agent folder edited while the tests run', () => {
+  it('is a conflict: nothing is overwritten and the edit stays', () => {
+    // The test command edits the REAL agent folder mid-run, as a person at their editor would.
+    const dir = tempDir();
+    const realConfig = path.join(dir, 'bot', 'config.json');
+    const editDuringTests =
+      `const fs = require('fs');\n` +
+      `const t = JSON.parse(fs.readFileSync('config.json', 'utf8')).timeoutMs;\n` +
+      `if (t !== 2000) fs.writeFileSync(${JSON.stringify(realConfig)}, '{"timeoutMs": 1111}\\n');\n`;
+    const { bot, cli } = projectIn(dir, editDuringTests);
+    const run = cli(['optimize', 'bot', '--strategy', 'conservative', '--yes', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const tuned = run.json<ResultJson>().actions.find((a) => a.type === 'param_tuning') as ActionJson & {
+      conflicts: string[];
+      error: string;
+    };
+    expect(tuned.status).toBe('conflict');
+    expect(tuned.conflicts).toEqual(['config.json']);
+    expect(tuned.error).toMatch(/edited while the tests ran/);
+    expect(fs.readFileSync(path.join(bot, 'config.json'), 'utf8')).toBe('{"timeoutMs": 1111}\n');
   });
 });
 

@@ -33,6 +33,19 @@ export interface AnalysisResult {
   opportunities: Opportunity[];
   warnings: PluginWarning[];
   analyzedAt: string;
+  /** The latest optimization that kept a change, and how the health moved since (null without one). */
+  sinceOptimization: SinceOptimization | null;
+}
+
+export interface SinceOptimization {
+  resultId: string;
+  status: string;
+  finishedAt: string;
+  rolledBack: boolean;
+  healthBefore: number | null;
+  healthNow: number | null;
+  /** healthNow − healthBefore, one decimal; null when either is unknown. */
+  change: number | null;
 }
 
 export interface AnalyzeInput {
@@ -163,6 +176,35 @@ export async function analyzeAgent(input: AnalyzeInput): Promise<AnalysisResult>
     opportunities: opportunities.filter((o) => o.status === 'open'),
     warnings: [...(input.loadWarnings ?? []), ...run.warnings],
     analyzedAt,
+    sinceOptimization: sinceOptimization(optimizationDoc.optimizationResults, agentId, figures.healthScore),
+  };
+}
+
+/** Did the last kept change help? Compares the score its plan was made with to today's. */
+function sinceOptimization(
+  results: ReadonlyArray<Record<string, unknown>>,
+  agentId: string,
+  healthNow: number | null,
+): SinceOptimization | null {
+  const kept = results
+    .filter(
+      (row) =>
+        row.agentId === agentId &&
+        (row.status === 'applied' || row.status === 'partially_applied') &&
+        typeof row.finishedAt === 'string',
+    )
+    .sort((a, b) => String(b.finishedAt).localeCompare(String(a.finishedAt)))[0];
+  if (!kept) return null;
+  const healthBefore = typeof kept.healthBefore === 'number' ? kept.healthBefore : null;
+  return {
+    resultId: String(kept.id),
+    status: String(kept.status),
+    finishedAt: String(kept.finishedAt),
+    rolledBack: typeof kept.rolledBackAt === 'string',
+    healthBefore,
+    healthNow,
+    change:
+      healthBefore === null || healthNow === null ? null : Math.round((healthNow - healthBefore) * 10) / 10,
   };
 }
 
