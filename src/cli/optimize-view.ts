@@ -116,7 +116,10 @@ export function progressReporter(stream: NodeJS.WriteStream): {
 } {
   let label = '';
   let since = Date.now();
-  const draw = () => stream.write(`\r\x1b[2K${label} ${seconds(Date.now() - since)}`);
+  // Nothing to draw between steps: the approval prompt may own the line then.
+  const draw = () => {
+    if (label) stream.write(`\r\x1b[2K${label} ${seconds(Date.now() - since)}`);
+  };
   const timer = setInterval(draw, 500);
   timer.unref();
   const set = (text: string) => {
@@ -140,7 +143,8 @@ export function progressReporter(stream: NodeJS.WriteStream): {
     },
     stop() {
       clearInterval(timer);
-      stream.write('\r\x1b[2K');
+      if (label) stream.write('\r\x1b[2K');
+      label = '';
     },
   };
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -474,4 +474,38 @@ describe('kv1nt cycle', () => {
     expect(report.stoppedBy).toBe('SIGTERM');
     expect(report.cycles.length).toBeGreaterThanOrEqual(2);
   }, 20_000);
+});
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `keys` after `delayMs`. */
+function onTerminal(cwd: string, data: string, args: string[], keys: string, delayMs = 1500) {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+  return spawnSync(
+    'sh',
+    ['-c', `(sleep ${delayMs / 1000}; printf '${keys}'; sleep 5) | script -qec "${command}" /dev/null`],
+    {
+      cwd,
+      env: cliEnv(data),
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
+}
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe.skipIf(!hasScript)('kv1nt optimize on a terminal', () => {
+  it('asks before a HIGH action, and shows which step runs', () => {
+    const { dir, data, bot } = project(testWhen('t >= 1000'));
+    const declined = onTerminal(dir, data, ['optimize', 'bot', '--strategy', 'conservative'], 'n\\r');
+    expect(declined.stdout).toMatch(/These actions need approval/);
+    expect(declined.stdout).toMatch(/declined at the prompt/);
+    expect(declined.stdout).toMatch(/Status: pending_approval/);
+    expect(readConfig(bot).timeoutMs).toBe(2000);
+
+    const approved = onTerminal(dir, data, ['optimize', 'bot', '--strategy', 'conservative'], 'y\\r');
+    expect(approved.stdout).toMatch(/approved at the prompt/);
+    expect(approved.stdout).toMatch(/running the tests/);
+    expect(approved.stdout).toMatch(/Status: applied/);
+    expect(readConfig(bot).timeoutMs).toBeGreaterThan(2000);
+  }, 60_000);
 });
