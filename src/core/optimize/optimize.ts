@@ -83,6 +83,8 @@ export async function optimize(
   const lock = await lockAgent(stores, deps.agentId);
   try {
     await recoverInterrupted(stores);
+    // Not on every command like the recovery: it lists every transaction ever kept.
+    removeAbandonedStaging(stores.dataDir.path('optimization', 'transactions'));
     const plugins = deps.plugins;
     const warnings: PluginWarning[] = [...plugins.warnings];
     const feedbackDoc = await stores.feedback.read();
@@ -357,5 +359,35 @@ export async function recoverInterrupted(stores: Stores): Promise<void> {
   if (fs.existsSync(sandboxes)) {
     const { cleanStaleSandboxes } = await import('../sandbox/sandbox.js');
     await cleanStaleSandboxes(sandboxes);
+  }
+}
+
+/** Staging older than this without a journal belongs to a run that died during its tests. */
+const STAGING_STALE_MS = 24 * 3_600_000;
+
+/**
+ * A trial stages its captured change before the tests run; the journal comes only when the change
+ * is kept. A run killed in between leaves staging that no journal points to: nothing reads it, so
+ * it goes once it is old enough that no live run (bounded by testTimeoutMs) can still own it.
+ */
+function removeAbandonedStaging(root: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    if (!name.startsWith('txn_') || name.endsWith('.inflight')) continue;
+    const dir = path.join(root, name);
+    try {
+      const stat = fs.lstatSync(dir);
+      if (!stat.isDirectory() || now - stat.mtimeMs < STAGING_STALE_MS) continue;
+      if (fs.existsSync(path.join(dir, 'journal.json'))) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Another command removed it first.
+    }
   }
 }
