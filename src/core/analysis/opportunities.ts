@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DetectedFinding } from '../plugins/run-detectors.js';
-import type { OpportunityType, Severity } from '../sdk/types.js';
+import type { OpportunityInfo, OpportunityType, Severity } from '../sdk/types.js';
 
 /** The default severity of each type (contract §4 table); a finding may say otherwise. */
 export const DEFAULT_SEVERITY: Record<OpportunityType, Severity> = {
@@ -18,17 +18,8 @@ export const DEFAULT_SEVERITY: Record<OpportunityType, Severity> = {
 
 export const SEVERITY_RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3 };
 
-export interface Opportunity {
-  [key: string]: unknown;
-  id: string;
-  agentId: string;
-  type: OpportunityType;
-  severity: Severity;
-  title: string;
-  description: string;
-  evidence: Record<string, unknown>;
-  detector: string;
-  subject: string;
+/** A stored opportunity: what strategies see (OpportunityInfo) plus its lifecycle. */
+export interface Opportunity extends OpportunityInfo {
   status: 'open' | 'resolved';
   firstSeen: string;
   lastSeen: string;

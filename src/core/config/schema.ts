@@ -15,6 +15,17 @@ const positiveInt = (what: string) =>
 const nonEmpty = (what: string) =>
   v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
 
+/** A health score bound (0–100), optional. */
+const healthScore = (what: string, description: string) =>
+  v.optional(
+    v.pipe(
+      v.number(`${what} must be a number`),
+      v.minValue(0, `${what} must be at least 0`),
+      v.maxValue(100, `${what} must be at most 100`),
+      v.description(description),
+    ),
+  );
+
 export const ParamSchema = v.pipe(
   v.strictObject({
     file: v.pipe(nonEmpty('file'), v.description('JSON file inside the agent folder that holds the value.')),
@@ -210,32 +221,20 @@ export const ConfigSchema = v.strictObject({
       v.description('How `kv1nt optimize` gets approval without --yes or a terminal.'),
     ),
   ),
-  optimizeBelow: v.optional(
-    v.pipe(
-      v.number('optimizeBelow must be a number'),
-      v.minValue(0, 'optimizeBelow must be at least 0'),
-      v.maxValue(100, 'optimizeBelow must be at most 100'),
-      v.description('`kv1nt cycle` optimizes an agent whose health is under this (default 80).'),
-    ),
+  optimizeBelow: healthScore(
+    'optimizeBelow',
+    '`kv1nt cycle` optimizes an agent whose health is under this (default 80).',
   ),
   autoPolicy: v.optional(
     v.pipe(
       v.strictObject({
-        comprehensiveBelow: v.optional(
-          v.pipe(
-            v.number('comprehensiveBelow must be a number'),
-            v.minValue(0, 'comprehensiveBelow must be at least 0'),
-            v.maxValue(100, 'comprehensiveBelow must be at most 100'),
-            v.description('`auto` picks comprehensive under this health (default 50).'),
-          ),
+        comprehensiveBelow: healthScore(
+          'comprehensiveBelow',
+          '`auto` picks comprehensive under this health (default 50).',
         ),
-        conservativeBelow: v.optional(
-          v.pipe(
-            v.number('conservativeBelow must be a number'),
-            v.minValue(0, 'conservativeBelow must be at least 0'),
-            v.maxValue(100, 'conservativeBelow must be at most 100'),
-            v.description('`auto` picks conservative under this health, minimal from it (default 80).'),
-          ),
+        conservativeBelow: healthScore(
+          'conservativeBelow',
+          '`auto` picks conservative under this health, minimal from it (default 80).',
         ),
       }),
       v.check(
