@@ -120,9 +120,14 @@ export class Kv1ntCore {
   /** Validates all first: one invalid input and nothing is written. */
   async recordMany(inputs: readonly FeedbackInput[]): Promise<FeedbackEntry[]> {
     const now = this.clock();
-    const records = inputs.map((input) => toFeedbackRecord(input, now));
-    const entries = records.map((record) => record.entry);
-    await this.recorder.write(records.map((record) => record.line));
+    const entries: FeedbackEntry[] = [];
+    const lines: string[] = [];
+    for (const input of inputs) {
+      const record = toFeedbackRecord(input, now);
+      entries.push(record.entry);
+      lines.push(record.line);
+    }
+    await this.recorder.write(lines);
     this.notify(entries);
     return entries;
   }
