@@ -35,7 +35,7 @@ export function detectPatterns(
   options: PatternOptions,
 ): PatternCandidate[] {
   // Both detectors group the same entries by kind: group once.
-  const kinds = byKind(entries.filter((e) => e.type === 'success' || e.type === 'failure'));
+  const kinds = byKind(entries, (e) => e.type === 'success' || e.type === 'failure');
   const found = [
     ...failurePatterns(entries, options),
     ...capabilityPatterns(kinds),
@@ -328,9 +328,13 @@ function candidate(
   };
 }
 
-function byKind(entries: readonly FeedbackEntry[]): Map<string, FeedbackEntry[]> {
+function byKind(
+  entries: readonly FeedbackEntry[],
+  wanted: (entry: FeedbackEntry) => boolean = () => true,
+): Map<string, FeedbackEntry[]> {
   const groups = new Map<string, FeedbackEntry[]>();
   for (const entry of entries) {
+    if (!wanted(entry)) continue;
     const kind = operationKind(entry);
     const group = groups.get(kind) ?? [];
     group.push(entry);

@@ -196,7 +196,8 @@ export class FeedbackLog {
           for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', lineStart)) {
             cursor.text = text.slice(lineStart, nl);
             cursor.chunkEnd = nl + 1;
-            if (cursor.text.trim() !== '') visit(cursor);
+            // A record starts with '{': only other lines need the (allocating) blank test.
+            if (cursor.text.charCodeAt(0) === 0x7b || cursor.text.trim() !== '') visit(cursor);
             lineStart = nl + 1;
           }
         }
