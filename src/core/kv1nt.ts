@@ -22,6 +22,8 @@ import { summarize, type FeedbackSummary } from './feedback/summary.js';
 import type { FeedbackEntry, FeedbackInput } from './feedback/types.js';
 import { toFeedbackRecord } from './feedback/validate.js';
 import { runPatterns, type StoredPattern } from './patterns/engine.js';
+import { noteWrittenSegment } from './patterns/segment-times.js';
+import type { LogPosition } from './store/feedback-log.js';
 import { generateLearnings, type LearningRun } from './learnings/engine.js';
 import {
   analyzeAgent,
@@ -142,9 +144,14 @@ export class Kv1ntCore {
   /** Validates all first: one invalid input and nothing is written. */
   async recordMany(inputs: readonly FeedbackInput[]): Promise<FeedbackEntry[]> {
     const now = this.clock();
-    const records = inputs.map((input) => toFeedbackRecord(input, now));
-    const entries = records.map((record) => record.entry);
-    await this.recorder.write(records.map((record) => record.line));
+    const entries: FeedbackEntry[] = [];
+    const lines: string[] = [];
+    for (const input of inputs) {
+      const record = toFeedbackRecord(input, now);
+      entries.push(record.entry);
+      lines.push(record.line);
+    }
+    await this.recorder.write(lines);
     this.notify(entries);
     return entries;
   }
@@ -155,15 +162,19 @@ export class Kv1ntCore {
     if (invalid.length > 0 && !options.skipInvalid) throw invalidImportError(invalid);
     // The entries are parsed already: fold them into the aggregates now, so that the next reader
     // does not re-read a large import from the log. Only when nothing else landed in between.
+    let written: LogPosition | undefined;
     await this.stores.aggregates.locked(async (db) => {
       foldNew(this.stores, db.data);
       const span = await this.stores.log.appendSegment(lines);
+      written = span?.after;
       if (span && samePosition(span.before, db.data.foldedTo)) {
         for (const entry of entries) foldEntry(db.data, entry);
         db.data.foldedTo = span.after;
       }
       await db.write();
     });
+    // The new segment's time span, for windowed reads (derived: losing it only costs speed).
+    if (written) noteWrittenSegment(this.stores.log, written.segment, written.offset, timestampsOf(entries));
     this.notify(entries);
     return { imported: entries.length, skipped: invalid, ids: entries.map((entry) => entry.id) };
   }
@@ -522,6 +533,10 @@ export class Kv1ntCore {
       }
     }
   }
+}
+
+function* timestampsOf(entries: readonly FeedbackEntry[]): Generator<string> {
+  for (const entry of entries) yield entry.timestamp;
 }
 
 function checkDays(days: number): void {

@@ -63,3 +63,76 @@ describe('fingerprints', () => {
     expect(failureSignature(undefined, undefined)).toBe('unknown');
   });
 });
+
+describe('messageTemplate skips only rules that cannot match', () => {
+  // The rules applied unconditionally, as in version 1: the reference the fast path must equal.
+  const reference = (message: string): string => {
+    const rules: Array<[RegExp, string]> = [
+      [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, '<url>'],
+      [/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, '<email>'],
+      [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
+      [/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g, '<ip>'],
+      [/\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b/gi, '<ip>'],
+      [/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '<str>'],
+      [/(?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+){2,}[\\/]?|~?\/[\w.@+-]+\.\w+/g, '<path>'],
+      [/\b0x[0-9a-f]+\b/gi, '<hex>'],
+      [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi, '<hex>'],
+      [/\b\d+(?:\.\d+)?\s?(?:ms|msec|s|sec|secs|seconds?|m|mins?|minutes?|h|hours?)\b/gi, '<duration>'],
+      [/\b[A-Za-z]+[-_]?(?=[\w-]*\d)[\w-]*\d[\w-]*\b/g, '<id>'],
+      [/[-+]?\b\d+(?:[.,]\d+)*\b/g, '<num>'],
+    ];
+    let template = message.length > 2000 ? message.slice(0, 2000) : message;
+    for (const [pattern, placeholder] of rules) template = template.replace(pattern, placeholder);
+    return template.replace(/\s+/g, ' ').trim();
+  };
+
+  it('gives what every rule applied in turn gives, on a varied corpus', () => {
+    const pieces = [
+      'GET',
+      'https://api.example.com/v1/x?y=1',
+      'ftp://h',
+      'timed out',
+      '30000 ms',
+      '2.5s',
+      'doc-17',
+      'req_8f3a2',
+      '3f2b9c1e-8d2a-4c1b-9e0f-1a2b3c4d5e6f',
+      '10.0.3.17:5432',
+      'fe80::1:2:3:4',
+      "'/a b'",
+      '"quoted \\" text"',
+      '`tick`',
+      '/var/data/in-88.txt',
+      'C:\\dir\\file.txt',
+      '~/x.json',
+      '0xDEADbeef',
+      '9fceb02d0ae598e95dc970b74767f19372d61af8',
+      'deadbee1',
+      'ops+alerts@example.org',
+      '1,000/min',
+      '-42',
+      '+7.5',
+      'worker-3',
+      'no digits here',
+      '\t',
+      '\n',
+      '  ',
+      '\u00a0',
+      'ÉTÉ',
+      '日本',
+      'x:y',
+      'a.b',
+    ];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const count = 1 + Math.floor(random() * 6);
+      const parts = Array.from({ length: count }, () => pieces[Math.floor(random() * pieces.length)]!);
+      const message = parts.join(random() < 0.7 ? ' ' : random() < 0.5 ? '' : '  ');
+      expect(messageTemplate(message), JSON.stringify(message)).toBe(reference(message));
+    }
+  });
+});

@@ -95,3 +95,41 @@ describe('parseImport', () => {
     expect(parsed.invalid[1]!.message).toMatch(/larger than 64 KiB/);
   });
 });
+
+describe('canonical timestamps', () => {
+  // The rule before the fast path: valid exactly when Date.parse round-trips through toISOString.
+  const roundTrips = (text: string) => {
+    const time = Date.parse(text);
+    return !Number.isNaN(time) && new Date(time).toISOString() === text;
+  };
+
+  it('accepts and rejects exactly what the round trip does', () => {
+    const years = ['0000', '0099', '0100', '1900', '2000', '2023', '2024', '2100', '2026'];
+    const months = ['00', '01', '02', '04', '12', '13'];
+    const days = ['00', '01', '28', '29', '30', '31', '32'];
+    const times = ['00:00:00.000', '23:59:59.999', '24:00:00.000', '12:60:00.000', '12:00:60.000'];
+    for (const year of years)
+      for (const month of months)
+        for (const day of days)
+          for (const time of times) {
+            const timestamp = `${year}-${month}-${day}T${time}Z`;
+            let accepted = true;
+            try {
+              const later = new Date('9999-12-31T00:00:00.000Z');
+              expect(toFeedbackEntry({ ...base, type: 'success', timestamp }, later).timestamp).toBe(
+                timestamp,
+              );
+            } catch (error) {
+              if (!(error as Error).message.includes('not a real date')) throw error;
+              accepted = false;
+            }
+            expect(accepted, timestamp).toBe(roundTrips(timestamp));
+          }
+  });
+
+  it('still refuses one in the future', () => {
+    expect(() =>
+      toFeedbackEntry({ ...base, type: 'success', timestamp: '2026-11-24T12:06:00.000Z' }, now),
+    ).toThrow(/in the future/);
+  });
+});

@@ -18,8 +18,9 @@ export async function refreshAggregates(stores: Stores): Promise<AggregatesDoc> 
 /** Folds every log line after `doc.foldedTo` into `doc`; returns how many entries it folded. */
 export function foldNew(stores: Stores, doc: AggregatesDoc): number {
   let folded = 0;
+  const files = new SegmentFiles(stores);
   for (const line of stores.log.linesFrom(doc.foldedTo)) {
-    const file = stores.log.segmentPath(line.end.segment);
+    const file = files.of(line.end.segment);
     foldEntry(doc, asEntry(parseLogLine(line, file), file, line.end.offset));
     doc.foldedTo = line.end;
     folded++;
@@ -29,13 +30,29 @@ export function foldNew(stores: Stores, doc: AggregatesDoc): number {
 
 /** Every entry in the log, in order (for commands that need raw records). */
 export function* allEntries(stores: Stores): Generator<FeedbackEntry> {
+  const files = new SegmentFiles(stores);
   for (const line of stores.log.linesFrom()) {
-    const file = stores.log.segmentPath(line.end.segment);
+    const file = files.of(line.end.segment);
     yield asEntry(parseLogLine(line, file), file, line.end.offset);
   }
 }
 
-function asEntry(record: unknown, file: string, offset: number): FeedbackEntry {
+/** A segment's file name, built once per segment rather than once per line. */
+class SegmentFiles {
+  private segment = -1;
+  private file = '';
+  constructor(private readonly stores: Stores) {}
+  of(segment: number): string {
+    if (segment !== this.segment) {
+      this.segment = segment;
+      this.file = this.stores.log.segmentPath(segment);
+    }
+    return this.file;
+  }
+}
+
+/** Checks that a parsed log record is a feedback entry; `file` and `offset` name it if not. */
+export function asEntry(record: unknown, file: string, offset: number): FeedbackEntry {
   const entry = record as Partial<FeedbackEntry> | null;
   if (
     entry === null ||

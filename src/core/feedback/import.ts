@@ -26,7 +26,7 @@ export function parseImport(text: string, now: Date): ParsedImport {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     lineNumber++;
-    const line = text.slice(start, end).replace(/\r$/, '');
+    const line = text.charCodeAt(end - 1) === 0x0d ? text.slice(start, end - 1) : text.slice(start, end);
     start = end + 1;
     if (line.trim() === '') continue;
     try {

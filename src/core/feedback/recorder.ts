@@ -1,7 +1,7 @@
 import type { FeedbackLog } from '../store/feedback-log.js';
 
 interface Pending {
-  lines: string[];
+  lines: readonly string[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -18,10 +18,13 @@ export class Recorder {
 
   constructor(private readonly log: FeedbackLog) {}
 
-  /** Appends serialized entries (one JSON line each, no newline). */
+  /**
+   * Appends serialized entries (one JSON line each, no newline). The array is kept until the
+   * flush, not copied: callers hand over a fresh one and do not change it afterwards.
+   */
   write(lines: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ lines: [...lines], resolve, reject });
+      this.queue.push({ lines, resolve, reject });
       if (!this.flushing) setImmediate(() => void this.flush());
     });
   }

@@ -52,7 +52,7 @@ export function toFeedbackRecord(
   now: Date,
   id: string = newId('fb'),
 ): { entry: FeedbackEntry; line: string } {
-  const unknown = Object.keys(input).filter((key) => !INPUT_FIELDS.has(key));
+  const unknown = unknownFields(input);
   if (unknown.length > 0)
     throw invalidInput(
       `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}.`,
@@ -70,7 +70,7 @@ export function toFeedbackRecord(
     score,
     source: checkSource(input.source),
     timestamp: checkTimestamp(input.timestamp, now),
-    recordedAt: now.toISOString(),
+    recordedAt: isoOf(now),
   };
   if (rating !== undefined) entry.rating = rating;
   if (input.details !== undefined) entry.details = checkDetails(input.details);
@@ -86,6 +86,24 @@ export function toFeedbackRecord(
     );
   }
   return { entry, line };
+}
+
+/** Field names the input has but an entry does not know (no array is built when all are known). */
+function unknownFields(input: FeedbackInput): string[] {
+  const keys = Object.keys(input);
+  for (const key of keys) {
+    if (!INPUT_FIELDS.has(key)) return keys.filter((k) => !INPUT_FIELDS.has(k));
+  }
+  return NO_FIELDS;
+}
+const NO_FIELDS: string[] = [];
+
+/** `now` as ISO-8601; a burst of records shares the millisecond, so the last one is kept. */
+let lastIso = { time: NaN, iso: '' };
+function isoOf(now: Date): string {
+  const time = now.getTime();
+  if (time !== lastIso.time) lastIso = { time, iso: now.toISOString() };
+  return lastIso.iso;
 }
 
 function checkType(type: unknown): FeedbackType {
@@ -132,7 +150,7 @@ function checkScore(type: FeedbackType, score: unknown, rating: unknown): { scor
 }
 
 function checkTimestamp(timestamp: unknown, now: Date): string {
-  if (timestamp === undefined) return now.toISOString();
+  if (timestamp === undefined) return isoOf(now);
   if (typeof timestamp !== 'string' || !ISO_8601.test(timestamp.trim())) {
     throw invalidInput(
       `Invalid timestamp ${JSON.stringify(timestamp)}: expected ISO-8601, e.g. 2026-01-31T12:00:00Z.`,
@@ -140,8 +158,8 @@ function checkTimestamp(timestamp: unknown, now: Date): string {
   }
   // Fast path for the canonical form kv1nt itself writes: valid exactly when it round-trips.
   if (CANONICAL_UTC.test(timestamp)) {
-    const time = Date.parse(timestamp);
-    if (Number.isNaN(time) || new Date(time).toISOString() !== timestamp)
+    const time = canonicalTime(timestamp);
+    if (Number.isNaN(time))
       throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: not a real date.`);
     if (time > now.getTime() + LIMITS.futureSkewMs)
       throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: it is in the future.`);
@@ -154,6 +172,33 @@ function checkTimestamp(timestamp: unknown, now: Date): string {
     throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: it is in the future.`);
   }
   return new Date(time).toISOString();
+}
+
+/**
+ * The time of a canonical UTC timestamp, or NaN when it is not a real instant — the same verdict
+ * as "Date.parse round-trips through toISOString", without building a Date per entry.
+ */
+function canonicalTime(timestamp: string): number {
+  const digits = (from: number, to: number): number => {
+    let value = 0;
+    for (let i = from; i < to; i++) value = value * 10 + timestamp.charCodeAt(i) - 48;
+    return value;
+  };
+  const year = digits(0, 4);
+  const month = digits(5, 7);
+  const day = digits(8, 10);
+  const hour = digits(11, 13);
+  const minute = digits(14, 16);
+  const second = digits(17, 19);
+  if (year < 100) {
+    // Date.UTC reads two-digit years as 19xx: take the general route.
+    const time = Date.parse(timestamp);
+    return Number.isNaN(time) || new Date(time).toISOString() !== timestamp ? NaN : time;
+  }
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
+  const time = Date.UTC(year, month - 1, day, hour, minute, second, digits(20, 23));
+  // A day past the end of its month rolls over into the next one.
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day ? time : NaN;
 }
 
 /** Date.parse quietly rolls 2026-02-31 over to March 3rd; a typo must not become another day. */
@@ -232,7 +277,8 @@ export function parseJsonInput(
   maxBytes: number,
   maxDepth: number = LIMITS.depth + 1,
 ): unknown {
-  if (Buffer.byteLength(text) > maxBytes)
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: short texts need no byte count.
+  if (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes)
     throw invalidInput(`${what} is larger than ${Math.round(maxBytes / 1024)} KiB.`);
   let parsed: unknown;
   try {
@@ -249,11 +295,17 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Counts `{` and `[` (stopping once above `stopAbove`) with native searches, not a loop per character. */
 function countBrackets(text: string, stopAbove: number): number {
   let count = 0;
-  for (let i = 0; i < text.length && count <= stopAbove; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x7b || code === 0x5b) count++;
+  for (const bracket of ['{', '[']) {
+    for (
+      let at = text.indexOf(bracket);
+      at !== -1 && count <= stopAbove;
+      at = text.indexOf(bracket, at + 1)
+    ) {
+      count++;
+    }
   }
   return count;
 }

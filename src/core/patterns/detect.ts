@@ -34,10 +34,12 @@ export function detectPatterns(
   entries: readonly FeedbackEntry[],
   options: PatternOptions,
 ): PatternCandidate[] {
+  // Both detectors group the same entries by kind: group once.
+  const kinds = byKind(entries, (e) => e.type === 'success' || e.type === 'failure');
   const found = [
     ...failurePatterns(entries, options),
-    ...capabilityPatterns(entries, options),
-    ...successPatterns(entries, options),
+    ...capabilityPatterns(kinds),
+    ...successPatterns(kinds),
     ...qualityPatterns(entries, options),
     ...performancePatterns(entries, options),
     ...behaviorPatterns(entries, options),
@@ -81,9 +83,9 @@ function failurePatterns(entries: readonly FeedbackEntry[], _options: PatternOpt
  * failure (capability gap): an operation kind that fails at least half the time.
  * confidence = the kind's failure rate.
  */
-function capabilityPatterns(entries: readonly FeedbackEntry[], _options: PatternOptions): PatternCandidate[] {
+function capabilityPatterns(kinds: ReadonlyMap<string, FeedbackEntry[]>): PatternCandidate[] {
   const result: PatternCandidate[] = [];
-  for (const [kind, group] of byKind(entries.filter((e) => e.type === 'success' || e.type === 'failure'))) {
+  for (const [kind, group] of kinds) {
     const failures = group.filter((e) => e.type === 'failure');
     const rate = failures.length / group.length;
     if (rate < 0.5 || failures.length === 0) continue;
@@ -109,9 +111,9 @@ function capabilityPatterns(entries: readonly FeedbackEntry[], _options: Pattern
  * success: an operation kind that keeps succeeding.
  * confidence = (successes + 1) / (attempts + 2): its success rate, smoothed for small counts.
  */
-function successPatterns(entries: readonly FeedbackEntry[], _options: PatternOptions): PatternCandidate[] {
+function successPatterns(kinds: ReadonlyMap<string, FeedbackEntry[]>): PatternCandidate[] {
   const result: PatternCandidate[] = [];
-  for (const [kind, group] of byKind(entries.filter((e) => e.type === 'success' || e.type === 'failure'))) {
+  for (const [kind, group] of kinds) {
     const successes = group.filter((e) => e.type === 'success');
     if (successes.length === 0) continue;
     const confidence = (successes.length + 1) / (group.length + 2);
@@ -137,7 +139,7 @@ function qualityPatterns(entries: readonly FeedbackEntry[], _options: PatternOpt
   const scores = entries.filter((e) => e.type === 'quality_score');
   const result: PatternCandidate[] = [];
   if (scores.length >= 3) {
-    const times = scores.map((e) => Date.parse(e.timestamp) / DAY);
+    const times = scores.map((e) => timeOf(e.timestamp) / DAY);
     const values = scores.map((e) => e.score);
     const r = safeCorrelation(times, values);
     if (r !== null && r < 0) {
@@ -191,7 +193,7 @@ function performancePatterns(entries: readonly FeedbackEntry[], options: Pattern
   const result: PatternCandidate[] = [];
   if (timed.length >= 3) {
     const r = safeCorrelation(
-      timed.map((e) => Date.parse(e.timestamp) / DAY),
+      timed.map((e) => timeOf(e.timestamp) / DAY),
       timed.map((e) => e.durationMs!),
     );
     if (r !== null && r > 0)
@@ -238,7 +240,7 @@ function behaviorPatterns(entries: readonly FeedbackEntry[], _options: PatternOp
   const failures = entries.filter((e) => e.type === 'failure');
   const byHour = new Map<number, FeedbackEntry[]>();
   for (const entry of failures) {
-    const hour = new Date(entry.timestamp).getUTCHours();
+    const hour = utcHour(entry.timestamp);
     const group = byHour.get(hour) ?? [];
     group.push(entry);
     byHour.set(hour, group);
@@ -259,9 +261,14 @@ function behaviorPatterns(entries: readonly FeedbackEntry[], _options: PatternOp
       ),
     );
   }
+  // Only an operation that failed at least once can be a retry after failing: group just those
+  // (first-seen order is kept, so the attempts come out as before).
+  const failed = new Set<string>();
+  for (const entry of failures) failed.add(entry.operationId);
   const byOperation = new Map<string, FeedbackEntry[]>();
   for (const entry of entries) {
     if (entry.type !== 'success' && entry.type !== 'failure') continue;
+    if (!failed.has(entry.operationId)) continue;
     const group = byOperation.get(entry.operationId) ?? [];
     group.push(entry);
     byOperation.set(entry.operationId, group);
@@ -298,30 +305,66 @@ function candidate(
   confidence: number,
   extra?: Record<string, unknown>,
 ): PatternCandidate {
-  const times = group.map((e) => e.timestamp).sort();
-  const examples = [...new Set(group.map((e) => e.operationId))].slice(0, EXAMPLES);
+  // One linear pass: the earliest and latest timestamps, and the first distinct operation ids.
+  let firstSeen = group[0]!.timestamp;
+  let lastSeen = firstSeen;
+  const examples: string[] = [];
+  for (const entry of group) {
+    const time = entry.timestamp;
+    if (time < firstSeen) firstSeen = time;
+    if (time > lastSeen) lastSeen = time;
+    if (examples.length < EXAMPLES && !examples.includes(entry.operationId)) examples.push(entry.operationId);
+  }
   return {
     patternType,
     signature,
     description,
     frequency: group.length,
     confidence,
-    firstSeen: times[0]!,
-    lastSeen: times.at(-1)!,
+    firstSeen,
+    lastSeen,
     examples,
     ...(extra ? { extra } : {}),
   };
 }
 
-function byKind(entries: readonly FeedbackEntry[]): Map<string, FeedbackEntry[]> {
+function byKind(
+  entries: readonly FeedbackEntry[],
+  wanted: (entry: FeedbackEntry) => boolean = () => true,
+): Map<string, FeedbackEntry[]> {
   const groups = new Map<string, FeedbackEntry[]>();
   for (const entry of entries) {
+    if (!wanted(entry)) continue;
     const kind = operationKind(entry);
     const group = groups.get(kind) ?? [];
     group.push(entry);
     groups.set(kind, group);
   }
   return groups;
+}
+
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Milliseconds since the epoch; canonical timestamps are read digit by digit (Date.parse is slow). */
+function timeOf(timestamp: string): number {
+  if (!CANONICAL_UTC.test(timestamp)) return Date.parse(timestamp);
+  const n = (from: number, to: number) => {
+    let value = 0;
+    for (let i = from; i < to; i++) value = value * 10 + timestamp.charCodeAt(i) - 48;
+    return value;
+  };
+  const year = n(0, 4);
+  // Date.UTC reads years 0–99 as 1900–1999.
+  if (year < 100) return Date.parse(timestamp);
+  return Date.UTC(year, n(5, 7) - 1, n(8, 10), n(11, 13), n(14, 16), n(17, 19), n(20, 23));
+}
+
+/** The UTC hour; stored timestamps are canonical ISO-8601, so it is read from the text. */
+function utcHour(timestamp: string): number {
+  if (CANONICAL_UTC.test(timestamp)) {
+    return (timestamp.charCodeAt(11) - 48) * 10 + (timestamp.charCodeAt(12) - 48);
+  }
+  return new Date(timestamp).getUTCHours();
 }
 
 function safeCorrelation(x: number[], y: number[]): number | null {

@@ -168,6 +168,48 @@ export class FeedbackLog {
     }
   }
 
+  /**
+   * The fast whole-segment read for scans over many entries: each chunk is decoded once and
+   * split in place, and `visit` gets one reused cursor rather than a LogLine per record. The
+   * cursor's byte position is worked out only when asked for (error messages). Returns where
+   * the readable segment ends (a torn last line is not part of it).
+   */
+  scanSegment(segment: number, visit: (cursor: LineCursor) => void): number {
+    const file = this.segmentPath(segment);
+    const fd = fs.openSync(file, 'r');
+    try {
+      let offset = checkHeader(fd, file);
+      const buffer = Buffer.allocUnsafe(READ_CHUNK);
+      const cursor = new LineCursor(segment, file);
+      let carry = Buffer.alloc(0);
+      for (;;) {
+        const read = fs.readSync(fd, buffer, 0, READ_CHUNK, offset + carry.length);
+        if (read === 0) break;
+        const chunk =
+          carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
+        const complete = chunk.lastIndexOf(NEWLINE) + 1;
+        if (complete > 0) {
+          const text = chunk.toString('utf8', 0, complete);
+          cursor.chunk = text;
+          cursor.chunkOffset = offset;
+          let lineStart = 0;
+          for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', lineStart)) {
+            cursor.text = text.slice(lineStart, nl);
+            cursor.chunkEnd = nl + 1;
+            // A record starts with '{': only other lines need the (allocating) blank test.
+            if (cursor.text.charCodeAt(0) === 0x7b || cursor.text.trim() !== '') visit(cursor);
+            lineStart = nl + 1;
+          }
+        }
+        offset += complete;
+        carry = Buffer.from(chunk.subarray(complete));
+      }
+      return offset;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
   private *segmentLines(segment: number, start: number): Generator<LogLine> {
     const file = this.segmentPath(segment);
     const fd = fs.openSync(file, 'r');
@@ -225,6 +267,33 @@ export class FeedbackLog {
       },
       { timeoutMs: this.lockTimeoutMs },
     );
+  }
+}
+
+/** Where `scanSegment` is: the current line, and its end position on demand. */
+export class LineCursor {
+  text = '';
+  /** The decoded chunk holding the line, the chunk's byte offset, and the line's end in it. */
+  chunk = '';
+  chunkOffset = 0;
+  chunkEnd = 0;
+
+  constructor(
+    readonly segment: number,
+    readonly file: string,
+  ) {}
+
+  /** Byte offset just after the current line (computed, so only worth asking for rarely). */
+  end(): LogPosition {
+    return {
+      segment: this.segment,
+      offset: this.chunkOffset + Buffer.byteLength(this.chunk.slice(0, this.chunkEnd)),
+    };
+  }
+
+  /** The current line as a LogLine (for parseLogLine and error messages). */
+  line(): LogLine {
+    return { text: this.text, end: this.end() };
   }
 }
 
