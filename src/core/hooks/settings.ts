@@ -27,5 +27,5 @@ export function hookSettings(config: Kv1ntConfig): HookSettings {
 /** `KV1NT_SKIP_HOOKS` set to anything but empty, 0 or false. */
 export function hooksSkipped(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = env.KV1NT_SKIP_HOOKS;
-  return value !== undefined && !['', '0', 'false'].includes(value.trim().toLowerCase());
+  return value !== undefined && !['', '0', 'false'].includes(value);
 }
