@@ -22,6 +22,11 @@ import FeedbackStats from './commands/feedback/stats.js';
 import FeedbackStatus from './commands/feedback/status.js';
 import FeedbackSuccess from './commands/feedback/success.js';
 import Health from './commands/health.js';
+import HooksInstall from './commands/hooks/install.js';
+import HooksRecordTests from './commands/hooks/record-tests.js';
+import HooksRun from './commands/hooks/run.js';
+import HooksStatus from './commands/hooks/status.js';
+import HooksUninstall from './commands/hooks/uninstall.js';
 import Learnings from './commands/learnings.js';
 import Opportunities from './commands/opportunities.js';
 import Patterns from './commands/patterns.js';
@@ -51,6 +56,11 @@ export const COMMANDS = {
   'agents:list': AgentsList,
   'agents:remove': AgentsRemove,
   'feedback:failure': FeedbackFailure,
+  'hooks:install': HooksInstall,
+  'hooks:record-tests': HooksRecordTests,
+  'hooks:run': HooksRun,
+  'hooks:status': HooksStatus,
+  'hooks:uninstall': HooksUninstall,
   'feedback:import': FeedbackImport,
   'feedback:quality': FeedbackQuality,
   'feedback:rate': FeedbackRate,

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { AGENT_ID_PATTERN } from '../ids.js';
-import { OPPORTUNITY_TYPES } from '../sdk/types.js';
+import { OPPORTUNITY_TYPES, SEVERITIES } from '../sdk/types.js';
 
 /**
  * The config file's schema. Unknown keys are errors (strict objects) so a typo never passes as
@@ -175,6 +175,70 @@ export const ActionsSchema = v.pipe(
   ),
 );
 
+export const HooksSchema = v.pipe(
+  v.strictObject({
+    agents: v.optional(
+      v.pipe(
+        v.array(
+          v.pipe(
+            v.string('an agent id must be a string'),
+            v.regex(
+              AGENT_ID_PATTERN,
+              'an agent id is 1–128 letters, digits, ".", "_" or "-", starting with a letter or digit',
+            ),
+          ),
+          'agents must be an array of agent ids',
+        ),
+        v.description('Agents the hooks check (default: every agent this config declares).'),
+      ),
+    ),
+    'pre-push': v.optional(
+      v.pipe(
+        v.strictObject({
+          minHealth: v.optional(
+            v.pipe(
+              v.number('minHealth must be a number'),
+              v.minValue(0, 'minHealth must be at least 0'),
+              v.maxValue(100, 'minHealth must be at most 100'),
+              v.description("The push fails when an agent's health is under this, 0–100 (default 70)."),
+            ),
+          ),
+          blockOn: v.optional(
+            v.pipe(
+              v.array(
+                v.picklist(SEVERITIES, `a severity is one of ${SEVERITIES.join(', ')}`),
+                'blockOn must be an array of severities',
+              ),
+              v.description(
+                'The push fails when an agent has an open opportunity of one of these severities (default ["CRITICAL"]).',
+              ),
+            ),
+          ),
+        }),
+        v.description('The pre-push gate.'),
+      ),
+    ),
+    'post-commit': v.optional(
+      v.pipe(
+        v.strictObject({
+          recordTests: v.optional(
+            v.pipe(
+              v.boolean('recordTests must be true or false'),
+              v.description(
+                "After each commit, run each agent's tests in the background and record the outcome (default true).",
+              ),
+            ),
+          ),
+        }),
+        v.description('The post-commit hook.'),
+      ),
+    ),
+  }),
+  v.description(
+    'Git hooks installed with `kv1nt hooks install`; read from the config found from the repository root.',
+  ),
+);
+
 export const ConfigSchema = v.strictObject({
   $schema: v.optional(
     v.pipe(v.string(), v.description('JSON Schema reference for editors; ignored by kv1nt.')),
@@ -247,6 +311,7 @@ export const ConfigSchema = v.strictObject({
   thresholds: v.optional(ThresholdsSchema),
   actions: v.optional(ActionsSchema),
   patterns: v.optional(PatternsSchema),
+  hooks: v.optional(HooksSchema),
   pluginTimeoutMs: v.optional(
     v.pipe(
       positiveInt('pluginTimeoutMs'),
@@ -257,4 +322,5 @@ export const ConfigSchema = v.strictObject({
 
 export type Kv1ntConfig = v.InferOutput<typeof ConfigSchema>;
 export type AgentConfig = v.InferOutput<typeof AgentConfigSchema>;
+export type HooksConfig = v.InferOutput<typeof HooksSchema>;
 export type ParamConfig = v.InferOutput<typeof ParamSchema>;

@@ -1,0 +1,63 @@
+import { Args } from '@oclif/core';
+import { Kv1ntCommand } from '../../cli/base-command.js';
+import { currentEntry } from '../../cli/hooks-view.js';
+import { evaluateGate, renderVerdict, type GateVerdict } from '../../core/hooks/gate.js';
+import { headCommit } from '../../core/hooks/git.js';
+import { startTestRecorder } from '../../core/hooks/post-commit.js';
+import { BLOCK_EXIT } from '../../core/hooks/script.js';
+import { hookSettings, hooksSkipped } from '../../core/hooks/settings.js';
+
+export interface HookRunResult {
+  hook: string;
+  skipped: boolean;
+  /** pre-push */
+  verdict?: GateVerdict;
+  /** post-commit: the commit and the agents whose tests run in the background. */
+  commit?: string;
+  agents?: string[];
+  workerPid?: number;
+  /** kv1nt's own trouble, reported and let through. */
+  warning?: string;
+}
+
+export default class HooksRun extends Kv1ntCommand {
+  static override hidden = true;
+  static override summary = 'What an installed git hook runs (internal).';
+  static override description = `pre-push: the gate — exits ${BLOCK_EXIT} when an agent's health is under hooks.pre-push.minHealth or it has an open opportunity of a hooks.pre-push.blockOn severity. post-commit: starts the agents' tests in the background and returns. Any error of kv1nt itself is a warning on stderr and exit 0: a hook never breaks git by accident.`;
+  static override strict = false;
+  static override args = { hook: Args.string({ description: 'The git hook being run', required: true }) };
+
+  async run(): Promise<HookRunResult> {
+    const { args, flags } = await this.parse(HooksRun);
+    const hook = args.hook;
+    if (hooksSkipped()) return { hook, skipped: true };
+    try {
+      const core = await this.openCore(flags);
+      const settings = hookSettings(core.loaded.config);
+      if (hook === 'pre-push') {
+        const verdict = await evaluateGate(core, settings);
+        if (settings.agents.length > 0) process.stderr.write(`${renderVerdict(verdict)}\n`);
+        if (!verdict.passed) process.exitCode = BLOCK_EXIT;
+        return { hook, skipped: false, verdict };
+      }
+      if (hook === 'post-commit') {
+        if (!settings.postCommit.recordTests || settings.agents.length === 0)
+          return { hook, skipped: false, agents: [] };
+        // Only agents with a folder and a test command can be tested (this also reads the agent registry,
+        // so a broken data dir shows up here as a warning rather than silently in the background).
+        const declared = new Set((await core.listAgents()).map((agent) => agent.id));
+        const agents = settings.agents.filter((id) => declared.has(id));
+        if (agents.length === 0) return { hook, skipped: false, agents };
+        const commit = await headCommit(process.cwd());
+        const workerPid = startTestRecorder(currentEntry(this.config), commit, agents, process.cwd());
+        return { hook, skipped: false, commit, agents, ...(workerPid === undefined ? {} : { workerPid }) };
+      }
+      return { hook, skipped: true, warning: `kv1nt has nothing to do in a ${hook} hook.` };
+    } catch (error) {
+      const warning = `kv1nt: the ${hook} hook could not run (${error instanceof Error ? error.message : String(error)}); git goes on without it.`;
+      process.stderr.write(`${warning}\n`);
+      process.exitCode = 0;
+      return { hook, skipped: false, warning };
+    }
+  }
+}

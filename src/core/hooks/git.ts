@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Kv1ntError, EXIT_USAGE } from '../errors.js';
+
+const run = promisify(execFile);
+
+export interface HooksLocation {
+  /** Absolute folder git runs hooks from: `core.hooksPath` when set, else the common `.git/hooks`. */
+  hooksDir: string;
+  /** Top of the working tree that contains `cwd`. */
+  root: string;
+  /** Whether `core.hooksPath` decides the folder (husky, lefthook…). */
+  hooksPath: string | null;
+}
+
+/**
+ * Where git looks for hooks, asked from git itself: `--git-path hooks` honours `core.hooksPath` and
+ * resolves linked worktrees to the shared hooks folder, so kv1nt never guesses at `.git` layouts.
+ */
+export async function locateHooks(cwd: string): Promise<HooksLocation> {
+  const [hooksOut, rootOut] = await Promise.all([
+    git(cwd, ['rev-parse', '--git-path', 'hooks']),
+    git(cwd, ['rev-parse', '--show-toplevel']),
+  ]);
+  const configured = await git(cwd, ['config', '--get', 'core.hooksPath']).catch(() => '');
+  return {
+    hooksDir: path.resolve(cwd, hooksOut),
+    root: path.resolve(cwd, rootOut),
+    hooksPath: configured === '' ? null : configured,
+  };
+}
+
+/** The commit HEAD points at, in the repository of `cwd`. */
+export function headCommit(cwd: string): Promise<string> {
+  return git(cwd, ['rev-parse', 'HEAD']);
+}
+
+async function git(cwd: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run('git', args, { cwd, encoding: 'utf8' });
+    return stdout.trim();
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException & { stderr?: string };
+    if (err.code === 'ENOENT')
+      throw new Kv1ntError('GIT_NOT_FOUND', 'git is not installed or not on the PATH.', { exit: EXIT_USAGE });
+    if (args[0] === 'config') throw error;
+    throw new Kv1ntError('NOT_A_GIT_REPOSITORY', `${cwd} is not inside a git working tree.`, {
+      exit: EXIT_USAGE,
+      suggestions: ['Run the command from inside the repository whose hooks you mean.'],
+      cause: err.stderr?.trim(),
+    });
+  }
+}

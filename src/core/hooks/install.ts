@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kv1ntError, hasErrno } from '../errors.js';
+import { locateHooks, type HooksLocation } from './git.js';
+import { ORIGINAL_SUFFIX, embeddedPaths, hookScript, isKv1ntHook } from './script.js';
+
+/** The hooks kv1nt provides. */
+export const KV1NT_HOOKS = ['pre-push', 'post-commit'] as const;
+export type Kv1ntHookName = (typeof KV1NT_HOOKS)[number];
+
+/** The kv1nt a hook calls: this node binary and this package's bin/run.js. */
+export interface Kv1ntEntry {
+  node: string;
+  bin: string;
+}
+
+export type HookState = 'installed' | 'chained' | 'not_installed' | 'foreign';
+
+export interface HookStatus {
+  hook: Kv1ntHookName;
+  state: HookState;
+  file: string;
+  /** The user's hook that ours runs first (state `chained`), or a leftover one. */
+  original: string | null;
+  /** The kv1nt our script calls, and whether it still exists. */
+  node: string | null;
+  bin: string | null;
+  stale: boolean;
+}
+
+export interface HooksReport extends HooksLocation {
+  hooks: HookStatus[];
+}
+
+export interface HookChange {
+  hook: Kv1ntHookName;
+  /** What was done. */
+  action: 'installed' | 'chained' | 'updated' | 'unchanged' | 'removed' | 'restored' | 'not_installed';
+  file: string;
+  original: string | null;
+}
+
+export interface HooksChangeReport extends HooksLocation {
+  changes: HookChange[];
+}
+
+/**
+ * Installs kv1nt's hooks in the repository of `cwd`. A hook that is already there and not ours is
+ * moved aside byte for byte (a rename keeps content, mode and times) and chained. Idempotent: our
+ * own script with the same content is left alone.
+ */
+export async function installHooks(
+  cwd: string,
+  hooks: readonly Kv1ntHookName[],
+  entry: Kv1ntEntry,
+): Promise<HooksChangeReport> {
+  const location = await locateHooks(cwd);
+  const plans = hooks.map((hook) => {
+    const file = path.join(location.hooksDir, hook);
+    const original = file + ORIGINAL_SUFFIX;
+    const current = readText(file);
+    return { hook, file, original, current, script: hookScript({ hook, ...entry }) };
+  });
+  // Check every hook before touching any: never leave the folder half-installed by our own refusal.
+  for (const plan of plans) {
+    if (plan.current !== null && !isKv1ntHook(plan.current) && exists(plan.original))
+      throw new Kv1ntError(
+        'HOOK_CONFLICT',
+        `${plan.file} is not kv1nt's, and ${path.basename(plan.original)} exists next to it already: kv1nt will not overwrite either.`,
+        { suggestions: [`Move one of them away, then run \`kv1nt hooks install\` again.`] },
+      );
+  }
+  fs.mkdirSync(location.hooksDir, { recursive: true });
+  const changes: HookChange[] = [];
+  for (const plan of plans) {
+    const chained = () => (exists(plan.original) ? plan.original : null);
+    if (plan.current !== null && isKv1ntHook(plan.current)) {
+      const same = plan.current === plan.script;
+      if (!same) writeExecutable(plan.file, plan.script);
+      changes.push({
+        hook: plan.hook,
+        action: same ? 'unchanged' : 'updated',
+        file: plan.file,
+        original: chained(),
+      });
+      continue;
+    }
+    if (plan.current !== null || isLink(plan.file)) fs.renameSync(plan.file, plan.original);
+    writeExecutable(plan.file, plan.script);
+    const original = chained();
+    changes.push({ hook: plan.hook, action: original ? 'chained' : 'installed', file: plan.file, original });
+  }
+  return { ...location, changes };
+}
+
+/** Removes kv1nt's hooks and puts back the ones they replaced, byte for byte. A foreign hook is left alone. */
+export async function uninstallHooks(
+  cwd: string,
+  hooks: readonly Kv1ntHookName[],
+): Promise<HooksChangeReport> {
+  const location = await locateHooks(cwd);
+  const changes: HookChange[] = [];
+  for (const hook of hooks) {
+    const file = path.join(location.hooksDir, hook);
+    const original = file + ORIGINAL_SUFFIX;
+    const current = readText(file);
+    const ours = current !== null && isKv1ntHook(current);
+    if (!ours && current !== null) {
+      // Someone replaced our script: theirs wins, and the one we kept aside stays where it is.
+      changes.push({ hook, action: 'not_installed', file, original: exists(original) ? original : null });
+      continue;
+    }
+    if (ours) fs.rmSync(file);
+    if (exists(original)) {
+      fs.renameSync(original, file);
+      changes.push({ hook, action: 'restored', file, original: file });
+    } else {
+      changes.push({ hook, action: ours ? 'removed' : 'not_installed', file, original: null });
+    }
+  }
+  return { ...location, changes };
+}
+
+export async function hooksStatus(
+  cwd: string,
+  hooks: readonly Kv1ntHookName[] = KV1NT_HOOKS,
+): Promise<HooksReport> {
+  const location = await locateHooks(cwd);
+  return {
+    ...location,
+    hooks: hooks.map((hook) => {
+      const file = path.join(location.hooksDir, hook);
+      const originalFile = file + ORIGINAL_SUFFIX;
+      const original = exists(originalFile) ? originalFile : null;
+      const current = readText(file);
+      if (current === null || !isKv1ntHook(current)) {
+        const state: HookState = current === null && !isLink(file) ? 'not_installed' : 'foreign';
+        return { hook, state, file, original, node: null, bin: null, stale: false };
+      }
+      const { node, bin } = embeddedPaths(current);
+      const stale = node === null || bin === null || !exists(node) || !exists(bin);
+      return { hook, state: original ? 'chained' : 'installed', file, original, node, bin, stale };
+    }),
+  };
+}
+
+function readText(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT', 'ENOTDIR')) return null;
+    throw error;
+  }
+}
+
+function exists(file: string): boolean {
+  return fs.existsSync(file) || isLink(file);
+}
+
+/** A dangling symlink still occupies the hook's name. */
+function isLink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Through a temp file and a rename, so that git never runs half a script. */
+function writeExecutable(file: string, text: string): void {
+  const temp = `${file}.kv1nt-tmp-${process.pid}`;
+  fs.writeFileSync(temp, text, { mode: 0o755 });
+  fs.chmodSync(temp, 0o755); // the umask may have taken bits away
+  fs.renameSync(temp, file);
+}

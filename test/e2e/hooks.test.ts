@@ -1,0 +1,458 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, kv1nt, snapshot, tempDir } from '../helpers/cli.js';
+
+/**
+ * kv1nt's git hooks in real repositories: a working clone with a bare remote, git run with a private
+ * HOME and no system config, so that nothing of the machine's git setup leaks in.
+ */
+interface GitRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+interface Fixture {
+  base: string;
+  repo: string;
+  remote: string;
+  data: string;
+  env: (extra?: Record<string, string | undefined>) => NodeJS.ProcessEnv;
+  git: (args: string[], options?: { cwd?: string; env?: Record<string, string | undefined> }) => GitRun;
+  cli: (
+    args: string[],
+    options?: { cwd?: string; env?: Record<string, string | undefined> },
+  ) => ReturnType<typeof kv1nt>;
+  hooksDir: string;
+  commit: (message: string, options?: { cwd?: string; env?: Record<string, string | undefined> }) => GitRun;
+  push: (options?: { cwd?: string; env?: Record<string, string | undefined> }) => GitRun;
+}
+
+function fixture(
+  config: Record<string, unknown> = {},
+  agentTests: Record<string, string> = { bot: 'true' },
+): Fixture {
+  const base = tempDir();
+  const home = path.join(base, 'home');
+  const data = path.join(base, 'data');
+  const remote = path.join(base, 'remote.git');
+  const repo = path.join(base, 'repo');
+  fs.mkdirSync(home);
+  const env = (extra: Record<string, string | undefined> = {}) =>
+    cliEnv(data, { HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', ...extra });
+  const git: Fixture['git'] = (args, options = {}) => {
+    const started = performance.now();
+    const run = spawnSync('git', args, { cwd: options.cwd ?? repo, env: env(options.env), encoding: 'utf8' });
+    if (run.error) throw run.error;
+    return { code: run.status, stdout: run.stdout, stderr: run.stderr, ms: performance.now() - started };
+  };
+  const must = (run: GitRun) => {
+    if (run.code !== 0) throw new Error(`git failed (${run.code}): ${run.stderr}`);
+    return run;
+  };
+  must(git(['init', '-q', '--bare', remote], { cwd: base }));
+  must(git(['init', '-q', '-b', 'main', repo], { cwd: base }));
+  const rc = {
+    agents: Object.fromEntries(
+      Object.entries(agentTests).map(([id, test]) => [id, { path: `./agents/${id}`, test }]),
+    ),
+    ...config,
+  };
+  fs.writeFileSync(path.join(repo, '.kv1ntrc.json'), JSON.stringify(rc, null, 2));
+  for (const id of Object.keys(agentTests)) {
+    fs.mkdirSync(path.join(repo, 'agents', id), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'agents', id, 'README.md'), `${id}\n`);
+  }
+  const commit: Fixture['commit'] = (message, options = {}) => {
+    const cwd = options.cwd ?? repo;
+    must(git(['add', '-A'], { cwd }));
+    return git(
+      ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', message],
+      {
+        cwd,
+        env: options.env,
+      },
+    );
+  };
+  must(git(['remote', 'add', 'origin', remote]));
+  const push: Fixture['push'] = (options = {}) =>
+    git(['push', '-q', 'origin', 'HEAD:refs/heads/main'], { cwd: options.cwd ?? repo, env: options.env });
+  return {
+    base,
+    repo,
+    remote,
+    data,
+    env,
+    git,
+    commit,
+    push,
+    hooksDir: path.join(repo, '.git', 'hooks'),
+    cli: (args, options = {}) =>
+      kv1nt(data, args, { cwd: options.cwd ?? repo, env: { HOME: home, ...options.env } }),
+  };
+}
+
+/** The commit the remote's main points at, or null. */
+function remoteHead(f: Fixture): string | null {
+  const run = f.git(['rev-parse', '--verify', '-q', 'refs/heads/main'], { cwd: f.remote });
+  return run.code === 0 ? run.stdout.trim() : null;
+}
+
+function recordFailures(f: Fixture, agent: string, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const run = f.cli([
+      'feedback',
+      'failure',
+      agent,
+      `op-${i}`,
+      '--error-type',
+      'boom',
+      '--message',
+      'it broke',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+  }
+}
+
+function recordSuccesses(f: Fixture, agent: string, count: number): void {
+  for (let i = 0; i < count; i++) expect(f.cli(['feedback', 'success', agent, `ok-${i}`]).code).toBe(0);
+}
+
+interface StatusJson {
+  hooksDir: string;
+  hooksPath: string | null;
+  hooks: Array<{ hook: string; state: string; original: string | null; stale: boolean }>;
+}
+
+/** Every feedback entry written so far, straight from the log segments. */
+function loggedEntries(data: string): Array<Record<string, unknown>> {
+  const dir = path.join(data, 'feedback', 'log');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .flatMap((name) => fs.readFileSync(path.join(dir, name), 'utf8').split('\n'))
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+async function poll<T>(probe: () => T | undefined, withinMs: number): Promise<T | undefined> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return probe();
+}
+
+const USER_HOOK =
+  '#!/bin/sh\n# the user\'s own pre-push\t(with a tab and no trailing newline)\nprintf \'%s|\' "$@" >"$(git rev-parse --git-dir)/../user-hook-args"\ncat >"$(git rev-parse --git-dir)/../user-hook-stdin"\nexit 0';
+
+describe('kv1nt hooks install / uninstall / status', () => {
+  it('keeps and chains an existing hook, is idempotent, and uninstall restores it byte for byte', () => {
+    const f = fixture();
+    const userHook = path.join(f.hooksDir, 'pre-push');
+    fs.writeFileSync(userHook, USER_HOOK, { mode: 0o750 });
+    fs.chmodSync(userHook, 0o750);
+    const before = { bytes: fs.readFileSync(userHook), mode: fs.statSync(userHook).mode };
+    expect(f.commit('first').code).toBe(0);
+
+    const install = f.cli(['hooks', 'install', '--json']);
+    expect(install.code, install.stderr).toBe(0);
+    const changes = install.json<{ changes: Array<{ hook: string; action: string }> }>().changes;
+    expect(changes).toEqual([
+      expect.objectContaining({ hook: 'pre-push', action: 'chained' }),
+      expect.objectContaining({ hook: 'post-commit', action: 'installed' }),
+    ]);
+    const status = f.cli(['hooks', 'status', '--json']).json<StatusJson>();
+    expect(status.hooksDir).toBe(fs.realpathSync(f.hooksDir));
+    expect(status.hooks.map((h) => [h.hook, h.state, h.stale])).toEqual([
+      ['pre-push', 'chained', false],
+      ['post-commit', 'installed', false],
+    ]);
+    expect(fs.readFileSync(`${userHook}.kv1nt-orig`)).toEqual(before.bytes);
+
+    // Installing twice changes nothing.
+    const installed = snapshot(f.hooksDir);
+    const again = f.cli(['hooks', 'install', '--json']);
+    expect(again.json<{ changes: Array<{ action: string }> }>().changes.map((c) => c.action)).toEqual([
+      'unchanged',
+      'unchanged',
+    ]);
+    expect(snapshot(f.hooksDir)).toEqual(installed);
+
+    // The original still runs, with git's arguments and the refs on stdin.
+    const push = f.push();
+    expect(push.code, push.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(f.repo, 'user-hook-args'), 'utf8')).toBe(`origin|${f.remote}|`);
+    const head = f.git(['rev-parse', 'HEAD']).stdout.trim();
+    expect(fs.readFileSync(path.join(f.repo, 'user-hook-stdin'), 'utf8')).toBe(
+      `HEAD ${head} refs/heads/main ${'0'.repeat(40)}\n`,
+    );
+    expect(remoteHead(f)).toBe(head);
+
+    const uninstall = f.cli(['hooks', 'uninstall', '--json']);
+    expect(uninstall.code, uninstall.stderr).toBe(0);
+    expect(uninstall.json<{ changes: Array<{ action: string }> }>().changes.map((c) => c.action)).toEqual([
+      'restored',
+      'removed',
+    ]);
+    expect(fs.readFileSync(userHook)).toEqual(before.bytes);
+    expect(fs.statSync(userHook).mode).toBe(before.mode);
+    expect(fs.existsSync(`${userHook}.kv1nt-orig`)).toBe(false);
+    expect(fs.existsSync(path.join(f.hooksDir, 'post-commit'))).toBe(false);
+    expect(
+      f
+        .cli(['hooks', 'status', '--json'])
+        .json<StatusJson>()
+        .hooks.map((h) => h.state),
+    ).toEqual(['foreign', 'not_installed']);
+  });
+
+  it('a failing original hook still stops the push', () => {
+    const f = fixture();
+    fs.writeFileSync(path.join(f.hooksDir, 'pre-push'), '#!/bin/sh\necho "user says no" >&2\nexit 3\n', {
+      mode: 0o755,
+    });
+    expect(f.commit('first').code).toBe(0);
+    expect(f.cli(['hooks', 'install', '--hook', 'pre-push']).code).toBe(0);
+    const push = f.push();
+    expect(push.code).not.toBe(0);
+    expect(push.stderr).toContain('user says no');
+    expect(remoteHead(f)).toBeNull();
+  });
+
+  it('honours core.hooksPath (a husky-style .husky folder) and leaves .git/hooks alone', () => {
+    const f = fixture();
+    fs.mkdirSync(path.join(f.repo, '.husky'));
+    const userHook = path.join(f.repo, '.husky', 'pre-push');
+    fs.writeFileSync(userHook, USER_HOOK, { mode: 0o755 });
+    f.git(['config', 'core.hooksPath', '.husky']);
+    expect(f.commit('first').code).toBe(0);
+    const gitHooksBefore = snapshot(f.hooksDir);
+
+    const install = f.cli(['hooks', 'install', '--json']);
+    expect(install.code, install.stderr).toBe(0);
+    const report = install.json<{ hooksDir: string; hooksPath: string }>();
+    expect(report.hooksDir).toBe(path.join(fs.realpathSync(f.repo), '.husky'));
+    expect(report.hooksPath).toBe('.husky');
+    expect(fs.readFileSync(`${userHook}.kv1nt-orig`, 'utf8')).toBe(USER_HOOK);
+    expect(fs.readFileSync(userHook, 'utf8')).toContain('kv1nt-managed-hook');
+    expect(snapshot(f.hooksDir)).toEqual(gitHooksBefore);
+
+    expect(f.push().code).toBe(0);
+    expect(fs.existsSync(path.join(f.repo, 'user-hook-args'))).toBe(true);
+
+    expect(f.cli(['hooks', 'uninstall']).code).toBe(0);
+    expect(fs.readFileSync(userHook, 'utf8')).toBe(USER_HOOK);
+    expect(fs.readdirSync(path.join(f.repo, '.husky'))).toEqual(['pre-push']);
+  });
+
+  it('installs from a linked worktree into the shared hooks folder, and gates pushes from it', () => {
+    const f = fixture();
+    expect(f.commit('first').code).toBe(0);
+    const worktree = path.join(f.base, 'wt');
+    expect(f.git(['worktree', 'add', '-q', '-b', 'side', worktree]).code).toBe(0);
+
+    const install = f.cli(['hooks', 'install', '--json'], { cwd: worktree });
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.json<{ hooksDir: string }>().hooksDir).toBe(fs.realpathSync(f.hooksDir));
+    expect(
+      f
+        .cli(['hooks', 'status', '--json'])
+        .json<StatusJson>()
+        .hooks.map((h) => h.state),
+    ).toEqual(['installed', 'installed']);
+
+    recordFailures(f, 'bot', 4);
+    const push = f.push({ cwd: worktree });
+    expect(push.code).not.toBe(0);
+    expect(push.stderr).toContain('push blocked');
+  });
+
+  it('outside a git repository: exit 2 and a clear message', () => {
+    const f = fixture();
+    const run = f.cli(['hooks', 'install'], { cwd: f.base });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/not inside a git working tree/);
+  });
+});
+
+describe('the pre-push gate', () => {
+  it('blocks an unhealthy agent with a message naming it, its score and the blocking opportunities', () => {
+    const f = fixture({ hooks: { 'pre-push': { minHealth: 70, blockOn: ['HIGH', 'CRITICAL'] } } });
+    expect(f.commit('first').code).toBe(0);
+    expect(f.cli(['hooks', 'install']).code).toBe(0);
+    recordFailures(f, 'bot', 5);
+
+    const push = f.push();
+    expect(push.code).not.toBe(0);
+    expect(push.stderr).toContain('kv1nt pre-push: push blocked.');
+    expect(push.stderr).toMatch(/agent bot \(health 0\/100\): health 0 is under the minimum of 70/);
+    expect(push.stderr).toMatch(/\[HIGH\] .*\(error_pattern, /);
+    expect(push.stderr).toContain('KV1NT_SKIP_HOOKS=1');
+    expect(remoteHead(f)).toBeNull();
+
+    // KV1NT_SKIP_HOOKS=1 lets it through.
+    const skipped = f.push({ env: { KV1NT_SKIP_HOOKS: '1' } });
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stderr).not.toContain('kv1nt');
+    expect(remoteHead(f)).toBe(f.git(['rev-parse', 'HEAD']).stdout.trim());
+  });
+
+  it('lets a healthy agent through', () => {
+    const f = fixture({ hooks: { agents: ['bot'], 'pre-push': { minHealth: 90 } } });
+    expect(f.commit('first').code).toBe(0);
+    expect(f.cli(['hooks', 'install', '--hook', 'pre-push']).code).toBe(0);
+    recordSuccesses(f, 'bot', 5);
+    const push = f.push();
+    expect(push.code, push.stderr).toBe(0);
+    expect(push.stderr).toContain('kv1nt pre-push: ok (bot 100)');
+    expect(remoteHead(f)).toBe(f.git(['rev-parse', 'HEAD']).stdout.trim());
+  });
+
+  it('finds its kv1nt with a bare PATH that holds no node', () => {
+    const f = fixture();
+    expect(f.commit('first').code).toBe(0);
+    expect(f.cli(['hooks', 'install']).code).toBe(0);
+    recordFailures(f, 'bot', 4);
+    // A PATH with git and the few tools the script uses, and no node.
+    const bin = path.join(f.base, 'bare-bin');
+    fs.mkdirSync(bin);
+    for (const tool of ['git', 'dirname', 'mktemp', 'cat', 'rm']) {
+      const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      fs.symlinkSync(found, path.join(bin, tool));
+    }
+    const noNode = spawnSync('/bin/sh', ['-c', 'command -v node'], { env: { PATH: bin } });
+    expect(noNode.status).not.toBe(0);
+
+    const push = f.push({ env: { PATH: bin } });
+    expect(push.code).not.toBe(0);
+    expect(push.stderr).toContain('push blocked');
+  });
+
+  it('a corrupted store warns and lets the push and the commit through', () => {
+    const f = fixture();
+    expect(f.commit('first').code).toBe(0);
+    expect(f.cli(['hooks', 'install']).code).toBe(0);
+    recordFailures(f, 'bot', 4);
+    fs.mkdirSync(path.join(f.data, 'optimization'), { recursive: true });
+    fs.writeFileSync(path.join(f.data, 'optimization', 'store.json'), '{ not json');
+    fs.writeFileSync(path.join(f.data, 'agents.json'), '{"schemaVersion": ');
+
+    const commit = f.commit('second');
+    expect(commit.code, commit.stderr).toBe(0);
+    expect(commit.stderr).toMatch(/kv1nt: the post-commit hook could not run .*git goes on without it/);
+
+    const push = f.push();
+    expect(push.code, push.stderr).toBe(0);
+    expect(push.stderr).toMatch(/kv1nt: the pre-push hook could not run .*git goes on without it/);
+    expect(remoteHead(f)).toBe(f.git(['rev-parse', 'HEAD']).stdout.trim());
+  });
+
+  it('a hook whose kv1nt is gone exits 0 at once and says nothing', () => {
+    const f = fixture();
+    expect(f.commit('first').code).toBe(0);
+    expect(f.cli(['hooks', 'install']).code).toBe(0);
+    recordFailures(f, 'bot', 4);
+    // As if kv1nt had been uninstalled or moved: the bin the scripts call no longer exists.
+    for (const hook of ['pre-push', 'post-commit']) {
+      const file = path.join(f.hooksDir, hook);
+      const text = fs
+        .readFileSync(file, 'utf8')
+        .replace(/^kv1nt_bin=.*$/m, `kv1nt_bin='${f.base}/gone/bin/run.js'`);
+      fs.writeFileSync(file, text);
+    }
+    const status = f.cli(['hooks', 'status', '--json']).json<StatusJson>();
+    expect(status.hooks.map((h) => h.stale)).toEqual([true, true]);
+
+    const commit = f.commit('second');
+    expect(commit.code).toBe(0);
+    expect(commit.stderr).toBe('');
+    const push = f.push();
+    expect(push.code, push.stderr).toBe(0);
+    expect(push.stderr).toBe('');
+    expect(push.ms).toBeLessThan(5000);
+  });
+
+  it('a crash inside kv1nt warns and lets git go on', () => {
+    const f = fixture();
+    expect(f.commit('first').code).toBe(0);
+    expect(f.cli(['hooks', 'install']).code).toBe(0);
+    recordFailures(f, 'bot', 4);
+    const crashing = path.join(f.base, 'crash.js');
+    fs.writeFileSync(crashing, "throw new Error('kv1nt exploded');\n");
+    for (const hook of ['pre-push', 'post-commit']) {
+      const file = path.join(f.hooksDir, hook);
+      fs.writeFileSync(
+        file,
+        fs.readFileSync(file, 'utf8').replace(/^kv1nt_bin=.*$/m, `kv1nt_bin='${crashing}'`),
+      );
+    }
+    const commit = f.commit('second');
+    expect(commit.code).toBe(0);
+    expect(commit.stderr).toMatch(/kv1nt: the post-commit hook failed unexpectedly \(exit 1\)/);
+    const push = f.push();
+    expect(push.code, push.stderr).toBe(0);
+    expect(push.stderr).toMatch(/kv1nt: the pre-push hook failed unexpectedly \(exit 1\); git goes on/);
+  });
+});
+
+describe('post-commit', () => {
+  it('records each agent’s test outcome in the background without delaying the commit', async () => {
+    const f = fixture({}, { slow: 'sleep 3; echo passed', broken: 'echo "3 tests failed" >&2; exit 3' });
+    expect(f.commit('first').code).toBe(0);
+    expect(f.cli(['hooks', 'install', '--hook', 'post-commit']).code).toBe(0);
+
+    fs.writeFileSync(path.join(f.repo, 'agents', 'slow', 'change.txt'), 'x\n');
+    const commit = f.commit('second');
+    expect(commit.code, commit.stderr).toBe(0);
+    // kv1nt's start-up only (about 0.2 s here), never the 3 s test.
+    expect(commit.ms).toBeLessThan(1500);
+    const sha = f.git(['rev-parse', 'HEAD']).stdout.trim();
+
+    const tests = await poll(() => {
+      const entries = loggedEntries(f.data).filter((e) => e.source === 'test');
+      return entries.length === 2 ? entries : undefined;
+    }, 20_000);
+    expect(tests).toBeDefined();
+    const byAgent: Record<string, Record<string, unknown>> = Object.fromEntries(
+      tests!.map((e) => [String(e.agentId), e]),
+    );
+    expect(byAgent.slow).toMatchObject({
+      type: 'success',
+      operationId: `commit-${sha.slice(0, 12)}`,
+      details: { hook: 'post-commit', commit: sha, exitCode: 0, timedOut: false },
+    });
+    expect(byAgent.slow!.durationMs as number).toBeGreaterThanOrEqual(2900);
+    expect(byAgent.broken).toMatchObject({
+      type: 'failure',
+      errorType: 'exit_3',
+      details: { commit: sha, exitCode: 3 },
+    });
+    expect(String(byAgent.broken!.message)).toContain('3 tests failed');
+
+    const summary = f.cli(['summary', 'slow', '--json']).json<{ bySource: Record<string, number> }>();
+    expect(summary.bySource.test).toBe(1);
+  });
+
+  it('records nothing with recordTests false or KV1NT_SKIP_HOOKS=1', async () => {
+    const f = fixture({ hooks: { 'post-commit': { recordTests: false } } });
+    expect(f.commit('first').code).toBe(0);
+    expect(f.cli(['hooks', 'install']).code).toBe(0);
+    expect(f.commit('second').code).toBe(0);
+
+    const g = fixture();
+    expect(g.commit('first').code).toBe(0);
+    expect(g.cli(['hooks', 'install']).code).toBe(0);
+    expect(g.commit('second', { env: { KV1NT_SKIP_HOOKS: '1' } }).code).toBe(0);
+
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(loggedEntries(f.data)).toEqual([]);
+    expect(loggedEntries(g.data)).toEqual([]);
+  });
+});
