@@ -1,116 +1,18 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cliEnv, kv1nt, snapshot, tempDir } from '../helpers/cli.js';
 import { waitUntilDead } from '../helpers/process.js';
-
-const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
-
-/** Six timeouts: error_pattern (HIGH) "Recurring error: timeout", which param tuning answers. */
-const TIMEOUTS = Array.from({ length: 6 }, (_, i) =>
-  JSON.stringify({
-    agentId: 'bot',
-    operationId: `call-${i}`,
-    type: 'failure',
-    errorType: 'timeout',
-    message: `upstream timed out after ${2000 + i} ms`,
-    durationMs: 2000 + i,
-    timestamp: hoursAgo(i + 1),
-  }),
-).join('\n');
-
-interface ActionJson {
-  type: string;
-  opportunityId: string;
-  description: string;
-  status: string;
-  changes: string[];
-  candidate?: unknown;
-  attempts: Array<{ candidate: unknown; status: string }>;
-  test: { exitCode: number | null; durationMs: number; timedOut: boolean; outputTail: string } | null;
-}
-interface ResultJson {
-  id: string;
-  planId: string;
-  agentId: string;
-  strategy: string;
-  policy: string;
-  status: string;
-  actions: ActionJson[];
-  baseline: { passed: boolean; timedOut: boolean } | null;
-  startedAt: string;
-  finishedAt: string;
-}
-
-/**
- * A project with agent `bot`: a config.json with a timeoutMs param in [1000, 5000], and a test
- * command (test.js) whose verdict the test chooses.
- */
-function project(testJs: string, agent: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-  return projectIn(tempDir(), testJs, agent, extra);
-}
-
-function projectIn(
-  dir: string,
-  testJs: string,
-  agent: Record<string, unknown> = {},
-  extra: Record<string, unknown> = {},
-) {
-  const files: Record<string, string> = {
-    '.kv1ntrc.json': JSON.stringify({
-      agents: {
-        bot: {
-          path: './bot',
-          test: 'node test.js',
-          testTimeoutMs: 20_000,
-          params: { timeoutMs: { file: 'config.json', key: 'timeoutMs', min: 1000, max: 5000, step: 1 } },
-          ...agent,
-        },
-      },
-      ...extra,
-    }),
-    'bot/config.json': '{\n  "timeoutMs": 2000,\n  "model": "small"\n}\n',
-    'bot/test.js': testJs,
-    'bot/README.md': '# bot\n',
-    'bot/lib/link-target.txt': 'inside\n',
-    'history.jsonl': `${TIMEOUTS}\n`,
-  };
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  fs.symlinkSync('lib/link-target.txt', path.join(dir, 'bot', 'relative-link'));
-  const data = path.join(dir, 'data');
-  const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
-    kv1nt(data, args, { cwd: dir, env });
-  expect(cli(['feedback', 'import', 'history.jsonl']).code).toBe(0);
-  expect(cli(['analyze', 'bot']).code).toBe(0);
-  return { dir, data, bot: path.join(dir, 'bot'), cli };
-}
-
-const readConfig = (bot: string) =>
-  JSON.parse(fs.readFileSync(path.join(bot, 'config.json'), 'utf8')) as { timeoutMs: number };
-
-/** Passes when config.json's timeoutMs satisfies `condition` (a JS expression over `t`). */
-const testWhen = (condition: string) =>
-  `const t = JSON.parse(require('fs').readFileSync('config.json', 'utf8')).timeoutMs;\n` +
-  `console.log('timeoutMs is', t);\nprocess.exit((${condition}) ? 0 : 1);\n`;
-
-function treeHash(dir: string): string {
-  const hash = createHash('sha256');
-  for (const entry of fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .sort((a, b) => path.join(a.parentPath, a.name).localeCompare(path.join(b.parentPath, b.name)))) {
-    const file = path.join(entry.parentPath, entry.name);
-    const stat = fs.lstatSync(file);
-    hash.update(`${path.relative(dir, file)}\0${stat.mode}\0`);
-    if (entry.isSymbolicLink()) hash.update(fs.readlinkSync(file));
-    else if (entry.isFile()) hash.update(fs.readFileSync(file));
-  }
-  return hash.digest('hex');
-}
+import {
+  project,
+  projectIn,
+  readConfig,
+  testWhen,
+  treeHash,
+  type ActionJson,
+  type ResultJson,
+} from '../helpers/agent-project.js';
 
 describe('kv1nt optimize', () => {
   it('keeps a change whose tests pass, and `rollback` restores the folder exactly', () => {
@@ -413,99 +315,4 @@ describe('kv1nt optimize: the agent folder edited while the tests run', () => {
     expect(tuned.error).toMatch(/edited while the tests ran/);
     expect(fs.readFileSync(path.join(bot, 'config.json'), 'utf8')).toBe('{"timeoutMs": 1111}\n');
   });
-});
-
-describe('kv1nt cycle', () => {
-  it('runs patterns → learnings → analyze → optimize when health is under optimizeBelow', () => {
-    const { bot, cli } = project(testWhen('t >= 1000'), { learningsFile: 'LEARNINGS.md' });
-    const run = cli(['cycle', 'bot', '--yes', '--json']);
-    expect(run.code, run.stderr).toBe(0);
-    const report = run.json<{
-      cycles: Array<{
-        agents: Array<{
-          agentId: string;
-          patterns: number;
-          learnings: number;
-          healthScore: number;
-          optimized: boolean;
-          optimization: ResultJson;
-        }>;
-      }>;
-    }>();
-    const [step] = report.cycles[0]!.agents;
-    expect(step).toMatchObject({ agentId: 'bot', optimized: true });
-    expect(step!.patterns).toBeGreaterThan(0);
-    expect(step!.learnings).toBeGreaterThan(0);
-    expect(step!.healthScore).toBeLessThan(80);
-    expect(step!.optimization.status).toBe('applied');
-    expect(readConfig(bot).timeoutMs).toBeGreaterThan(2000);
-    expect(fs.readFileSync(path.join(bot, 'LEARNINGS.md'), 'utf8')).toMatch(/kv1nt:learnings:start/);
-  });
-
-  it('does not optimize a healthy agent, and refuses neither/both of agent and --all', () => {
-    const { bot, cli } = project(testWhen('true'), {}, { optimizeBelow: 0 });
-    const before = snapshot(bot);
-    const report = cli(['cycle', '--all', '--json']).json<{
-      cycles: Array<{ agents: Array<{ optimized: boolean; reason: string }> }>;
-    }>();
-    expect(report.cycles[0]!.agents[0]).toMatchObject({
-      optimized: false,
-      reason: expect.stringMatching(/not under optimizeBelow 0/) as unknown,
-    });
-    expect(snapshot(bot)).toEqual(before);
-    expect(cli(['cycle']).code).toBe(2);
-    expect(cli(['cycle', 'bot', '--all']).code).toBe(2);
-    expect(cli(['cycle', 'bot', '--interval', 'soon']).code).toBe(2);
-  });
-
-  it('--interval repeats until SIGTERM, finishing the step in flight', async () => {
-    const { data, dir } = project(testWhen('true'), {}, { optimizeBelow: 0 });
-    const child = spawn(process.execPath, [BIN, 'cycle', 'bot', '--interval', '1s', '--json'], {
-      cwd: dir,
-      env: cliEnv(data),
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    const report = JSON.parse(stdout) as { cycles: unknown[]; stoppedBy: string };
-    expect(report.stoppedBy).toBe('SIGTERM');
-    expect(report.cycles.length).toBeGreaterThanOrEqual(2);
-  }, 20_000);
-});
-
-/** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `keys` after `delayMs`. */
-function onTerminal(cwd: string, data: string, args: string[], keys: string, delayMs = 1500) {
-  const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
-  return spawnSync(
-    'sh',
-    ['-c', `(sleep ${delayMs / 1000}; printf '${keys}'; sleep 5) | script -qec "${command}" /dev/null`],
-    {
-      cwd,
-      env: cliEnv(data),
-      encoding: 'utf8',
-      timeout: 30_000,
-    },
-  );
-}
-
-const hasScript = spawnSync('script', ['--version']).status === 0;
-
-describe.skipIf(!hasScript)('kv1nt optimize on a terminal', () => {
-  it('asks before a HIGH action, and shows which step runs', () => {
-    const { dir, data, bot } = project(testWhen('t >= 1000'));
-    const declined = onTerminal(dir, data, ['optimize', 'bot', '--strategy', 'conservative'], 'n\\r');
-    expect(declined.stdout).toMatch(/These actions need approval/);
-    expect(declined.stdout).toMatch(/declined at the prompt/);
-    expect(declined.stdout).toMatch(/Status: pending_approval/);
-    expect(readConfig(bot).timeoutMs).toBe(2000);
-
-    const approved = onTerminal(dir, data, ['optimize', 'bot', '--strategy', 'conservative'], 'y\\r');
-    expect(approved.stdout).toMatch(/approved at the prompt/);
-    expect(approved.stdout).toMatch(/running the tests/);
-    expect(approved.stdout).toMatch(/Status: applied/);
-    expect(readConfig(bot).timeoutMs).toBeGreaterThan(2000);
-  }, 60_000);
 });
