@@ -38,7 +38,9 @@ export async function createSandbox(
   options: { exclude?: (rel: string) => boolean } = {},
 ): Promise<Sandbox> {
   await fs.promises.mkdir(sandboxesRoot, { recursive: true });
-  const id = `sbx_${Date.now().toString(36)}_${randomBytes(6).toString('hex')}`;
+  // The owner's pid is in the name too: a process killed before owner.json is whole still leaves
+  // a sandbox the next command can attribute, and remove at once.
+  const id = `sbx_${process.pid}_${Date.now().toString(36)}_${randomBytes(6).toString('hex')}`;
   const home = path.join(sandboxesRoot, id);
   await fs.promises.mkdir(home);
   liveSandboxes.add(home);
@@ -97,6 +99,10 @@ export async function cleanStaleSandboxes(sandboxesRoot: string): Promise<string
 async function isStale(home: string): Promise<boolean> {
   const owner = await readOwner(home);
   if (owner === undefined) {
+    // owner.json not written yet, or torn by a kill: the name says whose it is (this host's —
+    // the instant between mkdir and owner.json is too short to matter for a shared data dir).
+    const pid = Number(/^sbx_(\d+)_/.exec(path.basename(home))?.[1]);
+    if (Number.isInteger(pid) && pid > 0) return !isAlive(pid);
     try {
       const stat = await fs.promises.stat(home);
       return Date.now() - stat.mtimeMs > ORPHAN_AGE_MS;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,7 +69,7 @@ describe('createSandbox', () => {
 
     const sandbox = await createSandbox(root, agent);
 
-    expect(sandbox.id).toMatch(/^sbx_[0-9a-z]+_[0-9a-f]+$/);
+    expect(sandbox.id).toMatch(new RegExp(`^sbx_${process.pid}_[0-9a-z]+_[0-9a-f]+$`));
     expect(sandbox.dir).toBe(path.join(root, sandbox.id, 'tree'));
     expect(fs.readFileSync(path.join(sandbox.dir, 'src/a.js'), 'utf8')).toBe('a');
     const owner = JSON.parse(fs.readFileSync(path.join(root, sandbox.id, 'owner.json'), 'utf8')) as Record<
@@ -180,6 +180,19 @@ describe('cleanStaleSandboxes', () => {
       await mine.dispose();
     }
     expect(await cleanStaleSandboxes(root)).toEqual([alive.id]);
+  });
+
+  it('attributes a sandbox killed before its owner.json was whole by the pid in its name', async () => {
+    const root = path.join(tempDir(), 'sandboxes');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const deadPid = Number(dead.stdout);
+    for (const name of [`sbx_${deadPid}_a_1`, `sbx_${process.pid}_b_2`])
+      fs.mkdirSync(path.join(root, name, 'tree'), { recursive: true });
+    fs.writeFileSync(path.join(root, `sbx_${deadPid}_a_1`, 'owner.json'), '{"pid": 12');
+    expect(await cleanStaleSandboxes(root)).toEqual([`sbx_${deadPid}_a_1`]);
+    expect(fs.readdirSync(root)).toEqual([`sbx_${process.pid}_b_2`]);
   });
 
   it('removes a folder without a readable owner.json only once it is older than an hour', async () => {
