@@ -244,4 +244,52 @@ describe('plugins installed through oclif', () => {
         .plugins.map((p) => p.name),
     ).toEqual(['kv1nt-builtin', 'example']);
   });
+
+  it('a linked plugin may add oclif commands too: they run, and `kv1nt plugins` lists them', () => {
+    const { dir, cli } = project(
+      {},
+      {
+        'acme/package.json': JSON.stringify({
+          name: 'kv1nt-plugin-acme',
+          version: '0.2.0',
+          type: 'module',
+          kv1nt: { plugin: './plugin.js' },
+          oclif: { commands: './commands' },
+        }),
+        'acme/plugin.js': plugin(
+          'acme',
+          `return [{ title: 'Acme finding', description: 'from a plugin with commands' }];`,
+        ),
+        'acme/commands/acme/hello.js': `import { Command } from '@oclif/core';
+export default class Hello extends Command {
+  static summary = 'Say hello from acme.';
+  async run() { this.log('hello from acme'); }
+}
+`,
+      },
+    );
+    // The plugin's own dependency, as `npm install` would give it.
+    fs.mkdirSync(path.join(dir, 'acme', 'node_modules', '@oclif'), { recursive: true });
+    fs.symlinkSync(
+      path.join(ROOT, 'node_modules', '@oclif', 'core'),
+      path.join(dir, 'acme', 'node_modules', '@oclif', 'core'),
+      'dir',
+    );
+    expect(cli(['plugins', 'link', path.join(dir, 'acme'), '--no-install']).code).toBe(0);
+
+    const hello = cli(['acme', 'hello']);
+    expect(hello.code, hello.stderr).toBe(0);
+    expect(hello.stdout).toBe('hello from acme\n');
+    const listed = cli(['plugins', '--json']).json<
+      PluginsReport & { plugins: Array<{ commands: string[] }> }
+    >();
+    expect(listed.plugins.find((p) => p.name === 'acme')).toMatchObject({
+      source: 'link',
+      version: '0.2.0',
+      detectors: ['acme/detector'],
+      commands: ['acme hello'],
+    });
+    const analysis = cli(['analyze', 'a1', '--json']).json<Analysis>();
+    expect(analysis.opportunities.map((o) => o.title)).toContain('Acme finding');
+  });
 });
