@@ -30,6 +30,7 @@ import HooksUninstall from './commands/hooks/uninstall.js';
 import Learnings from './commands/learnings.js';
 import Opportunities from './commands/opportunities.js';
 import Patterns from './commands/patterns.js';
+import Plugins from './commands/plugins.js';
 import OptimizationStats from './commands/optimization/stats.js';
 import OptimizationStatus from './commands/optimization/status.js';
 import Run from './commands/run.js';
@@ -48,6 +49,7 @@ export const COMMANDS = {
   learnings: Learnings,
   opportunities: Opportunities,
   patterns: Patterns,
+  plugins: Plugins,
   run: Run,
   stats: Stats,
   status: Status,

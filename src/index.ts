@@ -13,6 +13,9 @@ import {
   type ImportResult,
   type PluginCandidate,
 } from './core/kv1nt.js';
+import type { LoadedConfig } from './core/config/load.js';
+import { configPluginCandidates, moduleCandidates, withoutDuplicates } from './core/plugins/discover.js';
+import type { Kv1ntPlugin } from './core/sdk/types.js';
 import type { AnalysisResult, HealthReport } from './core/analysis/analyze.js';
 import type { Opportunity } from './core/analysis/opportunities.js';
 import type { StoredPattern } from './core/patterns/engine.js';
@@ -52,6 +55,12 @@ export interface Kv1ntOptions {
   /** Config file; defaults to KV1NT_CONFIG or a search from `cwd`. */
   config?: string;
   cwd?: string;
+  /**
+   * More plugins, after the built-ins and the config's `plugins`: module paths or package names
+   * (resolved from `cwd`; their detectors run in worker threads) or plugin objects (run in-process:
+   * a time-out abandons them but cannot stop a synchronous loop). See docs/plugins.md.
+   */
+  plugins?: ReadonlyArray<Kv1ntPlugin | string>;
 }
 
 export interface Kv1nt {
@@ -118,9 +127,29 @@ export interface Kv1nt {
   approvePlan(planId: string): Promise<OptimizationPlan>;
 }
 
-async function builtinPlugins(): Promise<PluginCandidate[]> {
-  const { default: plugin } = await import('./plugins/index.js');
-  return [{ source: 'builtin', plugin }];
+function apiPlugins(options: Kv1ntOptions): (loaded: LoadedConfig) => Promise<PluginCandidate[]> {
+  const cwd = options.cwd ?? process.cwd();
+  const extra = options.plugins ?? [];
+  return async (loaded) => {
+    const { default: builtin } = await import('./plugins/index.js');
+    const [configured, byModule] = await Promise.all([
+      configPluginCandidates(loaded, cwd),
+      moduleCandidates(
+        extra.filter((p): p is string => typeof p === 'string'),
+        cwd,
+        'api',
+      ),
+    ]);
+    const objects = extra
+      .filter((p): p is Kv1ntPlugin => typeof p !== 'string')
+      .map((plugin) => ({ source: 'api', plugin }));
+    return withoutDuplicates([
+      { source: 'builtin', plugin: builtin },
+      ...configured,
+      ...byModule,
+      ...objects,
+    ]);
+  };
 }
 
 /**
@@ -132,7 +161,7 @@ export function createKv1nt(options: Kv1ntOptions = {}): Kv1nt {
     dataDir: options.dataDir,
     config: options.config,
     cwd: options.cwd,
-    plugins: builtinPlugins,
+    plugins: apiPlugins(options),
   };
   const ready = Kv1ntCore.open(coreOptions);
   const pendingListeners: Array<[FeedbackListener, (() => void) | undefined]> = [];

@@ -1,11 +1,36 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { Kv1ntCore, type PluginCandidate } from '../core/kv1nt.js';
+import type { LoadedConfig } from '../core/config/load.js';
 import { Kv1ntError, EXIT_RUNTIME, EXIT_USAGE } from '../core/errors.js';
+import {
+  configPluginCandidates,
+  oclifPluginCandidates,
+  withoutDuplicates,
+  type OclifPluginInfo,
+} from '../core/plugins/discover.js';
 
 /** The built-in plugin, imported only by commands that use plugins. */
 export async function builtinPlugins(): Promise<PluginCandidate[]> {
   const { default: plugin } = await import('../plugins/index.js');
   return [{ source: 'builtin', plugin }];
+}
+
+/**
+ * Every kv1nt plugin of this run, in order: the built-ins, those installed or linked through oclif's
+ * plugin manager (`kv1nt plugins install|link`), then the config's. Loaded only when a command asks.
+ */
+export function allPlugins(
+  oclifPlugins: () => readonly OclifPluginInfo[],
+  cwd: string,
+): (loaded: LoadedConfig) => Promise<PluginCandidate[]> {
+  return async (loaded) => {
+    const [builtin, installed, configured] = await Promise.all([
+      builtinPlugins(),
+      oclifPluginCandidates(oclifPlugins()),
+      configPluginCandidates(loaded, cwd),
+    ]);
+    return withoutDuplicates([...builtin, ...installed, ...configured]);
+  };
 }
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -39,7 +64,7 @@ export abstract class Kv1ntCommand extends Command {
     const core = await Kv1ntCore.open({
       dataDir: flags['data-dir'],
       config: flags.config,
-      plugins: builtinPlugins,
+      plugins: allPlugins(() => this.config.getPluginsList(), process.cwd()),
     });
     await core.recover();
     return core;

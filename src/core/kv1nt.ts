@@ -33,7 +33,7 @@ import {
   type HealthReport,
 } from './analysis/analyze.js';
 import { bySeverity, type Opportunity } from './analysis/opportunities.js';
-import { collectPlugins, type PluginSet } from './plugins/validate-plugin.js';
+import { collectPlugins, type PluginCandidate, type PluginSet } from './plugins/validate-plugin.js';
 import type { ProgressEvent } from './optimize/execute.js';
 import type { DryRun, OptimizationResult } from './optimize/optimize.js';
 import type { OptimizationPlan } from './optimize/plan.js';
@@ -49,15 +49,14 @@ export interface CoreOptions {
   cwd?: string | undefined;
   env?: NodeJS.ProcessEnv | undefined;
   clock?: (() => Date) | undefined;
-  /** Where plugin objects come from (the built-ins, then installed and configured ones); loaded on first use. */
-  plugins?: (() => Promise<PluginCandidate[]>) | undefined;
+  /**
+   * Where plugin objects come from (the built-ins, then installed and configured ones); called on
+   * first use with the loaded config, whose `plugins` entries are resolved from its folder.
+   */
+  plugins?: ((loaded: LoadedConfig) => Promise<PluginCandidate[]>) | undefined;
 }
 
-export interface PluginCandidate {
-  /** builtin, a path, or a package name. */
-  source: string;
-  plugin: unknown;
-}
+export type { PluginCandidate } from './plugins/validate-plugin.js';
 
 export interface ImportResult {
   imported: number;
@@ -97,7 +96,7 @@ export class Kv1ntCore {
   private readonly recorder: Recorder;
   private readonly listeners = new Set<FeedbackListener>();
   private pluginSet: Promise<PluginSet> | undefined;
-  private pluginSource: () => Promise<PluginCandidate[]> = () => Promise.resolve([]);
+  private pluginSource: (loaded: LoadedConfig) => Promise<PluginCandidate[]> = () => Promise.resolve([]);
 
   private constructor(
     readonly loaded: LoadedConfig,
@@ -126,7 +125,7 @@ export class Kv1ntCore {
 
   /** The plugins in use, validated once per process. */
   plugins(): Promise<PluginSet> {
-    this.pluginSet ??= this.pluginSource().then(collectPlugins);
+    this.pluginSet ??= this.pluginSource(this.loaded).then(collectPlugins);
     return this.pluginSet;
   }
 

@@ -127,7 +127,11 @@ export async function analyzeAgent(input: AnalyzeInput): Promise<AnalysisResult>
       warn: (message: string) => warnings.push({ plugin, component: detector, error: message }),
       now,
     });
-  const run = await runDetectors(input.detectors, makeContext, input.config.pluginTimeoutMs ?? 10_000);
+  const run = await runDetectors(
+    input.detectors,
+    makeContext,
+    (plugin) => input.config.pluginTimeouts?.[plugin] ?? input.config.pluginTimeoutMs ?? 10_000,
+  );
 
   const analyzedAt = now.toISOString();
   const opportunities = await stores.optimization.update((doc) => {

@@ -318,6 +318,30 @@ export const ConfigSchema = v.strictObject({
       v.description('Time limit of one plugin call (a detector run), in ms (default 10000).'),
     ),
   ),
+  pluginTimeouts: v.optional(
+    v.pipe(
+      v.record(v.string(), positiveInt('pluginTimeouts.<plugin>')),
+      v.description(
+        "Time limits of one plugin's detector runs by plugin name, in ms; overrides pluginTimeoutMs for that plugin.",
+      ),
+    ),
+  ),
+  plugins: v.optional(
+    v.pipe(
+      v.array(nonEmpty('plugins[]')),
+      v.description(
+        'Plugin modules to load: paths (relative to this config file) or package names (resolved from its folder). See docs/plugins.md.',
+      ),
+    ),
+  ),
+  plugin: v.optional(
+    v.pipe(
+      nonEmpty('plugin'),
+      v.description(
+        'In a plugin package\'s package.json: its plugin module (`"kv1nt": {"plugin": "./index.js"}`). kv1nt run inside that package loads it too.',
+      ),
+    ),
+  ),
 });
 
 export type Kv1ntConfig = v.InferOutput<typeof ConfigSchema>;

@@ -1,4 +1,5 @@
 import { SEVERITIES, type Detector, type DetectorContext, type Finding } from '../sdk/types.js';
+import { detectInWorker } from './detector-worker.js';
 
 export interface PluginWarning {
   plugin: string;
@@ -23,26 +24,39 @@ export interface DetectorRun {
 export interface LoadedDetector {
   plugin: string;
   detector: Detector;
+  /** The plugin's module file: the detector then runs in a worker thread (see detector-worker.ts). */
+  modulePath?: string | undefined;
 }
 
 /**
  * Runs every detector on its own: a throw, a bad return value or a time-out becomes a warning
- * naming the plugin, and the others still run (in the spirit of oclif's runHook).
+ * naming the plugin, and the others still run (in the spirit of oclif's runHook). A detector whose
+ * plugin came from a file runs in a worker thread, terminated at the time limit; the others (the
+ * built-ins, objects given to the API) race a timer in-process.
  */
 export async function runDetectors(
   detectors: readonly LoadedDetector[],
   makeContext: (plugin: string, warnings: PluginWarning[], detector: string) => DetectorContext,
-  timeoutMs: number,
+  timeoutMs: number | ((plugin: string) => number),
 ): Promise<DetectorRun> {
   const run: DetectorRun = { findings: [], warnings: [], completed: new Set() };
+  const limitOf = typeof timeoutMs === 'number' ? () => timeoutMs : timeoutMs;
   await Promise.all(
-    detectors.map(async ({ plugin, detector }) => {
+    detectors.map(async ({ plugin, detector, modulePath }) => {
+      const limit = limitOf(plugin);
       try {
-        const result = await withTimeout(
-          Promise.resolve().then(() => detector.detect(makeContext(plugin, run.warnings, detector.id))),
-          timeoutMs,
-          `timed out after ${timeoutMs} ms`,
-        );
+        const result = modulePath
+          ? await detectInWorker(
+              modulePath,
+              detector.id,
+              makeContext(plugin, run.warnings, detector.id),
+              limit,
+            )
+          : await withTimeout(
+              Promise.resolve().then(() => detector.detect(makeContext(plugin, run.warnings, detector.id))),
+              limit,
+              `timed out after ${limit} ms`,
+            );
         for (const finding of checkFindings(result))
           run.findings.push({ detector: detector.id, type: detector.type, finding });
         run.completed.add(detector.id);
@@ -71,7 +85,8 @@ export function withTimeout<T>(
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function checkFindings(value: unknown): Finding[] {
+/** Checks what detect() returned, as the host does (exported for kv1nt/testing). */
+export function checkFindings(value: unknown): Finding[] {
   if (!Array.isArray(value))
     throw new Error(`detect() returned ${value === null ? 'null' : typeof value}, not an array of findings`);
   return value.map((item: unknown, index) => {

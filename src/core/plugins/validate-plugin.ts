@@ -17,14 +17,45 @@ export interface LoadedStrategy {
   strategy: Strategy;
 }
 
+/** Where a plugin came from (contract §8). */
+export type PluginSource = 'builtin' | 'user' | 'link' | 'config' | 'api';
+
+/** A plugin as found, before it is checked: the loaded object, or why it could not be loaded. */
+export interface PluginCandidate {
+  /** builtin, installed (`user`) or linked (`link`) through `kv1nt plugins`, the config, or the API. */
+  source: PluginSource | (string & {});
+  /** The default export of the module; absent when loading failed. */
+  plugin?: unknown;
+  /** Why the module could not be loaded (reported as a warning naming the plugin). */
+  error?: string;
+  /** The name used before the plugin's own is known: the package name or the module path. */
+  label?: string;
+  /** The package name or module path as the user gave it. */
+  location?: string;
+  /** The plugin package's version, when it has one. */
+  version?: string;
+  /**
+   * The module file. A detector of a plugin with a file runs in a worker thread that loads this
+   * file again, so a detector stuck in a loop can be stopped; a plugin without (a built-in, an
+   * object given to the API) runs in-process with a promise race only.
+   */
+  modulePath?: string;
+}
+
+export interface PluginInfo {
+  name: string;
+  source: string;
+  location?: string;
+  version?: string;
+  /** Whether its detectors run in worker threads (see PluginCandidate.modulePath). */
+  isolated: boolean;
+  detectors: string[];
+  learningGenerators: string[];
+  strategies: string[];
+}
+
 export interface PluginSet {
-  plugins: Array<{
-    name: string;
-    source: string;
-    detectors: string[];
-    learningGenerators: string[];
-    strategies: string[];
-  }>;
+  plugins: PluginInfo[];
   detectors: LoadedDetector[];
   generators: LoadedGenerator[];
   strategies: LoadedStrategy[];
@@ -36,12 +67,17 @@ export interface PluginSet {
  * another API version, or with a malformed detector, is refused with a warning naming it; the
  * rest are used.
  */
-export function collectPlugins(candidates: ReadonlyArray<{ source: string; plugin: unknown }>): PluginSet {
+export function collectPlugins(candidates: readonly PluginCandidate[]): PluginSet {
   const set: PluginSet = { plugins: [], detectors: [], generators: [], strategies: [], warnings: [] };
   const seenDetectors = new Set<string>();
   const seenStrategies = new Set<string>();
-  for (const { source, plugin } of candidates) {
-    const name = pluginName(plugin, source);
+  for (const candidate of candidates) {
+    const { source, plugin } = candidate;
+    const name = pluginName(plugin, candidate.label ?? candidate.location ?? source);
+    if (candidate.error !== undefined) {
+      set.warnings.push({ plugin: name, error: `could not be loaded: ${candidate.error}` });
+      continue;
+    }
     try {
       const checked = checkPlugin(plugin, name);
       const detectors: string[] = [];
@@ -49,7 +85,7 @@ export function collectPlugins(candidates: ReadonlyArray<{ source: string; plugi
         if (seenDetectors.has(detector.id))
           throw new Error(`detector id ${detector.id} is already taken by another plugin`);
         seenDetectors.add(detector.id);
-        set.detectors.push({ plugin: name, detector });
+        set.detectors.push({ plugin: name, detector, modulePath: candidate.modulePath });
         detectors.push(detector.id);
       }
       const generators: string[] = [];
@@ -65,7 +101,16 @@ export function collectPlugins(candidates: ReadonlyArray<{ source: string; plugi
         set.strategies.push({ plugin: name, strategy });
         strategies.push(strategy.id);
       }
-      set.plugins.push({ name, source, detectors, learningGenerators: generators, strategies });
+      set.plugins.push({
+        name,
+        source,
+        ...(candidate.location === undefined ? {} : { location: candidate.location }),
+        ...(candidate.version === undefined ? {} : { version: candidate.version }),
+        isolated: candidate.modulePath !== undefined,
+        detectors,
+        learningGenerators: generators,
+        strategies,
+      });
     } catch (error) {
       set.warnings.push({ plugin: name, error: (error as Error).message });
     }

@@ -1,0 +1,295 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, kv1nt, tempDir } from '../helpers/cli.js';
+
+const EXAMPLE = path.join(ROOT, 'examples', 'kv1nt-plugin-example');
+const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+
+interface Warning {
+  plugin: string;
+  component?: string;
+  error: string;
+}
+interface Analysis {
+  opportunities: Array<{ detector: string; type: string; title: string; status: string }>;
+  warnings: Warning[];
+}
+interface PluginsReport {
+  plugins: Array<{
+    name: string;
+    source: string;
+    version?: string;
+    isolated: boolean;
+    detectors: string[];
+    location?: string;
+  }>;
+  warnings: Warning[];
+}
+
+/** A plugin module (ESM, plain JavaScript) with one detector whose body is `detect`. */
+const plugin = (name: string, detect: string, extra = '') => `
+export default {
+  apiVersion: 1,
+  name: ${JSON.stringify(name)},
+  ${extra}
+  detectors: [{
+    id: '${name}/detector',
+    type: 'code_smell',
+    description: 'test detector of ${name}',
+    detect(ctx) { ${detect} },
+  }],
+};
+`;
+
+/**
+ * A project with agent `a1` (3 Timeout failures: the built-in error_pattern fires; `deploy` both
+ * succeeds and fails: the example's flaky-operations fires), the given config and files, private
+ * KV1NT_HOME and private oclif data/cache/config folders (where `plugins install|link` write).
+ */
+function project(config: Record<string, unknown> = {}, files: Record<string, string> = {}) {
+  const dir = tempDir({
+    '.kv1ntrc.json': JSON.stringify({ agents: { a1: { path: './agent', test: 'true' } }, ...config }),
+    'agent/.keep': '',
+    ...files,
+  });
+  const env = {
+    KV1NT_DATA_DIR: path.join(dir, 'oclif-data'),
+    KV1NT_CACHE_DIR: path.join(dir, 'oclif-cache'),
+    KV1NT_CONFIG_DIR: path.join(dir, 'oclif-config'),
+    XDG_DATA_HOME: path.join(dir, 'xdg-data'),
+    XDG_CACHE_HOME: path.join(dir, 'xdg-cache'),
+    XDG_CONFIG_HOME: path.join(dir, 'xdg-config'),
+    // `plugins install` runs npm: a private cache, and never the network.
+    npm_config_cache: path.join(dir, 'npm-cache'),
+    npm_config_offline: 'true',
+    npm_config_update_notifier: 'false',
+  };
+  const cli = (args: string[]) => kv1nt(path.join(dir, 'home'), args, { cwd: dir, env });
+  const entries = [
+    ...['deploy', 'deploy', 'deploy'].map((op, i) => ({
+      operationId: op,
+      type: 'success',
+      timestamp: hoursAgo(i + 1),
+    })),
+    ...['deploy', 'deploy', 'deploy'].map((op, i) => ({
+      operationId: op,
+      type: 'failure',
+      errorType: 'Timeout',
+      timestamp: hoursAgo(i + 1),
+    })),
+  ];
+  const input = entries.map((e) => JSON.stringify({ agentId: 'a1', ...e })).join('\n');
+  const result = kv1nt(path.join(dir, 'home'), ['feedback', 'import', '-', '--json'], {
+    cwd: dir,
+    env,
+    input,
+  });
+  expect(result.code, result.stderr).toBe(0);
+  return { dir, cli };
+}
+
+describe('plugins from the config', () => {
+  it('a plain-JS plugin module contributes an opportunity to analyze', () => {
+    const { cli } = project(
+      { plugins: ['./plugins/acme.mjs'] },
+      {
+        'plugins/acme.mjs': plugin(
+          'acme',
+          `return [{ title: 'Acme smell for ' + ctx.agent.id, description: 'seen ' + ctx.feedback.length + ' entries', severity: 'LOW' }];`,
+        ),
+      },
+    );
+    const run = cli(['analyze', 'a1', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const analysis = run.json<Analysis>();
+    expect(analysis.warnings).toEqual([]);
+    const acme = analysis.opportunities.find((o) => o.detector === 'acme/detector');
+    expect(acme).toMatchObject({ type: 'code_smell', title: 'Acme smell for a1', status: 'open' });
+    expect(analysis.opportunities.some((o) => o.detector === 'kv1nt/error-pattern')).toBe(true);
+
+    const listed = cli(['plugins', '--json']).json<PluginsReport>();
+    expect(listed.plugins.map((p) => [p.name, p.source])).toEqual([
+      ['kv1nt-builtin', 'builtin'],
+      ['acme', 'config'],
+    ]);
+    expect(listed.plugins[1]).toMatchObject({
+      location: './plugins/acme.mjs',
+      isolated: true,
+      detectors: ['acme/detector'],
+    });
+    expect(cli(['plugins']).stdout).toMatch(/acme\s+config\s+—?\s*1 detector/);
+  });
+
+  it('a throwing, hanging, spinning, incompatible or unloadable plugin is a named warning; analyze still completes', () => {
+    const { cli } = project(
+      {
+        plugins: [
+          './p/good.mjs',
+          './p/thrower.mjs',
+          './p/hanger.mjs',
+          './p/spinner.mjs',
+          './p/mutator.mjs',
+          './p/future.mjs',
+          './p/broken.mjs',
+          './p/absent.mjs',
+          'kv1nt-plugin-not-installed',
+        ],
+        pluginTimeoutMs: 3000,
+        pluginTimeouts: { spinner: 1500 },
+      },
+      {
+        'p/good.mjs': plugin('good', `return [{ title: 'Good finding', description: 'ok' }];`),
+        'p/thrower.mjs': plugin('thrower', `throw new Error('boom from thrower');`),
+        'p/hanger.mjs': plugin('hanger', `return new Promise(() => {});`),
+        'p/spinner.mjs': plugin('spinner', `while (true) {}`),
+        'p/mutator.mjs': plugin('mutator', `ctx.metrics.total = 0; return [];`),
+        'p/future.mjs': plugin('future', 'return [];').replace('apiVersion: 1', 'apiVersion: 99'),
+        'p/broken.mjs': 'export default {{ not javascript',
+      },
+    );
+    const started = Date.now();
+    const run = cli(['analyze', 'a1', '--json']);
+    const elapsed = Date.now() - started;
+    expect(run.code, run.stderr).toBe(0);
+    const { opportunities, warnings } = run.json<Analysis>();
+    // The rest still ran: the built-ins and the good plugin.
+    expect(opportunities.map((o) => o.detector)).toEqual(
+      expect.arrayContaining(['good/detector', 'kv1nt/error-pattern']),
+    );
+    const warningOf = (name: string) => warnings.find((w) => w.plugin === name);
+    expect(warningOf('thrower')).toMatchObject({ component: 'thrower/detector', error: 'boom from thrower' });
+    expect(warningOf('hanger')).toMatchObject({
+      component: 'hanger/detector',
+      error: 'timed out after 3000 ms',
+    });
+    expect(warningOf('spinner')).toMatchObject({
+      component: 'spinner/detector',
+      error: 'timed out after 1500 ms',
+    });
+    expect(warningOf('mutator')?.error).toMatch(/read only|read-only|Cannot assign/i);
+    expect(warningOf('future')?.error).toMatch(/plugin API version 99.*provides version 1/);
+    expect(warningOf('./p/broken.mjs')?.error).toMatch(/could not be loaded/);
+    expect(warningOf('./p/absent.mjs')?.error).toMatch(/could not be loaded: .*does not exist/);
+    expect(warningOf('kv1nt-plugin-not-installed')?.error).toMatch(/is not installed/);
+    expect(warnings).toHaveLength(8);
+    // Stuck detectors were cut off at their limits, not waited for.
+    expect(elapsed).toBeLessThan(3000 + 6000);
+
+    // Human output names them too, on stderr or stdout, and still exits 0.
+    const human = cli(['analyze', 'a1']);
+    expect(human.code).toBe(0);
+    expect(`${human.stdout}${human.stderr}`).toMatch(/spinner/);
+  });
+});
+
+describe('plugins installed through oclif', () => {
+  it('`plugins link` adds the example plugin: it is listed and its detector shows up in analyze', () => {
+    const { cli } = project();
+    const link = cli(['plugins', 'link', EXAMPLE, '--no-install']);
+    expect(link.code, link.stderr).toBe(0);
+
+    const listed = cli(['plugins', '--json']).json<PluginsReport>();
+    expect(listed.plugins.find((p) => p.name === 'example')).toMatchObject({
+      source: 'link',
+      version: '1.0.0',
+      isolated: true,
+      detectors: ['example/flaky-operations', 'example/slow-outliers'],
+    });
+    expect(cli(['plugins']).stdout).toMatch(/example\s+linked\s+1\.0\.0\s+2 detectors/);
+
+    const analysis = cli(['analyze', 'a1', '--json']).json<Analysis>();
+    expect(analysis.warnings).toEqual([]);
+    expect(analysis.opportunities.find((o) => o.detector === 'example/flaky-operations')).toMatchObject({
+      type: 'error_pattern',
+      title: 'Operation deploy is flaky',
+    });
+
+    // Unlinked with oclif's own command: gone from the list and from the next analysis's run.
+    expect(cli(['plugins', 'uninstall', 'kv1nt-plugin-example']).code).toBe(0);
+    expect(
+      cli(['plugins', '--json'])
+        .json<PluginsReport>()
+        .plugins.map((p) => p.name),
+    ).toEqual(['kv1nt-builtin']);
+    expect(cli(['analyze', 'a1', '--json']).json<Analysis>().warnings).toEqual([]);
+  });
+
+  it('`plugins install <path>` installs the example from its folder, offline', () => {
+    const { dir, cli } = project();
+    // A relative path, as a user would type it (see the plugins:preinstall hook).
+    const relative = path.relative(dir, EXAMPLE);
+    const install = cli(['plugins', 'install', relative]);
+    expect(install.code, install.stderr).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'oclif-data', 'node_modules', 'kv1nt-plugin-example'))).toBe(true);
+
+    const listed = cli(['plugins', '--json']).json<PluginsReport>();
+    expect(listed.plugins.find((p) => p.name === 'example')).toMatchObject({
+      source: 'user',
+      version: '1.0.0',
+    });
+    const analysis = cli(['analyze', 'a1', '--json']).json<Analysis>();
+    expect(analysis.opportunities.map((o) => o.detector)).toContain('example/flaky-operations');
+  });
+
+  it('the same plugin linked and listed in the config is loaded once', () => {
+    const { cli } = project({ plugins: [path.join(EXAMPLE, 'index.js')] });
+    expect(cli(['plugins', 'link', EXAMPLE, '--no-install']).code).toBe(0);
+    const run = cli(['analyze', 'a1', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.json<Analysis>().warnings).toEqual([]);
+    expect(
+      cli(['plugins', '--json'])
+        .json<PluginsReport>()
+        .plugins.map((p) => p.name),
+    ).toEqual(['kv1nt-builtin', 'example']);
+  });
+
+  it('a linked plugin may add oclif commands too: they run, and `kv1nt plugins` lists them', () => {
+    const { dir, cli } = project(
+      {},
+      {
+        'acme/package.json': JSON.stringify({
+          name: 'kv1nt-plugin-acme',
+          version: '0.2.0',
+          type: 'module',
+          kv1nt: { plugin: './plugin.js' },
+          oclif: { commands: './commands' },
+        }),
+        'acme/plugin.js': plugin(
+          'acme',
+          `return [{ title: 'Acme finding', description: 'from a plugin with commands' }];`,
+        ),
+        'acme/commands/acme/hello.js': `import { Command } from '@oclif/core';
+export default class Hello extends Command {
+  static summary = 'Say hello from acme.';
+  async run() { this.log('hello from acme'); }
+}
+`,
+      },
+    );
+    // The plugin's own dependency, as `npm install` would give it.
+    fs.mkdirSync(path.join(dir, 'acme', 'node_modules', '@oclif'), { recursive: true });
+    fs.symlinkSync(
+      path.join(ROOT, 'node_modules', '@oclif', 'core'),
+      path.join(dir, 'acme', 'node_modules', '@oclif', 'core'),
+      'dir',
+    );
+    expect(cli(['plugins', 'link', path.join(dir, 'acme'), '--no-install']).code).toBe(0);
+
+    const hello = cli(['acme', 'hello']);
+    expect(hello.code, hello.stderr).toBe(0);
+    expect(hello.stdout).toBe('hello from acme\n');
+    const listed = cli(['plugins', '--json']).json<
+      PluginsReport & { plugins: Array<{ commands: string[] }> }
+    >();
+    expect(listed.plugins.find((p) => p.name === 'acme')).toMatchObject({
+      source: 'link',
+      version: '0.2.0',
+      detectors: ['acme/detector'],
+      commands: ['acme hello'],
+    });
+    const analysis = cli(['analyze', 'a1', '--json']).json<Analysis>();
+    expect(analysis.opportunities.map((o) => o.title)).toContain('Acme finding');
+  });
+});
