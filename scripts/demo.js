@@ -15,10 +15,70 @@ const keep = process.argv.includes('--keep');
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kv1nt-demo-'));
 const project = path.join(home, 'examples');
 fs.cpSync(examples, project, { recursive: true });
-const env = { ...process.env, KV1NT_HOME: path.join(home, 'data') };
+const env = {
+  ...process.env,
+  KV1NT_HOME: path.join(home, 'data'),
+  // oclif's own folders (linked plugins), so the demo leaves the user's kv1nt setup alone.
+  KV1NT_DATA_DIR: path.join(home, 'oclif-data'),
+  KV1NT_CACHE_DIR: path.join(home, 'oclif-cache'),
+  KV1NT_CONFIG_DIR: path.join(home, 'oclif-config'),
+};
 delete env.KV1NT_CONFIG;
 
 const bold = (text) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${text}\x1b[0m` : text);
+
+/** Git hooks in a throw-away repository with a bare remote: the pre-push gate blocks, then is skipped. */
+function demoHooks() {
+  const git = (cwd, ...args) =>
+    spawnSync('git', ['-c', 'user.name=kv1nt demo', '-c', 'user.email=demo@example.com', ...args], {
+      cwd,
+      env: { ...env, GIT_CONFIG_NOSYSTEM: '1' },
+      encoding: 'utf8',
+    });
+  if (git(home, '--version').status !== 0) {
+    console.log('\n(git is not installed: the hooks part of the demo is skipped)');
+    return;
+  }
+  const remote = path.join(home, 'remote.git');
+  git(home, 'init', '-q', '--bare', remote);
+  git(project, 'init', '-q', '-b', 'main');
+  git(project, 'remote', 'add', 'origin', remote);
+  // The gate of this repository: every declared agent must have health 90 or more to push.
+  const configFile = path.join(project, '.kv1ntrc.json');
+  const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+  config.hooks = {
+    'pre-push': { minHealth: 90, blockOn: ['CRITICAL'] },
+    'post-commit': { recordTests: false },
+  };
+  fs.writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
+  step('Git hooks: install the pre-push gate and the post-commit recorder', ['hooks', 'install']);
+  step('Which hooks are installed', ['hooks', 'status']);
+  git(project, 'add', '-A');
+  git(project, 'commit', '-q', '-m', 'demo');
+  console.log(
+    `\n${bold('── A push while the agent is under minHealth 90 is blocked by the gate')}\n$ git push origin main`,
+  );
+  const blocked = git(project, 'push', '-q', 'origin', 'main');
+  process.stdout.write(blocked.stderr);
+  console.log(`(git push exited ${blocked.status})`);
+  if (blocked.status === 0) {
+    console.error('demo: expected the pre-push gate to block the push');
+    process.exit(1);
+  }
+  console.log(
+    `\n${bold("── KV1NT_SKIP_HOOKS=1 skips kv1nt's hooks")}\n$ KV1NT_SKIP_HOOKS=1 git push origin main`,
+  );
+  const skipped = spawnSync('git', ['push', '-q', 'origin', 'main'], {
+    cwd: project,
+    env: { ...env, GIT_CONFIG_NOSYSTEM: '1', KV1NT_SKIP_HOOKS: '1' },
+    encoding: 'utf8',
+  });
+  console.log(`(git push exited ${skipped.status})`);
+  if (skipped.status !== 0) {
+    console.error(skipped.stderr, 'demo: expected KV1NT_SKIP_HOOKS=1 to let the push through');
+    process.exit(1);
+  }
+}
 
 /** A step whose JSON result the demo needs (an id to roll back); prints a one-line digest. */
 function capture(title, args, digest) {
@@ -195,6 +255,38 @@ try {
   console.log(
     `  config.json now: ${fs.readFileSync(path.join(project, 'summarizer', 'config.json'), 'utf8').trim()}`,
   );
+  step('A third-party plugin: link the example plugin (examples/kv1nt-plugin-example)', [
+    'plugins',
+    'link',
+    path.join(project, 'kv1nt-plugin-example'),
+    '--no-install',
+  ]);
+  step('Every kv1nt plugin with what it provides', ['plugins']);
+  for (const [type, n] of [
+    ['success', 1],
+    ['failure', 2],
+    ['success', 3],
+    ['failure', 4],
+  ])
+    spawnSync(
+      process.execPath,
+      [
+        bin,
+        'feedback',
+        type,
+        'summarizer',
+        'nightly-digest',
+        ...(type === 'failure' ? ['--error-type', 'rate_limited'] : []),
+        '--details',
+        JSON.stringify({ run: n }),
+      ],
+      { cwd: project, env },
+    );
+  step("The plugin's detector finds what the built-ins do not: nightly-digest is flaky (2 ok, 2 failed)", [
+    'analyze',
+    'summarizer',
+  ]);
+  demoHooks();
   step('Both engines at a glance', ['status']);
   step('All-time statistics', ['stats']);
   console.log('\nDemo complete.');
