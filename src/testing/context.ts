@@ -14,6 +14,7 @@ import {
   type Thresholds,
   type ToolResult,
 } from '../core/sdk/types.js';
+import { deepFreeze } from '../core/deep-freeze.js';
 
 /** Answers `ctx.run` in a test; without one, every call fails with an error result. */
 export type RunStub = (
@@ -128,7 +129,8 @@ function feedbackEntry(
   };
 }
 
-function metricsOf(input: MetricsInput, now: Date): AnalysisMetrics {
+/** Metrics with every figure given or empty, for a window of `window.days` (7) ending at `now`. */
+export function metricsOf(input: MetricsInput, now: Date): AnalysisMetrics {
   const stat = { mean: null, max: null, count: 0 };
   const days = input.window?.days ?? 7;
   return {
@@ -186,12 +188,4 @@ function learningOf(l: Partial<LearningInfo>, index: number, agentId: string, no
     absorbedAt: null,
     ...l,
   };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
 }

@@ -18,6 +18,8 @@ import {
   type Thresholds,
   type ToolResult,
 } from '../../src/core/sdk/types.js';
+import { deepFreeze } from '../../src/core/deep-freeze.js';
+import { metricsOf, type MetricsInput } from '../../src/testing/context.js';
 
 export const NOW = new Date('2026-11-24T12:00:00.000Z');
 
@@ -34,16 +36,7 @@ export type RunStub = (
 ) => ToolResult | Promise<ToolResult>;
 
 /** Metrics overrides: the nested figures may be given in part. */
-export type MetricsOverrides = Partial<
-  Omit<AnalysisMetrics, 'window' | 'duration' | 'quality' | 'memoryMb' | 'cpuPercent' | 'previous'>
-> & {
-  window?: Partial<AnalysisMetrics['window']>;
-  duration?: Partial<AnalysisMetrics['duration']>;
-  quality?: Partial<AnalysisMetrics['quality']>;
-  memoryMb?: Partial<AnalysisMetrics['memoryMb']>;
-  cpuPercent?: Partial<AnalysisMetrics['cpuPercent']>;
-  previous?: Partial<AnalysisMetrics['previous']>;
-};
+export type MetricsOverrides = MetricsInput;
 
 export interface ContextOverrides {
   agent?: Partial<AgentInfo>;
@@ -67,34 +60,9 @@ export interface TestDetectorContext extends DetectorContext {
   readonly feedbackReads: number;
 }
 
+/** Empty metrics of the 7 days up to NOW, with `overrides` (the public tester's builder). */
 export function emptyMetrics(overrides: MetricsOverrides = {}): AnalysisMetrics {
-  const stat = { mean: null, max: null, count: 0 };
-  return {
-    ...overrides,
-    window: { days: 7, from: '2026-11-17T12:00:00.000Z', to: NOW.toISOString(), ...overrides.window },
-    total: overrides.total ?? 0,
-    successes: overrides.successes ?? 0,
-    failures: overrides.failures ?? 0,
-    byType: overrides.byType ?? {},
-    bySource: overrides.bySource ?? {},
-    averageScoreByType: overrides.averageScoreByType ?? {},
-    minScoreByType: overrides.minScoreByType ?? {},
-    averageScoreBySource: overrides.averageScoreBySource ?? {},
-    duration: {
-      mean: null,
-      p50: null,
-      p95: null,
-      max: null,
-      count: 0,
-      slaMs: null,
-      ...overrides.duration,
-    },
-    quality: { ...stat, ...overrides.quality },
-    memoryMb: { ...stat, ...overrides.memoryMb },
-    cpuPercent: { ...stat, ...overrides.cpuPercent },
-    topErrors: overrides.topErrors ?? [],
-    previous: { total: 0, successes: 0, failures: 0, successRate: null, ...overrides.previous },
-  };
+  return metricsOf(overrides, NOW);
 }
 
 export function makeContext(overrides: ContextOverrides = {}): TestDetectorContext {
@@ -186,12 +154,4 @@ export function learning(partial: Partial<LearningInfo> = {}): LearningInfo {
     absorbedAt: null,
     ...partial,
   };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
 }

@@ -16,6 +16,7 @@ import {
   type StrategyContext,
   type Thresholds,
 } from '../../src/core/sdk/types.js';
+import { deepFreeze } from '../../src/core/deep-freeze.js';
 
 export const NOW = new Date('2026-11-24T12:00:00.000Z');
 
@@ -112,14 +113,6 @@ export async function plan(
   context: StrategyContext,
 ): Promise<PlannedAction[]> {
   return strategy.plan(opp, context);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
 }
 
 /** Runs apply (sync or async) on the context's sandbox; a throw becomes a rejection. */

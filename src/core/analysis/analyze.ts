@@ -20,6 +20,7 @@ import type { HealthComponents } from './health.js';
 import { windowFigures } from './metrics.js';
 import { reconcile, type Opportunity } from './opportunities.js';
 import { healthTrend, type HealthTrend } from './trend.js';
+import { deepFreeze } from '../deep-freeze.js';
 
 /** `kv1nt analyze --json` (contract §4). */
 export interface AnalysisResult {
@@ -294,16 +295,4 @@ function keepLatest<T extends { agentId: string }>(rows: T[], agentId: string): 
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** Plugins get a context they cannot change (nor, through it, the stores). */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.getOwnPropertyNames(value)) {
-      const descriptor = Object.getOwnPropertyDescriptor(value, key);
-      if (descriptor && 'value' in descriptor) deepFreeze(descriptor.value as unknown);
-    }
-  }
-  return value;
 }

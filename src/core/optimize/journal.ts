@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Kv1ntError, hasErrno } from '../errors.js';
 import { atomicWriteFile, fsyncDir, removeStaleTemps } from '../store/atomic-file.js';
 import type { Change } from './changes.js';
+import { isAlive } from '../process-alive.js';
 
 /**
  * The on-disk record of one transaction (`<root>/<txnId>/journal.json`) and the in-flight marker
@@ -115,7 +116,7 @@ export async function orphanedTransactions(root: string): Promise<string[]> {
   const ids: string[] = [];
   for (const name of names) {
     const temp = MARKER_TEMP.exec(name);
-    if (temp && !pidAlive(Number(temp[1]))) await fs.rm(path.join(root, name), { force: true });
+    if (temp && !isAlive(Number(temp[1]))) await fs.rm(path.join(root, name), { force: true });
     if (!name.endsWith(MARKER_SUFFIX)) continue;
     const id = name.slice(0, -MARKER_SUFFIX.length);
     if (ownInFlight.has(path.resolve(root, id))) continue;
@@ -133,14 +134,5 @@ async function ownerAlive(marker: string): Promise<boolean> {
   }
   if (owner.host !== hostname()) return true; // can't tell; a shared data dir across hosts is not ours to fix
   if (owner.pid === process.pid) return false; // not in ownInFlight: a dead predecessor with our pid, or our failed run
-  return pidAlive(owner.pid);
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return hasErrno(error, 'EPERM');
-  }
+  return isAlive(owner.pid);
 }

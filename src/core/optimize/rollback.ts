@@ -2,6 +2,7 @@ import path from 'node:path';
 import { invalidInput } from '../errors.js';
 import type { Stores } from '../store/stores.js';
 import type { OptimizationResult } from './optimize.js';
+import { isAlive } from '../process-alive.js';
 
 export interface RollbackReport {
   resultId: string;
@@ -110,14 +111,5 @@ export async function optimizationHistory(
     .filter((row) => row.agentId === agentId)
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id))
     .slice(0, limit)
-    .map((row) => (row.status === 'running' && !alive(row.pid) ? { ...row, status: 'interrupted' } : row));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+    .map((row) => (row.status === 'running' && !isAlive(row.pid) ? { ...row, status: 'interrupted' } : row));
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { copyTree, type CopyReport } from './copy-tree.js';
+import { isAlive } from '../process-alive.js';
 
 /*
  * Sandboxes live under a folder of kv1nt's data dir (the caller passes `<dataDir>/sandboxes`), not
@@ -124,16 +125,6 @@ async function readOwner(home: string): Promise<SandboxOwner | undefined> {
     return owner as SandboxOwner;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, it is just not ours to signal.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

@@ -178,33 +178,23 @@ export class FeedbackLog {
     const file = this.segmentPath(segment);
     const fd = fs.openSync(file, 'r');
     try {
-      let offset = checkHeader(fd, file);
-      const buffer = Buffer.allocUnsafe(READ_CHUNK);
       const cursor = new LineCursor(segment, file);
-      let carry = Buffer.alloc(0);
-      for (;;) {
-        const read = fs.readSync(fd, buffer, 0, READ_CHUNK, offset + carry.length);
-        if (read === 0) break;
-        const chunk =
-          carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
-        const complete = chunk.lastIndexOf(NEWLINE) + 1;
-        if (complete > 0) {
-          const text = chunk.toString('utf8', 0, complete);
-          cursor.chunk = text;
-          cursor.chunkOffset = offset;
-          let lineStart = 0;
-          for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', lineStart)) {
-            cursor.text = text.slice(lineStart, nl);
-            cursor.chunkEnd = nl + 1;
-            // A record starts with '{': only other lines need the (allocating) blank test.
-            if (cursor.text.charCodeAt(0) === 0x7b || cursor.text.trim() !== '') visit(cursor);
-            lineStart = nl + 1;
-          }
+      let end = checkHeader(fd, file);
+      for (const { chunk, offset } of completeLines(fd, end)) {
+        const text = chunk.toString('utf8');
+        cursor.chunk = text;
+        cursor.chunkOffset = offset;
+        let lineStart = 0;
+        for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', lineStart)) {
+          cursor.text = text.slice(lineStart, nl);
+          cursor.chunkEnd = nl + 1;
+          // A record starts with '{': only other lines need the (allocating) blank test.
+          if (cursor.text.charCodeAt(0) === 0x7b || cursor.text.trim() !== '') visit(cursor);
+          lineStart = nl + 1;
         }
-        offset += complete;
-        carry = Buffer.from(chunk.subarray(complete));
+        end = offset + chunk.length;
       }
-      return offset;
+      return end;
     } finally {
       fs.closeSync(fd);
     }
@@ -214,26 +204,14 @@ export class FeedbackLog {
     const file = this.segmentPath(segment);
     const fd = fs.openSync(file, 'r');
     try {
-      let offset = start;
-      if (offset === 0) offset = checkHeader(fd, file);
-      const buffer = Buffer.allocUnsafe(READ_CHUNK);
-      let carry = Buffer.alloc(0);
-      for (;;) {
-        const read = fs.readSync(fd, buffer, 0, READ_CHUNK, offset + carry.length);
-        if (read === 0) break;
-        const chunk =
-          carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
+      for (const { chunk, offset } of completeLines(fd, start === 0 ? checkHeader(fd, file) : start)) {
         let lineStart = 0;
         for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, lineStart)) {
           const text = chunk.toString('utf8', lineStart, nl);
-          const end = offset + nl + 1;
-          if (text.trim() !== '') yield { text, end: { segment, offset: end } };
+          if (text.trim() !== '') yield { text, end: { segment, offset: offset + nl + 1 } };
           lineStart = nl + 1;
         }
-        offset += lineStart;
-        carry = Buffer.from(chunk.subarray(lineStart));
       }
-      // Whatever is left in `carry` is an unterminated (torn or in-flight) line: not a record yet.
     } finally {
       fs.closeSync(fd);
     }
@@ -397,5 +375,26 @@ function writeAll(fd: number, data: Buffer, position: number): void {
 function removeStaleTempsIn(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
     if (name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+/**
+ * The file from `offset` on, in chunks that end at a newline, each with its file offset. Whatever
+ * follows the last newline is an unterminated (torn or in-flight) line: not a record yet, never
+ * yielded.
+ */
+function* completeLines(fd: number, offset: number): Generator<{ chunk: Buffer; offset: number }> {
+  const buffer = Buffer.allocUnsafe(READ_CHUNK);
+  let carry = Buffer.alloc(0);
+  for (;;) {
+    const read = fs.readSync(fd, buffer, 0, READ_CHUNK, offset + carry.length);
+    if (read === 0) return;
+    const chunk =
+      carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
+    const complete = chunk.lastIndexOf(NEWLINE) + 1;
+    // Copied: the next read reuses `buffer`, and the consumer is done with this chunk by then.
+    carry = Buffer.from(chunk.subarray(complete));
+    if (complete > 0) yield { chunk: chunk.subarray(0, complete), offset };
+    offset += complete;
   }
 }

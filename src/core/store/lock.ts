@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kv1ntError, hasErrno } from '../errors.js';
+import { isAlive } from '../process-alive.js';
 
 /**
  * A cross-process lock file whose staleness is decided by the holder's liveness, not by age.
@@ -121,16 +122,6 @@ function isStale(lockPath: string, owner: LockOwner | undefined): boolean {
   // In containers a new run often gets the pid of the run that was killed: our pid, not our lock.
   if (owner.pid === process.pid) return !heldTokens.has(owner.token);
   return !isAlive(owner.pid);
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return hasErrno(error, 'EPERM');
-  }
 }
 
 function ageMs(file: string): number {

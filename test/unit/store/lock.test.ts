@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, isAlive, withLock } from '../../../src/core/store/lock.js';
+import { isAlive } from '../../../src/core/process-alive.js';
+import { acquireLock, withLock } from '../../../src/core/store/lock.js';
 import { tempDir } from '../../helpers/cli.js';
 import { rejection } from './helpers.js';
 
