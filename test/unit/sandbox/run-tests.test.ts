@@ -156,14 +156,18 @@ describe('runTestCommand', () => {
 
   it('hides the git variables a hook leaks, and sets CI unless it is set', async () => {
     const cwd = tempDir();
-    const previous = process.env.GIT_DIR;
+    // The suite itself may run under CI=true: set the variables this case is about, then restore.
+    const previous = { GIT_DIR: process.env.GIT_DIR, CI: process.env.CI };
     process.env.GIT_DIR = '/somewhere/.git';
+    delete process.env.CI;
     try {
       const fromProcess = await runTestCommand('echo "[${GIT_DIR-unset}] [$CI]"', { cwd, timeoutMs: 5000 });
       expect(fromProcess.outputTail).toBe('[unset] [1]\n');
     } finally {
-      if (previous === undefined) delete process.env.GIT_DIR;
-      else process.env.GIT_DIR = previous;
+      for (const [name, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
     const given = await runTestCommand('echo "[${GIT_INDEX_FILE-unset}] [$CI] [$MINE]"', {
       cwd,
