@@ -34,6 +34,7 @@ import {
 } from './analysis/analyze.js';
 import { bySeverity, type Opportunity } from './analysis/opportunities.js';
 import { collectPlugins, type PluginCandidate, type PluginSet } from './plugins/validate-plugin.js';
+import { pluginLimit } from './plugins/invoke.js';
 import type { ProgressEvent } from './optimize/execute.js';
 import type { DryRun, OptimizationResult } from './optimize/optimize.js';
 import type { OptimizationPlan } from './optimize/plan.js';
@@ -370,7 +371,7 @@ export class Kv1ntCore {
       info,
       plugins.generators,
       { ...this.loaded.config, thresholds: thresholdsOf(this.loaded.config) },
-      this.loaded.config.pluginTimeoutMs ?? 10_000,
+      pluginLimit(this.loaded.config),
       this.clock(),
     );
     return { ...run, warnings: [...plugins.warnings, ...run.warnings] };

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { checkFindings, withTimeout } from '../core/plugins/run-detectors.js';
+import { checkFindings } from '../core/plugins/run-detectors.js';
+import { withTimeout } from '../core/plugins/invoke.js';
 import { collectPlugins } from '../core/plugins/validate-plugin.js';
 import { API_VERSION, type Detector, type Finding, type Severity } from '../core/sdk/types.js';
 import { createDetectorContext, type DetectorContextInput, type TestDetectorContext } from './context.js';

@@ -183,6 +183,91 @@ describe('plugins from the config', () => {
   });
 });
 
+describe('learning generators and strategies of a plugin from a file', () => {
+  /** Two generators and three strategies of one plugin; the `spin*` ones never return. */
+  const workerPlugin = `
+import fs from 'node:fs';
+import path from 'node:path';
+const spin = () => { while (true) {} };
+export default {
+  apiVersion: 1,
+  name: 'w',
+  learningGenerators: [
+    { id: 'w/spin-generator', patternTypes: ['failure'], generate: spin },
+    {
+      id: 'w/generator',
+      patternTypes: ['failure'],
+      generate(pattern, ctx) {
+        ctx.warn('generated in a worker for ' + ctx.agent.id);
+        return [{ learningType: 'error_avoidance', title: 'Guard ' + pattern.description, description: 'seen ' + pattern.frequency + ' times', impactScore: 0.5 }];
+      },
+    },
+  ],
+  strategies: [
+    { id: 'w/spin-plan', handles: ['error_pattern'], plan: spin, apply() {} },
+    {
+      id: 'w/writer',
+      handles: ['error_pattern'],
+      plan: (opportunity) => [{ type: 'note', description: 'note ' + opportunity.subject, risk: 'low' }],
+      async apply(action, sandboxDir, ctx) {
+        const echoed = await ctx.run('node', ['-e', 'process.stdout.write(process.cwd())']);
+        fs.writeFileSync(path.join(sandboxDir, 'NOTE.md'), action.description + ' from ' + path.basename(echoed.stdout) + '\\n');
+      },
+    },
+    {
+      id: 'w/spin-apply',
+      handles: ['error_pattern'],
+      plan: () => [{ type: 'spin', description: 'spins in apply', risk: 'low' }],
+      apply: spin,
+    },
+  ],
+};
+`;
+
+  it('run in worker threads: their results arrive, a synchronous loop is cut off at the limit', () => {
+    const { dir, cli } = project(
+      {
+        agents: { a1: { path: './agent', test: 'true', testTimeoutMs: 1000 } },
+        plugins: ['./w.mjs'],
+        pluginTimeouts: { w: 1500 },
+      },
+      { 'w.mjs': workerPlugin },
+    );
+    expect(cli(['patterns', 'a1', '--json']).code).toBe(0);
+
+    const learned = cli(['learnings', 'a1', '--json']);
+    expect(learned.code, learned.stderr).toBe(0);
+    const learnings = learned.json<{
+      learnings: Array<{ generator: string; title: string }>;
+      warnings: Warning[];
+    }>();
+    expect(learnings.learnings.filter((l) => l.generator === 'w/generator').length).toBeGreaterThan(0);
+    expect(learnings.warnings).toEqual(
+      expect.arrayContaining([
+        { plugin: 'w', component: 'w/spin-generator', error: 'timed out after 1500 ms' },
+        { plugin: 'w', component: 'w/generator', error: 'generated in a worker for a1' },
+      ]),
+    );
+
+    expect(cli(['analyze', 'a1', '--json']).code).toBe(0);
+    const optimized = cli(['optimize', 'a1', '--strategy', 'comprehensive', '--yes', '--json']);
+    expect(optimized.code, optimized.stderr).toBe(0);
+    const result = optimized.json<{
+      actions: Array<{ strategy?: string; description: string; status: string; error?: string }>;
+      warnings: Warning[];
+    }>();
+    expect(result.warnings).toEqual(
+      expect.arrayContaining([{ plugin: 'w', component: 'w/spin-plan', error: 'timed out after 1500 ms' }]),
+    );
+    const byDescription = (text: string) => result.actions.find((a) => a.description.startsWith(text));
+    expect(byDescription('note')).toMatchObject({ status: 'applied' });
+    expect(byDescription('spins in apply')?.status).toBe('failed');
+    const note = fs.readFileSync(path.join(dir, 'agent', 'NOTE.md'), 'utf8');
+    // ctx.run was relayed to kv1nt and ran in the sandbox (`<sandbox>/tree`), not in the agent folder.
+    expect(note).toBe('note pattern:Timeout from tree\n');
+  });
+});
+
 describe('plugins installed through oclif', () => {
   it('`plugins link` adds the example plugin: it is listed and its detector shows up in analyze', () => {
     const { cli } = project();

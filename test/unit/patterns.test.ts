@@ -186,7 +186,12 @@ describe('learning generators', () => {
       for (const g of generators)
         if ((g.patternTypes as readonly string[]).includes(p.patternType))
           out.push(
-            ...(await g.generate(p as never, { agent: { id: 'a' }, config: {} as never, now: new Date() })),
+            ...(await g.generate(p as never, {
+              agent: { id: 'a' },
+              config: {} as never,
+              now: new Date(),
+              warn: () => undefined,
+            })),
           );
       return out.map((l) => l.learningType);
     };

@@ -4,6 +4,7 @@ import type { FeedbackEntry } from '../feedback/types.js';
 import { newId } from '../ids.js';
 import type { LoadedDetector, PluginWarning } from '../plugins/run-detectors.js';
 import { runDetectors } from '../plugins/run-detectors.js';
+import { pluginLimit } from '../plugins/invoke.js';
 import { runTool } from '../runner/run-tool.js';
 import {
   DEFAULT_THRESHOLDS,
@@ -128,11 +129,7 @@ export async function analyzeAgent(input: AnalyzeInput): Promise<AnalysisResult>
       warn: (message: string) => warnings.push({ plugin, component: detector, error: message }),
       now,
     });
-  const run = await runDetectors(
-    input.detectors,
-    makeContext,
-    (plugin) => input.config.pluginTimeouts?.[plugin] ?? input.config.pluginTimeoutMs ?? 10_000,
-  );
+  const run = await runDetectors(input.detectors, makeContext, pluginLimit(input.config));
 
   const analyzedAt = now.toISOString();
   const opportunities = await stores.optimization.update((doc) => {

@@ -315,14 +315,16 @@ export const ConfigSchema = v.strictObject({
   pluginTimeoutMs: v.optional(
     v.pipe(
       positiveInt('pluginTimeoutMs'),
-      v.description('Time limit of one plugin call (a detector run), in ms (default 10000).'),
+      v.description(
+        'Time limit of one plugin call (detect, generate, plan or apply), in ms (default 10000).',
+      ),
     ),
   ),
   pluginTimeouts: v.optional(
     v.pipe(
       v.record(v.string(), positiveInt('pluginTimeouts.<plugin>')),
       v.description(
-        "Time limits of one plugin's detector runs by plugin name, in ms; overrides pluginTimeoutMs for that plugin.",
+        'Time limits of one call of a plugin (detect, generate, plan, apply) by plugin name, in ms; overrides pluginTimeoutMs for that plugin.',
       ),
     ),
   ),

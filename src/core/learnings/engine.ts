@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LoadedGenerator } from '../plugins/validate-plugin.js';
-import { withTimeout, type PluginWarning } from '../plugins/run-detectors.js';
+import { invokeComponent } from '../plugins/invoke.js';
+import type { PluginWarning } from '../plugins/run-detectors.js';
 import { LEARNING_TYPES, type AgentInfo, type LearningInfo, type Thresholds } from '../sdk/types.js';
 import type { Stores } from '../store/stores.js';
 import type { StoredPattern } from '../patterns/engine.js';
@@ -20,7 +21,7 @@ export async function generateLearnings(
   agent: AgentInfo,
   generators: readonly LoadedGenerator[],
   config: { thresholds: Thresholds; [key: string]: unknown },
-  timeoutMs: number,
+  limitOf: (plugin: string) => number,
   now: Date,
 ): Promise<LearningRun> {
   const doc = await stores.feedback.read();
@@ -30,14 +31,22 @@ export async function generateLearnings(
   const warnings: PluginWarning[] = [];
   const fresh: LearningInfo[] = [];
   for (const pattern of patterns) {
-    for (const { plugin, generator } of generators) {
+    for (const loaded of generators) {
+      const { plugin, generator } = loaded;
       if (!generator.patternTypes.includes(pattern.patternType)) continue;
       try {
-        const produced = await withTimeout(
-          Promise.resolve().then(() =>
-            generator.generate(Object.freeze({ ...pattern }), Object.freeze({ agent, config, now })),
-          ),
-          timeoutMs,
+        const frozen = Object.freeze({ ...pattern });
+        const ctx = Object.freeze({
+          agent,
+          config,
+          now,
+          warn: (message: string) => warnings.push({ plugin, component: generator.id, error: message }),
+        });
+        const produced = await invokeComponent(
+          loaded,
+          { kind: 'learningGenerators', id: generator.id },
+          { method: 'generate', args: [frozen], ctx, local: () => generator.generate(frozen, ctx) },
+          limitOf(plugin),
         );
         if (!Array.isArray(produced)) throw new Error('generate() did not return an array');
         produced.forEach((item, index) => {

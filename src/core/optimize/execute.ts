@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PluginWarning } from '../plugins/run-detectors.js';
-import { withTimeout } from '../plugins/run-detectors.js';
+import { invokeComponent } from '../plugins/invoke.js';
 import type { LoadedStrategy } from '../plugins/validate-plugin.js';
 import type { ApplyContext, PlannedAction, Policy } from '../sdk/types.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
@@ -78,7 +78,8 @@ export interface ExecuteInput {
     sandboxDir: string,
     candidate: unknown,
   ) => ApplyContext;
-  pluginTimeoutMs: number;
+  /** The time limit of one apply() of a plugin's strategy, by plugin name. */
+  applyLimit: (plugin: string) => number;
   onEvent?: (event: ProgressEvent) => void;
 }
 
@@ -342,15 +343,17 @@ class TrialRunner {
     if (!loaded) return `strategy ${action.strategy} is not loaded any more`;
     const own: PlannedAction = candidate === undefined ? action.action : { ...action.action, candidate };
     try {
-      await withTimeout(
-        Promise.resolve().then(() =>
-          loaded.strategy.apply(
-            own,
-            sandboxDir,
-            this.input.applyContext(loaded.plugin, this.warnings, sandboxDir, candidate),
-          ),
-        ),
-        this.input.pluginTimeoutMs,
+      const ctx = this.input.applyContext(loaded.plugin, this.warnings, sandboxDir, candidate);
+      await invokeComponent(
+        loaded,
+        { kind: 'strategies', id: loaded.strategy.id },
+        {
+          method: 'apply',
+          args: [own, sandboxDir],
+          ctx,
+          local: () => loaded.strategy.apply(own, sandboxDir, ctx),
+        },
+        this.input.applyLimit(loaded.plugin),
       );
       return undefined;
     } catch (error) {

@@ -7,6 +7,7 @@ import type { Opportunity } from '../analysis/opportunities.js';
 import type { Kv1ntConfig } from '../config/schema.js';
 import { Kv1ntError, EXIT_USAGE, invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
+import { pluginLimit } from '../plugins/invoke.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
 import type { PluginSet } from '../plugins/validate-plugin.js';
 import { runTool } from '../runner/run-tool.js';
@@ -125,7 +126,7 @@ export async function optimize(
         opportunities,
         strategies: plugins.strategies,
         context,
-        pluginTimeoutMs: deps.config.pluginTimeoutMs ?? 10_000,
+        pluginLimit: pluginLimit(deps.config),
         now: deps.now(),
       });
       warnings.push(...built.warnings);
@@ -186,7 +187,8 @@ export async function optimize(
       transactionsRoot: stores.dataDir.ensureDir('optimization', 'transactions'),
       logDir: stores.dataDir.ensureDir('optimization', 'logs', resultId),
       strategies: plugins.strategies,
-      pluginTimeoutMs: Math.max(deps.config.pluginTimeoutMs ?? 10_000, testTimeoutMs),
+      // apply() may install dependencies or run the agent's tools: at least the test time limit.
+      applyLimit: (plugin) => Math.max(pluginLimit(deps.config)(plugin), testTimeoutMs),
       applyContext: (plugin, sink, sandboxDir, candidate): ApplyContext =>
         Object.freeze({
           agent: agentInfo,

@@ -1,7 +1,7 @@
 import { newId } from '../ids.js';
 import { SEVERITY_RANK, type Opportunity } from '../analysis/opportunities.js';
+import { invokeComponent } from '../plugins/invoke.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
-import { withTimeout } from '../plugins/run-detectors.js';
 import type { LoadedStrategy } from '../plugins/validate-plugin.js';
 import type { OpportunityType, PlannedAction, Policy, Severity, StrategyContext } from '../sdk/types.js';
 import { acceptsRisk, handlesSeverity, needsApproval, type StrategyName } from './policy.js';
@@ -59,7 +59,8 @@ export interface PlanInput {
   opportunities: readonly Opportunity[];
   strategies: readonly LoadedStrategy[];
   context: (plugin: string, warnings: PluginWarning[]) => StrategyContext;
-  pluginTimeoutMs: number;
+  /** The time limit of one call of a plugin's strategy, by plugin name. */
+  pluginLimit: (plugin: string) => number;
   now: Date;
 }
 
@@ -88,12 +89,16 @@ export async function buildPlan(
       continue;
     }
     let proposed = 0;
-    for (const { plugin, strategy } of strategies) {
+    for (const loaded of strategies) {
+      const { plugin, strategy } = loaded;
       let planned: PlannedAction[];
       try {
-        const result = await withTimeout(
-          Promise.resolve().then(() => strategy.plan(opportunity, input.context(plugin, warnings))),
-          input.pluginTimeoutMs,
+        const ctx = input.context(plugin, warnings);
+        const result = await invokeComponent(
+          loaded,
+          { kind: 'strategies', id: strategy.id },
+          { method: 'plan', args: [opportunity], ctx, local: () => strategy.plan(opportunity, ctx) },
+          input.pluginLimit(plugin),
         );
         planned = checkActions(result);
       } catch (error) {

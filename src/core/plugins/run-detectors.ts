@@ -1,5 +1,5 @@
 import { SEVERITIES, type Detector, type DetectorContext, type Finding } from '../sdk/types.js';
-import { detectInWorker } from './detector-worker.js';
+import { invokeComponent, type ComponentSite } from './invoke.js';
 
 export interface PluginWarning {
   plugin: string;
@@ -21,18 +21,14 @@ export interface DetectorRun {
   completed: Set<string>;
 }
 
-export interface LoadedDetector {
-  plugin: string;
+export interface LoadedDetector extends ComponentSite {
   detector: Detector;
-  /** The plugin's module file: the detector then runs in a worker thread (see detector-worker.ts). */
-  modulePath?: string | undefined;
 }
 
 /**
  * Runs every detector on its own: a throw, a bad return value or a time-out becomes a warning
- * naming the plugin, and the others still run (in the spirit of oclif's runHook). A detector whose
- * plugin came from a file runs in a worker thread, terminated at the time limit; the others (the
- * built-ins, objects given to the API) race a timer in-process.
+ * naming the plugin, and the others still run (in the spirit of oclif's runHook). See
+ * invokeComponent for where each runs.
  */
 export async function runDetectors(
   detectors: readonly LoadedDetector[],
@@ -42,21 +38,17 @@ export async function runDetectors(
   const run: DetectorRun = { findings: [], warnings: [], completed: new Set() };
   const limitOf = typeof timeoutMs === 'number' ? () => timeoutMs : timeoutMs;
   await Promise.all(
-    detectors.map(async ({ plugin, detector, modulePath }) => {
+    detectors.map(async (loaded) => {
+      const { plugin, detector } = loaded;
       const limit = limitOf(plugin);
       try {
-        const result = modulePath
-          ? await detectInWorker(
-              modulePath,
-              detector.id,
-              makeContext(plugin, run.warnings, detector.id),
-              limit,
-            )
-          : await withTimeout(
-              Promise.resolve().then(() => detector.detect(makeContext(plugin, run.warnings, detector.id))),
-              limit,
-              `timed out after ${limit} ms`,
-            );
+        const ctx = makeContext(plugin, run.warnings, detector.id);
+        const result = await invokeComponent(
+          loaded,
+          { kind: 'detectors', id: detector.id },
+          { method: 'detect', args: [], ctx, local: () => detector.detect(ctx) },
+          limit,
+        );
         for (const finding of checkFindings(result))
           run.findings.push({ detector: detector.id, type: detector.type, finding });
         run.completed.add(detector.id);
@@ -70,19 +62,6 @@ export async function runDetectors(
     }),
   );
   return run;
-}
-
-/** Rejects with `message` when `promise` has not settled after `ms`. */
-export function withTimeout<T>(
-  promise: Promise<T>,
-  ms: number,
-  message = `timed out after ${ms} ms`,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Checks what detect() returned, as the host does (exported for kv1nt/testing). */

@@ -5,15 +5,14 @@ import {
   type LearningGenerator,
   type Strategy,
 } from '../sdk/types.js';
+import type { ComponentSite } from './invoke.js';
 import type { LoadedDetector, PluginWarning } from './run-detectors.js';
 
-export interface LoadedGenerator {
-  plugin: string;
+export interface LoadedGenerator extends ComponentSite {
   generator: LearningGenerator;
 }
 
-export interface LoadedStrategy {
-  plugin: string;
+export interface LoadedStrategy extends ComponentSite {
   strategy: Strategy;
 }
 
@@ -35,9 +34,9 @@ export interface PluginCandidate {
   /** The plugin package's version, when it has one. */
   version?: string;
   /**
-   * The module file. A detector of a plugin with a file runs in a worker thread that loads this
-   * file again, so a detector stuck in a loop can be stopped; a plugin without (a built-in, an
-   * object given to the API) runs in-process with a promise race only.
+   * The module file. The components of a plugin with a file run in worker threads that load this
+   * file again, so one stuck in a loop can be stopped; a plugin without (a built-in, an object
+   * given to the API) runs in-process with a promise race only.
    */
   modulePath?: string;
 }
@@ -47,7 +46,7 @@ export interface PluginInfo {
   source: string;
   location?: string;
   version?: string;
-  /** Whether its detectors run in worker threads (see PluginCandidate.modulePath). */
+  /** Whether its components run in worker threads (see PluginCandidate.modulePath). */
   isolated: boolean;
   detectors: string[];
   learningGenerators: string[];
@@ -90,7 +89,7 @@ export function collectPlugins(candidates: readonly PluginCandidate[]): PluginSe
       }
       const generators: string[] = [];
       for (const generator of checked.learningGenerators ?? []) {
-        set.generators.push({ plugin: name, generator });
+        set.generators.push({ plugin: name, generator, modulePath: candidate.modulePath });
         generators.push(generator.id);
       }
       const strategies: string[] = [];
@@ -98,7 +97,7 @@ export function collectPlugins(candidates: readonly PluginCandidate[]): PluginSe
         if (seenStrategies.has(strategy.id))
           throw new Error(`strategy id ${strategy.id} is already taken by another plugin`);
         seenStrategies.add(strategy.id);
-        set.strategies.push({ plugin: name, strategy });
+        set.strategies.push({ plugin: name, strategy, modulePath: candidate.modulePath });
         strategies.push(strategy.id);
       }
       set.plugins.push({

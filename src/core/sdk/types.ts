@@ -207,7 +207,13 @@ export interface LearningGenerator {
   patternTypes: ReadonlyArray<PatternInfo['patternType']>;
   generate(
     pattern: Readonly<PatternInfo>,
-    ctx: Readonly<{ agent: Readonly<AgentInfo>; config: DetectorContext['config']; now: Date }>,
+    ctx: Readonly<{
+      agent: Readonly<AgentInfo>;
+      config: DetectorContext['config'];
+      now: Date;
+      /** Reports a problem that did not stop the generator: shown in `warnings`. */
+      warn(message: string): void;
+    }>,
   ):
     | Array<Omit<LearningInfo, 'id' | 'agentId' | 'patternId' | 'createdAt'>>
     | Promise<Array<Omit<LearningInfo, 'id' | 'agentId' | 'patternId' | 'createdAt'>>>;

@@ -39,7 +39,7 @@ function input(overrides: Partial<PlanInput>): PlanInput {
     opportunities: [],
     strategies: [],
     context,
-    pluginTimeoutMs: 1_000,
+    pluginLimit: () => 1_000,
     now: new Date('2026-11-24T12:00:00Z'),
     ...overrides,
   };
@@ -129,7 +129,7 @@ describe('buildPlan', () => {
     const noDescription = strategy('t/bad-action', ['error_pattern'], () => [{ type: 'x' } as never]);
     const { plan, warnings } = await buildPlan(
       input({
-        pluginTimeoutMs: 100,
+        pluginLimit: () => 100,
         opportunities: [opportunity('o-err', 'error_pattern', 'HIGH')],
         strategies: [throwing, hanging, nonsense, noDescription, tuning],
       }),
