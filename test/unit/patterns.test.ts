@@ -35,6 +35,23 @@ describe('operationKind', () => {
   });
 });
 
+describe('detectPatterns input order', () => {
+  it('gives the same patterns, first/last seen and examples for entries out of time order', () => {
+    const entries = [5, 1, 4, 2, 6, 3].map((at) =>
+      entry({ at, type: 'failure', score: 0, errorType: 'timeout', message: `after ${at} s` }),
+    );
+    const sorted = [...entries].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+    const found = ofType(entries, 'failure').find((p) => !p.signature.startsWith('kind:'));
+    expect(found).toEqual(ofType(sorted, 'failure').find((p) => !p.signature.startsWith('kind:')));
+    expect(found).toMatchObject({
+      frequency: 6,
+      firstSeen: sorted[0]!.timestamp,
+      lastSeen: sorted[5]!.timestamp,
+      examples: sorted.slice(0, 5).map((e) => e.operationId),
+    });
+  });
+});
+
 describe('pattern types', () => {
   it('failure: one pattern per fingerprint, confidence n/(n+1)', () => {
     const entries = [1, 2, 3].map((i) =>

@@ -29,20 +29,22 @@ export interface PatternOptions {
 const EXAMPLES = 5;
 const DAY = 86_400_000;
 
-/** All five kinds, filtered by frequency and confidence, most frequent first. */
-export function detectPatterns(
-  entries: readonly FeedbackEntry[],
-  options: PatternOptions,
-): PatternCandidate[] {
+/**
+ * All five kinds, filtered by frequency and confidence, most frequent first. `entries` should be
+ * in timestamp order (as windowEntries gives them): every group below then is too, so a group's
+ * first and last entries are its first and last sightings.
+ */
+export function detectPatterns(given: readonly FeedbackEntry[], options: PatternOptions): PatternCandidate[] {
+  const by = classify(inTimeOrder(given));
   // Both detectors group the same entries by kind: group once.
-  const kinds = byKind(entries, (e) => e.type === 'success' || e.type === 'failure');
+  const kinds = byKind(by.outcomes);
   const found = [
-    ...failurePatterns(entries, options),
+    ...failurePatterns(by.failures),
     ...capabilityPatterns(kinds),
     ...successPatterns(kinds),
-    ...qualityPatterns(entries, options),
-    ...performancePatterns(entries, options),
-    ...behaviorPatterns(entries, options),
+    ...qualityPatterns(by.scores),
+    ...performancePatterns(by.timed, options),
+    ...behaviorPatterns(by.failures, by.outcomes),
   ];
   return found
     .filter((p) => p.frequency >= options.minFrequency && p.confidence >= options.minConfidence)
@@ -62,10 +64,9 @@ export function operationKind(entry: FeedbackEntry): string {
  * failure: failures with the same fingerprint (error type + message template).
  * confidence = n / (n + 1): how sure we are that it recurs, growing with every repeat.
  */
-function failurePatterns(entries: readonly FeedbackEntry[], _options: PatternOptions): PatternCandidate[] {
+function failurePatterns(failures: readonly FeedbackEntry[]): PatternCandidate[] {
   const groups = new Map<string, FeedbackEntry[]>();
-  for (const entry of entries) {
-    if (entry.type !== 'failure') continue;
+  for (const entry of failures) {
     const signature = failureSignature(entry.errorType, entry.message);
     const group = groups.get(signature) ?? [];
     group.push(entry);
@@ -135,8 +136,7 @@ function successPatterns(kinds: ReadonlyMap<string, FeedbackEntry[]>): PatternCa
  * quality: a falling quality score (confidence = |correlation| of score with time, shown when
  * the slope is negative), or a dimension that stays low (confidence = share of its scores under 0.6).
  */
-function qualityPatterns(entries: readonly FeedbackEntry[], _options: PatternOptions): PatternCandidate[] {
-  const scores = entries.filter((e) => e.type === 'quality_score');
+function qualityPatterns(scores: readonly FeedbackEntry[]): PatternCandidate[] {
   const result: PatternCandidate[] = [];
   if (scores.length >= 3) {
     const times = scores.map((e) => timeOf(e.timestamp) / DAY);
@@ -188,8 +188,7 @@ function qualityPatterns(entries: readonly FeedbackEntry[], _options: PatternOpt
  * performance: durations drifting up (confidence = correlation of duration with time, when
  * positive), or an operation kind usually over the SLA (confidence = share of its runs over it).
  */
-function performancePatterns(entries: readonly FeedbackEntry[], options: PatternOptions): PatternCandidate[] {
-  const timed = entries.filter((e) => e.durationMs !== undefined);
+function performancePatterns(timed: readonly FeedbackEntry[], options: PatternOptions): PatternCandidate[] {
   const result: PatternCandidate[] = [];
   if (timed.length >= 3) {
     const r = safeCorrelation(
@@ -235,9 +234,11 @@ function performancePatterns(entries: readonly FeedbackEntry[], options: Pattern
  * behavior: failures concentrated in one hour of the day (confidence = that hour's share of all
  * failures), and operations retried after failing (confidence = n / (n + 1)).
  */
-function behaviorPatterns(entries: readonly FeedbackEntry[], _options: PatternOptions): PatternCandidate[] {
+function behaviorPatterns(
+  failures: readonly FeedbackEntry[],
+  outcomes: readonly FeedbackEntry[],
+): PatternCandidate[] {
   const result: PatternCandidate[] = [];
-  const failures = entries.filter((e) => e.type === 'failure');
   const byHour = new Map<number, FeedbackEntry[]>();
   for (const entry of failures) {
     const hour = utcHour(entry.timestamp);
@@ -266,8 +267,7 @@ function behaviorPatterns(entries: readonly FeedbackEntry[], _options: PatternOp
   const failed = new Set<string>();
   for (const entry of failures) failed.add(entry.operationId);
   const byOperation = new Map<string, FeedbackEntry[]>();
-  for (const entry of entries) {
-    if (entry.type !== 'success' && entry.type !== 'failure') continue;
+  for (const entry of outcomes) {
     if (!failed.has(entry.operationId)) continue;
     const group = byOperation.get(entry.operationId) ?? [];
     group.push(entry);
@@ -305,15 +305,13 @@ function candidate(
   confidence: number,
   extra?: Record<string, unknown>,
 ): PatternCandidate {
-  // One linear pass: the earliest and latest timestamps, and the first distinct operation ids.
-  let firstSeen = group[0]!.timestamp;
-  let lastSeen = firstSeen;
+  // The group is in time order (see detectPatterns): no pass over it for first and last.
+  const firstSeen = group[0]!.timestamp;
+  const lastSeen = group[group.length - 1]!.timestamp;
   const examples: string[] = [];
-  for (const entry of group) {
-    const time = entry.timestamp;
-    if (time < firstSeen) firstSeen = time;
-    if (time > lastSeen) lastSeen = time;
-    if (examples.length < EXAMPLES && !examples.includes(entry.operationId)) examples.push(entry.operationId);
+  for (let i = 0; i < group.length && examples.length < EXAMPLES; i++) {
+    const id = group[i]!.operationId;
+    if (!examples.includes(id)) examples.push(id);
   }
   return {
     patternType,
@@ -328,13 +326,43 @@ function candidate(
   };
 }
 
-function byKind(
-  entries: readonly FeedbackEntry[],
-  wanted: (entry: FeedbackEntry) => boolean = () => true,
-): Map<string, FeedbackEntry[]> {
+/**
+ * Orders entries by timestamp. Stored timestamps are canonical ISO-8601 UTC: code-unit order is
+ * time order (and much cheaper than localeCompare over a million entries).
+ */
+export function byTimestamp(a: FeedbackEntry, b: FeedbackEntry): number {
+  return a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0;
+}
+
+/** The entries each detector reads, sorted out in one pass (order kept). */
+function classify(entries: readonly FeedbackEntry[]) {
+  const failures: FeedbackEntry[] = [];
+  const outcomes: FeedbackEntry[] = [];
+  const scores: FeedbackEntry[] = [];
+  const timed: FeedbackEntry[] = [];
+  for (const entry of entries) {
+    const type = entry.type;
+    if (type === 'failure') {
+      failures.push(entry);
+      outcomes.push(entry);
+    } else if (type === 'success') outcomes.push(entry);
+    else if (type === 'quality_score') scores.push(entry);
+    if (entry.durationMs !== undefined) timed.push(entry);
+  }
+  return { failures, outcomes, scores, timed };
+}
+
+/** The entries in timestamp order (ties in given order): as given when they already are. */
+function inTimeOrder(entries: readonly FeedbackEntry[]): readonly FeedbackEntry[] {
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i]!.timestamp < entries[i - 1]!.timestamp) return [...entries].sort(byTimestamp);
+  }
+  return entries;
+}
+
+function byKind(entries: readonly FeedbackEntry[]): Map<string, FeedbackEntry[]> {
   const groups = new Map<string, FeedbackEntry[]>();
   for (const entry of entries) {
-    if (!wanted(entry)) continue;
     const kind = operationKind(entry);
     const group = groups.get(kind) ?? [];
     group.push(entry);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FeedbackEntry } from '../feedback/types.js';
 import type { PatternInfo } from '../sdk/types.js';
 import type { Stores } from '../store/stores.js';
-import { detectPatterns, type PatternOptions } from './detect.js';
+import { byTimestamp, detectPatterns, type PatternOptions } from './detect.js';
 import { FINGERPRINT_VERSION } from './fingerprint.js';
 import { readWindow } from './window.js';
 
@@ -36,10 +36,7 @@ export function windowEntries(
   const fromIso = new Date(from).toISOString();
   const toIso = new Date(to + 300_000).toISOString();
   const byAgent = readWindow(stores, agentIds, fromIso, toIso);
-  // Stored timestamps are canonical ISO-8601 UTC: code-unit order is time order (and much
-  // cheaper than localeCompare over a million entries).
-  for (const list of byAgent.values())
-    list.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+  for (const list of byAgent.values()) list.sort(byTimestamp);
   return byAgent;
 }
 
