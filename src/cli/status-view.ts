@@ -38,7 +38,7 @@ export async function renderStatus(report: StatusReport): Promise<string> {
     '',
     await table(
       ['store', 'file', 'size'],
-      report.stores.map((s) => [s.name, s.file, bytes(s.bytes)]),
+      report.stores.map((s) => [s.name, s.file, s.bytes === null ? 'not created yet' : bytes(s.bytes)]),
     ),
   );
   lines.push(

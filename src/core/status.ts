@@ -9,7 +9,8 @@ export interface StoreFile {
   name: string;
   engine: 'feedback' | 'optimization' | 'registry';
   file: string;
-  bytes: number;
+  /** null: not created yet (a store file is written on its first change). */
+  bytes: number | null;
 }
 
 export interface AgentStatus {
@@ -162,11 +163,12 @@ function storeFiles(core: Kv1ntCore, scope: Scope): StoreFile[] {
   return files;
 }
 
-function sizeOf(file: string): number {
+function sizeOf(file: string): number | null {
   try {
     return fs.statSync(file).size;
-  } catch {
-    return 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
 }
 

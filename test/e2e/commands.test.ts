@@ -325,6 +325,14 @@ describe('status and stats', () => {
       file: path.join(data, 'feedback/log/000001.jsonl'),
       bytes: expect.any(Number) as unknown,
     });
+    // Nobody registered an agent: the registry file does not exist yet, and says so.
+    expect(status.stores).toContainEqual({
+      name: 'agents',
+      engine: 'registry',
+      file: path.join(data, 'agents.json'),
+      bytes: null,
+    });
+    expect(kv1nt(data, ['status']).stdout).toMatch(/agents\s+\S+agents\.json\s+not created yet/);
     const feedbackOnly = kv1nt(data, ['feedback', 'status', '--json']).json<Record<string, unknown>>();
     expect(feedbackOnly.scope).toBe('feedback');
     expect(feedbackOnly).not.toHaveProperty('optimization');
