@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createKv1nt, type FeedbackEntry } from '../../src/index.js';
+import { createKv1nt, definePlugin, type FeedbackEntry } from '../../src/index.js';
 import { tempDir } from '../helpers/cli.js';
 
 describe('createKv1nt (programmatic API)', () => {
@@ -125,5 +125,52 @@ describe('createKv1nt patterns and learnings', () => {
     expect(run.learnings.map((l) => l.learningType)).toEqual(
       expect.arrayContaining(['error_avoidance', 'skill_enhancement']),
     );
+  });
+
+  it('stops calling a generator once it timed out: one wait, not one per pattern', async () => {
+    const dir = tempDir({ '.kv1ntrc.json': JSON.stringify({ pluginTimeoutMs: 300 }) });
+    let calls = 0;
+    const stuck = definePlugin({
+      apiVersion: 1,
+      name: 'stuck',
+      learningGenerators: [
+        {
+          id: 'stuck/generator',
+          patternTypes: ['failure', 'behavior', 'success'],
+          generate: () => {
+            calls += 1;
+            return new Promise(() => undefined);
+          },
+        },
+      ],
+    });
+    const kv1nt = createKv1nt({ dataDir: path.join(dir, 'data'), cwd: dir, plugins: [stuck] });
+    await kv1nt.recordMany(
+      ['timeout', 'parse', 'auth'].flatMap((errorType) =>
+        Array.from({ length: 3 }, (_, i) => ({
+          agentId: 'bot',
+          operationId: `${errorType}-${i}`,
+          type: 'failure' as const,
+          errorType,
+        })),
+      ),
+    );
+    const patterns = await kv1nt.detectPatterns('bot');
+    expect(patterns.length).toBeGreaterThanOrEqual(3);
+    const started = Date.now();
+    const run = await kv1nt.generateLearnings('bot');
+    expect(Date.now() - started).toBeLessThan(300 * 3);
+    expect(calls).toBe(1);
+    const mine = run.warnings.filter((w) => w.plugin === 'stuck');
+    expect(mine).toEqual([
+      { plugin: 'stuck', component: 'stuck/generator', error: 'timed out after 300 ms' },
+      {
+        plugin: 'stuck',
+        component: 'stuck/generator',
+        error: `not called for ${patterns.length - 1} more patterns after it timed out`,
+      },
+    ]);
+    // The built-in generators still ran for every pattern.
+    expect(run.learnings.length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LoadedGenerator } from '../plugins/validate-plugin.js';
-import { invokeComponent } from '../plugins/invoke.js';
+import { invokeComponent, StuckComponents } from '../plugins/invoke.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
 import { LEARNING_TYPES, type AgentInfo, type LearningInfo, type Thresholds } from '../sdk/types.js';
 import type { Stores } from '../store/stores.js';
@@ -30,10 +30,11 @@ export async function generateLearnings(
   );
   const warnings: PluginWarning[] = [];
   const fresh: LearningInfo[] = [];
+  const stuck = new StuckComponents();
   for (const pattern of patterns) {
     for (const loaded of generators) {
       const { plugin, generator } = loaded;
-      if (!generator.patternTypes.includes(pattern.patternType)) continue;
+      if (!generator.patternTypes.includes(pattern.patternType) || stuck.skip(generator.id)) continue;
       try {
         const frozen = Object.freeze({ ...pattern });
         const ctx = Object.freeze({
@@ -67,10 +68,12 @@ export async function generateLearnings(
           });
         });
       } catch (error) {
+        stuck.failed(plugin, generator.id, error);
         warnings.push({ plugin, component: generator.id, error: (error as Error).message });
       }
     }
   }
+  warnings.push(...stuck.warnings('pattern', 'patterns'));
   const learnings = await stores.feedback.update((stored) => {
     const existing = new Map(
       stored.learningEvents

@@ -1,6 +1,6 @@
 import { newId } from '../ids.js';
 import { SEVERITY_RANK, type Opportunity } from '../analysis/opportunities.js';
-import { invokeComponent } from '../plugins/invoke.js';
+import { invokeComponent, StuckComponents } from '../plugins/invoke.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
 import type { LoadedStrategy } from '../plugins/validate-plugin.js';
 import type { OpportunityType, PlannedAction, Policy, Severity, StrategyContext } from '../sdk/types.js';
@@ -75,6 +75,7 @@ export async function buildPlan(
   const warnings: PluginWarning[] = [];
   const actions: PlanAction[] = [];
   const skipped: OptimizationPlan['skipped'] = [];
+  const stuck = new StuckComponents();
   const opportunities = [...input.opportunities].sort(
     (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.id.localeCompare(b.id),
   );
@@ -91,6 +92,7 @@ export async function buildPlan(
     let proposed = 0;
     for (const loaded of strategies) {
       const { plugin, strategy } = loaded;
+      if (stuck.skip(strategy.id)) continue;
       let planned: PlannedAction[];
       try {
         const ctx = input.context(plugin, warnings);
@@ -102,6 +104,7 @@ export async function buildPlan(
         );
         planned = checkActions(result);
       } catch (error) {
+        stuck.failed(plugin, strategy.id, error);
         warnings.push({ plugin, component: strategy.id, error: (error as Error).message });
         continue;
       }
@@ -139,6 +142,7 @@ export async function buildPlan(
     if (proposed === 0 && !skipped.some((s) => s.opportunityId === opportunity.id))
       skipped.push(skip(opportunity, 'no strategy proposed an action'));
   }
+  warnings.push(...stuck.warnings('opportunity', 'opportunities'));
   return {
     plan: {
       id: newId('plan'),

@@ -1,4 +1,7 @@
+import { PluginTimeoutError } from './plugin-timeout.js';
 import { callInWorker, type ComponentKind, type HostContext } from './plugin-worker.js';
+
+export { PluginTimeoutError };
 
 /** A component (detector, learning generator, strategy) as loaded, with where its plugin came from. */
 export interface ComponentSite {
@@ -30,15 +33,11 @@ export function invokeComponent(
   return withTimeout(Promise.resolve().then(call.local), limitMs);
 }
 
-/** Rejects with `message` when `promise` has not settled after `ms`. */
-export function withTimeout<T>(
-  promise: Promise<T>,
-  ms: number,
-  message = `timed out after ${ms} ms`,
-): Promise<T> {
+/** Rejects with a PluginTimeoutError when `promise` has not settled after `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, message?: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer = setTimeout(() => reject(new PluginTimeoutError(ms, message)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -49,4 +48,37 @@ export function pluginLimit(config: {
   pluginTimeouts?: Readonly<Record<string, number>> | undefined;
 }): (plugin: string) => number {
   return (plugin) => config.pluginTimeouts?.[plugin] ?? config.pluginTimeoutMs ?? 10_000;
+}
+
+/**
+ * The components that ran past their time limit in this run: they are not called again (a
+ * generator stuck on one pattern would be stuck on each, and the user would wait the limit every
+ * time), and one warning per component says how many calls were skipped.
+ */
+export class StuckComponents {
+  private readonly stuck = new Map<string, { plugin: string; skipped: number }>();
+
+  /** Whether to skip this call: the component timed out earlier in the run (the call is counted). */
+  skip(id: string): boolean {
+    const entry = this.stuck.get(id);
+    if (entry) entry.skipped += 1;
+    return entry !== undefined;
+  }
+
+  /** Notes a failed call; a time-out marks the component stuck. */
+  failed(plugin: string, id: string, error: unknown): void {
+    if (error instanceof PluginTimeoutError && !this.stuck.has(id))
+      this.stuck.set(id, { plugin, skipped: 0 });
+  }
+
+  /** One warning per stuck component that had calls skipped, naming what they were for. */
+  warnings(one: string, many: string): Array<{ plugin: string; component: string; error: string }> {
+    return [...this.stuck]
+      .filter(([, entry]) => entry.skipped > 0)
+      .map(([component, { plugin, skipped }]) => ({
+        plugin,
+        component,
+        error: `not called for ${skipped} more ${skipped === 1 ? one : many} after it timed out`,
+      }));
+  }
 }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ToolResult } from '../sdk/types.js';
+import { PluginTimeoutError } from './plugin-timeout.js';
 import { PLUGIN_WORKER_SOURCE } from './plugin-worker-source.js';
 
 /** Which list of the plugin object a component is in, as its module exports it. */
@@ -86,7 +87,7 @@ export function callInWorker(
     const onError = (error: Error) => finish(error);
     const onExit = (code: number) =>
       finish(new Error(`its worker stopped (exit code ${code}) before ${method}() returned`));
-    const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => finish(new PluginTimeoutError(timeoutMs)), timeoutMs);
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);

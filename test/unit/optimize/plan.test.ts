@@ -146,4 +146,31 @@ describe('buildPlan', () => {
       { plugin: 'test-plugin', component: 't/bad-action', error: 'action 0 has no description' },
     ]);
   });
+
+  it('does not ask a strategy that timed out again for the next opportunities', async () => {
+    let calls = 0;
+    const hanging = strategy('t/hangs', ['error_pattern'], () => {
+      calls += 1;
+      return new Promise(() => undefined);
+    });
+    const started = Date.now();
+    const { plan, warnings } = await buildPlan(
+      input({
+        pluginLimit: () => 200,
+        opportunities: ['o-1', 'o-2', 'o-3'].map((id) => opportunity(id, 'error_pattern', 'HIGH')),
+        strategies: [hanging, tuning],
+      }),
+    );
+    expect(Date.now() - started).toBeLessThan(200 * 3);
+    expect(calls).toBe(1);
+    expect(plan.actions.map((a) => a.opportunityId)).toEqual(['o-1', 'o-2', 'o-3']);
+    expect(warnings).toEqual([
+      { plugin: 'test-plugin', component: 't/hangs', error: 'timed out after 200 ms' },
+      {
+        plugin: 'test-plugin',
+        component: 't/hangs',
+        error: 'not called for 2 more opportunities after it timed out',
+      },
+    ]);
+  });
 });
