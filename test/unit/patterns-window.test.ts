@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allEntries } from '../../src/core/feedback/aggregate-index.js';
 import type { FeedbackEntry } from '../../src/core/feedback/types.js';
-import { windowEntries } from '../../src/core/patterns/engine.js';
+import { byTimestamp } from '../../src/core/patterns/detect.js';
+import { windowBounds } from '../../src/core/patterns/engine.js';
 import {
   noteWrittenSegment,
   readSegmentTimes,
@@ -14,6 +15,13 @@ import { DataDir } from '../../src/core/store/data-dir.js';
 import { openStores, type Stores } from '../../src/core/store/stores.js';
 import { tempDir } from '../helpers/cli.js';
 import { thrown } from './store/helpers.js';
+
+/** The window [from, to] as pattern detection reads it, each agent's entries in time order. */
+function windowEntries(stores: Stores, agentIds: ReadonlySet<string> | undefined, from: number, to: number) {
+  const byAgent = readWindow(stores, agentIds, ...windowBounds(from, to));
+  for (const list of byAgent.values()) list.sort(byTimestamp);
+  return byAgent;
+}
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-20T12:00:00.000Z');

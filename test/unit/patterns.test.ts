@@ -52,6 +52,59 @@ describe('detectPatterns input order', () => {
   });
 });
 
+describe('detectPatterns input order (2)', () => {
+  it('retries: first and last seen span every attempt, examples in order of first attempt', () => {
+    // job-a fails at 1 h and succeeds at 5 h; job-b fails at 2 h and succeeds at 3 h.
+    const attempts = [
+      entry({ at: 3, operationId: 'job-b' }),
+      entry({ at: 1, operationId: 'job-a', type: 'failure', score: 0 }),
+      entry({ at: 5, operationId: 'job-a' }),
+      entry({ at: 2, operationId: 'job-b', type: 'failure', score: 0 }),
+    ];
+    const retries = ofType(attempts, 'behavior', { minFrequency: 1 }).find((p) => p.signature === 'retries');
+    expect(retries).toMatchObject({
+      frequency: 2,
+      firstSeen: new Date(base + 1 * 3_600_000).toISOString(),
+      lastSeen: new Date(base + 5 * 3_600_000).toISOString(),
+      examples: ['job-a', 'job-b'],
+    });
+  });
+});
+
+describe('detectPatterns over random windows', () => {
+  /** A small deterministic generator (the cases are the same on every run). */
+  const random = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+
+  it('does not depend on the order of the entries, ties in time included', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const r = random(seed);
+      const types = ['success', 'failure', 'quality_score', 'user_rating'] as const;
+      const entries = Array.from({ length: 20 + Math.floor(r() * 150) }, () => {
+        const type = types[Math.floor(r() * (r() < 0.6 ? 2 : 4))]!;
+        return entry({
+          at: Math.floor(r() * (seed % 2 ? 6 : 200)), // few distinct instants: many ties
+          type,
+          score: type === 'failure' ? 0 : r(),
+          operationId: `${['fetch', 'sum'][Math.floor(r() * 2)]}-${Math.floor(r() * 12)}`,
+          ...(r() < 0.7 ? { durationMs: Math.floor(r() * 3000) } : {}),
+          ...(type === 'failure' ? { errorType: 'timeout', message: `took ${Math.floor(r() * 9)} ms` } : {}),
+          ...(type === 'quality_score' ? { details: { dimensions: { clarity: r() } } } : {}),
+        });
+      });
+      // Shuffled, and in time order with ties kept in their original order.
+      const shuffled = entries
+        .map((e) => [r(), e] as const)
+        .sort((a, b) => a[0] - b[0])
+        .map(([, e]) => e);
+      const sorted = [...shuffled].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+      for (const slaMs of [null, 1000]) {
+        const all = { minFrequency: 1, minConfidence: 0, slaMs };
+        expect(detectPatterns(shuffled, all), `seed ${seed}`).toEqual(detectPatterns(sorted, all));
+      }
+    }
+  });
+});
+
 describe('pattern types', () => {
   it('failure: one pattern per fingerprint, confidence n/(n+1)', () => {
     const entries = [1, 2, 3].map((i) =>

@@ -29,27 +29,277 @@ export interface PatternOptions {
 const EXAMPLES = 5;
 const DAY = 86_400_000;
 
+/** All five kinds over `entries` (any order), filtered by frequency and confidence, most frequent first. */
+export function detectPatterns(
+  entries: readonly FeedbackEntry[],
+  options: PatternOptions,
+): PatternCandidate[] {
+  const accumulator = new PatternAccumulator(options.slaMs);
+  for (const entry of entries) accumulator.add(entry);
+  return accumulator.patterns(options);
+}
+
 /**
- * All five kinds, filtered by frequency and confidence, most frequent first. `entries` should be
- * in timestamp order (as windowEntries gives them): every group below then is too, so a group's
- * first and last entries are its first and last sightings.
+ * Pattern detection folded over the entries one at a time, in any order: a million-entry window
+ * is read without holding it (only quality scores are kept, and a small record per operation id
+ * for retries). Every group keeps its count, first and last timestamps and its first example ids
+ * in time order (ties in the order added), so the result does not depend on the order of the log.
  */
-export function detectPatterns(given: readonly FeedbackEntry[], options: PatternOptions): PatternCandidate[] {
-  const by = classify(inTimeOrder(given));
-  // Both detectors group the same entries by kind: group once.
-  const kinds = byKind(by.outcomes);
-  const found = [
-    ...failurePatterns(by.failures),
-    ...capabilityPatterns(kinds),
-    ...successPatterns(kinds),
-    ...qualityPatterns(by.scores),
-    ...performancePatterns(by.timed, options),
-    ...behaviorPatterns(by.failures, by.outcomes),
-  ];
-  return found
-    .filter((p) => p.frequency >= options.minFrequency && p.confidence >= options.minConfidence)
-    .map((p) => ({ ...p, confidence: round(p.confidence) }))
-    .sort((a, b) => b.frequency - a.frequency || a.signature.localeCompare(b.signature));
+export class PatternAccumulator {
+  private readonly failuresBySignature = new Map<string, Group & { errorType?: string | undefined }>();
+  private readonly kinds = new Map<string, { successes: Group; failures: Group }>();
+  private readonly failuresByHour = new Map<number, Group>();
+  private failureCount = 0;
+  /** Retries: the operations with a failure, and every success (an id may fail later in the log). */
+  private readonly failedOperations = new Map<string, Operation>();
+  private readonly successes: { ids: string[]; timestamps: string[]; seqs: number[] } = {
+    ids: [],
+    timestamps: [],
+    seqs: [],
+  };
+  private outcomeSeq = 0;
+  private readonly scores: FeedbackEntry[] = [];
+  private readonly timed = new Group();
+  private readonly durations = new Correlation();
+  private readonly slaByKind = new Map<string, { over: Group; durations: number[] }>();
+
+  constructor(private readonly slaMs: number | null) {}
+
+  add(entry: FeedbackEntry): void {
+    const type = entry.type;
+    const outcome = type === 'failure' || type === 'success';
+    let kind: string | undefined;
+    if (outcome) {
+      kind = operationKind(entry);
+      let byKind = this.kinds.get(kind);
+      if (!byKind) this.kinds.set(kind, (byKind = { successes: new Group(), failures: new Group() }));
+      (type === 'failure' ? byKind.failures : byKind.successes).add(entry);
+      this.addOperation(entry, type === 'failure');
+    }
+    if (type === 'failure') this.addFailure(entry);
+    else if (type === 'quality_score') this.scores.push(entry);
+    if (entry.durationMs !== undefined) this.addDuration(entry, kind);
+  }
+
+  patterns(options: PatternOptions): PatternCandidate[] {
+    const found = [
+      ...this.failurePatterns(),
+      ...this.capabilityPatterns(),
+      ...this.successPatterns(),
+      ...qualityPatterns([...this.scores].sort(byTimestamp)),
+      ...this.performancePatterns(),
+      ...this.behaviorPatterns(),
+    ];
+    return found
+      .filter((p) => p.frequency >= options.minFrequency && p.confidence >= options.minConfidence)
+      .map((p) => ({ ...p, confidence: round(p.confidence) }))
+      .sort((a, b) => b.frequency - a.frequency || a.signature.localeCompare(b.signature));
+  }
+
+  private addFailure(entry: FeedbackEntry): void {
+    this.failureCount += 1;
+    const signature = failureSignature(entry.errorType, entry.message);
+    let group = this.failuresBySignature.get(signature);
+    if (!group) this.failuresBySignature.set(signature, (group = new Group()));
+    // The error type of the group's earliest failure names it.
+    if (group.count === 0 || entry.timestamp < group.first) group.errorType = entry.errorType;
+    group.add(entry);
+    const hour = utcHour(entry.timestamp);
+    let byHour = this.failuresByHour.get(hour);
+    if (!byHour) this.failuresByHour.set(hour, (byHour = new Group()));
+    byHour.add(entry);
+  }
+
+  /**
+   * Successes are only listed here (three array pushes): a map over every operation id of a
+   * million-entry window cost more than the rest of the detection; only failed ids are mapped.
+   */
+  private addOperation(entry: FeedbackEntry, failed: boolean): void {
+    const seq = this.outcomeSeq++;
+    const timestamp = entry.timestamp;
+    if (!failed) {
+      this.successes.ids.push(entry.operationId);
+      this.successes.timestamps.push(timestamp);
+      this.successes.seqs.push(seq);
+      return;
+    }
+    const op = this.failedOperations.get(entry.operationId);
+    if (op) addAttempt(op, timestamp, seq);
+    else
+      this.failedOperations.set(entry.operationId, {
+        attempts: 1,
+        first: timestamp,
+        firstSeq: seq,
+        last: timestamp,
+      });
+  }
+
+  /** The operations retried after failing: a failure among two or more attempts, in order of first attempt. */
+  private retriedOperations(): Array<[string, Operation]> {
+    const operations = new Map([...this.failedOperations].map(([id, op]) => [id, { ...op }]));
+    const { ids, timestamps, seqs } = this.successes;
+    for (let i = 0; i < ids.length; i++) {
+      const op = operations.get(ids[i]!);
+      if (op) addAttempt(op, timestamps[i]!, seqs[i]!);
+    }
+    return [...operations]
+      .filter(([, op]) => op.attempts > 1)
+      .sort(([, a], [, b]) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.firstSeq - b.firstSeq));
+  }
+
+  private addDuration(entry: FeedbackEntry, outcomeKind: string | undefined): void {
+    const durationMs = entry.durationMs!;
+    this.timed.add(entry);
+    this.durations.add(timeOf(entry.timestamp) / DAY, durationMs);
+    if (this.slaMs === null) return;
+    const kind = outcomeKind ?? operationKind(entry);
+    let sla = this.slaByKind.get(kind);
+    if (!sla) this.slaByKind.set(kind, (sla = { over: new Group(), durations: [] }));
+    sla.durations.push(durationMs);
+    if (durationMs > this.slaMs) sla.over.add(entry);
+  }
+
+  /**
+   * failure: failures with the same fingerprint (error type + message template).
+   * confidence = n / (n + 1): how sure we are that it recurs, growing with every repeat.
+   */
+  private failurePatterns(): PatternCandidate[] {
+    return [...this.failuresBySignature].map(([signature, group]) =>
+      candidate('failure', signature, signature, group, group.count / (group.count + 1), {
+        fingerprint: fingerprint(signature),
+        errorType: group.errorType ?? 'unknown',
+      }),
+    );
+  }
+
+  /**
+   * failure (capability gap): an operation kind that fails at least half the time.
+   * confidence = the kind's failure rate.
+   */
+  private capabilityPatterns(): PatternCandidate[] {
+    const result: PatternCandidate[] = [];
+    for (const [kind, { successes, failures }] of this.kinds) {
+      const attempts = successes.count + failures.count;
+      const rate = failures.count / attempts;
+      if (rate < 0.5 || failures.count === 0) continue;
+      result.push(
+        candidate(
+          'failure',
+          `kind:${kind}`,
+          `"${kind}" operations fail ${Math.round(rate * 100)} % of the time (${failures.count} of ${attempts})`,
+          failures,
+          rate,
+          { operationKind: kind, failureRate: round(rate), attempts },
+        ),
+      );
+    }
+    return result;
+  }
+
+  /**
+   * success: an operation kind that keeps succeeding.
+   * confidence = (successes + 1) / (attempts + 2): its success rate, smoothed for small counts.
+   */
+  private successPatterns(): PatternCandidate[] {
+    const result: PatternCandidate[] = [];
+    for (const [kind, { successes, failures }] of this.kinds) {
+      if (successes.count === 0) continue;
+      const attempts = successes.count + failures.count;
+      result.push(
+        candidate(
+          'success',
+          `kind:${kind}`,
+          `"${kind}" operations succeed (${successes.count} of ${attempts})`,
+          successes,
+          (successes.count + 1) / (attempts + 2),
+          { operationKind: kind },
+        ),
+      );
+    }
+    return result;
+  }
+
+  /**
+   * performance: durations drifting up (confidence = correlation of duration with time, when
+   * positive), or an operation kind usually over the SLA (confidence = share of its runs over it).
+   */
+  private performancePatterns(): PatternCandidate[] {
+    const result: PatternCandidate[] = [];
+    const r = this.timed.count >= 3 ? this.durations.value() : null;
+    if (r !== null && r > 0)
+      result.push(
+        candidate(
+          'performance',
+          'duration:rising',
+          `Operations are getting slower (correlation of duration with time ${round(r)})`,
+          this.timed,
+          r,
+          { correlation: round(r) },
+        ),
+      );
+    for (const [kind, { over, durations }] of this.slaByKind) {
+      if (over.count === 0) continue;
+      result.push(
+        candidate(
+          'performance',
+          `sla:${kind}`,
+          `"${kind}" operations run over the ${this.slaMs} ms SLA (${over.count} of ${durations.length})`,
+          over,
+          over.count / durations.length,
+          { operationKind: kind, slaMs: this.slaMs, medianMs: median(durations) },
+        ),
+      );
+    }
+    return result;
+  }
+
+  /**
+   * behavior: failures concentrated in one hour of the day (confidence = that hour's share of all
+   * failures), and operations retried after failing (confidence = n / (n + 1)).
+   */
+  private behaviorPatterns(): PatternCandidate[] {
+    const result: PatternCandidate[] = [];
+    for (const [hour, group] of this.failuresByHour) {
+      const share = group.count / this.failureCount;
+      // Only worth telling when failures are not spread evenly: at least half in one hour.
+      if (share < 0.5 || this.failureCount < 2) continue;
+      const label = `${String(hour).padStart(2, '0')}:00–${String(hour).padStart(2, '0')}:59 UTC`;
+      result.push(
+        candidate(
+          'behavior',
+          `hour:${hour}`,
+          `${Math.round(share * 100)} % of failures happen between ${label}`,
+          group,
+          share,
+          { hourUtc: hour, share: round(share) },
+        ),
+      );
+    }
+    const retried = this.retriedOperations();
+    if (retried.length > 0) {
+      let attempts = 0;
+      let firstSeen = retried[0]![1].first;
+      let lastSeen = retried[0]![1].last;
+      for (const [, op] of retried) {
+        attempts += op.attempts;
+        if (op.last > lastSeen) lastSeen = op.last;
+        if (op.first < firstSeen) firstSeen = op.first;
+      }
+      result.push({
+        patternType: 'behavior',
+        signature: 'retries',
+        description: `${retried.length} operation(s) were retried after failing (${attempts} attempts)`,
+        // frequency counts operations retried, not attempts.
+        frequency: retried.length,
+        confidence: retried.length / (retried.length + 1),
+        firstSeen,
+        lastSeen,
+        examples: retried.slice(0, EXAMPLES).map(([id]) => id),
+        extra: { operations: retried.length, attempts },
+      });
+    }
+    return result;
+  }
 }
 
 /** `summarize-1042` → `summarize`; `details.task` wins when present. */
@@ -61,80 +311,9 @@ export function operationKind(entry: FeedbackEntry): string {
 }
 
 /**
- * failure: failures with the same fingerprint (error type + message template).
- * confidence = n / (n + 1): how sure we are that it recurs, growing with every repeat.
- */
-function failurePatterns(failures: readonly FeedbackEntry[]): PatternCandidate[] {
-  const groups = new Map<string, FeedbackEntry[]>();
-  for (const entry of failures) {
-    const signature = failureSignature(entry.errorType, entry.message);
-    const group = groups.get(signature) ?? [];
-    group.push(entry);
-    groups.set(signature, group);
-  }
-  return [...groups].map(([signature, group]) =>
-    candidate('failure', signature, signature, group, group.length / (group.length + 1), {
-      fingerprint: fingerprint(signature),
-      errorType: group[0]!.errorType ?? 'unknown',
-    }),
-  );
-}
-
-/**
- * failure (capability gap): an operation kind that fails at least half the time.
- * confidence = the kind's failure rate.
- */
-function capabilityPatterns(kinds: ReadonlyMap<string, FeedbackEntry[]>): PatternCandidate[] {
-  const result: PatternCandidate[] = [];
-  for (const [kind, group] of kinds) {
-    const failures = group.filter((e) => e.type === 'failure');
-    const rate = failures.length / group.length;
-    if (rate < 0.5 || failures.length === 0) continue;
-    result.push(
-      candidate(
-        'failure',
-        `kind:${kind}`,
-        `"${kind}" operations fail ${Math.round(rate * 100)} % of the time (${failures.length} of ${group.length})`,
-        failures,
-        rate,
-        {
-          operationKind: kind,
-          failureRate: round(rate),
-          attempts: group.length,
-        },
-      ),
-    );
-  }
-  return result;
-}
-
-/**
- * success: an operation kind that keeps succeeding.
- * confidence = (successes + 1) / (attempts + 2): its success rate, smoothed for small counts.
- */
-function successPatterns(kinds: ReadonlyMap<string, FeedbackEntry[]>): PatternCandidate[] {
-  const result: PatternCandidate[] = [];
-  for (const [kind, group] of kinds) {
-    const successes = group.filter((e) => e.type === 'success');
-    if (successes.length === 0) continue;
-    const confidence = (successes.length + 1) / (group.length + 2);
-    result.push(
-      candidate(
-        'success',
-        `kind:${kind}`,
-        `"${kind}" operations succeed (${successes.length} of ${group.length})`,
-        successes,
-        confidence,
-        { operationKind: kind },
-      ),
-    );
-  }
-  return result;
-}
-
-/**
  * quality: a falling quality score (confidence = |correlation| of score with time, shown when
- * the slope is negative), or a dimension that stays low (confidence = share of its scores under 0.6).
+ * the slope is negative), or a dimension that stays low (confidence = share of its scores under
+ * 0.6). `scores` in time order; they are few, so they are kept whole.
  */
 function qualityPatterns(scores: readonly FeedbackEntry[]): PatternCandidate[] {
   const result: PatternCandidate[] = [];
@@ -148,26 +327,26 @@ function qualityPatterns(scores: readonly FeedbackEntry[]): PatternCandidate[] {
           'quality',
           'quality:declining',
           `Quality scores are falling (correlation with time ${round(r)})`,
-          scores,
+          Group.of(scores),
           Math.abs(r),
           { correlation: round(r), firstScore: values[0], lastScore: values.at(-1) },
         ),
       );
     }
   }
-  const dimensions = new Map<string, FeedbackEntry[]>();
+  const dimensions = new Map<string, { group: Group; values: number[] }>();
   for (const entry of scores) {
     const dims = entry.details?.dimensions;
     if (dims === null || typeof dims !== 'object') continue;
     for (const [name, value] of Object.entries(dims as Record<string, unknown>)) {
       if (typeof value !== 'number') continue;
-      const group = dimensions.get(name) ?? [];
-      group.push(entry);
-      dimensions.set(name, group);
+      let dimension = dimensions.get(name);
+      if (!dimension) dimensions.set(name, (dimension = { group: new Group(), values: [] }));
+      dimension.group.add(entry);
+      dimension.values.push(value);
     }
   }
-  for (const [name, group] of dimensions) {
-    const values = group.map((e) => (e.details!.dimensions as Record<string, number>)[name]!);
+  for (const [name, { group, values }] of dimensions) {
     const low = values.filter((v) => v < 0.6);
     if (low.length === 0) continue;
     result.push(
@@ -184,144 +363,106 @@ function qualityPatterns(scores: readonly FeedbackEntry[]): PatternCandidate[] {
   return result;
 }
 
-/**
- * performance: durations drifting up (confidence = correlation of duration with time, when
- * positive), or an operation kind usually over the SLA (confidence = share of its runs over it).
- */
-function performancePatterns(timed: readonly FeedbackEntry[], options: PatternOptions): PatternCandidate[] {
-  const result: PatternCandidate[] = [];
-  if (timed.length >= 3) {
-    const r = safeCorrelation(
-      timed.map((e) => timeOf(e.timestamp) / DAY),
-      timed.map((e) => e.durationMs!),
-    );
-    if (r !== null && r > 0)
-      result.push(
-        candidate(
-          'performance',
-          'duration:rising',
-          `Operations are getting slower (correlation of duration with time ${round(r)})`,
-          timed,
-          r,
-          { correlation: round(r) },
-        ),
-      );
+/** What a pattern reports of the entries behind it, kept as they are added. */
+class Group {
+  count = 0;
+  first = '';
+  last = '';
+  /** The earliest sightings of distinct operation ids, in time order (ties in the order added). */
+  private readonly earliest: Array<{ timestamp: string; id: string }> = [];
+
+  static of(entries: readonly FeedbackEntry[]): Group {
+    const group = new Group();
+    for (const entry of entries) group.add(entry);
+    return group;
   }
-  if (options.slaMs !== null) {
-    for (const [kind, group] of byKind(timed)) {
-      const over = group.filter((e) => e.durationMs! > options.slaMs!);
-      if (over.length === 0) continue;
-      result.push(
-        candidate(
-          'performance',
-          `sla:${kind}`,
-          `"${kind}" operations run over the ${options.slaMs} ms SLA (${over.length} of ${group.length})`,
-          over,
-          over.length / group.length,
-          {
-            operationKind: kind,
-            slaMs: options.slaMs,
-            medianMs: median(group.map((e) => e.durationMs!)),
-          },
-        ),
-      );
+
+  add(entry: FeedbackEntry): void {
+    const timestamp = entry.timestamp;
+    if (this.count === 0 || timestamp < this.first) this.first = timestamp;
+    if (this.count === 0 || timestamp > this.last) this.last = timestamp;
+    this.count += 1;
+    const earliest = this.earliest;
+    // The common case, a log in time order: later than every example kept.
+    if (earliest.length === EXAMPLES && timestamp >= earliest[EXAMPLES - 1]!.timestamp) return;
+    let at = earliest.length;
+    while (at > 0 && earliest[at - 1]!.timestamp > timestamp) at -= 1;
+    const seen = earliest.findIndex((e) => e.id === entry.operationId);
+    if (seen !== -1) {
+      if (seen < at) return;
+      earliest.splice(seen, 1);
     }
+    earliest.splice(at, 0, { timestamp, id: entry.operationId });
+    if (earliest.length > EXAMPLES) earliest.pop();
   }
-  return result;
+
+  get examples(): string[] {
+    return this.earliest.map((e) => e.id);
+  }
 }
 
-/**
- * behavior: failures concentrated in one hour of the day (confidence = that hour's share of all
- * failures), and operations retried after failing (confidence = n / (n + 1)).
- */
-function behaviorPatterns(
-  failures: readonly FeedbackEntry[],
-  outcomes: readonly FeedbackEntry[],
-): PatternCandidate[] {
-  const result: PatternCandidate[] = [];
-  const byHour = new Map<number, FeedbackEntry[]>();
-  for (const entry of failures) {
-    const hour = utcHour(entry.timestamp);
-    const group = byHour.get(hour) ?? [];
-    group.push(entry);
-    byHour.set(hour, group);
+interface Operation {
+  attempts: number;
+  /** Its earliest timestamp, and when that was seen (orders operations first seen at one instant). */
+  first: string;
+  firstSeq: number;
+  last: string;
+}
+
+/** Counts one more attempt of an operation, seen `seq`-th among the outcomes. */
+function addAttempt(op: Operation, timestamp: string, seq: number): void {
+  op.attempts += 1;
+  if (timestamp < op.first || (timestamp === op.first && seq < op.firstSeq)) {
+    op.first = timestamp;
+    op.firstSeq = seq;
   }
-  for (const [hour, group] of byHour) {
-    const share = group.length / failures.length;
-    // Only worth telling when failures are not spread evenly: at least half in one hour.
-    if (share < 0.5 || failures.length < 2) continue;
-    const label = `${String(hour).padStart(2, '0')}:00–${String(hour).padStart(2, '0')}:59 UTC`;
-    result.push(
-      candidate(
-        'behavior',
-        `hour:${hour}`,
-        `${Math.round(share * 100)} % of failures happen between ${label}`,
-        group,
-        share,
-        { hourUtc: hour, share: round(share) },
-      ),
-    );
+  if (timestamp > op.last) op.last = timestamp;
+}
+
+/** Pearson's correlation updated one pair at a time (Welford's method: stable over a million pairs). */
+class Correlation {
+  private n = 0;
+  private meanX = 0;
+  private meanY = 0;
+  private sxx = 0;
+  private syy = 0;
+  private sxy = 0;
+
+  add(x: number, y: number): void {
+    this.n += 1;
+    const dx = x - this.meanX;
+    const dy = y - this.meanY;
+    this.meanX += dx / this.n;
+    this.meanY += dy / this.n;
+    this.sxx += dx * (x - this.meanX);
+    this.syy += dy * (y - this.meanY);
+    this.sxy += dx * (y - this.meanY);
   }
-  // Only an operation that failed at least once can be a retry after failing: group just those
-  // (first-seen order is kept, so the attempts come out as before).
-  const failed = new Set<string>();
-  for (const entry of failures) failed.add(entry.operationId);
-  const byOperation = new Map<string, FeedbackEntry[]>();
-  for (const entry of outcomes) {
-    if (!failed.has(entry.operationId)) continue;
-    const group = byOperation.get(entry.operationId) ?? [];
-    group.push(entry);
-    byOperation.set(entry.operationId, group);
+
+  /** null when undefined (fewer than two pairs, or no spread in x or y). */
+  value(): number | null {
+    const r = this.sxy / Math.sqrt(this.sxx * this.syy);
+    return this.n > 1 && Number.isFinite(r) ? r : null;
   }
-  const retried = [...byOperation.values()].filter(
-    (group) => group.length > 1 && group.some((e) => e.type === 'failure'),
-  );
-  if (retried.length > 0) {
-    const attempts = retried.flat();
-    result.push(
-      candidate(
-        'behavior',
-        'retries',
-        `${retried.length} operation(s) were retried after failing (${attempts.length} attempts)`,
-        attempts,
-        retried.length / (retried.length + 1),
-        {
-          operations: retried.length,
-          attempts: attempts.length,
-        },
-      ),
-    );
-    // frequency counts operations retried, not attempts.
-    result.at(-1)!.frequency = retried.length;
-  }
-  return result;
 }
 
 function candidate(
   patternType: PatternType,
   signature: string,
   description: string,
-  group: readonly FeedbackEntry[],
+  group: Group,
   confidence: number,
   extra?: Record<string, unknown>,
 ): PatternCandidate {
-  // The group is in time order (see detectPatterns): no pass over it for first and last.
-  const firstSeen = group[0]!.timestamp;
-  const lastSeen = group[group.length - 1]!.timestamp;
-  const examples: string[] = [];
-  for (let i = 0; i < group.length && examples.length < EXAMPLES; i++) {
-    const id = group[i]!.operationId;
-    if (!examples.includes(id)) examples.push(id);
-  }
   return {
     patternType,
     signature,
     description,
-    frequency: group.length,
+    frequency: group.count,
     confidence,
-    firstSeen,
-    lastSeen,
-    examples,
+    firstSeen: group.first,
+    lastSeen: group.last,
+    examples: group.examples,
     ...(extra ? { extra } : {}),
   };
 }
@@ -332,43 +473,6 @@ function candidate(
  */
 export function byTimestamp(a: FeedbackEntry, b: FeedbackEntry): number {
   return a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0;
-}
-
-/** The entries each detector reads, sorted out in one pass (order kept). */
-function classify(entries: readonly FeedbackEntry[]) {
-  const failures: FeedbackEntry[] = [];
-  const outcomes: FeedbackEntry[] = [];
-  const scores: FeedbackEntry[] = [];
-  const timed: FeedbackEntry[] = [];
-  for (const entry of entries) {
-    const type = entry.type;
-    if (type === 'failure') {
-      failures.push(entry);
-      outcomes.push(entry);
-    } else if (type === 'success') outcomes.push(entry);
-    else if (type === 'quality_score') scores.push(entry);
-    if (entry.durationMs !== undefined) timed.push(entry);
-  }
-  return { failures, outcomes, scores, timed };
-}
-
-/** The entries in timestamp order (ties in given order): as given when they already are. */
-function inTimeOrder(entries: readonly FeedbackEntry[]): readonly FeedbackEntry[] {
-  for (let i = 1; i < entries.length; i++) {
-    if (entries[i]!.timestamp < entries[i - 1]!.timestamp) return [...entries].sort(byTimestamp);
-  }
-  return entries;
-}
-
-function byKind(entries: readonly FeedbackEntry[]): Map<string, FeedbackEntry[]> {
-  const groups = new Map<string, FeedbackEntry[]>();
-  for (const entry of entries) {
-    const kind = operationKind(entry);
-    const group = groups.get(kind) ?? [];
-    group.push(entry);
-    groups.set(kind, group);
-  }
-  return groups;
 }
 
 const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { FeedbackEntry } from '../feedback/types.js';
 import type { PatternInfo } from '../sdk/types.js';
 import type { Stores } from '../store/stores.js';
-import { byTimestamp, detectPatterns, type PatternOptions } from './detect.js';
+import { PatternAccumulator, type PatternOptions } from './detect.js';
 import { FINGERPRINT_VERSION } from './fingerprint.js';
-import { readWindow } from './window.js';
+import { scanWindow } from './window.js';
 
 export interface StoredPattern extends PatternInfo {
   status: 'active' | 'inactive';
@@ -24,20 +23,11 @@ export function patternId(agentId: string, patternType: string, signature: strin
 }
 
 /**
- * The window's entries of the given agents (all agents when `agentIds` is undefined), each
- * agent's sorted by timestamp (ties in log order). Reads only what can hold the window.
+ * The ISO bounds of the window [from, to] (ms since the epoch); `to` gets five minutes of slack
+ * for agents whose clocks run a little ahead.
  */
-export function windowEntries(
-  stores: Stores,
-  agentIds: ReadonlySet<string> | undefined,
-  from: number,
-  to: number,
-): Map<string, FeedbackEntry[]> {
-  const fromIso = new Date(from).toISOString();
-  const toIso = new Date(to + 300_000).toISOString();
-  const byAgent = readWindow(stores, agentIds, fromIso, toIso);
-  for (const list of byAgent.values()) list.sort(byTimestamp);
-  return byAgent;
+export function windowBounds(from: number, to: number): [string, string] {
+  return [new Date(from).toISOString(), new Date(to + 300_000).toISOString()];
 }
 
 /**
@@ -52,19 +42,31 @@ export async function runPatterns(
   now: Date,
 ): Promise<StoredPattern[]> {
   const to = now.getTime();
-  const entries = windowEntries(
-    stores,
-    allAgents ? undefined : new Set(agents.map((a) => a.id)),
-    to - options.days * 86_400_000,
-    to,
-  );
   const targets = new Map(agents.map((agent) => [agent.id, agent.slaMs]));
-  if (allAgents) for (const id of entries.keys()) if (!targets.has(id)) targets.set(id, null);
+  // Each entry is folded into its agent's detection as it is read: the window is never held.
+  const accumulators = new Map<string, PatternAccumulator>();
+  scanWindow(
+    stores,
+    allAgents ? undefined : new Set(targets.keys()),
+    ...windowBounds(to - options.days * 86_400_000, to),
+    (entry) => {
+      let accumulator = accumulators.get(entry.agentId);
+      if (!accumulator) {
+        accumulator = new PatternAccumulator(targets.get(entry.agentId) ?? null);
+        accumulators.set(entry.agentId, accumulator);
+      }
+      accumulator.add(entry);
+    },
+  );
+  if (allAgents) for (const id of accumulators.keys()) if (!targets.has(id)) targets.set(id, null);
   const at = now.toISOString();
   return stores.feedback.update((doc) => {
     const result: StoredPattern[] = [];
     for (const [agentId, slaMs] of targets) {
-      const found = detectPatterns(entries.get(agentId) ?? [], { ...options, slaMs });
+      const found = (accumulators.get(agentId) ?? new PatternAccumulator(slaMs)).patterns({
+        ...options,
+        slaMs,
+      });
       const existing = new Map(
         (doc.patterns as unknown as StoredPattern[])
           .filter((p) => p.agentId === agentId)

@@ -13,13 +13,7 @@ import {
 
 const TIMESTAMP_KEY = '"timestamp":"';
 
-/**
- * The entries with `fromIso <= timestamp <= toIso` of the given agents (all when undefined),
- * grouped by agent in log order. A window read costs what the window holds, not the whole
- * history: segments whose indexed time span lies outside the window are not opened, and a line
- * whose timestamp is outside is skipped before it is parsed. Every segment read in full updates
- * the sidecar index for the next run.
- */
+/** The entries of `scanWindow`, grouped by agent in log order. */
 export function readWindow(
   stores: Stores,
   agentIds: ReadonlySet<string> | undefined,
@@ -27,6 +21,28 @@ export function readWindow(
   toIso: string,
 ): Map<string, FeedbackEntry[]> {
   const byAgent = new Map<string, FeedbackEntry[]>();
+  scanWindow(stores, agentIds, fromIso, toIso, (entry) => {
+    const list = byAgent.get(entry.agentId);
+    if (list) list.push(entry);
+    else byAgent.set(entry.agentId, [entry]);
+  });
+  return byAgent;
+}
+
+/**
+ * Hands each entry with `fromIso <= timestamp <= toIso` of the given agents (all when undefined)
+ * to `visit`, in log order. A window read costs what the window holds, not the whole history:
+ * segments whose indexed time span lies outside the window are not opened, and a line whose
+ * timestamp is outside is skipped before it is parsed. Every segment read in full updates the
+ * sidecar index for the next run.
+ */
+export function scanWindow(
+  stores: Stores,
+  agentIds: ReadonlySet<string> | undefined,
+  fromIso: string,
+  toIso: string,
+  visit: (entry: FeedbackEntry) => void,
+): void {
   const indexFile = segmentTimesFile(stores.log);
   const stored = readSegmentTimes(indexFile);
   const next = new Map<number, SegmentTimes>();
@@ -43,7 +59,7 @@ export function readWindow(
     }
     let first: string | null = null;
     let last: string | null = null;
-    const visit = (cursor: LineCursor): void => {
+    const visitLine = (cursor: LineCursor): void => {
       let timestamp = inside ? undefined : leadingTimestamp(cursor.text);
       let entry: FeedbackEntry | undefined;
       if (timestamp === undefined) {
@@ -59,11 +75,9 @@ export function readWindow(
         if (entry.timestamp < fromIso || entry.timestamp > toIso) return;
       }
       if (agentIds && !agentIds.has(entry.agentId)) return;
-      const list = byAgent.get(entry.agentId);
-      if (list) list.push(entry);
-      else byAgent.set(entry.agentId, [entry]);
+      visit(entry);
     };
-    const readable = stores.log.scanSegment(segment, visit);
+    const readable = stores.log.scanSegment(segment, visitLine);
     if (known) continue;
     // Index the segment only if nothing was appended or torn while it was read.
     const after = fs.statSync(file);
@@ -72,7 +86,6 @@ export function readWindow(
     changed = true;
   }
   if (changed || next.size !== stored.size) writeSegmentTimes(indexFile, next);
-  return byAgent;
 }
 
 /** Parses the cursor's line as an entry; its byte position is worked out only for the error. */
