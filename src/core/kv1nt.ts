@@ -34,7 +34,7 @@ import {
 } from './analysis/analyze.js';
 import { bySeverity, type Opportunity } from './analysis/opportunities.js';
 import { collectPlugins, type PluginCandidate, type PluginSet } from './plugins/validate-plugin.js';
-import { pluginLimit } from './plugins/invoke.js';
+import { pluginLimit, pluginOptions } from './plugins/invoke.js';
 import type { ProgressEvent } from './optimize/execute.js';
 import type { DryRun, OptimizationResult } from './optimize/optimize.js';
 import type { OptimizationPlan } from './optimize/plan.js';
@@ -126,7 +126,18 @@ export class Kv1ntCore {
 
   /** The plugins in use, validated once per process. */
   plugins(): Promise<PluginSet> {
-    this.pluginSet ??= this.pluginSource(this.loaded).then(collectPlugins);
+    this.pluginSet ??= this.pluginSource(this.loaded).then((candidates) => {
+      const set = collectPlugins(candidates);
+      // Options for a plugin that is not there are most likely a typo of its name.
+      const names = set.plugins.map((p) => p.name);
+      for (const name of Object.keys(this.loaded.config.pluginOptions ?? {}))
+        if (!names.includes(name))
+          set.warnings.push({
+            plugin: name,
+            error: `pluginOptions.${name} names no loaded plugin (loaded: ${names.join(', ')})`,
+          });
+      return set;
+    });
     return this.pluginSet;
   }
 
@@ -371,7 +382,7 @@ export class Kv1ntCore {
       info,
       plugins.generators,
       { ...this.loaded.config, thresholds: thresholdsOf(this.loaded.config) },
-      pluginLimit(this.loaded.config),
+      { limitOf: pluginLimit(this.loaded.config), optionsOf: pluginOptions(this.loaded.config) },
       this.clock(),
     );
     return { ...run, warnings: [...plugins.warnings, ...run.warnings] };

@@ -47,6 +47,8 @@ export interface DetectorContextInput {
   /** More config keys (as in .kv1ntrc); `thresholds` are merged over the defaults. */
   config?: Record<string, unknown>;
   thresholds?: Partial<Thresholds>;
+  /** The plugin's options, as the config's `pluginOptions[<plugin name>]` gives them. */
+  options?: Record<string, unknown>;
   run?: RunStub;
   /** Defaults to 2026-01-15T12:00:00Z, so that tests do not depend on the day they run. */
   now?: Date | string;
@@ -89,6 +91,7 @@ export function createDetectorContext(input: DetectorContextInput = {}): TestDet
     patterns: deepFreeze((input.patterns ?? []).map((p, index) => patternOf(p, index, agentId, now))),
     learnings: deepFreeze((input.learnings ?? []).map((l, index) => learningOf(l, index, agentId, now))),
     config: deepFreeze({ ...input.config, thresholds: { ...DEFAULT_THRESHOLDS, ...input.thresholds } }),
+    options: deepFreeze({ ...input.options }),
     async run(
       command: string,
       args: readonly string[],

@@ -18,9 +18,10 @@ describe('examples/kv1nt-plugin-example', () => {
     const run = spawnSync(process.execPath, ['--test'], { cwd: EXAMPLE, encoding: 'utf8' });
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.status, output).toBe(0);
-    // Every case ran as its own test: 7 valid and 3 invalid.
-    expect(output).toMatch(/# tests 10\b/);
+    // Every case ran as its own test: 8 valid and 4 invalid.
+    expect(output).toMatch(/# tests 12\b/);
     expect(output).toMatch(/# fail 0\b/);
     expect(output).toMatch(/ok \d+ - mostly failing is HIGH/);
+    expect(output).toMatch(/ok \d+ - a bad flakyMinEach is a warning, and the default is used/);
   });
 });

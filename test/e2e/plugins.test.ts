@@ -121,6 +121,42 @@ describe('plugins from the config', () => {
     expect(cli(['plugins']).stdout).toMatch(/acme\s+config\s+—?\s*1 detector/);
   });
 
+  it('gives each plugin its own options from pluginOptions, and warns of options for no plugin', () => {
+    const { cli } = project(
+      {
+        plugins: ['./plugins/acme.mjs', './plugins/other.mjs'],
+        pluginOptions: { acme: { label: 'from the config', limit: 2 }, acne: { label: 'a typo' } },
+      },
+      {
+        'plugins/acme.mjs': plugin(
+          'acme',
+          `return [{ title: 'Acme ' + ctx.options.label + ' ' + ctx.options.limit, description: '' }];`,
+        ),
+        'plugins/other.mjs': plugin(
+          'other',
+          `return [{ title: 'Other sees ' + JSON.stringify(ctx.options), description: '' }];`,
+        ),
+      },
+    );
+    const run = cli(['analyze', 'a1', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const { opportunities, warnings } = run.json<Analysis>();
+    const titles = opportunities.map((o) => o.title);
+    expect(titles).toContain('Acme from the config 2');
+    expect(titles).toContain('Other sees {}');
+    expect(warnings).toEqual([
+      {
+        plugin: 'acne',
+        error: 'pluginOptions.acne names no loaded plugin (loaded: kv1nt-builtin, acme, other)',
+      },
+    ]);
+    // Options are checked as an object per plugin when the config is loaded.
+    const bad = tempDir({ '.kv1ntrc.json': JSON.stringify({ pluginOptions: { acme: 3 } }) });
+    const refused = kv1nt(path.join(bad, 'home'), ['analyze', 'a1'], { cwd: bad });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/pluginOptions\.acme/);
+  });
+
   it('a throwing, hanging, spinning, incompatible or unloadable plugin is a named warning; analyze still completes', () => {
     const { cli } = project(
       {
@@ -199,7 +235,7 @@ export default {
       patternTypes: ['failure'],
       generate(pattern, ctx) {
         ctx.warn('generated in a worker for ' + ctx.agent.id);
-        return [{ learningType: 'error_avoidance', title: 'Guard ' + pattern.description, description: 'seen ' + pattern.frequency + ' times', impactScore: 0.5 }];
+        return [{ learningType: 'error_avoidance', title: ctx.options.prefix + ' ' + pattern.description, description: 'seen ' + pattern.frequency + ' times', impactScore: 0.5 }];
       },
     },
   ],
@@ -230,6 +266,7 @@ export default {
         agents: { a1: { path: './agent', test: 'true', testTimeoutMs: 1000 } },
         plugins: ['./w.mjs'],
         pluginTimeouts: { w: 1500 },
+        pluginOptions: { w: { prefix: 'Guard against' } },
       },
       { 'w.mjs': workerPlugin },
     );
@@ -241,7 +278,10 @@ export default {
       learnings: Array<{ generator: string; title: string }>;
       warnings: Warning[];
     }>();
-    expect(learnings.learnings.filter((l) => l.generator === 'w/generator').length).toBeGreaterThan(0);
+    const fromWorker = learnings.learnings.filter((l) => l.generator === 'w/generator');
+    expect(fromWorker.length).toBeGreaterThan(0);
+    // Its options crossed into the worker with the rest of the context.
+    for (const learning of fromWorker) expect(learning.title).toMatch(/^Guard against /);
     expect(learnings.warnings).toEqual(
       expect.arrayContaining([
         { plugin: 'w', component: 'w/spin-generator', error: 'timed out after 1500 ms' },

@@ -77,6 +77,7 @@ export function makeContext(overrides: ContextOverrides = {}): TestDetectorConte
     });
   const context: DetectorContext = {
     agent: deepFreeze({ id: 'agent-1', ...overrides.agent }),
+    options: deepFreeze({}),
     get feedback() {
       feedbackReads++;
       return feedback;

@@ -45,6 +45,7 @@ export function makeStrategyContext(overrides: StrategyContextOverrides = {}): T
       ...overrides.config,
       thresholds: { ...DEFAULT_THRESHOLDS, ...overrides.thresholds },
     }),
+    options: deepFreeze({}),
     policy: overrides.policy ?? 'comprehensive',
     patterns: deepFreeze([]),
     learnings: deepFreeze(overrides.learnings ?? []),
@@ -66,6 +67,7 @@ export function makeApplyContext(
   const context: ApplyContext = {
     agent: base.agent,
     config: base.config,
+    options: base.options,
     policy: base.policy,
     patterns: base.patterns,
     learnings: base.learnings,

@@ -259,6 +259,7 @@ describe('learning generators', () => {
             ...(await g.generate(p as never, {
               agent: { id: 'a' },
               config: {} as never,
+              options: {},
               now: new Date(),
               warn: () => undefined,
             })),

@@ -16,6 +16,10 @@ tester.run(flakyOperations, {
     { name: 'always succeeds', ctx: { feedback: outcomes('deploy', 5, 0) } },
     { name: 'one failure is not flakiness', ctx: { feedback: outcomes('deploy', 5, 1) } },
     { name: 'ratings are ignored', ctx: { feedback: [{ type: 'user_rating', score: 0.25, rating: 2 }] } },
+    {
+      name: 'flakyMinEach raises the bar',
+      ctx: { feedback: outcomes('deploy', 2, 3), options: { flakyMinEach: 3 } },
+    },
   ],
   invalid: [
     {
@@ -37,6 +41,12 @@ tester.run(flakyOperations, {
         { title: /build/, severity: 'MEDIUM' },
         { title: /test/, severity: 'HIGH' },
       ],
+    },
+    {
+      name: 'a bad flakyMinEach is a warning, and the default is used',
+      ctx: { feedback: outcomes('deploy', 2, 2), options: { flakyMinEach: 'two' } },
+      findings: 1,
+      warnings: [/flakyMinEach must be a whole number/],
     },
   ],
 });

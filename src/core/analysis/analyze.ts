@@ -4,7 +4,7 @@ import type { FeedbackEntry } from '../feedback/types.js';
 import { newId } from '../ids.js';
 import type { LoadedDetector, PluginWarning } from '../plugins/run-detectors.js';
 import { runDetectors } from '../plugins/run-detectors.js';
-import { pluginLimit } from '../plugins/invoke.js';
+import { pluginLimit, pluginOptions } from '../plugins/invoke.js';
 import { runTool } from '../runner/run-tool.js';
 import {
   DEFAULT_THRESHOLDS,
@@ -103,6 +103,7 @@ export async function analyzeAgent(input: AnalyzeInput): Promise<AnalysisResult>
   ) as unknown as LearningInfo[];
   const agentInfo = toAgentInfo(agentId, agent);
   let windowEntries: FeedbackEntry[] | undefined;
+  const optionsOf = pluginOptions(input.config);
   const makeContext = (plugin: string, warnings: PluginWarning[], detector: string): DetectorContext =>
     deepFreeze({
       agent: agentInfo,
@@ -116,6 +117,7 @@ export async function analyzeAgent(input: AnalyzeInput): Promise<AnalysisResult>
       patterns,
       learnings,
       config: { ...input.config, thresholds },
+      options: optionsOf(plugin),
       run: (command: string, args: readonly string[], options?: { timeoutMs?: number }) =>
         agent?.path
           ? runTool(command, args, agent.path, options?.timeoutMs ?? thresholds.toolTimeoutMs)

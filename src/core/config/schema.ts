@@ -328,6 +328,14 @@ export const ConfigSchema = v.strictObject({
       ),
     ),
   ),
+  pluginOptions: v.optional(
+    v.pipe(
+      v.record(v.string(), v.record(v.string(), v.unknown())),
+      v.description(
+        "Options of each plugin by plugin name (an object each): its components read them as ctx.options. What they mean is the plugin's to document.",
+      ),
+    ),
+  ),
   plugins: v.optional(
     v.pipe(
       v.array(nonEmpty('plugins[]')),

@@ -21,7 +21,10 @@ export async function generateLearnings(
   agent: AgentInfo,
   generators: readonly LoadedGenerator[],
   config: { thresholds: Thresholds; [key: string]: unknown },
-  limitOf: (plugin: string) => number,
+  perPlugin: {
+    limitOf: (plugin: string) => number;
+    optionsOf: (plugin: string) => Readonly<Record<string, unknown>>;
+  },
   now: Date,
 ): Promise<LearningRun> {
   const doc = await stores.feedback.read();
@@ -40,6 +43,7 @@ export async function generateLearnings(
         const ctx = Object.freeze({
           agent,
           config,
+          options: perPlugin.optionsOf(plugin),
           now,
           warn: (message: string) => warnings.push({ plugin, component: generator.id, error: message }),
         });
@@ -47,7 +51,7 @@ export async function generateLearnings(
           loaded,
           { kind: 'learningGenerators', id: generator.id },
           { method: 'generate', args: [frozen], ctx, local: () => generator.generate(frozen, ctx) },
-          limitOf(plugin),
+          perPlugin.limitOf(plugin),
         );
         if (!Array.isArray(produced)) throw new Error('generate() did not return an array');
         produced.forEach((item, index) => {

@@ -7,7 +7,7 @@ import type { Opportunity } from '../analysis/opportunities.js';
 import type { Kv1ntConfig } from '../config/schema.js';
 import { Kv1ntError, EXIT_USAGE, invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
-import { pluginLimit } from '../plugins/invoke.js';
+import { pluginLimit, pluginOptions } from '../plugins/invoke.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
 import type { PluginSet } from '../plugins/validate-plugin.js';
 import { runTool } from '../runner/run-tool.js';
@@ -111,6 +111,7 @@ export async function optimize(
         Object.freeze({
           agent: agentInfo,
           config,
+          options: pluginOptions(deps.config)(plugin),
           policy,
           patterns,
           learnings,
@@ -193,6 +194,7 @@ export async function optimize(
         Object.freeze({
           agent: agentInfo,
           config,
+          options: pluginOptions(deps.config)(plugin),
           policy: plan.policy,
           patterns,
           learnings,

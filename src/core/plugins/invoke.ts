@@ -1,3 +1,4 @@
+import { deepFreeze } from '../deep-freeze.js';
 import { PluginTimeoutError } from './plugin-timeout.js';
 import { callInWorker, type ComponentKind, type HostContext } from './plugin-worker.js';
 
@@ -40,6 +41,15 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message?: string
     timer = setTimeout(() => reject(new PluginTimeoutError(ms, message)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The options the config gives a plugin (`pluginOptions[name]`), frozen; `{}` when none. */
+export function pluginOptions(config: {
+  pluginOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined;
+}): (plugin: string) => Readonly<Record<string, unknown>> {
+  // A copy as JSON: the same data whether the component runs in-process or in a worker.
+  return (plugin) =>
+    deepFreeze(JSON.parse(JSON.stringify(config.pluginOptions?.[plugin] ?? {})) as Record<string, unknown>);
 }
 
 /** The time limit of one call of a plugin: `pluginTimeouts[name]`, else `pluginTimeoutMs`, else 10 s. */

@@ -127,6 +127,8 @@ export interface DetectorContext {
   readonly learnings: readonly LearningInfo[];
   /** The validated config; `thresholds` holds the detector thresholds with defaults applied. */
   readonly config: Readonly<{ thresholds: Readonly<Thresholds>; [key: string]: unknown }>;
+  /** This plugin's options: the config's `pluginOptions[<plugin name>]`, `{}` when none. */
+  readonly options: Readonly<Record<string, unknown>>;
   /** Runs a command in the agent folder with a time limit (for detectors that ask tools, e.g. npm). */
   run(command: string, args: readonly string[], options?: { timeoutMs?: number }): Promise<ToolResult>;
   /** Reports a problem that did not stop the detector (e.g. the registry is offline): shown in `warnings`. */
@@ -210,6 +212,8 @@ export interface LearningGenerator {
     ctx: Readonly<{
       agent: Readonly<AgentInfo>;
       config: DetectorContext['config'];
+      /** This plugin's options (`pluginOptions[<plugin name>]`). */
+      options: DetectorContext['options'];
       now: Date;
       /** Reports a problem that did not stop the generator: shown in `warnings`. */
       warn(message: string): void;
@@ -240,6 +244,8 @@ export interface OpportunityInfo {
 export interface StrategyContext {
   readonly agent: Readonly<AgentInfo>;
   readonly config: DetectorContext['config'];
+  /** This plugin's options (`pluginOptions[<plugin name>]`). */
+  readonly options: DetectorContext['options'];
   /** Under `aggressive` strategies take larger steps; under `conservative` only low-risk actions are kept. */
   readonly policy: Policy;
   readonly patterns: readonly PatternInfo[];
