@@ -58,6 +58,7 @@ const STATE_TEXT: Record<string, string> = {
   chained: 'installed, chained to the earlier hook',
   not_installed: 'not installed',
   foreign: 'foreign hook present (not kv1nt’s)',
+  husky: 'called from your husky script',
 };
 
 export function renderStatus(report: HooksReport): string {

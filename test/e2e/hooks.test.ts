@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliEnv, kv1nt, snapshot, tempDir } from '../helpers/cli.js';
+import { ROOT, cliEnv, kv1nt, snapshot, tempDir } from '../helpers/cli.js';
 
 /**
  * kv1nt's git hooks in real repositories: a working clone with a bare remote, git run with a private
@@ -250,6 +250,58 @@ describe('kv1nt hooks install / uninstall / status', () => {
     expect(f.cli(['hooks', 'uninstall']).code).toBe(0);
     expect(fs.readFileSync(userHook, 'utf8')).toBe(USER_HOOK);
     expect(fs.readdirSync(path.join(f.repo, '.husky'))).toEqual(['pre-push']);
+  });
+
+  it('under husky 9 installs nothing in .husky/_, says what to add, and gates from the husky script', () => {
+    const f = fixture({ hooks: { 'pre-push': { minHealth: 70, blockOn: ['HIGH', 'CRITICAL'] } } });
+    // What `husky` (v9) sets up: core.hooksPath = .husky/_, a helper `h`, and one stub per hook
+    // that sources it; `h` runs the user's .husky/<hook> of the same name, with node_modules/.bin
+    // first on PATH. (A stand-in written here: husky itself is not a dependency of these tests.)
+    const generated = path.join(f.repo, '.husky', '_');
+    fs.mkdirSync(generated, { recursive: true });
+    fs.writeFileSync(path.join(generated, '.gitignore'), '*');
+    fs.writeFileSync(
+      path.join(generated, 'h'),
+      '#!/usr/bin/env sh\nn=$(basename "$0")\ns=$(dirname "$(dirname "$0")")/$n\n[ ! -f "$s" ] && exit 0\nexport PATH="node_modules/.bin:$PATH"\nsh -e "$s" "$@"\n',
+    );
+    for (const hook of ['pre-push', 'post-commit'])
+      fs.writeFileSync(path.join(generated, hook), '#!/usr/bin/env sh\n. "${0%/*}/h"', { mode: 0o755 });
+    f.git(['config', 'core.hooksPath', '.husky/_']);
+    // kv1nt as the project's dev dependency would be: node_modules/.bin/kv1nt.
+    const bin = path.join(f.repo, 'node_modules', '.bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(
+      path.join(bin, 'kv1nt'),
+      `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(ROOT, 'bin', 'run.js'))} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const before = snapshot(generated);
+
+    const install = f.cli(['hooks', 'install']);
+    expect(install.code).toBe(2);
+    expect(install.stderr).toMatch(/is the folder husky 9 generates \(core\.hooksPath = \.husky\/_\)/);
+    expect(install.stderr).toContain(
+      `Add the line \`kv1nt hooks run pre-push\` to ${path.join(fs.realpathSync(f.repo), '.husky', 'pre-push')}`,
+    );
+    expect(install.stderr).toContain('kv1nt hooks run post-commit');
+    expect(snapshot(generated)).toEqual(before);
+    const states = () =>
+      f
+        .cli(['hooks', 'status', '--json'])
+        .json<StatusJson>()
+        .hooks.map((h) => h.state);
+    expect(states()).toEqual(['not_installed', 'not_installed']);
+
+    // The user adds the line to their husky script, as the message says.
+    fs.writeFileSync(path.join(f.repo, '.husky', 'pre-push'), 'kv1nt hooks run pre-push\n');
+    expect(states()).toEqual(['husky', 'not_installed']);
+    expect(f.commit('first').code).toBe(0);
+    recordFailures(f, 'bot', 5);
+    const push = f.push();
+    expect(push.code).not.toBe(0);
+    expect(push.stderr).toContain('kv1nt pre-push: push blocked.');
+    expect(remoteHead(f)).toBeNull();
+    expect(f.push({ env: { KV1NT_SKIP_HOOKS: '1' } }).code).toBe(0);
   });
 
   it('installs from a linked worktree into the shared hooks folder, and gates pushes from it', () => {

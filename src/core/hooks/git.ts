@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Kv1ntError, EXIT_USAGE } from '../errors.js';
@@ -12,6 +13,12 @@ export interface HooksLocation {
   root: string;
   /** Whether `core.hooksPath` decides the folder (husky, lefthook…). */
   hooksPath: string | null;
+  /**
+   * The folder of the user's husky 9 scripts when the hooks folder is the one husky 9 generates
+   * (`.husky/_`): husky rewrites it on every install, and its stubs find the user's script by their
+   * own file name, so kv1nt is called from the user's script instead.
+   */
+  husky: string | null;
 }
 
 /**
@@ -24,11 +31,18 @@ export async function locateHooks(cwd: string): Promise<HooksLocation> {
     git(cwd, ['rev-parse', '--show-toplevel']),
   ]);
   const configured = await git(cwd, ['config', '--get', 'core.hooksPath']).catch(() => '');
+  const hooksDir = path.resolve(cwd, hooksOut);
   return {
-    hooksDir: path.resolve(cwd, hooksOut),
+    hooksDir,
     root: path.resolve(cwd, rootOut),
     hooksPath: configured === '' ? null : configured,
+    husky: isHusky9Folder(hooksDir) ? path.dirname(hooksDir) : null,
   };
+}
+
+/** husky 9's generated folder: `<dir>/_` holding its `h` helper that every hook stub sources. */
+function isHusky9Folder(hooksDir: string): boolean {
+  return path.basename(hooksDir) === '_' && fs.existsSync(path.join(hooksDir, 'h'));
 }
 
 /** The commit HEAD points at, in the repository of `cwd`. */

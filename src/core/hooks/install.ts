@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kv1ntError, hasErrno } from '../errors.js';
+import { EXIT_USAGE, Kv1ntError, hasErrno } from '../errors.js';
 import { locateHooks, type HooksLocation } from './git.js';
 import { ORIGINAL_SUFFIX, embeddedPaths, hookScript, isKv1ntHook } from './script.js';
 
@@ -14,7 +14,8 @@ export interface Kv1ntEntry {
   bin: string;
 }
 
-export type HookState = 'installed' | 'chained' | 'not_installed' | 'foreign';
+/** `husky`: a husky 9 script of the user's calls `kv1nt hooks run <hook>` (see HooksLocation.husky). */
+export type HookState = 'installed' | 'chained' | 'not_installed' | 'foreign' | 'husky';
 
 export interface HookStatus {
   hook: Kv1ntHookName;
@@ -55,6 +56,7 @@ export async function installHooks(
   entry: Kv1ntEntry,
 ): Promise<HooksChangeReport> {
   const location = await locateHooks(cwd);
+  if (location.husky !== null) throw managedByHusky(location, hooks);
   const plans = hooks.map((hook) => {
     const file = path.join(location.hooksDir, hook);
     const original = file + ORIGINAL_SUFFIX;
@@ -126,6 +128,24 @@ export async function hooksStatus(
   hooks: readonly Kv1ntHookName[] = KV1NT_HOOKS,
 ): Promise<HooksReport> {
   const location = await locateHooks(cwd);
+  const husky = location.husky;
+  if (husky !== null)
+    return {
+      ...location,
+      hooks: hooks.map((hook) => {
+        const file = path.join(husky, hook);
+        const calls = callsKv1nt(readText(file) ?? '', hook);
+        return {
+          hook,
+          state: calls ? 'husky' : 'not_installed',
+          file,
+          original: null,
+          node: null,
+          bin: null,
+          stale: false,
+        };
+      }),
+    };
   return {
     ...location,
     hooks: hooks.map((hook) => {
@@ -172,4 +192,34 @@ function writeExecutable(file: string, text: string): void {
   fs.writeFileSync(temp, text, { mode: 0o755 });
   fs.chmodSync(temp, 0o755); // the umask may have taken bits away
   fs.renameSync(temp, file);
+}
+
+/**
+ * The line a husky 9 user adds to `.husky/<hook>` to run kv1nt's part of it (husky puts the
+ * project's node_modules/.bin first on PATH; a global kv1nt is found too).
+ */
+function huskyLine(hook: Kv1ntHookName): string {
+  return `kv1nt hooks run ${hook}`;
+}
+
+/** Whether a husky script runs kv1nt's part of `hook` (however kv1nt is invoked). */
+function callsKv1nt(script: string, hook: Kv1ntHookName): boolean {
+  return script
+    .split('\n')
+    .some((line) => !line.trim().startsWith('#') && line.includes(`hooks run ${hook}`));
+}
+
+function managedByHusky(location: HooksLocation, hooks: readonly Kv1ntHookName[]): Kv1ntError {
+  const husky = location.husky!;
+  return new Kv1ntError(
+    'HOOKS_MANAGED_BY_HUSKY',
+    `${location.hooksDir} is the folder husky 9 generates (core.hooksPath = ${location.hooksPath}): husky rewrites it on every install, and its hooks run your scripts in ${husky} by name. kv1nt installs nothing there; call it from your husky scripts instead.`,
+    {
+      exit: EXIT_USAGE,
+      suggestions: hooks.map(
+        (hook) =>
+          `Add the line \`${huskyLine(hook)}\` to ${path.join(husky, hook)} (create the file if needed).`,
+      ),
+    },
+  );
 }
