@@ -11,7 +11,7 @@ export default class Optimize extends Kv1ntCommand {
 
 The agent's tests first run once on an unchanged copy (the baseline). Then each action is applied in a fresh copy of the agent folder and the agent's test command runs there (testTimeoutMs; on time-out the whole process tree is killed). Tests pass: the change is written into the agent folder as a journaled transaction, backed up for \`kv1nt rollback\`. Tests fail: the copy is dropped, the folder stays byte for byte as it was.
 
-Strategies: conservative (low-risk actions, one at a time), minimal (HIGH and CRITICAL only), comprehensive (every opportunity, each validated), aggressive (all at once with larger steps; on failure, bisection keeps the actions that pass), auto (comprehensive under health 50, conservative under 80, minimal from 80; configurable with autoPolicy).`;
+Strategies: conservative (low-risk actions, one at a time), minimal (HIGH and CRITICAL only), comprehensive (every opportunity, each validated), aggressive (all at once with larger steps; on failure, bisection keeps the actions that pass, and the others try their further candidates one at a time), auto (comprehensive under health 50, conservative under 80, minimal from 80; configurable with autoPolicy).`;
   static override examples = [
     '<%= config.bin %> optimize summarizer --dry-run',
     '<%= config.bin %> optimize summarizer --strategy conservative',

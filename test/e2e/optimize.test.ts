@@ -294,6 +294,23 @@ describe('kv1nt optimize', () => {
   });
 });
 
+describe('kv1nt optimize --strategy aggressive, smaller steps after the batch', () => {
+  it('an action the batch could not keep tries its further candidates alone, and keeps the one that passes', () => {
+    // timeoutMs 2000 in [1000, 5000]: aggressive tries 4000 in the batch, then 5000 alone.
+    const { bot, cli } = project(testWhen('t >= 4500'));
+    const run = cli(['optimize', 'bot', '--strategy', 'aggressive', '--yes', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = run.json<ResultJson>();
+    const tuned = result.actions.find((a) => a.type === 'param_tuning')!;
+    expect(tuned).toMatchObject({ status: 'applied', candidate: 5000, changes: ['config.json'] });
+    expect(tuned.attempts.map((a) => [a.candidate, a.status])).toEqual([
+      [4000, 'rolled_back'],
+      [5000, 'applied'],
+    ]);
+    expect(readConfig(bot).timeoutMs).toBe(5000);
+  });
+});
+
 describe('kv1nt optimize: the agent folder edited while the tests run', () => {
   it('is a conflict: nothing is overwritten and the edit stays', () => {
     // The test command edits the REAL agent folder mid-run, as a person at their editor would.

@@ -142,15 +142,19 @@ async function runBaseline(input: ExecuteInput): Promise<TestSummary & { passed:
   }
 }
 
-/** Each action validated alone; for one with candidates, the first candidate that passes is kept. */
+/**
+ * Each action validated alone; for one with candidates, the first candidate that passes is kept.
+ * `candidates` narrows the ones tried (aggressive retries the rest of a list after its batch).
+ */
 async function runAlone(
   runner: TrialRunner,
   action: PlanAction,
   result: ActionResult,
   input: ExecuteInput,
   runnable: readonly PlanAction[],
+  candidates: readonly unknown[] = action.candidates ?? [undefined],
 ): Promise<void> {
-  const candidates = action.candidates ?? [undefined];
+  const numbered = (action.candidates?.length ?? 0) > 1;
   for (const candidate of candidates) {
     input.onEvent?.({
       kind: 'attempt',
@@ -161,7 +165,7 @@ async function runAlone(
     });
     const trial = await runner.trial(
       [{ action, candidate }],
-      `${action.id}${candidates.length > 1 ? `-${candidates.indexOf(candidate) + 1}` : ''}`,
+      `${action.id}${numbered ? `-${action.candidates!.indexOf(candidate) + 1}` : ''}`,
     );
     const attempt: Attempt = { candidate, status: 'rolled_back', test: trial.test };
     if (trial.error !== undefined) attempt.error = trial.error;
@@ -193,8 +197,10 @@ async function runAlone(
 }
 
 /**
- * aggressive: every action in one sandbox (each at its first, largest candidate), one test run.
- * When the batch fails, bisection finds the largest set that passes together, and that is kept.
+ * aggressive: every action in one sandbox (each at its first candidate), one test run. When the
+ * batch fails, bisection finds the largest set that passes together, and that is kept; then each
+ * action left out that has further candidates tries them one at a time, on top of what was kept
+ * (a time-out raised ×2 may pass at ×4).
  */
 async function runBatch(
   runner: TrialRunner,
@@ -247,8 +253,13 @@ async function runBatch(
       if (candidate !== undefined) results.get(action.id)!.candidate = candidate;
     }
   } else for (const result of keptResults) result.status = 'no_op';
-  for (const action of runnable)
-    input.onEvent?.({ kind: 'done', action, status: results.get(action.id)!.status });
+  for (const action of runnable) {
+    const result = results.get(action.id)!;
+    const rest = action.candidates?.slice(1) ?? [];
+    if (!kept.includes(action) && result.status === 'rolled_back' && rest.length > 0)
+      await runAlone(runner, action, result, input, runnable, rest);
+    else input.onEvent?.({ kind: 'done', action, status: result.status });
+  }
 }
 
 /** Writes a passing trial's change into the agent folder; a user edit meanwhile makes it a conflict. */
