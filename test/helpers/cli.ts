@@ -40,11 +40,26 @@ export function tempDir(files: Record<string, string> = {}): string {
   return dir;
 }
 
-/** Environment for the CLI: a private KV1NT_HOME, no colour, no inherited kv1nt settings. */
+/**
+ * Environment for the CLI: a private KV1NT_HOME and private oclif folders next to it (so that no
+ * plugin the developer installed is loaded, and nothing is written outside temp folders), no
+ * colour, and nothing inherited that would change what kv1nt does: no KV1NT_* setting, no forced
+ * colour, no git variables of a hook that `npm test` itself may be running under.
+ */
 export function cliEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, KV1NT_HOME: home, NO_COLOR: '1' };
-  delete env.KV1NT_CONFIG;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env))
+    if (/^(KV1NT_|GIT_(DIR|INDEX_FILE|WORK_TREE|PREFIX|OBJECT_DIRECTORY|COMMON_DIR)$)/.test(key))
+      delete env[key];
   delete env.NODE_ENV;
+  delete env.FORCE_COLOR;
+  Object.assign(env, {
+    KV1NT_HOME: home,
+    KV1NT_DATA_DIR: `${home}.oclif/data`,
+    KV1NT_CACHE_DIR: `${home}.oclif/cache`,
+    KV1NT_CONFIG_DIR: `${home}.oclif/config`,
+    NO_COLOR: '1',
+  });
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
