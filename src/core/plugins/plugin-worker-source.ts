@@ -6,9 +6,12 @@
  * in vitest running the TypeScript sources. Plain CommonJS, Node built-ins only.
  *
  * Protocol, every message tagged with the call's `callId`:
- * host → worker: {kind:'call', callId, ref:{modulePath, kind, id}, method, args, context, hasRun},
- *   and {kind:'runResult', callId, runId, result} answering a tool run;
+ * host → worker: {kind:'call', callId, ref:{modulePath, kind, id}, method, args, context, lazy,
+ *   hasRun}, and {kind:'runResult', callId, runId, result} answering a tool run;
  * worker → host: {kind:'run', callId, runId, command, args, options} asks the host to run a tool;
+ *   {kind:'fetch', callId, key, port, signal} asks for a `lazy` context field (such as the window's
+ *   feedback, costly to read) the first time the plugin reads it: the worker blocks on `signal`
+ *   until the host has put the value on `port`, so the field stays a plain synchronous property;
  *   {kind:'warn', callId, message}; {kind:'output', text} for what the plugin prints; then exactly
  *   one of {kind:'done', callId, value} or {kind:'error', callId, message}.
  * What the plugin prints travels on the same port as its result, so it arrives first and in order,
@@ -16,7 +19,7 @@
  */
 export const PLUGIN_WORKER_SOURCE = String.raw`
 'use strict';
-const { parentPort } = require('node:worker_threads');
+const { MessageChannel, parentPort, receiveMessageOnPort } = require('node:worker_threads');
 const { pathToFileURL } = require('node:url');
 
 for (const stream of [process.stdout, process.stderr]) {
@@ -32,12 +35,28 @@ const modules = new Map();
 const pendingRuns = new Map();
 let nextRun = 0;
 
+// Getters are left alone (not called): a lazy field is fetched only when the plugin reads it.
 function deepFreeze(value) {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze(value[key]);
+    for (const key of Object.keys(value)) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (descriptor && 'value' in descriptor) deepFreeze(descriptor.value);
+    }
   }
   return value;
+}
+
+function fetchSync(callId, key) {
+  const { port1, port2 } = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  parentPort.postMessage({ kind: 'fetch', callId, key, port: port2, signal }, [port2]);
+  Atomics.wait(signal, 0, 0);
+  const reply = receiveMessageOnPort(port1);
+  port1.close();
+  if (!reply) throw new Error('kv1nt did not answer for ctx.' + key);
+  if (reply.message.error !== undefined) throw new Error('ctx.' + key + ': ' + reply.message.error);
+  return reply.message.value;
 }
 
 function errorMessage(error) {
@@ -59,7 +78,7 @@ async function component(ref) {
 }
 
 function contextOf(message) {
-  const { callId, context, hasRun } = message;
+  const { callId, context, lazy, hasRun } = message;
   const ctx = {
     ...context,
     now: new Date(context.now),
@@ -67,6 +86,16 @@ function contextOf(message) {
       parentPort.postMessage({ kind: 'warn', callId, message: String(text) });
     },
   };
+  for (const key of lazy) {
+    let fetched;
+    Object.defineProperty(ctx, key, {
+      enumerable: true,
+      get() {
+        if (fetched === undefined) fetched = { value: deepFreeze(fetchSync(callId, key)) };
+        return fetched.value;
+      },
+    });
+  }
   if (hasRun) {
     ctx.run = (command, args, options) =>
       new Promise((resolve) => {

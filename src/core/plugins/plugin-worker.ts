@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import type { ToolResult } from '../sdk/types.js';
 import { PluginTimeoutError } from './plugin-timeout.js';
 import { PLUGIN_WORKER_SOURCE } from './plugin-worker-source.js';
@@ -73,6 +73,9 @@ export function callInWorker(
             if (!settled) worker.postMessage({ kind: 'runResult', callId, runId: message.runId, result });
           });
           break;
+        case 'fetch':
+          answerFetch(ctx, message);
+          break;
         case 'warn':
           if (!settled) ctx.warn(message.message);
           break;
@@ -98,7 +101,7 @@ export function callInWorker(
         ref,
         method,
         args,
-        context: contextData(ctx),
+        ...contextData(ctx),
         hasRun: typeof ctx.run === 'function',
       });
     } catch (error) {
@@ -160,17 +163,46 @@ interface RunMessage {
   options?: { timeoutMs?: number; cwd?: string };
 }
 
+interface FetchMessage {
+  kind: 'fetch';
+  callId: number;
+  key: string;
+  port: MessagePort;
+  signal: Int32Array;
+}
+
+/** Puts the value of a lazy context field on the worker's port, then wakes the waiting worker. */
+function answerFetch(ctx: HostContext, { key, port, signal }: FetchMessage): void {
+  try {
+    port.postMessage({ value: (ctx as unknown as Record<string, unknown>)[key] });
+  } catch (error) {
+    port.postMessage({ error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    port.close();
+    Atomics.store(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  }
+}
+
 type WorkerMessage =
   | RunMessage
+  | FetchMessage
   | { kind: 'output'; text: string }
   | { kind: 'warn'; callId: number; message: string }
   | { kind: 'done'; callId: number; value: unknown }
   | { kind: 'error'; callId: number; message: string };
 
-/** The context's data as plain JSON: functions dropped (a config from kv1nt.config.js may hold some), dates as ISO strings. */
-function contextData(ctx: HostContext): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(ctx as object))
-    if (typeof value !== 'function') data[key] = value;
-  return JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
+/**
+ * The context's data as plain JSON (functions dropped: a config from kv1nt.config.js may hold
+ * some; dates as ISO strings), and the names of its getters, which stay lazy: the window's
+ * feedback is read from the log, and copied into the worker, only if the plugin reads it.
+ */
+function contextData(ctx: HostContext): { context: Record<string, unknown>; lazy: string[] } {
+  const context: Record<string, unknown> = {};
+  const lazy: string[] = [];
+  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(ctx))) {
+    if (descriptor.get) lazy.push(key);
+    else if (typeof descriptor.value !== 'function') context[key] = descriptor.value;
+  }
+  return { context: JSON.parse(JSON.stringify(context)) as Record<string, unknown>, lazy };
 }

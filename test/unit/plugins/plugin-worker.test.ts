@@ -21,6 +21,7 @@ export default {
       if (pattern.waitMs) await new Promise((resolve) => setTimeout(resolve, pattern.waitMs));
       if (pattern.mutate) pattern.frequency = 0;
       if (pattern.warn) ctx.warn('warned about ' + pattern.id);
+      if (pattern.readLazy) return { calls, lazy: ctx.window, frozen: Object.isFrozen(ctx.window) };
       const tool = pattern.run ? await ctx.run('echo', ['hello'], { timeoutMs: 1000 }) : null;
       return { calls, id: pattern.id, agent: ctx.agent.id, year: ctx.now.getUTCFullYear(), tool };
     },
@@ -100,5 +101,26 @@ describe('callInWorker', () => {
     await expect(callInWorker(ref(), 'generate', [{ f: () => 1 }], ctx, 2000)).rejects.toThrow(
       /generate\(\) cannot be given its arguments/,
     );
+  });
+
+  it('fetches a getter of the context only when the plugin reads it', async () => {
+    const { ref, ctx } = setup();
+    let reads = 0;
+    const lazyCtx = Object.defineProperty({ ...ctx }, 'window', {
+      enumerable: true,
+      get: () => {
+        reads += 1;
+        return [{ id: 'e1' }, { id: 'e2' }];
+      },
+    }) as typeof ctx;
+    const call = (pattern: Record<string, unknown>) =>
+      callInWorker(ref(), 'generate', [pattern], lazyCtx, 2000) as Promise<Record<string, unknown>>;
+    expect(await call({ id: 'not-reading' })).toMatchObject({ id: 'not-reading' });
+    expect(reads).toBe(0);
+    expect(await call({ id: 'reading', readLazy: true })).toMatchObject({
+      lazy: [{ id: 'e1' }, { id: 'e2' }],
+      frozen: true,
+    });
+    expect(reads).toBe(1);
   });
 });
