@@ -106,13 +106,13 @@ describe('callInWorker', () => {
   it('fetches a getter of the context only when the plugin reads it', async () => {
     const { ref, ctx } = setup();
     let reads = 0;
-    const lazyCtx = Object.defineProperty({ ...ctx }, 'window', {
-      enumerable: true,
-      get: () => {
+    const lazyCtx = {
+      ...ctx,
+      get window() {
         reads += 1;
         return [{ id: 'e1' }, { id: 'e2' }];
       },
-    }) as typeof ctx;
+    };
     const call = (pattern: Record<string, unknown>) =>
       callInWorker(ref(), 'generate', [pattern], lazyCtx, 2000) as Promise<Record<string, unknown>>;
     expect(await call({ id: 'not-reading' })).toMatchObject({ id: 'not-reading' });
