@@ -46,20 +46,19 @@ export function callInWorker(
   const callId = nextCall++;
   return new Promise((resolve, reject) => {
     let settled = false;
-    const finish = (error: Error | null, value?: unknown) => {
+    // A worker that answered (a result, or the plugin's own error) is kept for the next call; one
+    // that timed out, crashed or stopped is terminated.
+    const finish = (error: Error | null, value?: unknown, answered = error === null) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
-      if (error) {
-        void worker.terminate();
-        reject(error);
-      } else {
-        release(key, worker);
-        resolve(value);
-      }
+      if (answered) release(key, worker);
+      else void worker.terminate();
+      if (error) reject(error);
+      else resolve(value);
     };
     const onMessage = (message: WorkerMessage) => {
       if (message.kind === 'output') {
@@ -83,7 +82,7 @@ export function callInWorker(
           finish(null, message.value);
           break;
         case 'error':
-          finish(new Error(message.message));
+          finish(new Error(message.message), undefined, true);
           break;
       }
     };

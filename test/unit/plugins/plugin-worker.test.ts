@@ -18,6 +18,7 @@ export default {
     async generate(pattern, ctx) {
       calls += 1;
       if (pattern.spin) while (true) {}
+      if (pattern.throws) throw new Error('boom in ' + pattern.id);
       if (pattern.waitMs) await new Promise((resolve) => setTimeout(resolve, pattern.waitMs));
       if (pattern.mutate) pattern.frequency = 0;
       if (pattern.warn) ctx.warn('warned about ' + pattern.id);
@@ -70,11 +71,14 @@ describe('callInWorker', () => {
     const { generate } = setup();
     expect((await generate({ id: 'a' })).calls).toBe(1);
     expect((await generate({ id: 'b' })).calls).toBe(2);
+    // The plugin's own error is an answer: its worker is kept too.
+    await expect(generate({ id: 'c', throws: true })).rejects.toThrow('boom in c');
+    expect((await generate({ id: 'd' })).calls).toBe(4);
     const started = Date.now();
     await expect(generate({ id: 'spin', spin: true }, 300)).rejects.toThrow('timed out after 300 ms');
     expect(Date.now() - started).toBeLessThan(2000);
     // The stuck worker was terminated: a fresh one starts counting again.
-    expect((await generate({ id: 'c' })).calls).toBe(1);
+    expect((await generate({ id: 'e' })).calls).toBe(1);
   });
 
   it('gives concurrent calls their own workers: one cut off does not take the other with it', async () => {
