@@ -49,7 +49,11 @@ export function renderChanges(report: HooksChangeReport): string {
     `Hooks folder: ${report.hooksDir}${report.hooksPath ? ` (core.hooksPath = ${report.hooksPath})` : ''}`,
   ];
   for (const change of report.changes)
-    lines.push(`  ${change.hook}: ${ACTION_TEXT[change.action] ?? change.action}`);
+    lines.push(
+      change.action === 'husky'
+        ? `  ${change.hook}: your husky script ${change.file} calls kv1nt; remove its \`kv1nt hooks run ${change.hook}\` line to stop it`
+        : `  ${change.hook}: ${ACTION_TEXT[change.action] ?? change.action}`,
+    );
   return lines.join('\n');
 }
 

@@ -302,6 +302,16 @@ describe('kv1nt hooks install / uninstall / status', () => {
     expect(push.stderr).toContain('kv1nt pre-push: push blocked.');
     expect(remoteHead(f)).toBeNull();
     expect(f.push({ env: { KV1NT_SKIP_HOOKS: '1' } }).code).toBe(0);
+
+    // Uninstall changes nothing either: the husky script is the user's to edit, and it says so.
+    const huskyScripts = snapshot(path.join(f.repo, '.husky'));
+    const uninstall = f.cli(['hooks', 'uninstall']);
+    expect(uninstall.code, uninstall.stderr).toBe(0);
+    expect(uninstall.stdout).toMatch(
+      /pre-push: your husky script .*\.husky\/pre-push calls kv1nt; remove its `kv1nt hooks run pre-push` line/,
+    );
+    expect(uninstall.stdout).toMatch(/post-commit: not kv1nt’s, left alone/);
+    expect(snapshot(path.join(f.repo, '.husky'))).toEqual(huskyScripts);
   });
 
   it('installs from a linked worktree into the shared hooks folder, and gates pushes from it', () => {

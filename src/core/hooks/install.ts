@@ -35,8 +35,9 @@ export interface HooksReport extends HooksLocation {
 
 export interface HookChange {
   hook: Kv1ntHookName;
-  /** What was done. */
-  action: 'installed' | 'chained' | 'updated' | 'unchanged' | 'removed' | 'restored' | 'not_installed';
+  /** What was done; `husky`: nothing, the user's husky script (`file`) calls kv1nt and is theirs to edit. */
+  action:
+    'installed' | 'chained' | 'updated' | 'unchanged' | 'removed' | 'restored' | 'not_installed' | 'husky';
   file: string;
   original: string | null;
 }
@@ -101,6 +102,16 @@ export async function uninstallHooks(
   hooks: readonly Kv1ntHookName[],
 ): Promise<HooksChangeReport> {
   const location = await locateHooks(cwd);
+  const husky = location.husky;
+  if (husky !== null)
+    return {
+      ...location,
+      changes: hooks.map((hook) => {
+        const file = path.join(husky, hook);
+        const action = callsKv1nt(readText(file) ?? '', hook) ? 'husky' : 'not_installed';
+        return { hook, action, file, original: null };
+      }),
+    };
   const changes: HookChange[] = [];
   for (const hook of hooks) {
     const file = path.join(location.hooksDir, hook);
