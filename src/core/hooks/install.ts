@@ -102,15 +102,15 @@ export async function uninstallHooks(
   hooks: readonly Kv1ntHookName[],
 ): Promise<HooksChangeReport> {
   const location = await locateHooks(cwd);
-  const husky = location.husky;
-  if (husky !== null)
+  if (location.husky !== null)
     return {
       ...location,
-      changes: hooks.map((hook) => {
-        const file = path.join(husky, hook);
-        const action = callsKv1nt(readText(file) ?? '', hook) ? 'husky' : 'not_installed';
-        return { hook, action, file, original: null };
-      }),
+      changes: huskyScripts(location.husky, hooks).map(({ hook, file, calls }) => ({
+        hook,
+        action: calls ? 'husky' : 'not_installed',
+        file,
+        original: null,
+      })),
     };
   const changes: HookChange[] = [];
   for (const hook of hooks) {
@@ -139,23 +139,18 @@ export async function hooksStatus(
   hooks: readonly Kv1ntHookName[] = KV1NT_HOOKS,
 ): Promise<HooksReport> {
   const location = await locateHooks(cwd);
-  const husky = location.husky;
-  if (husky !== null)
+  if (location.husky !== null)
     return {
       ...location,
-      hooks: hooks.map((hook) => {
-        const file = path.join(husky, hook);
-        const calls = callsKv1nt(readText(file) ?? '', hook);
-        return {
-          hook,
-          state: calls ? 'husky' : 'not_installed',
-          file,
-          original: null,
-          node: null,
-          bin: null,
-          stale: false,
-        };
-      }),
+      hooks: huskyScripts(location.husky, hooks).map(({ hook, file, calls }) => ({
+        hook,
+        state: calls ? 'husky' : 'not_installed',
+        file,
+        original: null,
+        node: null,
+        bin: null,
+        stale: false,
+      })),
     };
   return {
     ...location,
@@ -211,6 +206,14 @@ function writeExecutable(file: string, text: string): void {
  */
 function huskyLine(hook: Kv1ntHookName): string {
   return `kv1nt hooks run ${hook}`;
+}
+
+/** The user's husky 9 scripts for `hooks`, and whether each runs kv1nt's part of its hook. */
+function huskyScripts(husky: string, hooks: readonly Kv1ntHookName[]) {
+  return hooks.map((hook) => {
+    const file = path.join(husky, hook);
+    return { hook, file, calls: callsKv1nt(readText(file) ?? '', hook) };
+  });
 }
 
 /** Whether a husky script runs kv1nt's part of `hook` (however kv1nt is invoked). */
