@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Flags, type Config } from '@oclif/core';
+import type { HooksLocation } from '../core/hooks/git.js';
 import {
   KV1NT_HOOKS,
   type HooksChangeReport,
@@ -44,10 +45,13 @@ const ACTION_TEXT: Record<string, string> = {
   not_installed: 'not kv1nt’s, left alone',
 };
 
+/** Where git runs hooks from, and why. */
+function folderLine(report: HooksLocation): string {
+  return `Hooks folder: ${report.hooksDir}${report.hooksPath ? ` (core.hooksPath = ${report.hooksPath})` : ''}`;
+}
+
 export function renderChanges(report: HooksChangeReport): string {
-  const lines = [
-    `Hooks folder: ${report.hooksDir}${report.hooksPath ? ` (core.hooksPath = ${report.hooksPath})` : ''}`,
-  ];
+  const lines = [folderLine(report)];
   for (const change of report.changes)
     lines.push(
       change.action === 'husky'
@@ -66,9 +70,7 @@ const STATE_TEXT: Record<string, string> = {
 };
 
 export function renderStatus(report: HooksReport): string {
-  const lines = [
-    `Hooks folder: ${report.hooksDir}${report.hooksPath ? ` (core.hooksPath = ${report.hooksPath})` : ''}`,
-  ];
+  const lines = [folderLine(report)];
   for (const hook of report.hooks) {
     let line = `  ${hook.hook}: ${STATE_TEXT[hook.state] ?? hook.state}`;
     if (hook.stale)

@@ -10,7 +10,7 @@ import {
   segmentTimesFile,
   writeSegmentTimes,
 } from '../../src/core/patterns/segment-times.js';
-import { leadingTimestamp, readWindow } from '../../src/core/patterns/window.js';
+import { leadingTimestamp, scanWindow } from '../../src/core/patterns/window.js';
 import { DataDir } from '../../src/core/store/data-dir.js';
 import { openStores, type Stores } from '../../src/core/store/stores.js';
 import { tempDir } from '../helpers/cli.js';
@@ -18,7 +18,22 @@ import { thrown } from './store/helpers.js';
 
 /** The window [from, to] as pattern detection reads it, each agent's entries in time order. */
 function windowEntries(stores: Stores, agentIds: ReadonlySet<string> | undefined, from: number, to: number) {
-  const byAgent = readWindow(stores, agentIds, ...windowBounds(from, to));
+  return readWindow(stores, agentIds, ...windowBounds(from, to));
+}
+
+/** The entries scanWindow hands over, grouped by agent, each agent's in time order. */
+function readWindow(
+  stores: Stores,
+  agentIds: ReadonlySet<string> | undefined,
+  fromIso: string,
+  toIso: string,
+) {
+  const byAgent = new Map<string, FeedbackEntry[]>();
+  scanWindow(stores, agentIds, fromIso, toIso, (entry) => {
+    const list = byAgent.get(entry.agentId);
+    if (list) list.push(entry);
+    else byAgent.set(entry.agentId, [entry]);
+  });
   for (const list of byAgent.values()) list.sort(byTimestamp);
   return byAgent;
 }

@@ -15,16 +15,19 @@ const positiveInt = (what: string) =>
 const nonEmpty = (what: string) =>
   v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
 
-/** A health score bound (0–100), optional. */
-const healthScore = (what: string, description: string) =>
+/** An optional number within [min, max]. */
+const bounded = (what: string, description: string, min: number, max: number) =>
   v.optional(
     v.pipe(
       v.number(`${what} must be a number`),
-      v.minValue(0, `${what} must be at least 0`),
-      v.maxValue(100, `${what} must be at most 100`),
+      v.minValue(min, `${what} must be at least ${min}`),
+      v.maxValue(max, `${what} must be at most ${max}`),
       v.description(description),
     ),
   );
+
+/** A health score bound (0–100), optional. */
+const healthScore = (what: string, description: string) => bounded(what, description, 0, 100);
 
 export const ParamSchema = v.pipe(
   v.strictObject({
@@ -153,14 +156,7 @@ export const PatternsSchema = v.pipe(
   v.strictObject({
     days: num('days', 'Lookback window of pattern detection in days (default 7).', 0.001),
     minFrequency: num('minFrequency', 'Occurrences a pattern needs (default 3).', 1),
-    minConfidence: v.optional(
-      v.pipe(
-        v.number('minConfidence must be a number'),
-        v.minValue(0, 'minConfidence must be at least 0'),
-        v.maxValue(1, 'minConfidence must be at most 1'),
-        v.description('Confidence a pattern needs, 0–1 (default 0.6).'),
-      ),
-    ),
+    minConfidence: bounded('minConfidence', 'Confidence a pattern needs, 0–1 (default 0.6).', 0, 1),
   }),
   v.description('Defaults of `kv1nt patterns`; the command-line flags override them.'),
 );
@@ -195,13 +191,9 @@ export const HooksSchema = v.pipe(
     'pre-push': v.optional(
       v.pipe(
         v.strictObject({
-          minHealth: v.optional(
-            v.pipe(
-              v.number('minHealth must be a number'),
-              v.minValue(0, 'minHealth must be at least 0'),
-              v.maxValue(100, 'minHealth must be at most 100'),
-              v.description("The push fails when an agent's health is under this, 0–100 (default 70)."),
-            ),
+          minHealth: healthScore(
+            'minHealth',
+            "The push fails when an agent's health is under this, 0–100 (default 70).",
           ),
           blockOn: v.optional(
             v.pipe(

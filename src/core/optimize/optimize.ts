@@ -97,6 +97,8 @@ export async function optimize(
     ) as unknown as LearningInfo[];
     const agentInfo = toAgentInfo(deps.agentId, agent);
     const config = { ...deps.config, thresholds: thresholdsOf(deps.config) };
+    const optionsOf = pluginOptions(deps.config);
+    const limitOf = pluginLimit(deps.config);
 
     let plan: OptimizationPlan;
     if (request.planId !== undefined) {
@@ -111,7 +113,7 @@ export async function optimize(
         Object.freeze({
           agent: agentInfo,
           config,
-          options: pluginOptions(deps.config)(plugin),
+          options: optionsOf(plugin),
           policy,
           patterns,
           learnings,
@@ -127,7 +129,7 @@ export async function optimize(
         opportunities,
         strategies: plugins.strategies,
         context,
-        pluginLimit: pluginLimit(deps.config),
+        pluginLimit: limitOf,
         now: deps.now(),
       });
       warnings.push(...built.warnings);
@@ -189,12 +191,12 @@ export async function optimize(
       logDir: stores.dataDir.ensureDir('optimization', 'logs', resultId),
       strategies: plugins.strategies,
       // apply() may install dependencies or run the agent's tools: at least the test time limit.
-      applyLimit: (plugin) => Math.max(pluginLimit(deps.config)(plugin), testTimeoutMs),
+      applyLimit: (plugin) => Math.max(limitOf(plugin), testTimeoutMs),
       applyContext: (plugin, sink, sandboxDir, candidate): ApplyContext =>
         Object.freeze({
           agent: agentInfo,
           config,
-          options: pluginOptions(deps.config)(plugin),
+          options: optionsOf(plugin),
           policy: plan.policy,
           patterns,
           learnings,

@@ -13,22 +13,6 @@ import {
 
 const TIMESTAMP_KEY = '"timestamp":"';
 
-/** The entries of `scanWindow`, grouped by agent in log order. */
-export function readWindow(
-  stores: Stores,
-  agentIds: ReadonlySet<string> | undefined,
-  fromIso: string,
-  toIso: string,
-): Map<string, FeedbackEntry[]> {
-  const byAgent = new Map<string, FeedbackEntry[]>();
-  scanWindow(stores, agentIds, fromIso, toIso, (entry) => {
-    const list = byAgent.get(entry.agentId);
-    if (list) list.push(entry);
-    else byAgent.set(entry.agentId, [entry]);
-  });
-  return byAgent;
-}
-
 /**
  * Hands each entry with `fromIso <= timestamp <= toIso` of the given agents (all when undefined)
  * to `visit`, in log order. A window read costs what the window holds, not the whole history:

@@ -81,9 +81,7 @@ export function collectPlugins(candidates: readonly PluginCandidate[]): PluginSe
       const checked = checkPlugin(plugin, name);
       const detectors: string[] = [];
       for (const detector of checked.detectors ?? []) {
-        if (seenDetectors.has(detector.id))
-          throw new Error(`detector id ${detector.id} is already taken by another plugin`);
-        seenDetectors.add(detector.id);
+        claim(seenDetectors, 'detector', detector.id);
         set.detectors.push({ plugin: name, detector, modulePath: candidate.modulePath });
         detectors.push(detector.id);
       }
@@ -94,9 +92,7 @@ export function collectPlugins(candidates: readonly PluginCandidate[]): PluginSe
       }
       const strategies: string[] = [];
       for (const strategy of checked.strategies ?? []) {
-        if (seenStrategies.has(strategy.id))
-          throw new Error(`strategy id ${strategy.id} is already taken by another plugin`);
-        seenStrategies.add(strategy.id);
+        claim(seenStrategies, 'strategy', strategy.id);
         set.strategies.push({ plugin: name, strategy, modulePath: candidate.modulePath });
         strategies.push(strategy.id);
       }
@@ -177,4 +173,10 @@ function checkPlugin(value: unknown, name: string): Kv1ntPlugin {
       throw new Error(`plugin ${name}: strategy ${s.id} has no apply() function`);
   }
   return plugin as Kv1ntPlugin;
+}
+
+/** Takes `id` for a plugin; an id another plugin already took refuses the plugin. */
+function claim(seen: Set<string>, kind: string, id: string): void {
+  if (seen.has(id)) throw new Error(`${kind} id ${id} is already taken by another plugin`);
+  seen.add(id);
 }
