@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { ParamConfig } from '../config/schema.js';
 import { EXIT_USAGE, Kv1ntError, invalidInput } from '../errors.js';
 import { assertAgentId } from '../ids.js';
+import { ownValue, setOwn } from '../safe-record.js';
 import type { RegisteredAgent, Stores } from '../store/stores.js';
 
 /** An agent as kv1nt sees it: declared in the config or registered with `agents add`. */
@@ -65,7 +66,7 @@ export async function addAgent(
   now: Date,
 ): Promise<Agent> {
   const id = assertAgentId(input.id);
-  if (loaded.config.agents?.[id]) {
+  if (ownValue(loaded.config.agents, id)) {
     throw invalidInput(`Agent ${id} is declared in ${loaded.file}; change it there.`);
   }
   const folder = path.resolve(cwd, input.path);
@@ -91,13 +92,14 @@ export async function addAgent(
   if (input.testTimeoutMs !== undefined) entry.testTimeoutMs = input.testTimeoutMs;
   if (input.learningsFile !== undefined) entry.learningsFile = input.learningsFile;
   await stores.agents.update((doc) => {
-    if (doc.agents[id] && !input.force) {
-      throw new Kv1ntError('AGENT_EXISTS', `Agent ${id} is already registered (${doc.agents[id].path}).`, {
+    const existing = ownValue(doc.agents, id);
+    if (existing && !input.force) {
+      throw new Kv1ntError('AGENT_EXISTS', `Agent ${id} is already registered (${existing.path}).`, {
         exit: EXIT_USAGE,
         suggestions: ['Pass --force to replace it, or remove it first with `kv1nt agents remove`.'],
       });
     }
-    doc.agents[id] = entry;
+    setOwn(doc.agents, id, entry);
   });
   return fromRegistry(id, entry);
 }
@@ -109,14 +111,14 @@ export async function removeAgent(
   id: string,
 ): Promise<Agent | undefined> {
   assertAgentId(id);
-  if (loaded.config.agents?.[id]) {
+  if (ownValue(loaded.config.agents, id)) {
     throw invalidInput(`Agent ${id} is declared in ${loaded.file}; remove it from that file.`);
   }
   let removed: Agent | undefined;
   // Read first so removing an unknown agent writes nothing (and creates no data dir).
-  if (!(await stores.agents.read()).agents[id]) return undefined;
+  if (!ownValue((await stores.agents.read()).agents, id)) return undefined;
   await stores.agents.update((doc) => {
-    const entry = doc.agents[id];
+    const entry = ownValue(doc.agents, id);
     if (entry) removed = fromRegistry(id, entry);
     delete doc.agents[id];
   });
