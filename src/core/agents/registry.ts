@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
-import type { ParamConfig } from '../config/schema.js';
+import { MAX_TIMER_MS, type ParamConfig } from '../config/schema.js';
 import { EXIT_USAGE, Kv1ntError, invalidInput } from '../errors.js';
 import { assertAgentId } from '../ids.js';
 import { ownValue, setOwn } from '../safe-record.js';
@@ -83,9 +83,11 @@ export async function addAgent(
   if (input.slaMs !== undefined && !(input.slaMs > 0)) throw invalidInput('--sla-ms must be above 0.');
   if (
     input.testTimeoutMs !== undefined &&
-    !(Number.isInteger(input.testTimeoutMs) && input.testTimeoutMs > 0)
+    !(Number.isInteger(input.testTimeoutMs) && input.testTimeoutMs > 0 && input.testTimeoutMs <= MAX_TIMER_MS)
   ) {
-    throw invalidInput('--test-timeout-ms must be a whole number above 0.');
+    throw invalidInput(
+      `--test-timeout-ms must be a whole number from 1 to ${MAX_TIMER_MS} (the longest timer Node.js runs, about 24.8 days).`,
+    );
   }
   const entry: RegisteredAgent = { path: folder, test: input.test, addedAt: now.toISOString() };
   if (input.slaMs !== undefined) entry.slaMs = input.slaMs;
