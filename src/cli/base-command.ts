@@ -2,6 +2,7 @@ import { Command, Flags, type Interfaces } from '@oclif/core';
 import { Kv1ntCore, type PluginCandidate } from '../core/kv1nt.js';
 import type { LoadedConfig } from '../core/config/load.js';
 import { Kv1ntError, EXIT_RUNTIME, EXIT_USAGE } from '../core/errors.js';
+import { visible } from '../core/visible-text.js';
 import {
   configPluginCandidates,
   oclifPluginCandidates,
@@ -72,11 +73,12 @@ export abstract class Kv1ntCommand extends Command {
 
   /** Human output only: nothing but the JSON document may reach stdout with --json. */
   protected say(text: string): void {
-    if (!this.jsonEnabled()) this.log(text);
+    if (!this.jsonEnabled()) this.log(visible(text));
   }
 
   protected override catch(error: Error & { oclif?: { exit?: number }; parse?: unknown }): Promise<void> {
-    const report = describe(error);
+    // Messages quote user input: an invisible character in it is shown as an escape.
+    const report = visibleStrings(describe(error));
     process.exitCode = report.exit;
     if (this.jsonEnabled()) {
       const { exit: _exit, ...body } = report;
@@ -88,6 +90,15 @@ export abstract class Kv1ntCommand extends Command {
     }
     return Promise.resolve();
   }
+}
+
+/** `value` with every string in it passed through `visible`. */
+function visibleStrings<T>(value: T): T {
+  if (typeof value === 'string') return visible(value) as T;
+  if (Array.isArray(value)) return value.map(visibleStrings) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, visibleStrings(item)])) as T;
+  return value;
 }
 
 interface ErrorReport {

@@ -62,9 +62,18 @@ export function inputFromFlags(
   return input;
 }
 
+/**
+ * Decimal notation only (`250`, `-1.5`, `.5`, `2e3`): Number() would also take `0x10`, `0b1`,
+ * `0o7` and `Infinity`, which nobody means as a score or a duration.
+ */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The one parser of every numeric flag and argument. */
 export function parseNumber(flag: string, text: string): number {
-  const value = text.trim() === '' ? Number.NaN : Number(text);
-  if (!Number.isFinite(value)) throw invalidInput(`${flag} expects a number, got ${JSON.stringify(text)}.`);
+  const trimmed = text.trim();
+  const value = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (!Number.isFinite(value))
+    throw invalidInput(`${flag} expects a decimal number (e.g. 0.5 or 250), got ${JSON.stringify(text)}.`);
   return value;
 }
 

@@ -1,7 +1,8 @@
-import fs from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../../cli/base-command.js';
-import { invalidInput, EXIT_RUNTIME } from '../../core/errors.js';
+import { EXIT_RUNTIME } from '../../core/errors.js';
+import { readImportSource } from '../../core/feedback/import-source.js';
+import { visible } from '../../core/visible-text.js';
 import type { ImportResult } from '../../core/kv1nt.js';
 
 export default class FeedbackImport extends Kv1ntCommand {
@@ -23,7 +24,7 @@ All or nothing: one invalid line and nothing is imported; every invalid line is 
 
   async run(): Promise<ImportResult> {
     const { args, flags } = await this.parse(FeedbackImport);
-    const text = await readInput(args.file);
+    const text = await readImportSource(args.file, process.stdin as AsyncIterable<Buffer>);
     const core = await this.openCore(flags);
     const result = await core.importLines(text, { skipInvalid: flags['skip-invalid'] });
     this.say(`Imported ${result.imported} entr${result.imported === 1 ? 'y' : 'ies'}.`);
@@ -31,22 +32,12 @@ All or nothing: one invalid line and nothing is imported; every invalid line is 
       process.exitCode = EXIT_RUNTIME;
       if (!this.jsonEnabled()) {
         process.stderr.write(
-          `Skipped ${result.skipped.length} invalid line(s):\n${result.skipped.map((s) => `  line ${s.line}: ${s.message}`).join('\n')}\n`,
+          visible(
+            `Skipped ${result.skipped.length} invalid line(s):\n${result.skipped.map((s) => `  line ${s.line}: ${s.message}`).join('\n')}\n`,
+          ),
         );
       }
     }
     return result;
-  }
-}
-
-async function readInput(file: string): Promise<string> {
-  try {
-    if (file !== '-') return fs.readFileSync(file, 'utf8');
-    // Not readFileSync(0): on a non-blocking pipe it fails with EAGAIN.
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  } catch (error) {
-    throw invalidInput(`Cannot read ${file === '-' ? 'standard input' : file}: ${(error as Error).message}`);
   }
 }
