@@ -2,6 +2,12 @@ import { emptyAggregates, type ScoreAggregates } from '../feedback/aggregates.js
 import type { DataDir } from './data-dir.js';
 import { FeedbackLog, type FeedbackLogOptions } from './feedback-log.js';
 import { JsonDocStore, type DocSpec } from './json-store.js';
+import {
+  AGENT_REGISTRY_SHAPE,
+  FEEDBACK_STORE_SHAPE,
+  OPTIMIZATION_STORE_SHAPE,
+  SCORE_AGGREGATES_SHAPE,
+} from './store-shapes.js';
 
 /**
  * Every store of the data dir, in one place:
@@ -53,6 +59,9 @@ export const AGENT_REGISTRY: DocSpec<AgentRegistryDoc> = {
   fileName: 'agents.json',
   version: 1,
   defaults: () => ({ schemaVersion: 1, agents: {} }),
+  shape: AGENT_REGISTRY_SHAPE,
+  recovery:
+    'Correct that field in agents.json by hand, or move the file aside and register the agents again with `kv1nt agents add`.',
 };
 
 export const SCORE_AGGREGATES: DocSpec<AggregatesDoc> = {
@@ -65,6 +74,7 @@ export const SCORE_AGGREGATES: DocSpec<AggregatesDoc> = {
   migrations: { 1: () => ({ ...emptyAggregates() }) },
   recovery:
     'The aggregates are derived from the feedback log: move the file aside (e.g. `mv aggregates.json aggregates.json.bad`) and the next command rebuilds it from the log.',
+  shape: SCORE_AGGREGATES_SHAPE,
 };
 
 export const FEEDBACK_STORE: DocSpec<FeedbackStoreDoc> = {
@@ -73,6 +83,7 @@ export const FEEDBACK_STORE: DocSpec<FeedbackStoreDoc> = {
   fileName: 'store.json',
   version: 1,
   defaults: () => ({ schemaVersion: 1, patterns: [], learningEvents: [] }),
+  shape: FEEDBACK_STORE_SHAPE,
 };
 
 export const OPTIMIZATION_STORE: DocSpec<OptimizationStoreDoc> = {
@@ -88,6 +99,7 @@ export const OPTIMIZATION_STORE: DocSpec<OptimizationStoreDoc> = {
     optimizationResults: [],
     healthHistory: [],
   }),
+  shape: OPTIMIZATION_STORE_SHAPE,
 };
 
 export interface Stores {

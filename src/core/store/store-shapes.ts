@@ -1,0 +1,127 @@
+import * as v from 'valibot';
+import { MAX_TIMER_MS } from '../config/schema.js';
+import { isPlainObject } from '../feedback/validate.js';
+import { count, finite, keyedRecord, rows } from './doc-shape.js';
+
+/** agents.json: registrations by agent id. */
+export const AGENT_REGISTRY_SHAPE = v.looseObject({
+  agents: keyedRecord(
+    v.looseObject({
+      path: v.string(),
+      test: v.string(),
+      slaMs: v.optional(v.pipe(finite, v.gtValue(0))),
+      testTimeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_TIMER_MS))),
+      learningsFile: v.optional(v.string()),
+      addedAt: v.optional(v.string()),
+    }),
+  ),
+});
+
+/**
+ * One hour bucket of the aggregates, checked by hand: a year of hourly buckets is tens of
+ * thousands of them, and valibot per field would cost more than parsing the file.
+ */
+function bucketProblem(bucket: unknown): string | undefined {
+  if (!isPlainObject(bucket)) return 'expected an object';
+  for (const field of ['n', 'ratingSum', 'ratingN'])
+    if (!isFinite(bucket[field])) return `${field}: expected a number, got ${shown(bucket[field])}`;
+  for (const field of ['first', 'last'])
+    if (typeof bucket[field] !== 'string') return `${field}: expected a string, got ${shown(bucket[field])}`;
+  for (const field of [
+    'byType',
+    'bySource',
+    'scoreSum',
+    'scoreMin',
+    'sourceScoreSum',
+    'errors',
+    'durationBins',
+  ]) {
+    const problem = countsProblem(bucket[field]);
+    if (problem !== undefined) return `${field}${problem}`;
+  }
+  const duration = sumsProblem(bucket.duration);
+  if (duration !== undefined) return `duration${duration}`;
+  if (!isPlainObject(bucket.metrics)) return `metrics: expected an object, got ${shown(bucket.metrics)}`;
+  for (const [name, sums] of Object.entries(bucket.metrics)) {
+    const problem = sumsProblem(sums);
+    if (problem !== undefined) return `metrics.${name}${problem}`;
+  }
+  return undefined;
+}
+
+function countsProblem(counts: unknown): string | undefined {
+  if (!isPlainObject(counts)) return `: expected an object, got ${shown(counts)}`;
+  for (const [key, value] of Object.entries(counts))
+    if (!isFinite(value)) return `.${key}: expected a number, got ${shown(value)}`;
+  return undefined;
+}
+
+function sumsProblem(sums: unknown): string | undefined {
+  if (!isPlainObject(sums)) return `: expected an object, got ${shown(sums)}`;
+  if (!isFinite(sums.sum)) return `.sum: expected a number, got ${shown(sums.sum)}`;
+  if (!isFinite(sums.n)) return `.n: expected a number, got ${shown(sums.n)}`;
+  if (sums.max !== null && !isFinite(sums.max))
+    return `.max: expected a number or null, got ${shown(sums.max)}`;
+  return undefined;
+}
+
+function isFinite(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+const BUCKET = v.custom<unknown>(
+  (bucket) => bucketProblem(bucket) === undefined,
+  (issue) => bucketProblem(issue.input) ?? 'not an aggregates bucket',
+);
+
+/** feedback/aggregates.json: agent id → hour key → bucket. */
+export const SCORE_AGGREGATES_SHAPE = v.looseObject({
+  foldedTo: v.looseObject({ segment: count, offset: count }),
+  agents: keyedRecord(keyedRecord(BUCKET)),
+});
+
+/** feedback/store.json: patterns and learning events. */
+export const FEEDBACK_STORE_SHAPE = v.looseObject({
+  patterns: rows({
+    patternType: v.string(),
+    signature: v.string(),
+    description: v.string(),
+    frequency: finite,
+    confidence: finite,
+    firstSeen: v.string(),
+    lastSeen: v.string(),
+    examples: v.array(v.string()),
+    status: v.optional(v.string()),
+  }),
+  learningEvents: rows({
+    learningType: v.string(),
+    title: v.string(),
+    description: v.string(),
+    impactScore: finite,
+  }),
+});
+
+/**
+ * optimization/store.json. Only what every version wrote since schema 1 is required; the
+ * optimization engine keeps adding fields to results and plans.
+ */
+export const OPTIMIZATION_STORE_SHAPE = v.looseObject({
+  performanceMetrics: rows({}),
+  opportunities: rows({
+    type: v.string(),
+    severity: v.string(),
+    status: v.string(),
+    title: v.optional(v.string()),
+    description: v.optional(v.string()),
+    detector: v.optional(v.string()),
+    subject: v.optional(v.string()),
+  }),
+  optimizationPlans: rows({ status: v.optional(v.string()), actions: v.optional(v.array(v.unknown())) }),
+  optimizationResults: rows({ status: v.optional(v.string()), actions: v.optional(v.array(v.unknown())) }),
+  healthHistory: rows({ timestamp: v.string(), healthScore: v.nullable(finite) }),
+});
