@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   addAgent,
+  assertSafeAgentFolder,
+  checkDeclaredAgentFolders,
   findAgent,
   listAgents,
   removeAgent,
@@ -119,6 +121,7 @@ export class Kv1ntCore {
     const fromConfig =
       loaded.config.dataDir === undefined ? undefined : path.resolve(configDir, loaded.config.dataDir);
     const dataDir = resolveDataDir({ flag: options.dataDir, env: env.KV1NT_HOME, config: fromConfig }, cwd);
+    checkDeclaredAgentFolders(loaded, dataDir);
     const core = new Kv1ntCore(loaded, dataDir, options.clock ?? (() => new Date()), cwd);
     if (options.plugins) core.pluginSource = options.plugins;
     return core;
@@ -405,6 +408,7 @@ export class Kv1ntCore {
     assertAgentId(agentId);
     const { optimize } = await import('./optimize/optimize.js');
     const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
+    if (agent) assertSafeAgentFolder(agent, this.dataDir);
     return optimize(
       {
         stores: this.stores,

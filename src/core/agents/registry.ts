@@ -5,6 +5,7 @@ import { MAX_TIMER_MS, type ParamConfig } from '../config/schema.js';
 import { EXIT_USAGE, Kv1ntError, invalidInput } from '../errors.js';
 import { assertAgentId } from '../ids.js';
 import { ownValue, setOwn } from '../safe-record.js';
+import { AGENT_FOLDER_ADVICE, unsafeAgentFolder } from './agent-folder.js';
 import type { RegisteredAgent, Stores } from '../store/stores.js';
 
 /** An agent as kv1nt sees it: declared in the config or registered with `agents add`. */
@@ -79,6 +80,8 @@ export async function addAgent(
     ]);
   }
   if (!stat.isDirectory()) throw invalidInput(`Agent path ${folder} is not a folder.`);
+  const unsafe = unsafeAgentFolder(folder, stores.dataDir.root);
+  if (unsafe) throw invalidInput(`Agent folder ${folder} cannot be used: ${unsafe}.`, [AGENT_FOLDER_ADVICE]);
   if (input.test.trim() === '') throw invalidInput('The test command must not be empty.');
   if (input.slaMs !== undefined && !(input.slaMs > 0)) throw invalidInput('--sla-ms must be above 0.');
   if (
@@ -104,6 +107,39 @@ export async function addAgent(
     setOwn(doc.agents, id, entry);
   });
   return fromRegistry(id, entry);
+}
+
+/**
+ * Refuses the config when a declared agent's folder cannot be one (see unsafeAgentFolder). Run
+ * once the data dir is known: --data-dir or KV1NT_HOME may put it inside an agent folder.
+ */
+export function checkDeclaredAgentFolders(loaded: LoadedConfig, dataDir: string): void {
+  if (!loaded.file) return;
+  const problems: string[] = [];
+  for (const [id, declared] of Object.entries(loaded.config.agents ?? {})) {
+    const folder = path.resolve(path.dirname(loaded.file), declared.path);
+    const unsafe = unsafeAgentFolder(folder, dataDir);
+    if (unsafe) problems.push(`agents.${id}.path: ${folder} cannot be an agent folder: ${unsafe}`);
+  }
+  if (problems.length > 0)
+    throw new Kv1ntError('CONFIG_INVALID', `Invalid config ${loaded.file}:\n  ${problems.join('\n  ')}`, {
+      exit: EXIT_USAGE,
+      suggestions: [AGENT_FOLDER_ADVICE],
+    });
+}
+
+/** Refuses to optimize an agent whose folder cannot be one (the data dir may have moved since). */
+export function assertSafeAgentFolder(agent: Agent, dataDir: string): void {
+  const unsafe = unsafeAgentFolder(agent.path, dataDir);
+  if (unsafe)
+    throw new Kv1ntError(
+      'AGENT_PATH_UNSAFE',
+      `Agent ${agent.id}'s folder ${agent.path} cannot be used: ${unsafe}.`,
+      {
+        exit: EXIT_USAGE,
+        suggestions: [AGENT_FOLDER_ADVICE],
+      },
+    );
 }
 
 /** Unregisters an agent; its feedback stays unless `purge` is handled by the caller. */
