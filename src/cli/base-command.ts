@@ -66,6 +66,8 @@ export abstract class Kv1ntCommand extends Command {
       dataDir: flags['data-dir'],
       config: flags.config,
       plugins: allPlugins(() => this.config.getPluginsList(), process.cwd()),
+      // stderr, so that stdout stays one JSON document with --json.
+      onWarning: (message) => process.stderr.write(`Warning: ${visible(message)}\n`),
     });
     await core.recover();
     return core;

@@ -16,7 +16,7 @@ import { assertAgentId } from './ids.js';
 import { resolveDataDir } from './paths.js';
 import { DataDir } from './store/data-dir.js';
 import { openStores, type Stores } from './store/stores.js';
-import { foldNew, refreshAggregates, samePosition } from './feedback/aggregate-index.js';
+import { foldNew, markFolded, refreshAggregates, samePosition } from './feedback/aggregate-index.js';
 import { emptyBucket, foldEntry, mergeBucket, totalFor, windowStartKey } from './feedback/aggregates.js';
 import { invalidImportError, parseImport, type InvalidLine } from './feedback/import.js';
 import { Recorder } from './feedback/recorder.js';
@@ -57,6 +57,8 @@ export interface CoreOptions {
    * first use with the loaded config, whose `plugins` entries are resolved from its folder.
    */
   plugins?: ((loaded: LoadedConfig) => Promise<PluginCandidate[]>) | undefined;
+  /** Told what the stores repaired on their own (default: process.emitWarning). */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 export type { PluginCandidate } from './plugins/validate-plugin.js';
@@ -106,9 +108,10 @@ export class Kv1ntCore {
     dataDir: string,
     private readonly clock: () => Date,
     private readonly cwd: string,
+    onWarning: ((message: string) => void) | undefined,
   ) {
     this.dataDir = dataDir;
-    this.stores = openStores(new DataDir(dataDir));
+    this.stores = openStores(new DataDir(dataDir), undefined, onWarning);
     this.recorder = new Recorder(this.stores.log);
   }
 
@@ -122,7 +125,7 @@ export class Kv1ntCore {
       loaded.config.dataDir === undefined ? undefined : path.resolve(configDir, loaded.config.dataDir);
     const dataDir = resolveDataDir({ flag: options.dataDir, env: env.KV1NT_HOME, config: fromConfig }, cwd);
     checkDeclaredAgentFolders(loaded, dataDir);
-    const core = new Kv1ntCore(loaded, dataDir, options.clock ?? (() => new Date()), cwd);
+    const core = new Kv1ntCore(loaded, dataDir, options.clock ?? (() => new Date()), cwd, options.onWarning);
     if (options.plugins) core.pluginSource = options.plugins;
     return core;
   }
@@ -183,7 +186,7 @@ export class Kv1ntCore {
       written = span?.after;
       if (span && samePosition(span.before, db.data.foldedTo)) {
         for (const entry of entries) foldEntry(db.data, entry);
-        db.data.foldedTo = span.after;
+        markFolded(this.stores.log, db.data, span.after);
       }
       await db.write();
     });

@@ -82,6 +82,7 @@ const BUCKET = v.custom<unknown>(
 /** feedback/aggregates.json: agent id → hour key → bucket. */
 export const SCORE_AGGREGATES_SHAPE = v.looseObject({
   foldedTo: v.looseObject({ segment: count, offset: count }),
+  foldedSegments: v.optional(keyedRecord(v.looseObject({ bytes: count, ino: count }))),
   agents: keyedRecord(keyedRecord(BUCKET)),
 });
 

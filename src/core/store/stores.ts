@@ -35,6 +35,18 @@ export interface AgentRegistryDoc {
 
 export interface AggregatesDoc extends ScoreAggregates {
   schemaVersion: 2;
+  /**
+   * Segment number → its size and inode where the fold stopped in it: a segment later found
+   * shorter, gone or replaced means the log changed under the aggregates (see logChangedUnder).
+   * Absent in documents written before it existed.
+   */
+  foldedSegments?: Record<string, FoldedSegment>;
+}
+
+export interface FoldedSegment {
+  bytes: number;
+  /** 0 when unknown. */
+  ino: number;
 }
 
 export interface FeedbackStoreDoc {
@@ -69,7 +81,7 @@ export const SCORE_AGGREGATES: DocSpec<AggregatesDoc> = {
   folder: 'feedback',
   fileName: 'aggregates.json',
   version: 2,
-  defaults: () => ({ schemaVersion: 2, ...emptyAggregates() }),
+  defaults: () => ({ schemaVersion: 2, ...emptyAggregates(), foldedSegments: {} }),
   // Aggregates are derived from the log: a new layout is rebuilt by re-folding it from the start.
   migrations: { 1: () => ({ ...emptyAggregates() }) },
   recovery:
@@ -104,6 +116,8 @@ export const OPTIMIZATION_STORE: DocSpec<OptimizationStoreDoc> = {
 
 export interface Stores {
   dataDir: DataDir;
+  /** Where the stores report what they repaired on their own (e.g. aggregates rebuilt). */
+  warn: (message: string) => void;
   log: FeedbackLog;
   agents: JsonDocStore<AgentRegistryDoc>;
   aggregates: JsonDocStore<AggregatesDoc>;
@@ -111,9 +125,14 @@ export interface Stores {
   optimization: JsonDocStore<OptimizationStoreDoc>;
 }
 
-export function openStores(dataDir: DataDir, logOptions?: FeedbackLogOptions): Stores {
+export function openStores(
+  dataDir: DataDir,
+  logOptions?: FeedbackLogOptions,
+  warn: (message: string) => void = (message) => process.emitWarning(message, { code: 'KV1NT_STORE' }),
+): Stores {
   return {
     dataDir,
+    warn,
     log: new FeedbackLog(dataDir, logOptions),
     agents: new JsonDocStore(dataDir, AGENT_REGISTRY),
     aggregates: new JsonDocStore(dataDir, SCORE_AGGREGATES),
