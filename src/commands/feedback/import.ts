@@ -9,7 +9,9 @@ export default class FeedbackImport extends Kv1ntCommand {
   static override summary = 'Import feedback entries from a JSON Lines file (or - for stdin).';
   static override description = `One entry per line, with the fields agentId, operationId, type, score?, rating?, source?, details?, durationMs?, metrics?, errorType?, message?, timestamp?.
 
-All or nothing: one invalid line and nothing is imported; every invalid line is reported with its number (exit 2). With --skip-invalid the valid lines are imported and the rest reported (exit 1 if any were skipped). The imported batch lands atomically: a crash mid-import leaves none of it.`;
+All or nothing: one invalid line and nothing is imported; every invalid line is reported with its number (exit 2). With --skip-invalid the valid lines are imported and the rest reported (exit 1 if any were skipped). The imported batch lands atomically: a crash mid-import leaves none of it.
+
+Reads a file, a named pipe or standard input; a leading UTF-8 byte order mark is skipped. A device (/dev/zero), a line over 1 MiB or an input over 256 MiB is refused (see docs/configuration.md).`;
   static override examples = [
     '<%= config.bin %> feedback import history.jsonl',
     'cat history.jsonl | <%= config.bin %> feedback import -',
