@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedbackEntry } from '../../src/core/feedback/types.js';
-import { detectPatterns, operationKind, type PatternOptions } from '../../src/core/patterns/detect.js';
+import { detectPatterns, type PatternOptions } from '../../src/core/patterns/detect.js';
+import { operationKind } from '../../src/core/feedback/operation-kind.js';
 import { impactScore, type LearningGenerator } from '../../src/core/sdk/index.js';
 import builtin from '../../src/plugins/index.js';
 

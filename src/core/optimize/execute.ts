@@ -11,6 +11,7 @@ import { applyChanges } from './transaction.js';
 import type { TreeManifest } from '../sandbox/manifest.js';
 import { findPassingSet } from './bisect.js';
 import type { ActionStatus, OptimizationPlan, PlanAction } from './plan.js';
+import type { ValueSearch } from '../sdk/types.js';
 import { validatesInBatch } from './policy.js';
 
 /** The outcome of one test run, as the result JSON shows it (contract §6). */
@@ -35,15 +36,26 @@ export interface ActionResult {
   type: string;
   strategy: string;
   opportunityId: string;
+  /** Every opportunity this change addresses (the first is opportunityId). */
+  opportunityIds: string[];
+  /** What it changes (`param:timeoutMs`, `dependency:lodash`…). */
+  target: string;
   description: string;
   status: ActionStatus;
   /** Paths (relative to the agent folder) that the kept change wrote. */
   changes: string[];
   test: TestSummary | null;
-  /** The candidate value kept, for an action with candidates. */
+  /** The candidate value kept, for an action with candidates or a search. */
   candidate?: unknown;
+  /** The value the action sets (the kept candidate, or what it upgrades to): the loop's memory of it. */
+  value: unknown;
   attempts: Attempt[];
   transactionId: string | null;
+  /** When the change was written into the agent folder. */
+  appliedAt?: string;
+  /** Set when the closed loop reverted it (a regressed verdict), with why. */
+  revertedAt?: string;
+  revertReason?: string;
   /** Learnings the change wrote into the agent (write_learnings): absorbed while it is kept. */
   learningIds?: string[];
   conflicts?: string[];
@@ -80,7 +92,8 @@ export interface ExecuteInput {
   ) => ApplyContext;
   /** The time limit of one apply() of a plugin's strategy, by plugin name. */
   applyLimit: (plugin: string) => number;
-  onEvent?: (event: ProgressEvent) => void;
+  now: () => Date;
+  onEvent?: ((event: ProgressEvent) => void) | undefined;
 }
 
 export interface ExecuteOutcome {
@@ -143,8 +156,9 @@ async function runBaseline(input: ExecuteInput): Promise<TestSummary & { passed:
 }
 
 /**
- * Each action validated alone; for one with candidates, the first candidate that passes is kept.
- * `candidates` narrows the ones tried (aggressive retries the rest of a list after its batch).
+ * Each action validated alone: for one with candidates, the first candidate that passes is kept
+ * (`candidates` narrows the ones tried: aggressive retries the rest of a list after its batch);
+ * for one with a search, the smallest passing value the search finds (see searchValue).
  */
 async function runAlone(
   runner: TrialRunner,
@@ -153,9 +167,11 @@ async function runAlone(
   input: ExecuteInput,
   runnable: readonly PlanAction[],
   candidates: readonly unknown[] = action.candidates ?? [undefined],
+  options: { startFails?: boolean } = {},
 ): Promise<void> {
-  const numbered = (action.candidates?.length ?? 0) > 1;
-  for (const candidate of candidates) {
+  const numbered = (action.candidates?.length ?? 0) > 1 || action.search !== null;
+  let runs = result.attempts.length;
+  const attempt = (candidate: unknown) => {
     input.onEvent?.({
       kind: 'attempt',
       action,
@@ -163,37 +179,155 @@ async function runAlone(
       total: runnable.length,
       candidate,
     });
-    const trial = await runner.trial(
-      [{ action, candidate }],
-      `${action.id}${numbered ? `-${action.candidates!.indexOf(candidate) + 1}` : ''}`,
-    );
-    const attempt: Attempt = { candidate, status: 'rolled_back', test: trial.test };
-    if (trial.error !== undefined) attempt.error = trial.error;
-    result.attempts.push(attempt);
-    result.test = trial.test;
-    if (trial.error !== undefined && trial.test === null) {
-      attempt.status = 'failed';
-      result.status = 'failed';
-      result.error = trial.error;
-      runner.discard(trial);
+    runs += 1;
+    return tryOnce(runner, action, result, candidate, `${action.id}${numbered ? `-${runs}` : ''}`);
+  };
+  if (action.search) {
+    const budget = Math.max(2, action.maxTestRuns - result.attempts.length);
+    const best = await searchValue(action.search, budget, attempt, (trial) => runner.discard(trial), options);
+    if (best) await keepTrial(best.trial, best.candidate, result, input);
+  } else {
+    for (const candidate of candidates) {
+      const outcome = await attempt(candidate);
+      if (outcome === 'failing') continue;
+      if (outcome !== 'stop') await keepTrial(outcome, candidate, result, input);
       break;
     }
-    if (trial.changes.length === 0) {
-      attempt.status = 'no_op';
-      result.status = 'no_op';
-      runner.discard(trial);
-      break;
-    }
-    if (!trial.passed) {
-      result.status = 'rolled_back';
-      runner.discard(trial);
-      continue;
-    }
-    attempt.status = await keep(trial, [result], input);
-    if (candidate !== undefined) result.candidate = candidate;
-    break;
   }
   input.onEvent?.({ kind: 'done', action, status: result.status });
+}
+
+/**
+ * One trial of `candidate` alone, recorded in `result`: the passing trial (kept by the caller or
+ * discarded), `failing` (tests failed: try another value), or `stop` (apply failed, or the
+ * change is empty: no other value will do better).
+ */
+async function tryOnce(
+  runner: TrialRunner,
+  action: PlanAction,
+  result: ActionResult,
+  candidate: unknown,
+  label: string,
+): Promise<Trial | 'failing' | 'stop'> {
+  const trial = await runner.trial([{ action, candidate }], label);
+  const attempt: Attempt = { candidate, status: 'rolled_back', test: trial.test };
+  if (trial.error !== undefined) attempt.error = trial.error;
+  result.attempts.push(attempt);
+  result.test = trial.test;
+  if (trial.error !== undefined && trial.test === null) {
+    attempt.status = 'failed';
+    result.status = 'failed';
+    result.error = trial.error;
+    runner.discard(trial);
+    return 'stop';
+  }
+  if (trial.changes.length === 0) {
+    attempt.status = 'no_op';
+    result.status = 'no_op';
+    runner.discard(trial);
+    return 'stop';
+  }
+  if (!trial.passed) {
+    result.status = 'rolled_back';
+    runner.discard(trial);
+    return 'failing';
+  }
+  attempt.status = 'applied';
+  return trial;
+}
+
+async function keepTrial(
+  trial: Trial,
+  candidate: unknown,
+  result: ActionResult,
+  input: ExecuteInput,
+): Promise<void> {
+  const status = await keep(trial, [result], input);
+  // The passing attempt of this value is the kept one; an earlier passing one of a search was not.
+  const last = [...result.attempts].reverse().find((a) => a.candidate === candidate && a.test === trial.test);
+  if (last) last.status = status;
+  for (const attempt of result.attempts)
+    if (attempt !== last && attempt.status === 'applied') attempt.status = 'rolled_back';
+  if (candidate !== undefined) {
+    result.candidate = candidate;
+    result.value = candidate;
+  }
+  result.test = trial.test;
+}
+
+/**
+ * The engine side of a ValueSearch: try `start`; while it fails, step out geometrically (×2)
+ * toward the bound (raising) or back toward `from` (lowering); then bisect between the last
+ * failing and the first passing value. Returns the smallest passing value tried, within `budget`
+ * test runs, or null. A passing trial that a smaller one replaces is discarded.
+ */
+export async function searchValue<T>(
+  search: ValueSearch,
+  budget: number,
+  attempt: (value: number) => Promise<T | 'failing' | 'stop'>,
+  discard: (trial: T) => void,
+  options: { startFails?: boolean } = {},
+): Promise<{ trial: T; candidate: number } | null> {
+  const raising = search.bound > search.from;
+  const align = aligner(search);
+  let runs = 0;
+  let failing: number | null = null;
+  let best: { trial: T; candidate: number } | null = null;
+  const tryValue = async (value: number): Promise<boolean | 'stop'> => {
+    runs += 1;
+    const outcome = await attempt(value);
+    if (outcome === 'stop') return 'stop';
+    if (outcome === 'failing') {
+      failing = value;
+      return false;
+    }
+    if (best) discard(best.trial);
+    best = { trial: outcome, candidate: value };
+    return true;
+  };
+  // Raising steps out toward the bound; lowering goes back toward `from` by bisection alone.
+  const stepOut = (value: number): number | null => {
+    if (!raising) return null;
+    const next = align(Math.min(search.bound, value * 2));
+    return next > value && next <= search.bound ? next : null;
+  };
+  let value: number | null = align(search.start);
+  if (options.startFails) {
+    failing = value;
+    value = stepOut(value);
+  }
+  while (value !== null && runs < budget) {
+    const passed = await tryValue(value);
+    if (passed === 'stop') return best;
+    if (passed) break;
+    value = stepOut(value);
+  }
+  // Lowering: the current value passes (the baseline), so the answer lies between.
+  const passingWithout = raising ? null : search.from;
+  while (failing !== null && runs < budget) {
+    const upper: number | null = (best as { candidate: number } | null)?.candidate ?? passingWithout;
+    if (upper === null) break;
+    const middle = align((failing + upper) / 2);
+    if (middle <= failing || middle >= upper) break;
+    if ((await tryValue(middle)) === 'stop') break;
+  }
+  return best;
+}
+
+/** The value an action is tried with first (in a batch): its search's start or first candidate. */
+function firstValue(action: PlanAction): unknown {
+  return action.search ? aligner(action.search)(action.search.start) : action.candidates?.[0];
+}
+
+/** Rounds a searched value like the param it sets: to `step`, or whole when `from` is whole. */
+function aligner(search: ValueSearch): (value: number) => number {
+  return (value) => {
+    if (search.step !== undefined && search.step > 0) {
+      const steps = Math.round(Number((value / search.step).toPrecision(12)));
+      return Number((steps * search.step).toPrecision(12));
+    }
+    return Number.isInteger(search.from) ? Math.round(value) : Number(value.toPrecision(6));
+  };
 }
 
 /**
@@ -215,14 +349,14 @@ async function runBatch(
     input.onEvent?.({ kind: 'batch', size: set.length });
     runs += 1;
     const trial = await runner.trial(
-      set.map((action) => ({ action, candidate: action.candidates?.[0] })),
+      set.map((action) => ({ action, candidate: firstValue(action) })),
       `batch-${runs}`,
     );
     for (const action of set) {
       const result = results.get(action.id)!;
       result.test = trial.test;
       result.attempts.push({
-        candidate: action.candidates?.[0],
+        candidate: firstValue(action),
         status: trial.passed ? 'applied' : 'rolled_back',
         test: trial.test,
         ...(trial.error === undefined ? {} : { error: trial.error }),
@@ -249,15 +383,17 @@ async function runBatch(
     for (const result of keptResults) result.test = trial.test;
     await keep(trial, keptResults, input);
     for (const action of kept) {
-      const candidate = action.candidates?.[0];
-      if (candidate !== undefined) results.get(action.id)!.candidate = candidate;
+      const candidate = firstValue(action);
+      if (candidate !== undefined) Object.assign(results.get(action.id)!, { candidate, value: candidate });
     }
   } else for (const result of keptResults) result.status = 'no_op';
   for (const action of runnable) {
     const result = results.get(action.id)!;
     const rest = action.candidates?.slice(1) ?? [];
-    if (!kept.includes(action) && result.status === 'rolled_back' && rest.length > 0)
-      await runAlone(runner, action, result, input, runnable, rest);
+    const retry = action.search !== null || rest.length > 0;
+    // A search goes on alone from the step after its start (which failed with the batch).
+    if (!kept.includes(action) && result.status === 'rolled_back' && retry)
+      await runAlone(runner, action, result, input, runnable, rest, { startFails: true });
     else input.onEvent?.({ kind: 'done', action, status: result.status });
   }
 }
@@ -276,7 +412,10 @@ async function keep(trial: Trial, owners: ActionResult[], input: ExecuteInput): 
   for (const owner of owners) {
     owner.status = status;
     owner.changes = trial.changes.map((change) => change.path);
-    if (status === 'applied') owner.transactionId = trial.txnId;
+    if (status === 'applied') {
+      owner.transactionId = trial.txnId;
+      owner.appliedAt = input.now().toISOString();
+    }
     if (status === 'conflict') {
       owner.conflicts = outcome.conflicts;
       owner.error = `the agent folder was edited while the tests ran (${outcome.conflicts.join(', ')}); nothing was overwritten`;
@@ -397,6 +536,9 @@ function emptyResult(action: PlanAction): ActionResult {
     type: action.type,
     strategy: action.strategy,
     opportunityId: action.opportunityId,
+    opportunityIds: action.opportunityIds ?? [action.opportunityId],
+    target: action.target,
+    value: action.search?.start ?? action.candidates?.[0] ?? action.action.to ?? null,
     description: action.description,
     status: action.status,
     changes: [],
