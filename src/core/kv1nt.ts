@@ -32,7 +32,7 @@ import {
   type AnalysisResult,
   type HealthReport,
 } from './analysis/analyze.js';
-import { allVerifications, decideVerifications, type DecideReport } from './verify/engine.js';
+import { decideVerifications, type DecideReport } from './verify/engine.js';
 import type { Verification } from './verify/types.js';
 import { bySeverity, type Opportunity } from './analysis/opportunities.js';
 import { collectPlugins, type PluginCandidate, type PluginSet } from './plugins/validate-plugin.js';
@@ -323,8 +323,8 @@ export class Kv1ntCore {
   /** `kv1nt verify [agent]`: decides what can be decided, then lists every verification (newest first). */
   async verify(agentId?: string): Promise<{ decided: Verification[]; verifications: Verification[] }> {
     if (agentId !== undefined) assertAgentId(agentId);
-    const { decided } = await this.decide(agentId);
-    return { decided, verifications: await allVerifications(this.stores, agentId) };
+    const { decided, all } = await this.decide(agentId);
+    return { decided, verifications: all };
   }
 
   async health(agentId: string, days = 7): Promise<HealthReport> {

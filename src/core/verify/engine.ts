@@ -33,6 +33,8 @@ export interface DecideReport {
   decided: Verification[];
   /** The scope's open and recently decided verifications, newest first. */
   verifications: Verification[];
+  /** Every verification of the scope, newest first (open ones with their figures as of now). */
+  all: Verification[];
   warnings: Array<{ plugin: string; error: string }>;
 }
 
@@ -143,7 +145,7 @@ export async function decideVerifications(
     doc.verifications.length === 0 &&
     !doc.optimizationResults.some((r) => (r as { logFrom?: unknown }).logFrom)
   )
-    return { decided: [], verifications: [], warnings: [] };
+    return { decided: [], verifications: [], all: [], warnings: [] };
   if (syncVerifications(doc) && scope.persist) {
     await stores.optimization.update((fresh) => void syncVerifications(fresh));
     doc = await stores.optimization.read();
@@ -156,10 +158,14 @@ export async function decideVerifications(
   const inScope = (v: Verification) => scope.agentId === undefined || v.agentId === scope.agentId;
 
   const decided: Verification[] = [];
+  // Undecided ones are not written back (that would be a write per analysis): their fresh
+  // figures are shown from here.
+  const progress = new Map<string, Verification>();
   for (const v of doc.verifications.filter((row) => row.status === 'verifying' && inScope(row))) {
     const judged = judge(v, doc, aggregates, config, now);
     if (judged.status !== 'verifying') decided.push(judged);
     Object.assign(v, judged);
+    progress.set(v.id, judged);
   }
   const warnings: DecideReport['warnings'] = [];
   if (scope.persist && decided.length > 0) {
@@ -185,7 +191,11 @@ export async function decideVerifications(
     });
     doc = await stores.optimization.read();
   }
-  return { decided, verifications: listed(doc, scope.agentId, now), warnings };
+  const current = doc.verifications.map((v) => (v.status === 'verifying' ? (progress.get(v.id) ?? v) : v));
+  const all = current
+    .filter((v) => scope.agentId === undefined || v.agentId === scope.agentId)
+    .sort((a, b) => b.appliedAt.localeCompare(a.appliedAt) || a.id.localeCompare(b.id));
+  return { decided, verifications: listed(all, now), all, warnings };
 }
 
 /** The verdict on `v` now (still `verifying` when neither enough entries nor maxWait). */
@@ -340,23 +350,9 @@ export function closeRolledBack(
   }
 }
 
-function listed(doc: OptimizationStoreDoc, agentId: string | undefined, now: Date): Verification[] {
+function listed(all: readonly Verification[], now: Date): Verification[] {
   const since = new Date(now.getTime() - RECENT_DECIDED_MS).toISOString();
-  return doc.verifications
-    .filter(
-      (v) =>
-        (agentId === undefined || v.agentId === agentId) &&
-        (v.status === 'verifying' || (v.decidedAt !== null && v.decidedAt >= since)),
-    )
-    .sort((a, b) => b.appliedAt.localeCompare(a.appliedAt) || a.id.localeCompare(b.id));
-}
-
-/** Every verification of the scope, newest first (`kv1nt verify`). */
-export async function allVerifications(stores: Stores, agentId: string | undefined): Promise<Verification[]> {
-  const doc = await stores.optimization.read();
-  return doc.verifications
-    .filter((v) => agentId === undefined || v.agentId === agentId)
-    .sort((a, b) => b.appliedAt.localeCompare(a.appliedAt) || a.id.localeCompare(b.id));
+  return all.filter((v) => v.status === 'verifying' || (v.decidedAt !== null && v.decidedAt >= since));
 }
 
 export type { VerificationStatus };
