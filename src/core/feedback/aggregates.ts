@@ -58,8 +58,10 @@ export interface ScoreAggregates {
 
 export interface EpochSums {
   agentId: string;
-  /** Entries timestamped at or after this instant count. */
+  /** Entries timestamped at or after this instant count… */
   since: string;
+  /** …and, for the span before a change, before this one (exclusive). */
+  until?: string;
   /** Where the log ended when the epoch began: nothing before it can belong (a catch-up starts here). */
   from: LogPosition;
   bucket: Bucket;
@@ -153,8 +155,12 @@ export class EpochFolder {
   fold(entry: FeedbackEntry): void {
     const epochs = this.byAgent.get(entry.agentId);
     if (!epochs) return;
-    for (const epoch of epochs) if (entry.timestamp >= epoch.since) addToEpoch(epoch, entry);
+    for (const epoch of epochs) if (inEpoch(epoch, entry)) addToEpoch(epoch, entry);
   }
+}
+
+export function inEpoch(epoch: Pick<EpochSums, 'since' | 'until'>, entry: FeedbackEntry): boolean {
+  return entry.timestamp >= epoch.since && (epoch.until === undefined || entry.timestamp < epoch.until);
 }
 
 export function addToEpoch(epoch: EpochSums, entry: FeedbackEntry): void {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { FeedbackLog, LogPosition } from '../store/feedback-log.js';
 import type { AggregatesDoc, Stores } from '../store/stores.js';
-import { addToEpoch, emptyBucket, type EpochSums, type ScoreAggregates } from './aggregates.js';
+import { addToEpoch, emptyBucket, inEpoch, type EpochSums, type ScoreAggregates } from './aggregates.js';
 import { asEntry, foldNew, samePosition, SegmentFiles } from './aggregate-index.js';
 import { parseLogLine } from '../store/feedback-log.js';
 
@@ -20,12 +20,14 @@ export interface EpochSpec {
   key: string;
   agentId: string;
   since: string;
+  /** For a span that ends (the time before a change): entries before this instant only. */
+  until?: string;
   /** Where the log ended when the epoch began (nothing earlier can belong to it). */
   from: LogPosition;
 }
 
-export function epochKey(agentId: string, since: string): string {
-  return `${agentId}@${since}`;
+export function epochKey(agentId: string, since: string, until?: string): string {
+  return until === undefined ? `${agentId}@${since}` : `${agentId}@${since}..${until}`;
 }
 
 /**
@@ -66,6 +68,7 @@ function catchUp(stores: Stores, doc: AggregatesDoc, specs: readonly EpochSpec[]
   const epochs = specs.map((spec): EpochSums => ({
     agentId: spec.agentId,
     since: spec.since,
+    ...(spec.until === undefined ? {} : { until: spec.until }),
     from: validPosition(stores.log, spec.from),
     bucket: emptyBucket(spec.since),
     kinds: {},
@@ -82,7 +85,7 @@ function catchUp(stores: Stores, doc: AggregatesDoc, specs: readonly EpochSpec[]
         if (
           comparePositions(line.end, epoch.from) > 0 &&
           entry.agentId === epoch.agentId &&
-          entry.timestamp >= epoch.since
+          inEpoch(epoch, entry)
         )
           addToEpoch(epoch, entry);
     }

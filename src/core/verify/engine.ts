@@ -47,6 +47,8 @@ export function wantedEpochs(doc: OptimizationStoreDoc, now: Date): EpochSpec[] 
     if (v.status === 'verifying') {
       const key = epochKey(v.agentId, v.appliedAt);
       specs.set(key, { key, agentId: v.agentId, since: v.appliedAt, from: v.logFrom });
+      const before = beforeSpan(doc, v);
+      if (before) specs.set(before.key, before);
     }
   const oldest = now.getTime() - EPOCH_DAYS * DAY;
   for (const row of doc.opportunities) {
@@ -208,9 +210,12 @@ function judge(
 ): Verification {
   const opportunity = doc.opportunities.find((o) => o.id === v.opportunityId) as Opportunity | undefined;
   const named = namedMetricOf(opportunity ?? { type: v.opportunityType, subject: v.subject, evidence: {} });
-  const beforeFrom = baselineStart(doc, v);
-  // Whole hours: the hourly sums are exact per hour, so the hour of the change counts on neither side.
-  const before = hoursBetween(aggregates, v.agentId, hourKey(beforeFrom), hourKey(v.appliedAt));
+  const span = beforeSpan(doc, v);
+  const beforeFrom = span?.since ?? new Date(Date.parse(v.appliedAt) - BEFORE_DAYS * DAY).toISOString();
+  const before =
+    (span && Object.hasOwn(aggregates.epochs, span.key) ? aggregates.epochs[span.key]!.bucket : undefined) ??
+    // Whole hours: the hourly sums are exact per hour, so the hour of the change counts on neither side.
+    hoursBetween(aggregates, v.agentId, hourKey(beforeFrom), hourKey(v.appliedAt));
   const epoch = aggregates.epochs[epochKey(v.agentId, v.appliedAt)];
   const after = epoch?.bucket ?? emptyBucket(v.appliedAt);
   const at = now.toISOString();
@@ -234,21 +239,28 @@ function judge(
 }
 
 /**
- * The before side starts BEFORE_DAYS before the change, but not before an earlier change of the
- * same agent (from another run) was kept or reverted: it must describe the state just before.
+ * The before side must describe the state just before the change. It is the BEFORE_DAYS before
+ * it (whole hours of the aggregates) — unless an earlier change of the same agent (from another
+ * run) was kept or reverted in that time: then it is exactly the span from that event to this
+ * change, summed like an epoch with an end (null is returned for the first case).
  */
-function baselineStart(doc: OptimizationStoreDoc, v: Verification): string {
-  let start = Date.parse(v.appliedAt) - BEFORE_DAYS * DAY;
+export function beforeSpan(doc: OptimizationStoreDoc, v: Verification): EpochSpec | null {
+  const oldest = new Date(Date.parse(v.appliedAt) - BEFORE_DAYS * DAY).toISOString();
+  let latest: { at: string; from: LogPosition } | null = null;
   for (const other of doc.verifications) {
     if (other.agentId !== v.agentId || other.resultId === v.resultId) continue;
-    for (const event of [other.appliedAt, other.revertedAt])
-      if (event && event < v.appliedAt) start = Math.max(start, nextHour(event));
+    for (const at of [other.appliedAt, other.revertedAt])
+      if (at && at < v.appliedAt && at >= oldest && (!latest || at > latest.at))
+        latest = { at, from: other.logFrom };
   }
-  return new Date(start).toISOString();
-}
-
-function nextHour(iso: string): number {
-  return Math.floor(Date.parse(iso) / 3_600_000) * 3_600_000 + 3_600_000;
+  if (!latest) return null;
+  return {
+    key: epochKey(v.agentId, latest.at, v.appliedAt),
+    agentId: v.agentId,
+    since: latest.at,
+    until: v.appliedAt,
+    from: latest.from,
+  };
 }
 
 /**

@@ -146,7 +146,7 @@ function proportion(
     method: "Fisher's exact test",
     before: b,
     after: a,
-    pValue: p === null ? null : round(p),
+    pValue: p === null ? null : significant3(p),
     better: a === null || b === null || a === b ? null : higherIsBetter ? a > b : a < b,
   };
 }
@@ -186,7 +186,7 @@ function ranks(
     method: 'Mann–Whitney U',
     before: shown(before),
     after: shown(after),
-    pValue: p === null ? null : round(p),
+    pValue: p === null ? null : significant3(p),
     better:
       test.direction === null || test.direction === 'none'
         ? null
@@ -246,6 +246,11 @@ export function summarizeSide(bucket: Bucket, from: string, to: string, named: N
       ? binQuantile(bucket.metricBins[named.metric]!, 0.95)
       : null;
   return { entries: bucket.n, from, to, metrics };
+}
+
+/** Three significant digits: a p-value of 2e-12 stays 2e-12 rather than becoming 0. */
+function significant3(value: number): number {
+  return Number(value.toPrecision(3));
 }
 
 function describe(test: VerificationTest | Test): string {

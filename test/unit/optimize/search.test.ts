@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { searchValue } from '../../../src/core/optimize/execute.js';
 
-/** Runs the search against "the tests pass from `threshold` up", recording what was tried. */
-async function search(
+/** Runs the search against tests that pass when `passes(value)`, recording what was tried. */
+async function searchWith(
   spec: { from: number; start: number; bound: number; step?: number },
-  threshold: number,
+  passes: (value: number) => boolean,
   budget = 6,
   options: { startFails?: boolean } = {},
 ) {
@@ -15,12 +15,22 @@ async function search(
     budget,
     (value) => {
       tried.push(value);
-      return Promise.resolve(value >= threshold ? { value } : ('failing' as const));
+      return Promise.resolve(passes(value) ? { value } : ('failing' as const));
     },
     (trial) => discarded.push(trial.value),
     options,
   );
   return { best: best?.candidate ?? null, tried, discarded };
+}
+
+/** Runs the search against "the tests pass from `threshold` up", recording what was tried. */
+function search(
+  spec: { from: number; start: number; bound: number; step?: number },
+  threshold: number,
+  budget = 6,
+  options: { startFails?: boolean } = {},
+) {
+  return searchWith(spec, (value) => value >= threshold, budget, options);
 }
 
 describe('searchValue', () => {
@@ -40,19 +50,26 @@ describe('searchValue', () => {
     expect(discarded).toEqual([500, 438]);
   });
 
-  it('stops at the bound, and finds nothing when even the bound fails', async () => {
+  it('stops at the bound; nothing passing above the start, it looks below it, for the largest value that passes', async () => {
     expect((await search({ from: 1000, start: 2000, bound: 5000 }, 4600)).tried).toEqual([
       2000, 4000, 5000, 4500, 4750, 4625,
     ]);
+    // A limit above which the agent breaks (a gateway that cuts requests at 3 s): the evidence
+    // pointed at 3250, everything above fails, the search comes back under it.
+    const capped = await searchWith({ from: 2000, start: 3250, bound: 10_000 }, (v) => v <= 3000);
+    expect(capped.tried).toEqual([3250, 6500, 10_000, 2625, 2938, 3094]);
+    expect(capped.best).toBe(2938);
+    expect(capped.discarded).toEqual([2625]);
+    // Nothing passes anywhere: null, within the budget.
     expect(await search({ from: 1000, start: 2000, bound: 5000 }, 6000)).toMatchObject({
       best: null,
-      tried: [2000, 4000, 5000],
+      tried: [2000, 4000, 5000, 1500, 1250, 1125],
     });
   });
 
-  it('never runs more tests than its budget', async () => {
-    const { tried } = await search({ from: 100, start: 125, bound: 100_000 }, 90_000, 3);
-    expect(tried).toEqual([125, 250, 500]);
+  it('never runs more tests than its budget, keeping two of them for the way below the start', async () => {
+    const { tried } = await search({ from: 100, start: 125, bound: 100_000 }, 90_000, 4);
+    expect(tried).toEqual([125, 250, 113, 107]);
   });
 
   it('lowering: a failing start bisects back toward the current value, which passes', async () => {
