@@ -80,6 +80,12 @@ export async function renderAnalysis(result: AnalysisResult): Promise<string> {
     lines.push(
       `Since optimization ${since.resultId} (${since.status}${since.rolledBack ? ', rolled back since' : ''}, ${since.finishedAt}): health ${since.healthBefore ?? 'n/a'} → ${since.healthNow ?? 'n/a'}${since.change === null ? '' : ` (${since.change >= 0 ? '+' : ''}${since.change})`}`,
     );
+  for (const v of result.verifications ?? [])
+    lines.push(
+      v.status === 'verifying'
+        ? `Verifying ${v.id}: ${v.target} for ${v.opportunityType} — ${v.after?.entries ?? 0} entries since the change`
+        : `Verified ${v.id}: ${v.target} ${v.status.replace('_', ' ')} — ${v.reason ?? ''}`,
+    );
   for (const warning of result.warnings)
     lines.push(`! ${warning.plugin}${warning.component ? ` / ${warning.component}` : ''}: ${warning.error}`);
   return lines.join('\n');

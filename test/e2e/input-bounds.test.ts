@@ -155,9 +155,10 @@ describe('stores with the right schema version but wrong field types', () => {
     [
       'feedback/aggregates.json',
       {
-        schemaVersion: 2,
+        schemaVersion: 3,
         foldedTo: { segment: 0, offset: 0 },
         agents: { a: { '2026-11-20T10': { n: 'many' } } },
+        epochs: {},
       },
       ['summary', 'a'],
       'agents.a.2026-11-20T10',

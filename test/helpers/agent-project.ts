@@ -26,6 +26,7 @@ export const TIMEOUTS = Array.from({ length: 6 }, (_, i) =>
 ).join('\n');
 
 export interface ActionJson {
+  transactionId?: string | null;
   type: string;
   opportunityId: string;
   description: string;

@@ -135,6 +135,53 @@ describe('opportunity lifecycle', () => {
     expect(second[0]).toMatchObject({ status: 'open', lastSeen: now.toISOString() });
   });
 
+  describe('under the closed loop', () => {
+    const epoch = {
+      since: now.toISOString(),
+      key: `a@${now.toISOString()}`,
+      from: { segment: 1, offset: 10 },
+    };
+
+    it('leaves an opportunity being verified as it is, only its lastSeen moves', () => {
+      const [x] = reconcile([], 'a', [finding('x')], new Set(['d1']), now);
+      const held = { ...x!, status: 'verifying' as const, verificationId: 'ver_1', epoch };
+      expect(reconcile([held], 'a', [finding('x', 'changed')], new Set(['d1']), later)[0]).toEqual({
+        ...held,
+        lastSeen: later.toISOString(),
+      });
+      // Not found any more: still held, not resolved.
+      expect(reconcile([held], 'a', [], new Set(['d1']), later)[0]).toEqual(held);
+    });
+
+    it('judges an opportunity under an epoch on the feedback after it, not on the window', () => {
+      const [x] = reconcile([], 'a', [finding('x')], new Set(['d1']), now);
+      const settled = { ...x!, status: 'resolved' as const, resolvedAt: now.toISOString(), epoch };
+      // The window still shows the old problem; after the change nothing was found, and too
+      // little feedback came to resolve anything: it stays resolved.
+      const quiet = new Map([[settled.id, { found: undefined, canResolve: false }]]);
+      expect(reconcile([settled], 'a', [finding('x')], new Set(['d1']), later, quiet)[0]).toMatchObject({
+        status: 'resolved',
+        occurrences: 1,
+      });
+      // Found on the feedback after the change: open again.
+      const found = new Map([[settled.id, { found: finding('x', 'still slow'), canResolve: true }]]);
+      expect(reconcile([settled], 'a', [], new Set(['d1']), later, found)[0]).toMatchObject({
+        status: 'open',
+        title: 'still slow',
+        epoch,
+      });
+    });
+
+    it('resolves an open opportunity under an epoch only with enough feedback after it', () => {
+      const [x] = reconcile([], 'a', [finding('x')], new Set(['d1']), now);
+      const open = { ...x!, epoch };
+      const short = new Map([[open.id, { found: undefined, canResolve: false }]]);
+      expect(reconcile([open], 'a', [], new Set(['d1']), later, short)[0]!.status).toBe('open');
+      const enough = new Map([[open.id, { found: undefined, canResolve: true }]]);
+      expect(reconcile([open], 'a', [], new Set(['d1']), later, enough)[0]!.status).toBe('resolved');
+    });
+  });
+
   it('lets a finding set its own severity and sorts the most severe first', () => {
     const result: Opportunity[] = reconcile(
       [],

@@ -105,7 +105,10 @@ describe('config: names every object has', () => {
   });
 
   it('keeps an agent named like an inherited method (toString) as an ordinary agent', () => {
-    const config = validateConfig(FILE, JSON.parse('{"agents": {"toString": {"path": ".", "test": "true"}}}'));
+    const config = validateConfig(
+      FILE,
+      JSON.parse('{"agents": {"toString": {"path": ".", "test": "true"}}}'),
+    );
     expect(Object.keys(config.agents ?? {})).toEqual(['toString']);
   });
 });

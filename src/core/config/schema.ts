@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { durationMs } from '../duration.js';
 import { AGENT_ID_PATTERN } from '../ids.js';
 import { OPPORTUNITY_TYPES, SEVERITIES } from '../sdk/types.js';
 
@@ -155,13 +156,13 @@ export const ThresholdsSchema = v.pipe(
     ),
     memoryMbMax: bounded(
       'memoryMbMax',
-      'resource_inefficiency: mean memoryMb above this (default 500).',
+      'resource_inefficiency: p95 of memoryMb above this (default 500).',
       0,
       Number.MAX_VALUE,
     ),
     cpuPercentMax: bounded(
       'cpuPercentMax',
-      'resource_inefficiency: mean cpuPercent above this; over 100 counts several cores (default 80).',
+      'resource_inefficiency: p95 of cpuPercent above this; over 100 counts several cores (default 80).',
       0,
       Number.MAX_VALUE,
     ),
@@ -218,6 +219,43 @@ export const PatternsSchema = v.pipe(
     minConfidence: bounded('minConfidence', 'Confidence a pattern needs, 0–1 (default 0.6).', 0, 1),
   }),
   v.description('Defaults of `kv1nt patterns`; the command-line flags override them.'),
+);
+
+export const VerifySchema = v.pipe(
+  v.strictObject({
+    minEntries: v.optional(
+      v.pipe(
+        positiveInt('minEntries'),
+        v.description('Feedback entries recorded after a kept change before it is judged (default 30).'),
+      ),
+    ),
+    maxWait: v.optional(
+      v.pipe(
+        nonEmpty('maxWait'),
+        v.check((text) => durationMs(text) !== null, 'maxWait must be a duration like 12h, 7d or 2d12h'),
+        v.description('How long to wait for minEntries; then the verdict is inconclusive (default "7d").'),
+      ),
+    ),
+    alpha: v.optional(
+      v.pipe(
+        v.number('alpha must be a number'),
+        v.gtValue(0, 'alpha must be above 0'),
+        v.maxValue(0.5, 'alpha must be at most 0.5'),
+        v.description('Significance level of the tests (default 0.05).'),
+      ),
+    ),
+    onRegression: v.optional(
+      v.pipe(
+        v.picklist(['rollback', 'report'], 'onRegression is "rollback" or "report"'),
+        v.description(
+          'What a regressed change gets: "rollback" undoes it through its journal (default), "report" only reports it.',
+        ),
+      ),
+    ),
+  }),
+  v.description(
+    'The closed loop: how each kept change is verified against the feedback that follows it (docs/how-kv1nt-decides.md).',
+  ),
 );
 
 export const ActionsSchema = v.pipe(
@@ -360,6 +398,16 @@ export const ConfigSchema = v.strictObject({
     ),
   ),
   thresholds: v.optional(ThresholdsSchema),
+  verify: v.optional(VerifySchema),
+  maxTestRuns: v.optional(
+    v.pipe(
+      positiveInt('maxTestRuns'),
+      v.maxValue(50, 'maxTestRuns must be at most 50'),
+      v.description(
+        'Test runs one action may use to search for a value (param tuning: step out, then bisect), shown in the plan before approval (default 6).',
+      ),
+    ),
+  ),
   actions: v.optional(ActionsSchema),
   patterns: v.optional(PatternsSchema),
   hooks: v.optional(HooksSchema),

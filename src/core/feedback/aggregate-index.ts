@@ -4,7 +4,7 @@ import { dropSegmentTimes } from '../patterns/segment-times.js';
 import { ownValue, safeRecord, setOwn } from '../safe-record.js';
 import { parseLogLine, type FeedbackLog, type LogPosition } from '../store/feedback-log.js';
 import type { AggregatesDoc, FoldedSegment, Stores } from '../store/stores.js';
-import { emptyAggregates, foldEntry } from './aggregates.js';
+import { EpochFolder, emptyAggregates, foldEntry } from './aggregates.js';
 import type { FeedbackEntry } from './types.js';
 
 /**
@@ -16,35 +16,49 @@ export async function refreshAggregates(stores: Stores): Promise<AggregatesDoc> 
   const current = await stores.aggregates.read();
   if (samePosition(current.foldedTo, stores.log.endPosition()) && !logChangedUnder(stores.log, current))
     return current;
-  return stores.aggregates.mutate((doc) => foldNew(stores, doc));
+  return stores.aggregates.mutate((doc) => {
+    const rebuilt = rebuildIfLogChanged(stores, doc);
+    return foldNew(stores, doc) > 0 || rebuilt;
+  });
 }
 
 /**
- * Folds every log line after `doc.foldedTo` into `doc`; returns whether `doc` changed. If the
- * log changed under the folded part (a segment shortened, gone or replaced outside kv1nt),
- * folding on from the old offset would read the middle of a line and blame it: the aggregates
- * are rebuilt from the start instead, with a warning.
+ * If the log changed under the folded part of `doc` (a segment shortened, gone or replaced
+ * outside kv1nt), empties `doc` so that it is folded again from the start, with a warning, and
+ * returns true. Folding on from the old offset would read the middle of a valid line and blame it.
+ * The epochs go too: their callers catch them up again from the log.
  */
-export function foldNew(stores: Stores, doc: AggregatesDoc): boolean {
+export function rebuildIfLogChanged(stores: Stores, doc: AggregatesDoc): boolean {
   const change = logChangedUnder(stores.log, doc);
-  if (change !== undefined) {
-    stores.warn(`${change}: the aggregates are rebuilt from the log.`);
-    Object.assign(doc, emptyAggregates(), { foldedSegments: safeRecord<FoldedSegment>() });
-    dropSegmentTimes(stores.log);
-  }
+  if (change === undefined) return false;
+  stores.warn(`${change}: the aggregates are rebuilt from the log.`);
+  Object.assign(doc, emptyAggregates(), { foldedSegments: safeRecord<FoldedSegment>() });
+  dropSegmentTimes(stores.log);
+  return true;
+}
+
+/**
+ * Folds every log line after `doc.foldedTo` into `doc` (rebuilding it first if the log changed
+ * under it); returns how many entries it folded.
+ */
+export function foldNew(stores: Stores, doc: AggregatesDoc): number {
+  rebuildIfLogChanged(stores, doc);
   let folded = 0;
   let segmentEnd: LogPosition | undefined;
   const files = new SegmentFiles(stores);
+  const epochs = new EpochFolder(Object.values(doc.epochs));
   for (const line of stores.log.linesFrom(doc.foldedTo)) {
     const file = files.of(line.end.segment);
     if (segmentEnd && segmentEnd.segment !== line.end.segment) markFolded(stores.log, doc, segmentEnd);
-    foldEntry(doc, asEntry(parseLogLine(line, file), file, line.end.offset));
+    const entry = asEntry(parseLogLine(line, file), file, line.end.offset);
+    foldEntry(doc, entry);
+    if (!epochs.empty) epochs.fold(entry);
     doc.foldedTo = line.end;
     segmentEnd = line.end;
     folded++;
   }
   if (segmentEnd) markFolded(stores.log, doc, segmentEnd);
-  return folded > 0 || change !== undefined;
+  return folded;
 }
 
 /**
@@ -121,7 +135,7 @@ export function* allEntries(stores: Stores): Generator<FeedbackEntry> {
 }
 
 /** A segment's file name, built once per segment rather than once per line. */
-class SegmentFiles {
+export class SegmentFiles {
   private segment = -1;
   private file = '';
   constructor(private readonly stores: Stores) {}

@@ -27,24 +27,42 @@ function bucketProblem(bucket: unknown): string | undefined {
     if (!isFinite(bucket[field])) return `${field}: expected a number, got ${shown(bucket[field])}`;
   for (const field of ['first', 'last'])
     if (typeof bucket[field] !== 'string') return `${field}: expected a string, got ${shown(bucket[field])}`;
-  for (const field of [
-    'byType',
-    'bySource',
-    'scoreSum',
-    'scoreMin',
-    'sourceScoreSum',
-    'errors',
-    'durationBins',
-  ]) {
+  for (const field of COUNTS) {
     const problem = countsProblem(bucket[field]);
     if (problem !== undefined) return `${field}${problem}`;
   }
-  const duration = sumsProblem(bucket.duration);
-  if (duration !== undefined) return `duration${duration}`;
-  if (!isPlainObject(bucket.metrics)) return `metrics: expected an object, got ${shown(bucket.metrics)}`;
-  for (const [name, sums] of Object.entries(bucket.metrics)) {
-    const problem = sumsProblem(sums);
-    if (problem !== undefined) return `metrics.${name}${problem}`;
+  for (const field of ['duration', 'okDuration']) {
+    const problem = sumsProblem(bucket[field]);
+    if (problem !== undefined) return `${field}${problem}`;
+  }
+  return (
+    recordProblem('metrics', bucket.metrics, sumsProblem) ??
+    recordProblem('metricBins', bucket.metricBins, countsProblem)
+  );
+}
+
+const COUNTS = [
+  'byType',
+  'bySource',
+  'scoreSum',
+  'scoreMin',
+  'sourceScoreSum',
+  'errors',
+  'durationBins',
+  'okDurationBins',
+  'qualityBins',
+];
+
+/** A record by metric name of sums or of bins. */
+function recordProblem(
+  field: string,
+  record: unknown,
+  problemOf: (value: unknown) => string | undefined,
+): string | undefined {
+  if (!isPlainObject(record)) return `${field}: expected an object, got ${shown(record)}`;
+  for (const [name, value] of Object.entries(record)) {
+    const problem = problemOf(value);
+    if (problem !== undefined) return `${field}.${name}${problem}`;
   }
   return undefined;
 }
@@ -79,11 +97,23 @@ const BUCKET = v.custom<unknown>(
   (issue) => bucketProblem(issue.input) ?? 'not an aggregates bucket',
 );
 
-/** feedback/aggregates.json: agent id → hour key → bucket. */
+const POSITION = v.looseObject({ segment: count, offset: count });
+
+/** feedback/aggregates.json: agent id → hour key → bucket, and the epochs of kept changes. */
 export const SCORE_AGGREGATES_SHAPE = v.looseObject({
-  foldedTo: v.looseObject({ segment: count, offset: count }),
+  foldedTo: POSITION,
   foldedSegments: v.optional(keyedRecord(v.looseObject({ bytes: count, ino: count }))),
   agents: keyedRecord(keyedRecord(BUCKET)),
+  epochs: keyedRecord(
+    v.looseObject({
+      agentId: v.string(),
+      since: v.string(),
+      until: v.optional(v.string()),
+      from: POSITION,
+      bucket: BUCKET,
+      kinds: keyedRecord(v.looseObject({ successes: count, failures: count })),
+    }),
+  ),
 });
 
 /** feedback/store.json: patterns and learning events. */
@@ -125,4 +155,5 @@ export const OPTIMIZATION_STORE_SHAPE = v.looseObject({
   optimizationPlans: rows({ status: v.optional(v.string()), actions: v.optional(v.array(v.unknown())) }),
   optimizationResults: rows({ status: v.optional(v.string()), actions: v.optional(v.array(v.unknown())) }),
   healthHistory: rows({ timestamp: v.string(), healthScore: v.nullable(finite) }),
+  verifications: rows({ status: v.string(), opportunityId: v.string(), target: v.string() }),
 });

@@ -57,7 +57,7 @@ describe('store shapes: what every store accepts', () => {
     );
     foldEntry(aggregates, entry({ agentId: 'toString', type: 'user_rating', score: 0.5, rating: 3 }));
     expect(
-      parseDoc(FILE, JSON.stringify({ schemaVersion: 2, ...aggregates }), SCORE_AGGREGATES).agents,
+      parseDoc(FILE, JSON.stringify({ schemaVersion: 3, ...aggregates }), SCORE_AGGREGATES).agents,
     ).toEqual(JSON.parse(JSON.stringify(aggregates.agents)));
     const registry = {
       schemaVersion: 1,
@@ -99,6 +99,29 @@ describe('store shapes: wrong field types name the file and the field', () => {
 
   it.each([
     [{ foldedTo: { segment: 'x', offset: 0 }, agents: {} }, 'the field foldedTo.segment'],
+    [
+      {
+        foldedTo: { segment: 0, offset: 0 },
+        agents: {},
+        epochs: {
+          'a@t': {
+            agentId: 'a',
+            since: 't',
+            from: { segment: 0, offset: 0 },
+            bucket: bucket(),
+            kinds: { constructor: { successes: 'x' } },
+          },
+        },
+      },
+      'the field epochs.a@t.kinds.constructor.successes',
+    ],
+    [
+      {
+        foldedTo: { segment: 0, offset: 0 },
+        agents: { a: { h: { ...bucket(), metricBins: { m: { '3': null } } } } },
+      },
+      'metricBins.m.3: expected a number, got null',
+    ],
     [{ foldedTo: { segment: 0, offset: 0 }, agents: { a: 5 } }, 'the field agents.a: expected an object'],
     [
       { foldedTo: { segment: 0, offset: 0 }, agents: { a: { h: { n: 'many' } } } },
@@ -126,7 +149,7 @@ describe('store shapes: wrong field types name the file and the field', () => {
       'duration: expected an object, got null',
     ],
   ])('aggregates.json %j', (doc, reason) => {
-    expect(problem(SCORE_AGGREGATES, { schemaVersion: 2, ...doc })).toContain(reason);
+    expect(problem(SCORE_AGGREGATES, { schemaVersion: 3, epochs: {}, ...doc })).toContain(reason);
   });
 
   it.each([
@@ -174,7 +197,11 @@ function bucket() {
     errors: {},
     duration: { sum: 0, n: 0, max: null },
     durationBins: {},
+    okDuration: { sum: 0, n: 0, max: null },
+    okDurationBins: {},
+    qualityBins: {},
     metrics: {},
+    metricBins: {},
     first: 'x',
     last: 'y',
   };
