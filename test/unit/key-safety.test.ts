@@ -8,6 +8,7 @@ import {
 } from '../../src/core/feedback/aggregates.js';
 import { summarize } from '../../src/core/feedback/summary.js';
 import type { FeedbackEntry } from '../../src/core/feedback/types.js';
+import { feedbackEntry } from '../helpers/feedback-entry.js';
 import { toFeedbackRecord } from '../../src/core/feedback/validate.js';
 import { windowFigures } from '../../src/core/analysis/metrics.js';
 import { countInto, ownValue, safeRecord, setOwn } from '../../src/core/safe-record.js';
@@ -16,21 +17,9 @@ import { countInto, ownValue, safeRecord, setOwn } from '../../src/core/safe-rec
 const PROTO_NAMES = Object.getOwnPropertyNames(Object.prototype);
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 
-let n = 0;
-function entry(partial: Partial<FeedbackEntry>): FeedbackEntry {
-  n++;
-  return {
-    id: `fb_${n}`,
-    agentId: 'a',
-    operationId: `op-${n}`,
-    type: 'failure',
-    score: 0,
-    source: 'agent',
-    timestamp: '2026-11-20T10:15:00.000Z',
-    recordedAt: '2026-11-20T10:15:00.000Z',
-    ...partial,
-  };
-}
+/** A failure by default: the error type is what most of these tests vary. */
+const entry = (partial: Partial<FeedbackEntry>): FeedbackEntry =>
+  feedbackEntry({ type: 'failure', score: 0, ...partial });
 
 /** Entries whose error type, metric name, operation id and agent id are each prototype name. */
 function hostileEntries(): FeedbackEntry[] {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyAggregates, foldEntry } from '../../../src/core/feedback/aggregates.js';
 import type { FeedbackEntry } from '../../../src/core/feedback/types.js';
+import { feedbackEntry } from '../../helpers/feedback-entry.js';
 import { DataDir } from '../../../src/core/store/data-dir.js';
 import { parseDoc, type DocSpec } from '../../../src/core/store/json-store.js';
 import {
@@ -17,19 +18,8 @@ import { rejection, thrown } from './helpers.js';
 
 const FILE = '/data/store.json';
 
-function entry(partial: Partial<FeedbackEntry>): FeedbackEntry {
-  return {
-    id: 'fb_1',
-    agentId: 'a',
-    operationId: 'op',
-    type: 'failure',
-    score: 0,
-    source: 'agent',
-    timestamp: '2026-11-20T10:15:00.000Z',
-    recordedAt: '2026-11-20T10:15:00.000Z',
-    ...partial,
-  };
-}
+const entry = (partial: Partial<FeedbackEntry>): FeedbackEntry =>
+  feedbackEntry({ type: 'failure', score: 0, ...partial });
 
 /** The reason in a STORE_CORRUPT message for `doc` under `spec`. */
 function problem<T extends { schemaVersion: number }>(spec: DocSpec<T>, doc: unknown): string {
