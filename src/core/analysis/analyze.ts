@@ -24,7 +24,7 @@ import type { Kv1ntConfig } from '../config/schema.js';
 import type { HealthComponents } from './health.js';
 import { windowFigures } from './metrics.js';
 import { reconcile, type Opportunity } from './opportunities.js';
-import { healthTrend, type HealthTrend } from './trend.js';
+import { healthTrend, trendFields, trendRuleOf, type HealthTrend } from './trend.js';
 import { deepFreeze } from '../deep-freeze.js';
 
 /** `kv1nt analyze --json` (contract §4). */
@@ -34,6 +34,10 @@ export interface AnalysisResult {
   sampleSize: number;
   healthScore: number | null;
   healthTrend: HealthTrend;
+  /** Theil–Sen slope (points/day), Mann–Kendall p-value and fitted change (points); see trend.ts. */
+  trendSlopePerDay: number | null;
+  trendPValue: number | null;
+  trendChange: number | null;
   components: HealthComponents;
   metrics: AnalysisMetrics & { trendSlopePerDay: number | null };
   opportunities: Opportunity[];
@@ -120,10 +124,7 @@ export async function runAnalysis(
         Date.parse(String(row.timestamp)) >= windowStart,
     )
     .map((row) => ({ at: Date.parse(String(row.timestamp)), score: row.healthScore as number }));
-  const trend = healthTrend([...figures.daily, ...history], {
-    minPoints: thresholds.trendMinDays,
-    deadBandPerDay: thresholds.trendDeadBand,
-  });
+  const trend = healthTrend([...figures.daily, ...history], trendRuleOf(input.config));
 
   const patterns = feedbackDoc.patterns.filter((row) => row.agentId === agentId) as unknown as PatternInfo[];
   const learnings = feedbackDoc.learningEvents.filter(
@@ -228,7 +229,7 @@ export async function runAnalysis(
     windowDays: days,
     sampleSize: figures.metrics.total,
     healthScore: figures.healthScore,
-    healthTrend: trend.trend,
+    ...trendFields(trend),
     components: figures.components,
     metrics: { ...figures.metrics, trendSlopePerDay: trend.slopePerDay },
     opportunities: opportunities.filter((o) => o.status === 'open'),
@@ -274,6 +275,8 @@ export interface HealthReport {
   healthScore: number | null;
   healthTrend: HealthTrend;
   trendSlopePerDay: number | null;
+  trendPValue: number | null;
+  trendChange: number | null;
   components: HealthComponents;
   /** Daily scores of the window and the stored analyses, oldest first. */
   history: Array<{ timestamp: string; healthScore: number; source: 'daily' | 'analysis' }>;
@@ -288,7 +291,6 @@ export async function healthOf(
   days: number,
   now: Date,
 ): Promise<HealthReport> {
-  const thresholds = thresholdsOf(config);
   const figures = windowFigures(await refreshAggregates(stores), agentId, now, days, agent?.slaMs ?? null);
   const windowStart = now.getTime() - days * 86_400_000;
   const analyses = (await stores.optimization.read()).healthHistory
@@ -306,15 +308,14 @@ export async function healthOf(
   const inWindow = analyses.filter((row) => Date.parse(row.timestamp) >= windowStart);
   const trend = healthTrend(
     [...figures.daily, ...inWindow.map((row) => ({ at: Date.parse(row.timestamp), score: row.healthScore }))],
-    { minPoints: thresholds.trendMinDays, deadBandPerDay: thresholds.trendDeadBand },
+    trendRuleOf(config),
   );
   return {
     agentId,
     windowDays: days,
     sampleSize: figures.metrics.total,
     healthScore: figures.healthScore,
-    healthTrend: trend.trend,
-    trendSlopePerDay: trend.slopePerDay,
+    ...trendFields(trend),
     components: figures.components,
     history: [...daily, ...analyses].sort((a, b) => a.timestamp.localeCompare(b.timestamp)),
   };

@@ -193,18 +193,51 @@ export const ThresholdsSchema = v.pipe(
     ),
     trendMinDays: count(
       'trendMinDays',
-      'Days with a health score needed before a trend is given, 2–3650 (default 3).',
+      'Days with a health score needed before a trend is given, 2–3650 (default 3); trend.minDays takes precedence.',
       2,
       3650,
     ),
     trendDeadBand: bounded(
       'trendDeadBand',
-      'Health points per day within which the trend is stable, 0–100 (default 1).',
+      'No longer used: the trend is decided by a significance test (see `trend`). Still accepted so that older configs load (0–100).',
       0,
       100,
     ),
   }),
   v.description('Detector and trend thresholds; each optional, with the defaults shown.'),
+);
+
+export const TrendSchema = v.pipe(
+  v.strictObject({
+    alpha: v.optional(
+      v.pipe(
+        v.number('alpha must be a number'),
+        v.gtValue(0, 'alpha must be above 0'),
+        v.maxValue(0.5, 'alpha must be at most 0.5'),
+        v.description('Significance level of the Mann–Kendall test, in (0, 0.5] (default 0.05).'),
+      ),
+    ),
+    minChange: bounded(
+      'minChange',
+      'Smallest fitted change over the window, in health points (0–100), that counts as improving or declining (default 5).',
+      0,
+      100,
+    ),
+    minDays: v.optional(
+      v.pipe(
+        v.number('minDays must be a number'),
+        v.integer('minDays must be a whole number'),
+        v.minValue(2, 'minDays must be at least 2'),
+        v.maxValue(3650, 'minDays must be at most 3650'),
+        v.description(
+          'Days with a health score needed before a trend is given (default thresholds.trendMinDays, else 3).',
+        ),
+      ),
+    ),
+  }),
+  v.description(
+    'How healthTrend is decided: declining or improving when the Mann–Kendall test is significant at alpha and the Theil–Sen change over the window is at least minChange points. See docs/how-kv1nt-decides.md.',
+  ),
 );
 
 export const PatternsSchema = v.pipe(
@@ -408,6 +441,7 @@ export const ConfigSchema = v.strictObject({
       ),
     ),
   ),
+  trend: v.optional(TrendSchema),
   actions: v.optional(ActionsSchema),
   patterns: v.optional(PatternsSchema),
   hooks: v.optional(HooksSchema),

@@ -189,9 +189,9 @@ export interface Thresholds {
   securityScoreMin: number;
   /** tool_upgrade / security audit / guardian: time limit of the tool (ms). */
   toolTimeoutMs: number;
-  /** Days with a health score needed before a trend is given. */
+  /** Days with a health score needed before a trend is given (config `trend.minDays` wins). */
   trendMinDays: number;
-  /** Health points per day within which the trend is stable. */
+  /** No longer used: the trend is decided by a significance test (config `trend`). Kept so older configs load. */
   trendDeadBand: number;
 }
 

@@ -4,3 +4,4 @@ export { mannWhitneyBinned, type Histogram, type MannWhitneyResult } from './man
 export { mannKendall, MANN_KENDALL_EXACT_MAX, type MannKendallResult } from './mann-kendall.js';
 export { theilSen, type TheilSenFit } from './theil-sen.js';
 export { normalTwoSidedP, normalUpperTail } from './normal.js';
+export { holmAdjust } from './holm.js';

@@ -1,7 +1,7 @@
 import { binQuantile, type Bucket } from '../feedback/aggregates.js';
 import { round } from '../feedback/summary.js';
 import type { OpportunityInfo } from '../sdk/types.js';
-import { fisherExact, mannWhitneyBinned, type Histogram } from '../stats/index.js';
+import { fisherExact, holmAdjust, mannWhitneyBinned, type Histogram } from '../stats/index.js';
 import type { SideSummary, VerificationTest } from './types.js';
 
 /**
@@ -9,8 +9,8 @@ import type { SideSummary, VerificationTest } from './types.js';
  * described in docs/how-kv1nt-decides.md):
  *
  * - guarded metrics — the success rate (Fisher's exact test), the durations of successful
- *   operations and the quality scores (Mann–Whitney U) — are tested at alpha / k (Bonferroni
- *   over the k guards that had data): one significantly worse makes the change `regressed`;
+ *   operations and the quality scores (Mann–Whitney U) — are tested with Holm's adjustment over
+ *   the guards that had data, at alpha: one significantly worse makes the change `regressed`;
  * - the metric the opportunity named (the targeted error's share, the success rate, the
  *   durations, the quality, a resource) is tested at alpha: significantly better makes it
  *   `confirmed`; an opportunity that names no feedback metric (an upgrade, a code smell) is
@@ -67,12 +67,21 @@ export function evaluate(
 ): { tests: VerificationTest[]; verdict: Verdict; reason: string } {
   const guards = [successRate(before, after), durations(before, after), quality(before, after)];
   const ran = guards.filter((test) => test.pValue !== null);
-  const guardAlpha = alpha / Math.max(1, ran.length);
+  // Holm's step-down adjustment over the guards that ran: a false "worse" stays under alpha.
+  const adjusted = new Map(holmAdjust(ran.map((t) => t.pValue!)).map((p, i) => [ran[i]!, p]));
   const namedKey = namedTestKey(named);
   const tests: VerificationTest[] = guards.map((test) => {
     const role = test.metric === namedKey ? 'named+guard' : 'guard';
-    const level = role === 'named+guard' && test.better ? alpha : guardAlpha;
-    return { ...test, role, significant: test.pValue !== null && test.pValue < level };
+    const holm = adjusted.get(test);
+    // Better on its own metric is judged at alpha; worse, as a guard, after Holm's adjustment.
+    const significant =
+      test.pValue !== null && (role === 'named+guard' && test.better ? test.pValue : holm!) < alpha;
+    return {
+      ...test,
+      ...(holm === undefined ? {} : { adjustedPValue: significant3(holm) }),
+      role,
+      significant,
+    };
   });
   if (named.kind === 'errorShare' || named.kind === 'resource') {
     const test =
@@ -86,7 +95,7 @@ export function evaluate(
     return {
       tests,
       verdict: 'regressed',
-      reason: `worse after the change: ${worse.map(describe).join('; ')} (guards tested at alpha ${fmt(guardAlpha)} = ${alpha} / ${ran.length})`,
+      reason: `worse after the change: ${worse.map(describe).join('; ')} (Holm-adjusted over ${ran.length} guarded metric(s), alpha ${alpha})`,
     };
   if (named.kind === 'none')
     return ran.length > 0

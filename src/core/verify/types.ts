@@ -38,6 +38,8 @@ export interface VerificationTest {
   after: number | null;
   /** Two-sided p-value; null when a side had too little data to test. */
   pValue: number | null;
+  /** For a guarded metric: its p-value after Holm's adjustment over the guards tested. */
+  adjustedPValue?: number;
   /** The after side is better (by the metric's own sense: a higher success rate, a lower duration…). */
   better: boolean | null;
   /** Guarded metrics decide `regressed`; the named one decides `confirmed`. */

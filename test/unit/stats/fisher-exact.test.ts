@@ -46,6 +46,15 @@ describe('fisherExact', () => {
     expect(fisherExact(1, 3, 3, 1).twoSided).toBeCloseTo(0.485714285714286, 14);
   });
 
+  it('reads a success rate with before in the first row: a small `less` is better after', () => {
+    // 80 % before, 29 of 30 after. R: alternative "less" 0.0206712188280891, "greater"
+    // 0.997670848582751, two-sided 0.0439631239547957.
+    const result = fisherExact(80, 20, 29, 1);
+    expectRelative(result.less, 0.0206712188280891);
+    expectRelative(result.greater, 0.997670848582751);
+    expectRelative(result.twoSided, 0.0439631239547957);
+  });
+
   it('gives 1 for a table whose margins allow one table only', () => {
     expect(fisherExact(7, 0, 0, 0)).toEqual({ twoSided: 1, less: 1, greater: 1 });
     expect(fisherExact(0, 0, 3, 4)).toEqual({ twoSided: 1, less: 1, greater: 1 });

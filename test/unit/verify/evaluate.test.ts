@@ -69,7 +69,7 @@ describe('evaluate', () => {
     const result = evaluate(before, after, { kind: 'errorShare', errorType: 'timeout' }, 0.05);
     expect(result.verdict).toBe('regressed');
     expect(result.reason).toMatch(
-      /successRate 0\.8333 → 0\.5 \(Fisher's exact test, p = .*\(guards tested at alpha 0\.025 = 0\.05 \/ 2\)/,
+      /successRate 0\.8333 → 0\.5 \(Fisher's exact test, p = .*\(Holm-adjusted over 2 guarded metric\(s\), alpha 0\.05\)/,
     );
   });
 
