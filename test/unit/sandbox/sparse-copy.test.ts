@@ -31,24 +31,20 @@ function allocated(file: string): number {
   return fs.statSync(file).blocks * 512;
 }
 
-/** Whether both files hold the same bytes, compared chunk by chunk. */
-function sameBytes(a: string, b: string): boolean {
+/** Whether both files hold the same bytes, compared chunk by chunk (awaited: it reads for seconds). */
+async function sameBytes(a: string, b: string): Promise<boolean> {
   if (fs.statSync(a).size !== fs.statSync(b).size) return false;
-  const [fa, fb] = [fs.openSync(a, 'r'), fs.openSync(b, 'r')];
+  const [fa, fb] = await Promise.all([fs.promises.open(a, 'r'), fs.promises.open(b, 'r')]);
   try {
     const [ba, bb] = [Buffer.alloc(8 * MiB), Buffer.alloc(8 * MiB)];
     for (let at = 0; ; at += ba.length) {
-      const read = fs.readSync(fa, ba, 0, ba.length, at);
-      if (read === 0) return true;
-      if (
-        fs.readSync(fb, bb, 0, bb.length, at) !== read ||
-        !ba.subarray(0, read).equals(bb.subarray(0, read))
-      )
+      const [ra, rb] = await Promise.all([fa.read(ba, 0, ba.length, at), fb.read(bb, 0, bb.length, at)]);
+      if (ra.bytesRead === 0) return true;
+      if (rb.bytesRead !== ra.bytesRead || !ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead)))
         return false;
     }
   } finally {
-    fs.closeSync(fa);
-    fs.closeSync(fb);
+    await Promise.all([fa.close(), fb.close()]);
   }
 }
 
@@ -63,7 +59,7 @@ describe('sparse files', () => {
     const report = await copyTree(src, dest);
     const copy = path.join(dest, 'disk.img');
     expect(report.bytes).toBe(SIZE + 5);
-    expect(sameBytes(path.join(src, 'disk.img'), copy)).toBe(true);
+    expect(await sameBytes(path.join(src, 'disk.img'), copy)).toBe(true);
     // A reflink shares the extents; a real copy writes the data blocks only.
     if (!report.reflinked) expect(allocated(copy)).toBeLessThan(data + 2 * MiB);
     expect(fs.statSync(copy).mode & 0o777).toBe(0o640);
@@ -79,13 +75,13 @@ describe('sparse files', () => {
     fs.writeFileSync(tail, 'head');
     fs.truncateSync(tail, 64 * MiB);
     expect(await copyPreservingHoles(tail, path.join(dir, 'tail.copy'), 0o751)).toBe(64 * MiB);
-    expect(sameBytes(tail, path.join(dir, 'tail.copy'))).toBe(true);
+    expect(await sameBytes(tail, path.join(dir, 'tail.copy'))).toBe(true);
     expect(allocated(path.join(dir, 'tail.copy'))).toBeLessThanOrEqual(64 * 1024);
     expect(fs.statSync(path.join(dir, 'tail.copy')).mode & 0o777).toBe(0o751);
     const zeros = path.join(dir, 'zeros');
     fs.writeFileSync(zeros, Buffer.alloc(3 * MiB + 5));
     await copyPreservingHoles(zeros, path.join(dir, 'zeros.copy'), 0o644);
-    expect(sameBytes(zeros, path.join(dir, 'zeros.copy'))).toBe(true);
+    expect(await sameBytes(zeros, path.join(dir, 'zeros.copy'))).toBe(true);
   });
 
   it('a changed sparse file is staged as a sparse blob', async () => {
@@ -94,7 +90,7 @@ describe('sparse files', () => {
     const { data } = sparseFile(file, 256 * MiB);
     const txn = path.join(dir, 'txn');
     const hash = (await stageBlob(txn, file))!;
-    expect(sameBytes(file, blobPath(txn, hash))).toBe(true);
+    expect(await sameBytes(file, blobPath(txn, hash))).toBe(true);
     expect(allocated(blobPath(txn, hash))).toBeLessThan(data + 2 * MiB);
   });
 
@@ -116,10 +112,10 @@ describe('sparse files', () => {
     const changes = await captureChanges({ sandboxDir: sandbox, agentDir: agent, manifest, txnDir });
     expect(changes.map((change) => change.path)).toEqual(['disk.img']);
     expect((await applyChanges({ txnDir, agentDir: agent, changes, manifest })).status).toBe('applied');
-    expect(sameBytes(file, path.join(sandbox, 'disk.img'))).toBe(true);
+    expect(await sameBytes(file, path.join(sandbox, 'disk.img'))).toBe(true);
     expect(allocated(file)).toBeLessThan(data + 3 * MiB);
     expect((await rollbackChanges({ txnDir })).status).toBe('rolled_back');
-    expect(sameBytes(file, original)).toBe(true);
+    expect(await sameBytes(file, original)).toBe(true);
     expect(allocated(file)).toBeLessThan(data + 2 * MiB);
     // Before, backup and after: each staged blob holds about its data.
     for (const blob of fs.readdirSync(path.join(txnDir, 'blobs')))
