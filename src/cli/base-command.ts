@@ -75,7 +75,12 @@ export abstract class Kv1ntCommand extends Command {
 
   /** Human output only: nothing but the JSON document may reach stdout with --json. */
   protected say(text: string): void {
-    if (!this.jsonEnabled()) this.log(visible(text));
+    if (!this.jsonEnabled()) this.log(text);
+  }
+
+  /** Every human line: an invisible character in it (user input, quoted) is shown as an escape. */
+  override log(message = '', ...args: unknown[]): void {
+    super.log(visible(message), ...args);
   }
 
   protected override catch(error: Error & { oclif?: { exit?: number }; parse?: unknown }): Promise<void> {

@@ -61,6 +61,13 @@ describe('feedback import: odd input', () => {
     expect(fs.existsSync(data)).toBe(false);
   });
 
+  it('shows an invisible character in a human line (an operation id) as an escape', () => {
+    const result = kv1nt(home(), ['feedback', 'success', 'a', 'op\u202E1\uFEFF']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Recorded success for a / op\\u{202E}1\\u{FEFF}');
+    expect(result.stdout).not.toMatch(/[\u202E\uFEFF]/);
+  });
+
   it('refuses /dev/zero as a device, before reading it', () => {
     const data = home();
     const result = kv1nt(data, ['feedback', 'import', '/dev/zero', '--json']);
