@@ -45,6 +45,23 @@ describe('the aggregates and a log changed under them', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it('rebuild when a folded segment is rewritten in place with the same size', async () => {
+    const { core, warnings, segment } = await open();
+    await record(core, 'a', 3);
+    await core.summary('a');
+    const text = fs.readFileSync(segment(1), 'utf8');
+    // Same bytes count, another agent: only the content (and the mtime) changed.
+    fs.writeFileSync(segment(1), text.replaceAll('"agentId":"a"', '"agentId":"b"'));
+    // File times tick every few ms: make sure this rewrite does not share the last append's.
+    const later = new Date(fs.statSync(segment(1)).mtimeMs + 1000);
+    fs.utimesSync(segment(1), later, later);
+    expect((await core.summary('a')).total).toBe(0);
+    expect((await core.summary('b')).total).toBe(3);
+    expect(warnings).toEqual([
+      expect.stringMatching(/000001\.jsonl was rewritten: the aggregates are rebuilt/),
+    ]);
+  });
+
   it('drop the patterns segment-time index along with them', async () => {
     const { core, segment } = await open();
     await record(core, 'a', 5);

@@ -62,14 +62,16 @@ export function foldNew(stores: Stores, doc: AggregatesDoc): number {
 }
 
 /**
- * Records that `doc` holds its segment up to `end`: the fold position, and the segment's size
- * and inode there, which logChangedUnder checks the file against later.
+ * Records that `doc` holds its segment up to `end`: the fold position, and the segment's inode and
+ * (when nothing followed the fold yet) modification time, which logChangedUnder checks later.
  */
 export function markFolded(log: FeedbackLog, doc: AggregatesDoc, end: LogPosition): void {
   doc.foldedTo = end;
-  let ino = 0;
+  let record: FoldedSegment = { bytes: end.offset, ino: 0 };
   try {
-    ino = segmentRecord(log, end.segment).ino;
+    const now = segmentRecord(log, end.segment);
+    // A record appended meanwhile moved the mtime past what was folded: keep only the inode.
+    record = now.bytes === end.offset ? now : { bytes: end.offset, ino: now.ino };
   } catch {
     // Gone already: the next read notices.
   }
@@ -80,19 +82,20 @@ export function markFolded(log: FeedbackLog, doc: AggregatesDoc, end: LogPositio
     for (const segment of log.segments())
       if (segment < end.segment) setOwn(doc.foldedSegments, String(segment), segmentRecord(log, segment));
   }
-  setOwn(doc.foldedSegments, String(end.segment), { bytes: end.offset, ino });
+  setOwn(doc.foldedSegments, String(end.segment), record);
 }
 
 function segmentRecord(log: FeedbackLog, segment: number): FoldedSegment {
   const stat = fs.statSync(log.segmentPath(segment));
-  return { bytes: stat.size, ino: stat.ino };
+  return { bytes: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs };
 }
 
 /**
  * How the log differs from what `doc` folded, or undefined when every folded byte is still there:
- * each folded segment must exist as the same file (inode), hold at least the folded bytes, and
- * still end a line where the fold stopped. A document from before these records is checked at
- * its fold position only.
+ * each folded segment must exist as the same file (inode), hold at least the folded bytes, still
+ * end a line where the fold stopped, and — if it has not grown since — have the same mtime (a
+ * file rewritten in place, or a new file that got the old inode number, has the same size but a
+ * new mtime). A document from before these records is checked at its fold position only.
  */
 export function logChangedUnder(log: FeedbackLog, doc: AggregatesDoc): string | undefined {
   const folded: Array<[number, FoldedSegment | undefined]> =
@@ -115,6 +118,8 @@ export function logChangedUnder(log: FeedbackLog, doc: AggregatesDoc): string | 
       if (stat.size < record.bytes)
         return `the feedback log segment ${file} is ${stat.size} bytes, shorter than the ${record.bytes} bytes already counted`;
       if (record.ino !== 0 && stat.ino !== record.ino) return `the feedback log segment ${file} was replaced`;
+      if (record.mtimeMs !== undefined && stat.size === record.bytes && stat.mtimeMs !== record.mtimeMs)
+        return `the feedback log segment ${file} was rewritten`;
       const last = Buffer.alloc(1);
       fs.readSync(fd, last, 0, 1, record.bytes - 1);
       if (last[0] !== 0x0a) return `the feedback log segment ${file} was rewritten`;

@@ -102,7 +102,9 @@ const POSITION = v.looseObject({ segment: count, offset: count });
 /** feedback/aggregates.json: agent id → hour key → bucket, and the epochs of kept changes. */
 export const SCORE_AGGREGATES_SHAPE = v.looseObject({
   foldedTo: POSITION,
-  foldedSegments: v.optional(keyedRecord(v.looseObject({ bytes: count, ino: count }))),
+  foldedSegments: v.optional(
+    keyedRecord(v.looseObject({ bytes: count, ino: count, mtimeMs: v.optional(finite) })),
+  ),
   agents: keyedRecord(keyedRecord(BUCKET)),
   epochs: keyedRecord(
     v.looseObject({

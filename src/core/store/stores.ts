@@ -48,6 +48,8 @@ export interface FoldedSegment {
   bytes: number;
   /** 0 when unknown. */
   ino: number;
+  /** The mtime when the segment was exactly `bytes` long (absent when it had grown already). */
+  mtimeMs?: number;
 }
 
 export interface FeedbackStoreDoc {
