@@ -1,6 +1,7 @@
 import type { Agent } from '../agents/registry.js';
-import { allEntries, refreshAggregates } from '../feedback/aggregate-index.js';
+import { refreshAggregates } from '../feedback/aggregate-index.js';
 import type { FeedbackEntry } from '../feedback/types.js';
+import { readFeedbackWindow, type FeedbackWindow } from '../feedback/window.js';
 import { newId } from '../ids.js';
 import type { LoadedDetector, PluginWarning } from '../plugins/run-detectors.js';
 import { runDetectors } from '../plugins/run-detectors.js';
@@ -103,13 +104,19 @@ export async function analyzeAgent(input: AnalyzeInput): Promise<AnalysisResult>
   ) as unknown as LearningInfo[];
   const agentInfo = toAgentInfo(agentId, agent);
   let windowEntries: FeedbackEntry[] | undefined;
+  const window: FeedbackWindow = {
+    dataDir: stores.dataDir.root,
+    agentId,
+    from: windowStart,
+    to: now.getTime(),
+  };
   const optionsOf = pluginOptions(input.config);
   const makeContext = (plugin: string, warnings: PluginWarning[], detector: string): DetectorContext =>
     deepFreeze({
       agent: agentInfo,
       // Read from the log only if a detector asks: the built-ins work from the aggregates.
       get feedback() {
-        windowEntries ??= deepFreeze(readWindow(stores, agentId, windowStart, now.getTime()));
+        windowEntries ??= deepFreeze(readFeedbackWindow(window));
         return windowEntries;
       },
       components: figures.components,
@@ -273,16 +280,6 @@ export function toAgentInfo(agentId: string, agent: Agent | undefined): AgentInf
   if (agent.guardian !== undefined) info.guardian = agent.guardian;
   if (agent.params !== undefined) info.params = agent.params;
   return info;
-}
-
-function readWindow(stores: Stores, agentId: string, from: number, to: number): FeedbackEntry[] {
-  const entries: FeedbackEntry[] = [];
-  for (const entry of allEntries(stores)) {
-    if (entry.agentId !== agentId) continue;
-    const at = Date.parse(entry.timestamp);
-    if (at >= from && at <= to + 300_000) entries.push(entry);
-  }
-  return entries.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
 }
 
 function keepLatest<T extends { agentId: string }>(rows: T[], agentId: string): T[] {
