@@ -19,7 +19,17 @@
 // - @oclif/core checks that Node satisfies *its* engines range (>=18) at load, which requires the
 //   whole of semver (47 files, ~10 ms). Our own engines field asks for more, so the check is switched
 //   off at build time and semver left out of the bundle.
+// - import.meta.url, which a CommonJS bundle lacks, is the bundle's own file URL (the plugin host finds
+//   dist/plugin-process.cjs from it).
+//
+// A second bundle, dist/plugin-process.cjs, is the script of a plugin process (src/core/plugins/child):
+// one file, so that a plugin process starts quickly, with Node's built-ins only.
 import * as esbuild from 'esbuild';
+
+const importMetaUrl = {
+  banner: { js: "const __kv1nt_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__kv1nt_import_meta_url' },
+};
 
 await esbuild.build({
   entryPoints: ['src/cli.ts'],
@@ -44,6 +54,21 @@ await esbuild.build({
     // Only for @oclif/core's engine check, disabled below.
     'semver',
   ],
-  define: { 'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"true"' },
+  banner: importMetaUrl.banner,
+  define: { 'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"true"', ...importMetaUrl.define },
+  logLevel: 'warning',
+});
+
+await esbuild.build({
+  entryPoints: ['src/core/plugins/child/main.ts'],
+  outfile: 'dist/plugin-process.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  sourcemap: true,
   logLevel: 'warning',
 });

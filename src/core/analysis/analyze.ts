@@ -6,6 +6,7 @@ import { newId } from '../ids.js';
 import type { LoadedDetector, PluginWarning } from '../plugins/run-detectors.js';
 import { runDetectors } from '../plugins/run-detectors.js';
 import { pluginLimit, pluginOptions } from '../plugins/invoke.js';
+import { FEEDBACK_WINDOW } from '../plugins/plugin-process.js';
 import { runTool } from '../runner/run-tool.js';
 import {
   DEFAULT_THRESHOLDS,
@@ -114,11 +115,13 @@ export async function analyzeAgent(input: AnalyzeInput): Promise<AnalysisResult>
   const makeContext = (plugin: string, warnings: PluginWarning[], detector: string): DetectorContext =>
     deepFreeze({
       agent: agentInfo,
-      // Read from the log only if a detector asks: the built-ins work from the aggregates.
+      // Read from the log only if a detector asks: the built-ins work from the aggregates. A plugin
+      // process reads the same window itself (FEEDBACK_WINDOW), so the entries never cross.
       get feedback() {
         windowEntries ??= deepFreeze(readFeedbackWindow(window));
         return windowEntries;
       },
+      [FEEDBACK_WINDOW]: window,
       components: figures.components,
       metrics: figures.metrics,
       patterns,

@@ -34,9 +34,9 @@ export interface PluginCandidate {
   /** The plugin package's version, when it has one. */
   version?: string;
   /**
-   * The module file. The components of a plugin with a file run in worker threads that load this
-   * file again, so one stuck in a loop can be stopped; a plugin without (a built-in, an object
-   * given to the API) runs in-process with a promise race only.
+   * The module file. A plugin with a file is loaded, checked and called only in plugin processes
+   * (plugin-process.ts), so none of its code runs in kv1nt's process; a plugin without (a
+   * built-in, an object given to the API) runs in-process with a promise race only.
    */
   modulePath?: string;
 }
@@ -46,7 +46,7 @@ export interface PluginInfo {
   source: string;
   location?: string;
   version?: string;
-  /** Whether its components run in worker threads (see PluginCandidate.modulePath). */
+  /** Whether it runs in plugin processes (see PluginCandidate.modulePath). */
   isolated: boolean;
   detectors: string[];
   learningGenerators: string[];

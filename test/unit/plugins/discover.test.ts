@@ -5,6 +5,7 @@ import {
   oclifPluginCandidates,
   withoutDuplicates,
 } from '../../../src/core/plugins/discover.js';
+import { loadCandidates } from '../../../src/core/plugins/load-plugins.js';
 import { collectPlugins } from '../../../src/core/plugins/validate-plugin.js';
 import { tempDir } from '../../helpers/cli.js';
 
@@ -31,7 +32,7 @@ describe('configPluginCandidates', () => {
       }),
       'node_modules/@acme/kv1nt-tools/plugin.js': module('acme'),
     });
-    const candidates = await configPluginCandidates(
+    const candidates = configPluginCandidates(
       {
         file: path.join(dir, 'project', '.kv1ntrc.json'),
         config: {
@@ -40,7 +41,9 @@ describe('configPluginCandidates', () => {
       },
       '/',
     );
-    const set = collectPlugins(candidates);
+    // Found, not loaded: no plugin object yet, only where its module is.
+    expect(candidates.map((c) => c.plugin)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    const set = collectPlugins(await loadCandidates(candidates, 10_000));
     expect(set.plugins.map((p) => [p.name, p.source, p.location, p.version])).toEqual([
       ['local', 'config', './plugins/local.mjs', undefined],
       ['pkg', 'config', 'kv1nt-plugin-pkg', '2.3.4'],
@@ -53,9 +56,9 @@ describe('configPluginCandidates', () => {
 });
 
 describe('oclifPluginCandidates', () => {
-  it('takes only packages that declare "kv1nt": {"plugin"}', async () => {
+  it('takes only packages that declare "kv1nt": {"plugin"}', () => {
     const dir = tempDir({ 'a/index.mjs': module('a') });
-    const candidates = await oclifPluginCandidates([
+    const candidates = oclifPluginCandidates([
       {
         name: 'kv1nt-a',
         root: path.join(dir, 'a'),
@@ -66,7 +69,11 @@ describe('oclifPluginCandidates', () => {
       { name: 'commands-only', root: path.join(dir, 'b'), version: '1.0.0', type: 'user', pjson: {} },
     ]);
     expect(candidates).toHaveLength(1);
-    expect(candidates[0]).toMatchObject({ source: 'link', label: 'kv1nt-a', version: '1.0.0' });
+    expect(candidates[0]).toMatchObject({
+      source: 'link',
+      label: 'kv1nt-a',
+      version: '1.0.0',
+    });
     expect(withoutDuplicates([...candidates, ...candidates])).toHaveLength(1);
   });
 });
