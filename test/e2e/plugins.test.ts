@@ -40,7 +40,7 @@ describe('plugins from the config', () => {
       isolated: true,
       detectors: ['acme/detector'],
     });
-    expect(cli(['plugins']).stdout).toMatch(/acme\s+config\s+—?\s*1 detector/);
+    expect(cli(['plugins']).stdout).toMatch(/acme\s+\.\/plugins\/acme\.mjs\s+config\s+—\s+1 detector/);
   });
 
   it('gives each plugin its own options from pluginOptions, and warns of options for no plugin', () => {
@@ -240,7 +240,9 @@ describe('plugins installed through oclif', () => {
       isolated: true,
       detectors: ['example/flaky-operations', 'example/slow-outliers'],
     });
-    expect(cli(['plugins']).stdout).toMatch(/example\s+linked\s+1\.0\.0\s+2 detectors/);
+    expect(cli(['plugins']).stdout).toMatch(
+      /example\s+kv1nt-plugin-example\s+linked\s+1\.0\.0\s+2 detectors/,
+    );
 
     const analysis = cli(['analyze', 'a1', '--json']).json<Analysis>();
     expect(analysis.warnings).toEqual([]);
@@ -249,8 +251,11 @@ describe('plugins installed through oclif', () => {
       title: 'Operation deploy is flaky',
     });
 
-    // Unlinked with oclif's own command: gone from the list and from the next analysis's run.
-    expect(cli(['plugins', 'uninstall', 'kv1nt-plugin-example']).code).toBe(0);
+    // Unlinked with oclif's own command, by the package the list shows: gone from the list and
+    // from the next analysis's run.
+    const listedPackage = listed.plugins.find((p) => p.name === 'example')?.package;
+    expect(listedPackage).toBe('kv1nt-plugin-example');
+    expect(cli(['plugins', 'uninstall', listedPackage!]).code).toBe(0);
     expect(
       cli(['plugins', '--json'])
         .json<PluginsReport>()

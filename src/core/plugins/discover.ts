@@ -1,10 +1,10 @@
 /**
  * Finds third-party plugins (contract §8): oclif plugins installed or linked with `kv1nt plugins
  * install|link` whose package.json declares `"kv1nt": {"plugin": "<module>"}`, and the config's
- * `plugins` entries (paths relative to the config file, or package names resolved from its folder).
- * Only the module file is found here, none of its code runs (load-plugins.ts loads it in a plugin
- * process); an entry that names no module becomes a candidate with an `error`, reported as a
- * warning.
+ * `plugins` entries (paths relative to the config file — a module, or a plugin package's folder —
+ * or package names resolved from its folder). Only the module file is found here, none of its code
+ * runs (load-plugins.ts loads it in a plugin process); an entry that names no module becomes a
+ * candidate with an `error`, reported as a warning.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +31,8 @@ export function oclifPluginCandidates(list: readonly OclifPluginInfo[]): PluginC
         source: p.type === 'user' || p.type === 'link' ? p.type : p.type || 'user',
         label: p.name,
         location: p.root,
+        // What `kv1nt plugins uninstall` takes.
+        package: p.name,
         ...(p.version === undefined ? {} : { version: p.version }),
         modulePath: path.resolve(p.root, pluginField(p.pjson)!),
       }),
@@ -89,13 +91,16 @@ function withModule(candidate: PluginCandidate & { modulePath: string }): Plugin
 
 const PACKAGE_NAME = /^((?:@[^/\\]+\/)?[^/\\.][^/\\]*)(?:\/(.+))?$/;
 
-/** A path (`./x.js`, `/abs/x.mjs`, `file:…`) relative to `dir`, or a package (and subpath) in node_modules from `dir` up. */
+/**
+ * A path (`./x.js`, `/abs/x.mjs`, `file:…`) relative to `dir` — a module, or a plugin package's
+ * folder — or a package (and subpath) in node_modules from `dir` up.
+ */
 function resolveEntry(entry: string, dir: string): { modulePath: string; version?: string } {
   if (entry.startsWith('file:') || entry.startsWith('.') || path.isAbsolute(entry)) {
     const target = entry.startsWith('file:')
       ? path.resolve(dir, fileURLToPath(new URL(entry, pathToFileURL(`${dir}/`))))
       : path.resolve(dir, entry);
-    return { modulePath: target };
+    return isFolder(target) ? packageModule(target, undefined) : { modulePath: target };
   }
   const match = PACKAGE_NAME.exec(entry);
   if (!match) throw new Error(`${entry} is neither a path nor a package name`);
@@ -106,6 +111,10 @@ function resolveEntry(entry: string, dir: string): { modulePath: string; version
 /** The plugin module of the package in `root`: `subpath`, else `"kv1nt": {"plugin"}`, else its entry. */
 function packageModule(root: string, subpath: string | undefined): { modulePath: string; version?: string } {
   const file = path.join(root, 'package.json');
+  if (!fs.existsSync(file))
+    throw new Error(
+      `${root} is a folder without a package.json: name the plugin's module file, or give the folder a package.json with "kv1nt": {"plugin": "<module>"}`,
+    );
   let pjson: Record<string, unknown>;
   try {
     pjson = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -117,6 +126,14 @@ function packageModule(root: string, subpath: string | undefined): { modulePath:
     modulePath: path.resolve(root, module),
     ...(typeof pjson.version === 'string' ? { version: pjson.version } : {}),
   };
+}
+
+function isFolder(target: string): boolean {
+  try {
+    return fs.statSync(target).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function findPackage(name: string, from: string): string {

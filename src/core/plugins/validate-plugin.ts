@@ -33,6 +33,8 @@ export interface PluginCandidate {
   location?: string;
   /** The plugin package's version, when it has one. */
   version?: string;
+  /** For one installed or linked through oclif: its package name, which `kv1nt plugins uninstall` takes. */
+  package?: string;
   /**
    * The module file. A plugin with a file is loaded, checked and called only in plugin processes
    * (plugin-process.ts), so none of its code runs in kv1nt's process; a plugin without (a
@@ -46,6 +48,8 @@ export interface PluginInfo {
   source: string;
   location?: string;
   version?: string;
+  /** The name `kv1nt plugins uninstall` takes (installed and linked plugins). */
+  package?: string;
   /** Whether it runs in plugin processes (see PluginCandidate.modulePath). */
   isolated: boolean;
   detectors: string[];
@@ -101,6 +105,7 @@ export function collectPlugins(candidates: readonly PluginCandidate[]): PluginSe
         source,
         ...(candidate.location === undefined ? {} : { location: candidate.location }),
         ...(candidate.version === undefined ? {} : { version: candidate.version }),
+        ...(candidate.package === undefined ? {} : { package: candidate.package }),
         isolated: candidate.modulePath !== undefined,
         detectors,
         learningGenerators: generators,

@@ -55,6 +55,44 @@ describe('configPluginCandidates', () => {
   });
 });
 
+describe('configPluginCandidates with a folder', () => {
+  it("reads a plugin folder's package.json for its module, and says what a folder without one needs", async () => {
+    const dir = tempDir({
+      'plugins/acme/package.json': JSON.stringify({
+        name: 'kv1nt-plugin-acme',
+        version: '1.2.0',
+        type: 'module',
+        kv1nt: { plugin: './lib/plugin.js' },
+      }),
+      'plugins/acme/lib/plugin.js': module('acme'),
+      'plugins/bare/index.mjs': module('bare'),
+    });
+    const candidates = configPluginCandidates(
+      {
+        file: path.join(dir, '.kv1ntrc.json'),
+        config: {
+          plugins: ['./plugins/acme', `file:${path.join(dir, 'plugins', 'acme')}`, './plugins/bare'],
+        },
+      },
+      '/',
+    );
+    expect(candidates[0]).toMatchObject({
+      modulePath: path.join(dir, 'plugins', 'acme', 'lib', 'plugin.js'),
+      version: '1.2.0',
+    });
+    const set = collectPlugins(withoutDuplicates(await loadCandidates(candidates, 10_000)));
+    expect(set.plugins.map((p) => [p.name, p.location, p.version])).toEqual([
+      ['acme', './plugins/acme', '1.2.0'],
+    ]);
+    expect(set.warnings).toEqual([
+      {
+        plugin: './plugins/bare',
+        error: `could not be loaded: ${path.join(dir, 'plugins', 'bare')} is a folder without a package.json: name the plugin's module file, or give the folder a package.json with "kv1nt": {"plugin": "<module>"}`,
+      },
+    ]);
+  });
+});
+
 describe('oclifPluginCandidates', () => {
   it('takes only packages that declare "kv1nt": {"plugin"}', () => {
     const dir = tempDir({ 'a/index.mjs': module('a') });
@@ -72,6 +110,7 @@ describe('oclifPluginCandidates', () => {
     expect(candidates[0]).toMatchObject({
       source: 'link',
       label: 'kv1nt-a',
+      package: 'kv1nt-a',
       version: '1.0.0',
     });
     expect(withoutDuplicates([...candidates, ...candidates])).toHaveLength(1);
