@@ -12,8 +12,8 @@ import {
 
 const EXAMPLE = path.join(ROOT, 'examples', 'kv1nt-plugin-example');
 describe('plugins from the config', () => {
-  it('a plain-JS plugin module contributes an opportunity to analyze', () => {
-    const { cli } = pluginProject(
+  it('a plain-JS plugin module contributes an opportunity to analyze', async () => {
+    const { cliAsync: cli } = pluginProject(
       { plugins: ['./plugins/acme.mjs'] },
       {
         'plugins/acme.mjs': plugin(
@@ -22,7 +22,7 @@ describe('plugins from the config', () => {
         ),
       },
     );
-    const run = cli(['analyze', 'a1', '--json']);
+    const run = await cli(['analyze', 'a1', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const analysis = run.json<Analysis>();
     expect(analysis.warnings).toEqual([]);
@@ -30,7 +30,7 @@ describe('plugins from the config', () => {
     expect(acme).toMatchObject({ type: 'code_smell', title: 'Acme smell for a1', status: 'open' });
     expect(analysis.opportunities.some((o) => o.detector === 'kv1nt/error-pattern')).toBe(true);
 
-    const listed = cli(['plugins', '--json']).json<PluginsReport>();
+    const listed = (await cli(['plugins', '--json'])).json<PluginsReport>();
     expect(listed.plugins.map((p) => [p.name, p.source])).toEqual([
       ['kv1nt-builtin', 'builtin'],
       ['acme', 'config'],
@@ -40,11 +40,13 @@ describe('plugins from the config', () => {
       isolated: true,
       detectors: ['acme/detector'],
     });
-    expect(cli(['plugins']).stdout).toMatch(/acme\s+\.\/plugins\/acme\.mjs\s+config\s+—\s+1 detector/);
+    expect((await cli(['plugins'])).stdout).toMatch(
+      /acme\s+\.\/plugins\/acme\.mjs\s+config\s+—\s+1 detector/,
+    );
   });
 
-  it('gives each plugin its own options from pluginOptions, and warns of options for no plugin', () => {
-    const { cli } = pluginProject(
+  it('gives each plugin its own options from pluginOptions, and warns of options for no plugin', async () => {
+    const { cliAsync: cli } = pluginProject(
       {
         plugins: ['./plugins/acme.mjs', './plugins/other.mjs'],
         pluginOptions: { acme: { label: 'from the config', limit: 2 }, acne: { label: 'a typo' } },
@@ -60,7 +62,7 @@ describe('plugins from the config', () => {
         ),
       },
     );
-    const run = cli(['analyze', 'a1', '--json']);
+    const run = await cli(['analyze', 'a1', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const { opportunities, warnings } = run.json<Analysis>();
     const titles = opportunities.map((o) => o.title);
@@ -79,8 +81,8 @@ describe('plugins from the config', () => {
     expect(refused.stderr).toMatch(/pluginOptions\.acme/);
   });
 
-  it('a throwing, hanging, spinning, incompatible or unloadable plugin is a named warning; analyze still completes', () => {
-    const { cli } = pluginProject(
+  it('a throwing, hanging, spinning, incompatible or unloadable plugin is a named warning; analyze still completes', async () => {
+    const { cliAsync: cli } = pluginProject(
       {
         plugins: [
           './p/good.mjs',
@@ -106,7 +108,7 @@ describe('plugins from the config', () => {
         'p/broken.mjs': 'export default {{ not javascript',
       },
     );
-    const run = cli(['analyze', 'a1', '--json']);
+    const run = await cli(['analyze', 'a1', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const { opportunities, warnings } = run.json<Analysis>();
     // The rest still ran: the built-ins and the good plugin.
@@ -132,7 +134,7 @@ describe('plugins from the config', () => {
     expect(warnings).toHaveLength(8);
 
     // Human output names them too, on stderr or stdout, and still exits 0.
-    const human = cli(['analyze', 'a1']);
+    const human = await cli(['analyze', 'a1']);
     expect(human.code).toBe(0);
     expect(`${human.stdout}${human.stderr}`).toMatch(/spinner/);
   });
@@ -179,8 +181,8 @@ export default {
 };
 `;
 
-  it('run in plugin processes: their results arrive, a synchronous loop is cut off at the limit', () => {
-    const { dir, cli } = pluginProject(
+  it('run in plugin processes: their results arrive, a synchronous loop is cut off at the limit', async () => {
+    const { dir, cliAsync: cli } = pluginProject(
       {
         agents: { a1: { path: './agent', test: 'true', testTimeoutMs: 1000 } },
         plugins: ['./w.mjs'],
@@ -189,9 +191,9 @@ export default {
       },
       { 'w.mjs': workerPlugin },
     );
-    expect(cli(['patterns', 'a1', '--json']).code).toBe(0);
+    expect((await cli(['patterns', 'a1', '--json'])).code).toBe(0);
 
-    const learned = cli(['learnings', 'a1', '--json']);
+    const learned = await cli(['learnings', 'a1', '--json']);
     expect(learned.code, learned.stderr).toBe(0);
     const learnings = learned.json<{
       learnings: Array<{ generator: string; title: string }>;
@@ -208,8 +210,8 @@ export default {
       ]),
     );
 
-    expect(cli(['analyze', 'a1', '--json']).code).toBe(0);
-    const optimized = cli(['optimize', 'a1', '--strategy', 'comprehensive', '--yes', '--json']);
+    expect((await cli(['analyze', 'a1', '--json'])).code).toBe(0);
+    const optimized = await cli(['optimize', 'a1', '--strategy', 'comprehensive', '--yes', '--json']);
     expect(optimized.code, optimized.stderr).toBe(0);
     const result = optimized.json<{
       actions: Array<{ strategy?: string; description: string; status: string; error?: string }>;
@@ -228,23 +230,23 @@ export default {
 });
 
 describe('plugins installed through oclif', () => {
-  it('`plugins link` adds the example plugin: it is listed and its detector shows up in analyze', () => {
-    const { cli } = pluginProject();
-    const link = cli(['plugins', 'link', EXAMPLE, '--no-install']);
+  it('`plugins link` adds the example plugin: it is listed and its detector shows up in analyze', async () => {
+    const { cliAsync: cli } = pluginProject();
+    const link = await cli(['plugins', 'link', EXAMPLE, '--no-install']);
     expect(link.code, link.stderr).toBe(0);
 
-    const listed = cli(['plugins', '--json']).json<PluginsReport>();
+    const listed = (await cli(['plugins', '--json'])).json<PluginsReport>();
     expect(listed.plugins.find((p) => p.name === 'example')).toMatchObject({
       source: 'link',
       version: '1.0.0',
       isolated: true,
       detectors: ['example/flaky-operations', 'example/slow-outliers'],
     });
-    expect(cli(['plugins']).stdout).toMatch(
+    expect((await cli(['plugins'])).stdout).toMatch(
       /example\s+kv1nt-plugin-example\s+linked\s+1\.0\.0\s+2 detectors/,
     );
 
-    const analysis = cli(['analyze', 'a1', '--json']).json<Analysis>();
+    const analysis = (await cli(['analyze', 'a1', '--json'])).json<Analysis>();
     expect(analysis.warnings).toEqual([]);
     expect(analysis.opportunities.find((o) => o.detector === 'example/flaky-operations')).toMatchObject({
       type: 'error_pattern',
@@ -255,47 +257,44 @@ describe('plugins installed through oclif', () => {
     // from the next analysis's run.
     const listedPackage = listed.plugins.find((p) => p.name === 'example')?.package;
     expect(listedPackage).toBe('kv1nt-plugin-example');
-    expect(cli(['plugins', 'uninstall', listedPackage!]).code).toBe(0);
-    expect(
-      cli(['plugins', '--json'])
-        .json<PluginsReport>()
-        .plugins.map((p) => p.name),
-    ).toEqual(['kv1nt-builtin']);
-    expect(cli(['analyze', 'a1', '--json']).json<Analysis>().warnings).toEqual([]);
+    expect((await cli(['plugins', 'uninstall', listedPackage!])).code).toBe(0);
+    expect((await cli(['plugins', '--json'])).json<PluginsReport>().plugins.map((p) => p.name)).toEqual([
+      'kv1nt-builtin',
+    ]);
+    expect((await cli(['analyze', 'a1', '--json'])).json<Analysis>().warnings).toEqual([]);
   });
 
-  it('`plugins install <path>` installs the example from its folder, offline', () => {
-    const { dir, cli } = pluginProject();
+  it('`plugins install <path>` installs the example from its folder, offline', async () => {
+    const { dir, cliAsync: cli } = pluginProject();
     // A relative path, as a user would type it (see the plugins:preinstall hook).
     const relative = path.relative(dir, EXAMPLE);
-    const install = cli(['plugins', 'install', relative]);
+    const install = await cli(['plugins', 'install', relative]);
     expect(install.code, install.stderr).toBe(0);
     expect(fs.existsSync(path.join(dir, 'oclif-data', 'node_modules', 'kv1nt-plugin-example'))).toBe(true);
 
-    const listed = cli(['plugins', '--json']).json<PluginsReport>();
+    const listed = (await cli(['plugins', '--json'])).json<PluginsReport>();
     expect(listed.plugins.find((p) => p.name === 'example')).toMatchObject({
       source: 'user',
       version: '1.0.0',
     });
-    const analysis = cli(['analyze', 'a1', '--json']).json<Analysis>();
+    const analysis = (await cli(['analyze', 'a1', '--json'])).json<Analysis>();
     expect(analysis.opportunities.map((o) => o.detector)).toContain('example/flaky-operations');
   });
 
-  it('the same plugin linked and listed in the config is loaded once', () => {
-    const { cli } = pluginProject({ plugins: [path.join(EXAMPLE, 'index.js')] });
-    expect(cli(['plugins', 'link', EXAMPLE, '--no-install']).code).toBe(0);
-    const run = cli(['analyze', 'a1', '--json']);
+  it('the same plugin linked and listed in the config is loaded once', async () => {
+    const { cliAsync: cli } = pluginProject({ plugins: [path.join(EXAMPLE, 'index.js')] });
+    expect((await cli(['plugins', 'link', EXAMPLE, '--no-install'])).code).toBe(0);
+    const run = await cli(['analyze', 'a1', '--json']);
     expect(run.code).toBe(0);
     expect(run.json<Analysis>().warnings).toEqual([]);
-    expect(
-      cli(['plugins', '--json'])
-        .json<PluginsReport>()
-        .plugins.map((p) => p.name),
-    ).toEqual(['kv1nt-builtin', 'example']);
+    expect((await cli(['plugins', '--json'])).json<PluginsReport>().plugins.map((p) => p.name)).toEqual([
+      'kv1nt-builtin',
+      'example',
+    ]);
   });
 
-  it('a linked plugin may add oclif commands too: they run, and `kv1nt plugins` lists them', () => {
-    const { dir, cli } = pluginProject(
+  it('a linked plugin may add oclif commands too: they run, and `kv1nt plugins` lists them', async () => {
+    const { dir, cliAsync: cli } = pluginProject(
       {},
       {
         'acme/package.json': JSON.stringify({
@@ -324,12 +323,12 @@ export default class Hello extends Command {
       path.join(dir, 'acme', 'node_modules', '@oclif', 'core'),
       'dir',
     );
-    expect(cli(['plugins', 'link', path.join(dir, 'acme'), '--no-install']).code).toBe(0);
+    expect((await cli(['plugins', 'link', path.join(dir, 'acme'), '--no-install'])).code).toBe(0);
 
-    const hello = cli(['acme', 'hello']);
+    const hello = await cli(['acme', 'hello']);
     expect(hello.code, hello.stderr).toBe(0);
     expect(hello.stdout).toBe('hello from acme\n');
-    const listed = cli(['plugins', '--json']).json<
+    const listed = (await cli(['plugins', '--json'])).json<
       PluginsReport & { plugins: Array<{ commands: string[] }> }
     >();
     expect(listed.plugins.find((p) => p.name === 'acme')).toMatchObject({
@@ -338,7 +337,7 @@ export default class Hello extends Command {
       detectors: ['acme/detector'],
       commands: ['acme hello'],
     });
-    const analysis = cli(['analyze', 'a1', '--json']).json<Analysis>();
+    const analysis = (await cli(['analyze', 'a1', '--json'])).json<Analysis>();
     expect(analysis.opportunities.map((o) => o.title)).toContain('Acme finding');
   });
 });
