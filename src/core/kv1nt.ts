@@ -287,16 +287,19 @@ export class Kv1ntCore {
   async analyze(agentId: string, days = 7): Promise<AnalysisResult> {
     assertAgentId(agentId);
     checkDays(days);
-    const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
+    // File plugins load in their own processes while the analysis computes its figures.
+    const plugins = this.plugins();
+    const [detectors, loadWarnings] = [plugins.then((p) => p.detectors), plugins.then((p) => p.warnings)];
+    for (const pending of [detectors, loadWarnings]) pending.catch(() => undefined); // awaited by analyzeAgent
     return analyzeAgent({
       stores: this.stores,
       config: this.loaded.config,
       agentId,
-      agent,
+      agent: await this.findAgent(agentId),
       days,
       now: this.clock(),
-      detectors: plugins.detectors,
-      loadWarnings: plugins.warnings,
+      detectors,
+      loadWarnings,
     });
   }
 

@@ -59,9 +59,10 @@ export interface AnalyzeInput {
   agent: Agent | undefined;
   days: number;
   now: Date;
-  detectors: readonly LoadedDetector[];
+  /** Awaited only when the detectors run: file plugins load in their processes meanwhile. */
+  detectors: readonly LoadedDetector[] | Promise<readonly LoadedDetector[]>;
   /** Plugins that failed to load, reported with the run. */
-  loadWarnings?: PluginWarning[];
+  loadWarnings?: PluginWarning[] | Promise<PluginWarning[]>;
 }
 
 /** How many analysis rows (performance_metrics, health_history) each agent keeps. */
@@ -141,7 +142,7 @@ export async function analyzeAgent(input: AnalyzeInput): Promise<AnalysisResult>
       warn: (message: string) => warnings.push({ plugin, component: detector, error: message }),
       now,
     });
-  const run = await runDetectors(input.detectors, makeContext, pluginLimit(input.config));
+  const run = await runDetectors(await input.detectors, makeContext, pluginLimit(input.config));
 
   const analyzedAt = now.toISOString();
   const opportunities = await stores.optimization.update((doc) => {
@@ -188,7 +189,7 @@ export async function analyzeAgent(input: AnalyzeInput): Promise<AnalysisResult>
     components: figures.components,
     metrics: { ...figures.metrics, trendSlopePerDay: trend.slopePerDay },
     opportunities: opportunities.filter((o) => o.status === 'open'),
-    warnings: [...(input.loadWarnings ?? []), ...run.warnings],
+    warnings: [...((await input.loadWarnings) ?? []), ...run.warnings],
     analyzedAt,
     sinceOptimization: sinceOptimization(optimizationDoc.optimizationResults, agentId, figures.healthScore),
   };
