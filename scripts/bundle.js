@@ -31,17 +31,24 @@ const importMetaUrl = {
   define: { 'import.meta.url': '__kv1nt_import_meta_url' },
 };
 
-await esbuild.build({
+/** One CommonJS bundle for Node 20, minified as described above. */
+const bundle = (options) =>
+  esbuild.build({
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    sourcemap: true,
+    logLevel: 'warning',
+    ...options,
+  });
+
+await bundle({
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/cli.cjs',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  keepNames: true,
-  sourcemap: true,
   external: [
     // Imported lazily by our code, on the paths that need them.
     'execa',
@@ -56,31 +63,19 @@ await esbuild.build({
   ],
   banner: importMetaUrl.banner,
   define: { 'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"true"', ...importMetaUrl.define },
-  logLevel: 'warning',
 });
 
-await esbuild.build({
-  entryPoints: ['src/core/plugins/child/main.ts'],
-  outfile: 'dist/plugin-process.cjs',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  keepNames: true,
-  sourcemap: true,
-  logLevel: 'warning',
-});
+await bundle({ entryPoints: ['src/core/plugins/child/main.ts'], outfile: 'dist/plugin-process.cjs' });
 
 // The `prerun` hook runs before every command: as a small CommonJS file it is required in well
 // under a millisecond, where importing an ES module costs several (it loads what it needs itself
 // only before `plugins link`).
-await esbuild.build({
+await bundle({
   entryPoints: ['src/oclif-hooks/prerun.ts'],
   outfile: 'dist/oclif-hooks/prerun.cjs',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  logLevel: 'warning',
+  bundle: false,
+  minifyWhitespace: false,
+  minifySyntax: false,
+  keepNames: false,
+  sourcemap: false,
 });
