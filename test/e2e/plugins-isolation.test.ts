@@ -22,10 +22,16 @@ describe("a plugin's top-level code runs in its own process, never in kv1nt's", 
       { plugins: ['./p/exits.mjs', './p/good.mjs'] },
       {
         'p/exits.mjs': topLevel('exits', 'process.exit(0);'),
-        'p/good.mjs': topLevel('good', ''),
+        'p/good.mjs': topLevel('good', "console.log('printed by good at load');").replace(
+          'return [',
+          "console.log('printed by good in detect'); return [",
+        ),
       },
     );
     const run = await cli(['analyze', 'a1', '--fail-under', '99', '--json']);
+    // What a plugin prints reaches kv1nt's stderr; stdout stays one JSON document.
+    expect(run.stderr).toContain('printed by good at load\n');
+    expect(run.stderr).toContain('printed by good in detect\n');
     expect(run.code, run.stderr).toBe(1);
     const analysis = run.json<Analysis>();
     expect(analysis.healthScore).toBeLessThan(99);
