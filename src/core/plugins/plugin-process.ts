@@ -122,8 +122,11 @@ export async function callInPluginProcess(
     if (writeDir === undefined) release(child);
     else child.stop();
   }
-  if (Array.isArray(answer.items))
-    return { value: answer.items, notes: Array.isArray(answer.notes) ? answer.notes.map(String) : [] };
+  if (Array.isArray(answer.items)) {
+    // The plugin process writes a few notes (one per kind of cut); more would not come from kv1nt's side.
+    const notes = Array.isArray(answer.notes) ? answer.notes.slice(0, 20) : [];
+    return { value: answer.items, notes: notes.map((note) => String(note).slice(0, WARNING_CHARS)) };
+  }
   return { value: answer.undefined === true ? undefined : answer.value, notes: [] };
 }
 
@@ -205,7 +208,7 @@ class PluginProcess {
         if (ended !== undefined) return finish(new Error(`${ended} before ${during}`));
         if (!message || message.callId !== callId) return;
         if (message.kind === 'done') finish(undefined, message);
-        else if (message.kind === 'error') finish(new Error(String(message.message)));
+        else if (message.kind === 'error') finish(new Error(String(message.message).slice(0, WARNING_CHARS)));
         else
           handle(message, (reply) => {
             if (!settled) this.channel.send({ ...reply, callId });
