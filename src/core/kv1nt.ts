@@ -37,6 +37,7 @@ import type { Verification } from './verify/types.js';
 import { bySeverity, type Opportunity } from './analysis/opportunities.js';
 import { collectPlugins, type PluginCandidate, type PluginSet } from './plugins/validate-plugin.js';
 import { pluginLimit, pluginOptions } from './plugins/invoke.js';
+import { loadCandidates } from './plugins/load-plugins.js';
 import type { ProgressEvent } from './optimize/execute.js';
 import type { DryRun, OptimizationResult } from './optimize/optimize.js';
 import type { OptimizationPlan } from './optimize/plan.js';
@@ -126,10 +127,11 @@ export class Kv1ntCore {
     return core;
   }
 
-  /** The plugins in use, validated once per process. */
+  /** The plugins in use, loaded (file plugins in plugin processes) and validated once per process. */
   plugins(): Promise<PluginSet> {
-    this.pluginSet ??= this.pluginSource(this.loaded).then((candidates) => {
-      const set = collectPlugins(candidates);
+    const loadLimit = this.loaded.config.pluginTimeoutMs ?? 10_000;
+    this.pluginSet ??= this.pluginSource(this.loaded).then(async (found) => {
+      const set = collectPlugins(await loadCandidates(found, loadLimit));
       // Options for a plugin that is not there are most likely a typo of its name.
       const names = set.plugins.map((p) => p.name);
       for (const name of Object.keys(this.loaded.config.pluginOptions ?? {}))
@@ -298,16 +300,19 @@ export class Kv1ntCore {
   }
 
   private async runAnalysis(agentId: string, days: number, persist: boolean) {
-    const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
+    // File plugins load in their own processes while the analysis computes its figures.
+    const plugins = this.plugins();
+    const [detectors, loadWarnings] = [plugins.then((p) => p.detectors), plugins.then((p) => p.warnings)];
+    for (const pending of [detectors, loadWarnings]) pending.catch(() => undefined); // awaited by runAnalysis
     return runAnalysis({
       stores: this.stores,
       config: this.loaded.config,
       agentId,
-      agent,
+      agent: await this.findAgent(agentId),
       days,
       now: this.clock(),
-      detectors: plugins.detectors,
-      loadWarnings: plugins.warnings,
+      detectors,
+      loadWarnings,
       persist,
     });
   }
