@@ -116,7 +116,7 @@ describe('kv1nt analyze', () => {
   });
 
   it('renormalises without durations or quality: 4 successes and 1 failure → 80.0; no data → null', () => {
-    const { cli, data } = project({});
+    const { cli, data } = project({ nobody: {} });
     kv1nt(data, ['feedback', 'import', '-'], {
       input: jsonl([
         ...Array.from({ length: 4 }, (_, i) => ({ agentId: 'r', operationId: `${i}`, type: 'success' })),
@@ -137,7 +137,7 @@ describe('kv1nt analyze', () => {
   });
 
   it('--fail-under exits 1 below the score, 0 at or above it, 2 when out of range', () => {
-    const { cli, data } = project({});
+    const { cli, data } = project({ 'no-data': {} });
     kv1nt(data, ['feedback', 'import', '-'], {
       input: jsonl([
         ...Array.from({ length: 4 }, (_, i) => ({ agentId: 'r', operationId: `${i}`, type: 'success' })),

@@ -182,7 +182,10 @@ describe('agents', () => {
     expect(kv1nt(data, ['agents', 'remove', 'bot', '--purge', '--json']).json()).toMatchObject({
       purgedEntries: 3,
     });
-    expect(kv1nt(data, ['summary', 'bot', '--json']).json()).toMatchObject({ total: 0 });
+    // Neither declared nor with any feedback now: kv1nt knows no such agent.
+    expect(kv1nt(data, ['summary', 'bot', '--json']).json()).toMatchObject({
+      error: { code: 'AGENT_NOT_FOUND' },
+    });
     expect(kv1nt(data, ['summary', 'keep', '--json']).json()).toMatchObject({ total: 1 });
   });
 
