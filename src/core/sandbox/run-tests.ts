@@ -2,13 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { FirstErrors, failureDigest } from './first-errors.js';
 
 export interface TestRun {
   exitCode: number | null;
   signal: string | null;
   durationMs: number;
   timedOut: boolean;
-  /** the last `tailBytes` of stdout+stderr interleaved */
+  /**
+   * The last `tailBytes` of stdout+stderr interleaved. When the run failed and its output was
+   * longer, led by the first failure lines (errors, assertions) that scrolled out of it.
+   */
   outputTail: string;
   logFile: string | null;
   error?: string;
@@ -76,13 +80,21 @@ export function scrubbedEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proces
 export async function runTestCommand(command: string, options: TestCommandOptions): Promise<TestRun> {
   const started = performance.now();
   const tail = new TailBuffer(options.tailBytes ?? DEFAULT_TAIL_BYTES);
+  const firstErrors = new FirstErrors();
   const logFile = options.logFile ? path.resolve(options.logFile) : null;
-  const result = (fields: Omit<TestRun, 'durationMs' | 'outputTail' | 'logFile'>): TestRun => ({
-    ...fields,
-    durationMs: performance.now() - started,
-    outputTail: tail.text(),
-    logFile,
-  });
+  const result = (fields: Omit<TestRun, 'durationMs' | 'outputTail' | 'logFile'>): TestRun => {
+    const failed =
+      fields.exitCode !== 0 || fields.signal !== null || fields.timedOut || fields.error !== undefined;
+    const skipped = tail.pushed - tail.kept;
+    return {
+      ...fields,
+      durationMs: performance.now() - started,
+      outputTail: failed
+        ? failureDigest(tail.text(), firstErrors.linesBefore(skipped), skipped)
+        : tail.text(),
+      logFile,
+    };
+  };
 
   let log: fs.WriteStream | undefined;
   try {
@@ -124,7 +136,7 @@ export async function runTestCommand(command: string, options: TestCommandOption
     );
 
     const streams = [child.stdout, child.stderr].filter((s): s is Readable => s !== null && s !== undefined);
-    pump(streams, tail, log, options.onOutput);
+    pump(streams, tail, firstErrors, log, options.onOutput);
 
     let timedOut = false;
     let graceTimer: NodeJS.Timeout | undefined;
@@ -163,10 +175,14 @@ export async function runTestCommand(command: string, options: TestCommandOption
   }
 }
 
-/** Moves the output into the tail, the log and onOutput; pauses the streams while the log catches up. */
+/**
+ * Moves the output into the tail, the first failure lines, the log and onOutput; pauses the
+ * streams while the log catches up.
+ */
 function pump(
   streams: readonly Readable[],
   tail: TailBuffer,
+  firstErrors: FirstErrors,
   log: fs.WriteStream | undefined,
   onOutput: ((chunk: string) => void) | undefined,
 ): void {
@@ -174,10 +190,12 @@ function pump(
   for (const stream of streams) {
     const decoder = new StringDecoder('utf8');
     stream.on('data', (chunk: Buffer) => {
+      const at = tail.pushed;
       tail.push(chunk);
-      if (onOutput) {
+      if (onOutput || !firstErrors.full()) {
         const text = decoder.write(chunk);
-        if (text) onOutput(text);
+        firstErrors.push(stream, text, at);
+        if (onOutput && text) onOutput(text);
       }
       if (log && !log.write(chunk) && !waitingForLog) {
         waitingForLog = true;
@@ -245,10 +263,18 @@ function message(error: unknown): string {
 class TailBuffer {
   private chunks: Buffer[] = [];
   private length = 0;
+  /** Bytes pushed in all. */
+  pushed = 0;
 
   constructor(private readonly size: number) {}
 
+  /** Bytes the tail holds (the last of `pushed`). */
+  get kept(): number {
+    return Math.min(this.pushed, Math.max(this.size, 0));
+  }
+
   push(chunk: Buffer): void {
+    this.pushed += chunk.length;
     if (this.size <= 0) return;
     this.chunks.push(chunk);
     this.length += chunk.length;

@@ -55,6 +55,35 @@ describe('runTestCommand', () => {
     expect(killed).toMatchObject({ exitCode: null, signal: 'SIGKILL', timedOut: false });
   });
 
+  it("a failed run's tail keeps the first failure lines that scrolled out of it, then the end", async () => {
+    const cwd = tempDir({
+      'test.js': [
+        "console.log('RUN  v3 /agent');",
+        "console.error('AssertionError: expected 2000 to be greater than 3000');",
+        "console.error('    at test.js:12:7');",
+        'for (let i = 0; i < 800; i++) console.log(`  ✓ case ${i} passed, nothing to see here`);',
+        "console.log('Tests  1 failed | 800 passed');",
+        'process.exitCode = 1;',
+      ].join('\n'),
+    });
+    const run = await runTestCommand('node test.js', { cwd, timeoutMs: 10_000, tailBytes: 2048 });
+    expect(run.exitCode).toBe(1);
+    const lines = run.outputTail.split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      '[kv1nt: the first failure lines of the output]',
+      'AssertionError: expected 2000 to be greater than 3000',
+    ]);
+    expect(lines[2]).toMatch(/^\[kv1nt: … \d+ bytes not shown; the end of the output follows\]$/);
+    expect(run.outputTail.endsWith('Tests  1 failed | 800 passed\n')).toBe(true);
+    expect(run.outputTail.length).toBeLessThan(2048 + 200);
+
+    // A passing run with the same noise keeps its plain tail.
+    const passing = await runTestCommand('node test.js; exit 0', { cwd, timeoutMs: 10_000, tailBytes: 2048 });
+    expect(passing.exitCode).toBe(0);
+    expect(passing.outputTail.startsWith('[kv1nt:')).toBe(false);
+    expect(passing.outputTail).not.toContain('AssertionError');
+  });
+
   it('on timeout kills the whole process group, grandchildren included, and resolves promptly', async () => {
     const cwd = tempDir();
     const started = Date.now();
