@@ -24,3 +24,29 @@ export async function waitUntilDead(pid: number, withinMs = 2000): Promise<boole
   }
   return !isAlive(pid);
 }
+
+/** Live (not zombie) pids of this host whose command line contains `marker` (Linux /proc). */
+export function processesWith(marker: string): number[] {
+  const pids: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmdline.includes(marker) && isAlive(Number(name))) pids.push(Number(name));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}
+
+/** Polls until no live process carries `marker` in its command line; returns the ones left. */
+export async function waitUntilNoneWith(marker: string, withinMs = 3000): Promise<number[]> {
+  const until = Date.now() + withinMs;
+  let left = processesWith(marker);
+  while (left.length > 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    left = processesWith(marker);
+  }
+  return left;
+}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { FirstErrors, failureDigest } from './first-errors.js';
+import { killTree, markedEnv, newRunId, track, type ProcessTree } from '../runner/process-tree.js';
 
 export interface TestRun {
   exitCode: number | null;
@@ -69,8 +70,10 @@ export function scrubbedEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proces
  * Runs a shell command line (an agent's `npm test`) in `cwd` in its own process group, with no
  * stdin. Output is streamed, never buffered whole: to `logFile` entirely and to a bounded tail.
  * The run ends when the command exits — not when its output closes, which a background
- * grandchild can hold open forever — and then whatever is left of its process group is killed.
- * On timeout the group gets SIGTERM, then SIGKILL after `killGraceMs`.
+ * grandchild can hold open forever — and then whatever is left of its process tree is killed: the
+ * group, and the descendants that left it (found by their KV1NT_RUN_ID, see process-tree.ts).
+ * On timeout the tree gets SIGTERM, then SIGKILL after `killGraceMs`. If kv1nt is interrupted
+ * (Ctrl-C, SIGTERM) while it runs, the tree is killed before kv1nt exits.
  *
  * `CI=1` is set unless the environment already says otherwise: test runners then neither watch
  * nor prompt, and skip spinners that bloat the log.
@@ -111,9 +114,12 @@ export async function runTestCommand(command: string, options: TestCommandOption
     });
   }
 
+  let tree: ProcessTree | undefined;
+  let untrack = (): void => undefined;
   try {
     const { execa } = await import('execa');
-    const env = scrubbedEnv(options.env ?? process.env);
+    const runId = newRunId();
+    const env = markedEnv(scrubbedEnv(options.env ?? process.env), runId);
     if (env.CI === undefined) env.CI = '1';
     const child = execa(command, {
       shell: true,
@@ -126,6 +132,9 @@ export async function runTestCommand(command: string, options: TestCommandOption
       reject: false,
       stripFinalNewline: false,
     });
+    tree = { pid: child.pid, runId };
+    untrack = track(tree);
+    const running = tree;
     // With reject: false the promise resolves even on failure; it only tells us about spawn errors.
     const finished = Promise.resolve(child).then(
       (outcome) => ({ how: 'finished' as const, outcome }),
@@ -142,9 +151,9 @@ export async function runTestCommand(command: string, options: TestCommandOption
     let graceTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup(child.pid, 'SIGTERM');
+      killTree(running, 'SIGTERM');
       graceTimer = setTimeout(
-        () => killGroup(child.pid, 'SIGKILL'),
+        () => killTree(running, 'SIGKILL'),
         options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
       );
     }, options.timeoutMs);
@@ -152,8 +161,9 @@ export async function runTestCommand(command: string, options: TestCommandOption
     const first = await Promise.race([exited, finished]);
     clearTimeout(timer);
     clearTimeout(graceTimer);
-    // Background leftovers (`server &`) die with the run, and let go of the pipes.
-    killGroup(child.pid, 'SIGKILL');
+    // Background leftovers (`server &`, a `setsid` daemon) die with the run, and let go of the pipes.
+    killTree(running, 'SIGKILL');
+    untrack();
     await drain(streams, DRAIN_MS);
     for (const stream of streams) stream.destroy();
     if (log) await closeLog(log);
@@ -170,6 +180,8 @@ export async function runTestCommand(command: string, options: TestCommandOption
       ...(spawned ? {} : { error: outcome.shortMessage ?? `could not run ${command}` }),
     });
   } catch (error) {
+    if (tree) killTree(tree, 'SIGKILL');
+    untrack();
     if (log) await closeLog(log).catch(() => undefined);
     return result({ exitCode: null, signal: null, timedOut: false, error: message(error) });
   }
@@ -229,15 +241,6 @@ async function drain(streams: readonly Readable[], ms: number): Promise<void> {
     }),
   ]);
   clearTimeout(timer);
-}
-
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is gone already.
-  }
 }
 
 async function openLog(file: string): Promise<fs.WriteStream> {

@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, cliEnv, kv1nt } from '../helpers/cli.js';
+import { processesWith, waitUntilNoneWith } from '../helpers/process.js';
+import { project, treeHash } from '../helpers/agent-project.js';
+
+/** Every process a test here started, killed whatever happens (a failing test must not leak). */
+const markers: string[] = [];
+afterEach(() => {
+  for (const marker of markers.splice(0))
+    for (const pid of processesWith(marker)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone.
+      }
+    }
+});
+
+function newMarker(): string {
+  const marker = `kv1nt-marker-${randomBytes(6).toString('hex')}`;
+  markers.push(marker);
+  return marker;
+}
+
+/**
+ * A test command that never ends on its own: it writes `started` (outside the sandbox), then keeps
+ * a grandchild in its process group and one that left it (detached: a new session, as `setsid`
+ * does), each with `marker` in its arguments, like the `sleep 7099` of the issue.
+ */
+function hangingTest(marker: string, startedFile: string): string {
+  return [
+    "const { spawn } = require('child_process');",
+    `const marker = ${JSON.stringify(marker)};`,
+    "spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], { stdio: 'ignore' });",
+    "spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], { stdio: 'ignore', detached: true }).unref();",
+    `require('fs').writeFileSync(${JSON.stringify(startedFile)}, String(process.pid));`,
+    'setInterval(() => {}, 1000);',
+    '',
+  ].join('\n');
+}
+
+async function waitFor(file: string, withinMs = 30_000): Promise<void> {
+  const until = Date.now() + withinMs;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > until) throw new Error(`${file} never appeared`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function sandboxesOf(data: string): string[] {
+  const dir = path.join(data, 'sandboxes');
+  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
+
+describe('optimize interrupted while the tests run', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s: kv1nt kills the whole test tree (the part that left the group included), removes the sandbox and dies of the signal',
+    async (signal) => {
+      const marker = newMarker();
+      const { dir, data, bot } = project('', { testTimeoutMs: 120_000 });
+      const started = path.join(dir, 'started');
+      fs.writeFileSync(path.join(bot, 'test.js'), hangingTest(marker, started));
+      const before = treeHash(bot);
+      const child = spawn(process.execPath, [BIN, 'optimize', 'bot', '--strategy', 'conservative', '--yes'], {
+        cwd: dir,
+        env: cliEnv(data),
+        stdio: 'ignore',
+      });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on('exit', (_code, sig) => resolve(sig)),
+      );
+      await waitFor(started);
+      expect(processesWith(marker)).toHaveLength(2);
+      child.kill(signal);
+      expect(await exited).toBe(signal);
+      expect(await waitUntilNoneWith(marker)).toEqual([]);
+      expect(sandboxesOf(data)).toEqual([]);
+      expect(treeHash(bot)).toBe(before);
+      // The run is shown as interrupted.
+      const history = kv1nt(data, ['history', 'bot', '--json'], { cwd: dir }).json<{
+        results: Array<{ status: string }>;
+      }>();
+      expect(history.results.map((r) => r.status)).toEqual(['interrupted']);
+    },
+  );
+
+  it('kill -9: the next kv1nt command kills what the dead run left running, then removes its sandbox', async () => {
+    const marker = newMarker();
+    const { dir, data, bot } = project('', { testTimeoutMs: 120_000 });
+    const started = path.join(dir, 'started');
+    fs.writeFileSync(path.join(bot, 'test.js'), hangingTest(marker, started));
+    const child = spawn(process.execPath, [BIN, 'optimize', 'bot', '--strategy', 'conservative', '--yes'], {
+      cwd: dir,
+      env: cliEnv(data),
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await waitFor(started);
+    child.kill('SIGKILL');
+    await exited;
+    // Nothing could stop them: kv1nt died at once.
+    expect(processesWith(marker)).toHaveLength(2);
+    expect(sandboxesOf(data)).toHaveLength(1);
+    expect(kv1nt(data, ['status', '--json'], { cwd: dir }).code).toBe(0);
+    expect(await waitUntilNoneWith(marker)).toEqual([]);
+    expect(sandboxesOf(data)).toEqual([]);
+  });
+});
