@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, cliEnv, kv1nt } from '../helpers/cli.js';
 import { processesWith, waitUntilNoneWith } from '../helpers/process.js';
-import { project, treeHash } from '../helpers/agent-project.js';
+import { project, treeHash, type ResultJson } from '../helpers/agent-project.js';
 
 /** Every process a test here started, killed whatever happens (a failing test must not leak). */
 const markers: string[] = [];
@@ -109,4 +109,72 @@ describe('optimize interrupted while the tests run', () => {
     expect(await waitUntilNoneWith(marker)).toEqual([]);
     expect(sandboxesOf(data)).toEqual([]);
   });
+});
+
+/**
+ * A project whose plan has two actions (tune timeoutMs; write the learnings into LEARNINGS.md),
+ * and whose tests pass after `testMs` (so a kill can be aimed between the two).
+ */
+function twoActionProject(testMs: number, marker = 'none') {
+  const testJs = [`// ${marker}`, `setTimeout(() => process.exit(0), ${testMs});`, ''].join('\n');
+  const p = project(testJs, { learningsFile: 'LEARNINGS.md', test: `node test.js ${marker}` });
+  fs.writeFileSync(path.join(p.bot, 'LEARNINGS.md'), '# Notes\n');
+  for (const step of [
+    ['patterns', 'bot'],
+    ['learnings', 'bot'],
+    ['analyze', 'bot'],
+  ])
+    expect(p.cli(step).code).toBe(0);
+  return p;
+}
+
+/** States of the transactions written so far: txnId → journal state. */
+function journals(data: string): Record<string, string> {
+  const root = path.join(data, 'optimization', 'transactions');
+  if (!fs.existsSync(root)) return {};
+  const states: Record<string, string> = {};
+  for (const name of fs.readdirSync(root)) {
+    const file = path.join(root, name, 'journal.json');
+    try {
+      states[name] = (JSON.parse(fs.readFileSync(file, 'utf8')) as { state: string }).state;
+    } catch {
+      // Not written yet, or mid-rename.
+    }
+  }
+  return states;
+}
+
+describe('optimize killed after it kept a change', () => {
+  it('the result row lists the kept action, history counts it, and rollback undoes it', async () => {
+    const { dir, data, bot, cli } = twoActionProject(1500);
+    const before = treeHash(bot);
+    const child = spawn(process.execPath, [BIN, 'optimize', 'bot', '--strategy', 'conservative', '--yes'], {
+      cwd: dir,
+      env: cliEnv(data),
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    // Right after the first transaction is applied: the second action's tests take 1.5 s more.
+    const until = Date.now() + 60_000;
+    while (!Object.values(journals(data)).includes('applied') && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    child.kill('SIGKILL');
+    await exited;
+    expect(Object.values(journals(data))).toEqual(['applied']);
+    expect(treeHash(bot)).not.toBe(before);
+
+    const history = cli(['history', 'bot', '--json']).json<{ results: ResultJson[] }>();
+    expect(history.results).toHaveLength(1);
+    const row = history.results[0]!;
+    expect(row.status).toBe('interrupted');
+    const kept = row.actions.filter((a) => a.status === 'applied');
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ transactionId: Object.keys(journals(data))[0] });
+    expect(cli(['history', 'bot']).stdout).toMatch(/interrupted\s+│?\s*1\b/);
+
+    const undo = cli(['rollback', row.id, '--json']);
+    expect(undo.code, undo.stdout).toBe(0);
+    expect(undo.json()).toMatchObject({ status: 'rolled_back' });
+    expect(treeHash(bot)).toBe(before);
+  }, 90_000);
 });

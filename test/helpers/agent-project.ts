@@ -26,6 +26,7 @@ export const TIMEOUTS = Array.from({ length: 6 }, (_, i) =>
 ).join('\n');
 
 export interface ActionJson {
+  id: string;
   type: string;
   opportunityId: string;
   description: string;
@@ -33,6 +34,7 @@ export interface ActionJson {
   changes: string[];
   candidate?: unknown;
   attempts: Array<{ candidate: unknown; status: string }>;
+  transactionId?: string | null;
   test: { exitCode: number | null; durationMs: number; timedOut: boolean; outputTail: string } | null;
 }
 export interface ResultJson {

@@ -81,6 +81,8 @@ export interface ExecuteInput {
   /** The time limit of one apply() of a plugin's strategy, by plugin name. */
   applyLimit: (plugin: string) => number;
   onEvent?: (event: ProgressEvent) => void;
+  /** Records the actions of a transaction once it is applied, before it is done with (crash-safe). */
+  onKept?: (kept: ActionResult[]) => Promise<void>;
 }
 
 export interface ExecuteOutcome {
@@ -270,6 +272,16 @@ async function keep(trial: Trial, owners: ActionResult[], input: ExecuteInput): 
     changes: trial.changes,
     manifest: trial.manifest,
     meta: { resultId: input.resultId, planId: input.plan.id, actions: owners.map((o) => o.id) },
+    onCommitted: () =>
+      input.onKept?.(
+        owners.map((o) => ({
+          ...o,
+          status: 'applied',
+          changes: trial.changes.map((c) => c.path),
+          transactionId: trial.txnId,
+          attempts: o.attempts.map((a, i) => (i === o.attempts.length - 1 ? { ...a, status: 'applied' } : a)),
+        })),
+      ),
   });
   const status: ActionStatus =
     outcome.status === 'applied' ? 'applied' : outcome.status === 'conflict' ? 'conflict' : 'no_op';

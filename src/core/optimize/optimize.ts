@@ -24,6 +24,7 @@ import {
   type ResultStatus,
 } from './execute.js';
 import { buildPlan, type OptimizationPlan } from './plan.js';
+import type { Journal } from './journal.js';
 import { resolvePolicy, type StrategyName } from './policy.js';
 
 export const DEFAULT_TEST_TIMEOUT_MS = 600_000;
@@ -212,6 +213,8 @@ export async function optimize(
           },
         }),
       onEvent: request.onEvent,
+      // The row says what is kept at every moment: a kill before the end leaves an honest record.
+      onKept: (kept) => recordKept(stores, resultId, kept),
     });
     warnings.push(...outcome.warnings);
 
@@ -359,13 +362,83 @@ export async function recoverInterrupted(stores: Stores): Promise<void> {
   const transactions = stores.dataDir.path('optimization', 'transactions');
   if (fs.existsSync(transactions)) {
     const { recoverTransactions } = await import('./transaction.js');
-    await recoverTransactions(transactions);
+    await recoverTransactions(transactions, { onCompleted: (journal) => recordRecovered(stores, journal) });
   }
   const sandboxes = stores.dataDir.path('sandboxes');
   if (fs.existsSync(sandboxes)) {
     const { cleanStaleSandboxes } = await import('../sandbox/sandbox.js');
     await cleanStaleSandboxes(sandboxes);
   }
+}
+
+/**
+ * Puts kept actions into their result row (replacing earlier states of the same actions); with
+ * `interrupted`, a row still `running` becomes `interrupted` (its run is gone).
+ */
+async function recordKept(
+  stores: Stores,
+  resultId: string,
+  kept: readonly ActionResult[],
+  options: { interrupted?: boolean } = {},
+): Promise<void> {
+  await stores.optimization.update((doc) => {
+    const row = doc.optimizationResults.find((r) => r.id === resultId) as OptimizationResult | undefined;
+    if (!row) return;
+    const ids = new Set(kept.map((a) => a.id));
+    const copies = JSON.parse(JSON.stringify(kept)) as ActionResult[];
+    row.actions = [...row.actions.filter((a) => !ids.has(a.id)), ...copies];
+    if (options.interrupted && row.status === 'running') row.status = 'interrupted';
+  });
+}
+
+/**
+ * Recovery finished (or found finished) a transaction of a run that died: its result row lists the
+ * actions it applied, rebuilt from the plan when the run died before writing them, and a row still
+ * `running` becomes `interrupted`.
+ */
+async function recordRecovered(stores: Stores, journal: Journal): Promise<void> {
+  const { resultId, planId, actions } = journal.meta as {
+    resultId?: unknown;
+    planId?: unknown;
+    actions?: unknown;
+  };
+  if (typeof resultId !== 'string' || !Array.isArray(actions)) return;
+  const doc = await stores.optimization.read();
+  const row = doc.optimizationResults.find((r) => r.id === resultId) as OptimizationResult | undefined;
+  if (!row) return;
+  const plan = doc.optimizationPlans.find((p) => p.id === planId) as OptimizationPlan | undefined;
+  const kept: ActionResult[] = [];
+  for (const id of actions.map(String)) {
+    const known = row.actions.find((a) => a.id === id);
+    const planned = plan?.actions.find((a) => a.id === id);
+    const base = known ?? (planned ? fromPlan(planned) : undefined);
+    if (base === undefined) continue;
+    kept.push({
+      ...base,
+      status: 'applied',
+      changes: journal.changes.map((c) => c.path),
+      transactionId: journal.id,
+    });
+  }
+  await recordKept(stores, resultId, kept, { interrupted: true });
+}
+
+/** The result of a planned action that its run never got to record (no test figures). */
+function fromPlan(planned: OptimizationPlan['actions'][number]): ActionResult {
+  const learningIds = planned.action.learningIds;
+  return {
+    ...(Array.isArray(learningIds) ? { learningIds: learningIds.map(String) } : {}),
+    id: planned.id,
+    type: planned.type,
+    strategy: planned.strategy,
+    opportunityId: planned.opportunityId,
+    description: planned.description,
+    status: planned.status,
+    changes: [],
+    test: null,
+    attempts: [],
+    transactionId: null,
+  };
 }
 
 /** Staging older than this without a journal belongs to a run that died during its tests. */
