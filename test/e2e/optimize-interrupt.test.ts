@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, cliEnv, kv1nt } from '../helpers/cli.js';
 import { processesWith, waitUntilNoneWith } from '../helpers/process.js';
-import { project, treeHash, type ResultJson } from '../helpers/agent-project.js';
+import { learningsProject, project, treeHash, type ResultJson } from '../helpers/agent-project.js';
 
 /** Every process a test here started, killed whatever happens (a failing test must not leak). */
 const markers: string[] = [];
@@ -111,23 +111,6 @@ describe('optimize interrupted while the tests run', () => {
   });
 });
 
-/**
- * A project whose plan has two actions (tune timeoutMs; write the learnings into LEARNINGS.md),
- * and whose tests pass after `testMs` (so a kill can be aimed between the two).
- */
-function twoActionProject(testMs: number, marker = 'none') {
-  const testJs = [`// ${marker}`, `setTimeout(() => process.exit(0), ${testMs});`, ''].join('\n');
-  const p = project(testJs, { learningsFile: 'LEARNINGS.md', test: `node test.js ${marker}` });
-  fs.writeFileSync(path.join(p.bot, 'LEARNINGS.md'), '# Notes\n');
-  for (const step of [
-    ['patterns', 'bot'],
-    ['learnings', 'bot'],
-    ['analyze', 'bot'],
-  ])
-    expect(p.cli(step).code).toBe(0);
-  return p;
-}
-
 /** States of the transactions written so far: txnId → journal state. */
 function journals(data: string): Record<string, string> {
   const root = path.join(data, 'optimization', 'transactions');
@@ -146,7 +129,8 @@ function journals(data: string): Record<string, string> {
 
 describe('optimize killed after it kept a change', () => {
   it('the result row lists the kept action, history counts it, and rollback undoes it', async () => {
-    const { dir, data, bot, cli } = twoActionProject(1500);
+    // The tests take 1.5 s: a kill can be aimed between the two actions.
+    const { dir, data, bot, cli } = learningsProject('setTimeout(() => process.exit(0), 1500);\n');
     const before = treeHash(bot);
     const child = spawn(process.execPath, [BIN, 'optimize', 'bot', '--strategy', 'conservative', '--yes'], {
       cwd: dir,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cliEnv, kv1nt, tempDir } from '../helpers/cli.js';
 import { processesWith, waitUntilNoneWith } from '../helpers/process.js';
-import { project, treeHash, type ResultJson } from '../helpers/agent-project.js';
+import { learningsProject, treeHash, type ResultJson } from '../helpers/agent-project.js';
 
 /*
  * The soak of issue 11: optimize with a two-action plan (tune timeoutMs in config.json; write the
@@ -116,14 +116,7 @@ function treeOf(dir: string, files: Record<string, string>): string {
 beforeAll(async () => {
   const marker = `kv1nt-soak-${randomBytes(6).toString('hex')}`;
   allMarkers.push(marker);
-  const p = project(TEST_JS, { learningsFile: 'LEARNINGS.md', test: `node test.js ${marker}` });
-  fs.writeFileSync(path.join(p.bot, 'LEARNINGS.md'), '# Notes\n');
-  for (const step of [
-    ['patterns', 'bot'],
-    ['learnings', 'bot'],
-    ['analyze', 'bot'],
-  ])
-    expect(p.cli(step).code).toBe(0);
+  const p = learningsProject(TEST_JS, `node test.js ${marker}`);
   template = { dir: p.dir, expected: new Map(), phases: { starts: [], ends: [], exit: 0 } };
 
   // Calibration: one uninterrupted run of a copy, timed, and the folder of each kept set.

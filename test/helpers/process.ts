@@ -1,4 +1,28 @@
 import fs from 'node:fs';
+import { afterEach } from 'vitest';
+
+const leftovers: number[] = [];
+afterEach(() => {
+  for (const pid of leftovers.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone, as it should be.
+    }
+  }
+});
+
+/** Kills `pid` after the current test, whatever its outcome (a failing test must not leak it). */
+export function killAfterTest(pid: number): number {
+  leftovers.push(pid);
+  return pid;
+}
+
+/** The pid a process wrote to `file` (waiting for it, up to 5 s), killed after the test. */
+export async function readPidFile(file: string): Promise<number> {
+  for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 25));
+  return killAfterTest(Number(fs.readFileSync(file, 'utf8').trim()));
+}
 
 /** Alive and not a zombie (PID 1 in a container may never reap an orphan). */
 export function isAlive(pid: number): boolean {

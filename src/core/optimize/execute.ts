@@ -401,7 +401,8 @@ async function runTests(input: ExecuteInput, cwd: string, label: string): Promis
   };
 }
 
-function emptyResult(action: PlanAction): ActionResult {
+/** An action's result before it ran (also what recovery starts from for one its run never recorded). */
+export function emptyResult(action: PlanAction): ActionResult {
   const learningIds = action.action.learningIds;
   return {
     ...(Array.isArray(learningIds) ? { learningIds: learningIds.map(String) } : {}),

@@ -17,6 +17,7 @@ import type { Stores } from '../store/stores.js';
 import { isInside } from '../paths.js';
 import { decideApproval, type ApprovalDecision } from './approval.js';
 import {
+  emptyResult,
   executePlan,
   type ActionResult,
   type ExecuteOutcome,
@@ -411,7 +412,7 @@ async function recordRecovered(stores: Stores, journal: Journal): Promise<void> 
   for (const id of actions.map(String)) {
     const known = row.actions.find((a) => a.id === id);
     const planned = plan?.actions.find((a) => a.id === id);
-    const base = known ?? (planned ? fromPlan(planned) : undefined);
+    const base = known ?? (planned ? emptyResult(planned) : undefined);
     if (base === undefined) continue;
     kept.push({
       ...base,
@@ -421,24 +422,6 @@ async function recordRecovered(stores: Stores, journal: Journal): Promise<void> 
     });
   }
   await recordKept(stores, resultId, kept, { interrupted: true });
-}
-
-/** The result of a planned action that its run never got to record (no test figures). */
-function fromPlan(planned: OptimizationPlan['actions'][number]): ActionResult {
-  const learningIds = planned.action.learningIds;
-  return {
-    ...(Array.isArray(learningIds) ? { learningIds: learningIds.map(String) } : {}),
-    id: planned.id,
-    type: planned.type,
-    strategy: planned.strategy,
-    opportunityId: planned.opportunityId,
-    description: planned.description,
-    status: planned.status,
-    changes: [],
-    test: null,
-    attempts: [],
-    transactionId: null,
-  };
 }
 
 /** Staging older than this without a journal belongs to a run that died during its tests. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { build } from 'esbuild';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   RUN_ID_VARIABLE,
   killStrays,
@@ -14,25 +14,7 @@ import {
 } from '../../../src/core/runner/process-tree.js';
 import { runTool } from '../../../src/core/runner/run-tool.js';
 import { ROOT, tempDir } from '../../helpers/cli.js';
-import { isAlive, waitUntilDead } from '../../helpers/process.js';
-
-const leftovers: number[] = [];
-afterEach(() => {
-  for (const pid of leftovers.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Gone, as it should be.
-    }
-  }
-});
-
-async function readPid(file: string): Promise<number> {
-  for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 25));
-  const pid = Number(fs.readFileSync(file, 'utf8').trim());
-  leftovers.push(pid);
-  return pid;
-}
+import { isAlive, killAfterTest, readPidFile, waitUntilDead } from '../../helpers/process.js';
 
 describe('runTool (a detector or strategy tool)', () => {
   it('at its time limit kills a descendant that left the group (setsid)', async () => {
@@ -44,7 +26,7 @@ describe('runTool (a detector or strategy tool)', () => {
       800,
     );
     expect(result.timedOut).toBe(true);
-    expect(await waitUntilDead(await readPid(path.join(cwd, 'escaped.pid')))).toBe(true);
+    expect(await waitUntilDead(await readPidFile(path.join(cwd, 'escaped.pid')))).toBe(true);
   });
 
   it('kills what the tool leaves running when it exits', async () => {
@@ -59,7 +41,7 @@ describe('runTool (a detector or strategy tool)', () => {
       20_000,
     );
     expect(result).toMatchObject({ exitCode: 0, timedOut: false });
-    expect(await waitUntilDead(await readPid(path.join(cwd, 'escaped.pid')))).toBe(true);
+    expect(await waitUntilDead(await readPidFile(path.join(cwd, 'escaped.pid')))).toBe(true);
   });
 });
 
@@ -70,8 +52,7 @@ describe('process-tree markers', () => {
     const start = (env: NodeJS.ProcessEnv) => {
       const child = spawn('sleep', ['1000'], { env, stdio: 'ignore', detached: true });
       child.unref();
-      leftovers.push(child.pid!);
-      return child.pid!;
+      return killAfterTest(child.pid!);
     };
     const marked = start(markedEnv(process.env, runId));
     const other = start(markedEnv(process.env, 'kv1nt-1-deadbeef-1'));
@@ -124,6 +105,6 @@ describe('kv1nt ending on an error while a test runs', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, stderr).toBe(1);
     expect(stderr).toContain('kv1nt bug');
-    expect(await waitUntilDead(await readPid(path.join(cwd, 'escaped.pid')))).toBe(true);
+    expect(await waitUntilDead(await readPidFile(path.join(cwd, 'escaped.pid')))).toBe(true);
   });
 });

@@ -1,26 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runTestCommand, scrubbedEnv } from '../../../src/core/sandbox/run-tests.js';
 import { tempDir } from '../../helpers/cli.js';
-import { isAlive, waitUntilDead } from '../../helpers/process.js';
-
-const leftovers: number[] = [];
-afterEach(() => {
-  for (const pid of leftovers.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Gone, as it should be.
-    }
-  }
-});
-
-function readPid(file: string): number {
-  const pid = Number(fs.readFileSync(file, 'utf8').trim());
-  leftovers.push(pid);
-  return pid;
-}
+import { isAlive, readPidFile, waitUntilDead } from '../../helpers/process.js';
 
 describe('runTestCommand', () => {
   it('reports a passing command: exit 0, the output tail, the whole log in a created folder', async () => {
@@ -97,7 +80,7 @@ describe('runTestCommand', () => {
     expect(run.timedOut).toBe(true);
     expect(run.exitCode).toBeNull();
     expect(run.signal).toBe('SIGTERM');
-    expect(await waitUntilDead(readPid(path.join(cwd, 'grandchild.pid')))).toBe(true);
+    expect(await waitUntilDead(await readPidFile(path.join(cwd, 'grandchild.pid')))).toBe(true);
   });
 
   it('escalates to SIGKILL after the grace period when the group ignores SIGTERM', async () => {
@@ -109,7 +92,7 @@ describe('runTestCommand', () => {
     );
     expect(Date.now() - started).toBeLessThan(3000);
     expect(run).toMatchObject({ timedOut: true, signal: 'SIGKILL' });
-    expect(await waitUntilDead(readPid(path.join(cwd, 'child.pid')))).toBe(true);
+    expect(await waitUntilDead(await readPidFile(path.join(cwd, 'child.pid')))).toBe(true);
   });
 
   it('resolves on exit when a background process still holds stdout, and kills that process', async () => {
@@ -124,7 +107,7 @@ describe('runTestCommand', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(run).toMatchObject({ exitCode: 0, timedOut: false });
     expect(run.outputTail).toBe('passed\n');
-    expect(await waitUntilDead(readPid(path.join(cwd, 'sleeper.pid')))).toBe(true);
+    expect(await waitUntilDead(await readPidFile(path.join(cwd, 'sleeper.pid')))).toBe(true);
   });
 
   it('does not wait for a process that left the group (setsid) and holds stdout, and kills it too', async () => {
@@ -141,7 +124,7 @@ describe('runTestCommand', () => {
     expect(run).toMatchObject({ exitCode: 0, timedOut: false });
     expect(run.outputTail).toBe('passed\n');
     // Out of the group, but it carries the run's KV1NT_RUN_ID: found and killed.
-    expect(await waitUntilDead(readPid(path.join(cwd, 'escaped.pid')))).toBe(true);
+    expect(await waitUntilDead(await readPidFile(path.join(cwd, 'escaped.pid')))).toBe(true);
   });
 
   it('on timeout kills descendants that left the group, node-spawned (detached) and setsid alike', async () => {
@@ -159,7 +142,7 @@ describe('runTestCommand', () => {
     const run = await runTestCommand('node test.js', { cwd, timeoutMs: 1500, killGraceMs: 200 });
     expect(run.timedOut).toBe(true);
     for (const file of ['detached.pid', 'setsid.pid'])
-      expect(await waitUntilDead(readPid(path.join(cwd, file))), file).toBe(true);
+      expect(await waitUntilDead(await readPidFile(path.join(cwd, file))), file).toBe(true);
   });
 
   it('what cannot be caught: a descendant that clears its environment and leaves the group', async () => {
@@ -170,7 +153,7 @@ describe('runTestCommand', () => {
     );
     expect(run.exitCode).toBe(0);
     // Documented in the README: neither the group nor the marker reaches it (afterEach kills it).
-    expect(isAlive(readPid(path.join(cwd, 'escaped.pid')))).toBe(true);
+    expect(isAlive(await readPidFile(path.join(cwd, 'escaped.pid')))).toBe(true);
   });
 
   it('gives the command no stdin: a command reading it does not hang', async () => {
