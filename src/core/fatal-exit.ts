@@ -5,15 +5,28 @@
  * deleted — and then the process dies of the signal, as it would have without us.
  *
  * A command that handles a signal itself (`cycle --interval` finishes the step in flight; `kv1nt
- * run` passes it to its command) decides: the steps then run only when the process exits.
+ * run` passes it to its command) holds it (holdFatalSignals): the steps then run only when the
+ * process exits. Holding is explicit: other listeners (a library's exit hook) do not stop the
+ * cleanup, and after it the signal is raised again so that they run and the process ends.
  */
 const ORDER = ['process-trees', 'sandboxes'] as const;
 export type FatalExitStep = (typeof ORDER)[number];
 
 const steps = new Map<FatalExitStep, () => void>();
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const handlers = new Set<(signal: NodeJS.Signals) => void>();
+const holds = new Map<NodeJS.Signals, number>();
 let installed = false;
+
+/** The caller handles `signals` itself until it calls the returned release. */
+export function holdFatalSignals(signals: readonly NodeJS.Signals[]): () => void {
+  for (const signal of signals) holds.set(signal, (holds.get(signal) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    for (const signal of signals) holds.set(signal, (holds.get(signal) ?? 1) - 1);
+  };
+}
 
 /** Registers (once per name) a synchronous step to run if the process ends while work is in flight. */
 export function onFatalExit(name: FatalExitStep, step: () => void): void {
@@ -23,13 +36,11 @@ export function onFatalExit(name: FatalExitStep, step: () => void): void {
   process.on('exit', runSteps);
   for (const signal of SIGNALS) {
     const handler = (received: NodeJS.Signals): void => {
-      const others = process.listeners(signal).filter((l) => !handlers.has(l as never));
-      if (others.length > 0) return;
+      if ((holds.get(signal) ?? 0) > 0) return;
       runSteps();
       process.removeListener(signal, handler);
       process.kill(process.pid, received);
     };
-    handlers.add(handler);
     process.on(signal, handler);
   }
 }

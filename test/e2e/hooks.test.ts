@@ -698,15 +698,16 @@ describe('the pre-push gate', () => {
 
 describe('post-commit', () => {
   it('records each agent’s test outcome in the background without delaying the commit', async () => {
-    const f = fixture({}, { slow: 'sleep 3; echo passed', broken: 'echo "3 tests failed" >&2; exit 3' });
+    const f = fixture({}, { slow: 'sleep 4; echo passed', broken: 'echo "3 tests failed" >&2; exit 3' });
     expect(f.commit('first').code).toBe(0);
     expect(f.cli(['hooks', 'install', '--hook', 'post-commit']).code).toBe(0);
 
     fs.writeFileSync(path.join(f.repo, 'agents', 'slow', 'change.txt'), 'x\n');
     const commit = f.commit('second');
     expect(commit.code, commit.stderr).toBe(0);
-    // kv1nt's start-up only (about 0.2 s here), never the 3 s test.
-    expect(commit.ms).toBeLessThan(1500);
+    // The commit waits for kv1nt's start-up only, never for the 4 s test: when it returns, the slow
+    // agent's outcome is not recorded yet (a state, not a duration that a busy machine stretches).
+    expect(loggedEntries(f.data).filter((e) => e.source === 'test' && e.agentId === 'slow')).toEqual([]);
     const sha = f.git(['rev-parse', 'HEAD']).stdout.trim();
 
     const tests = await poll(() => {
@@ -722,7 +723,7 @@ describe('post-commit', () => {
       operationId: `commit-${sha.slice(0, 12)}`,
       details: { hook: 'post-commit', commit: sha, exitCode: 0, timedOut: false },
     });
-    expect(byAgent.slow!.durationMs as number).toBeGreaterThanOrEqual(2900);
+    expect(byAgent.slow!.durationMs as number).toBeGreaterThanOrEqual(3900);
     expect(byAgent.broken).toMatchObject({
       type: 'failure',
       errorType: 'exit_3',

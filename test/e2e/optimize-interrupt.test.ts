@@ -162,3 +162,32 @@ describe('optimize killed after it kept a change', () => {
     expect(treeHash(bot)).toBe(before);
   }, 90_000);
 });
+
+describe('cycle --interval holds the signal', () => {
+  it('a SIGTERM while the tests run lets the step finish — its tests, the apply, the row — then stops', async () => {
+    const { dir, data } = project('', { testTimeoutMs: 60_000 }, { optimizeBelow: 100 });
+    const started = path.join(dir, 'started');
+    fs.writeFileSync(
+      path.join(dir, 'bot', 'test.js'),
+      `require('fs').writeFileSync(${JSON.stringify(started)}, '');\nsetTimeout(() => process.exit(0), 1000);\n`,
+    );
+    const child = spawn(
+      process.execPath,
+      [BIN, 'cycle', 'bot', '--interval', '1h', '--strategy', 'conservative', '--yes', '--json'],
+      { cwd: dir, env: cliEnv(data) },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await waitFor(started);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const report = JSON.parse(stdout) as {
+      stoppedBy: string;
+      cycles: Array<{ agents: Array<{ optimization: { status: string } | null }> }>;
+    };
+    expect(report.stoppedBy).toBe('SIGTERM');
+    expect(report.cycles[0]!.agents[0]!.optimization?.status).toBe('applied');
+    expect(sandboxesOf(data)).toEqual([]);
+  }, 60_000);
+});

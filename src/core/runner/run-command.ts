@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { holdFatalSignals } from '../fatal-exit.js';
 import { markedEnv, newRunId } from './process-tree.js';
 
 export interface CommandOutcome {
@@ -40,9 +41,11 @@ export async function runAndMeasure(
     if (signal !== 'SIGINT') child.kill(signal);
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const release = holdFatalSignals(signals);
   for (const signal of signals) process.on(signal, forward);
   const result = await child.finally(() => {
     for (const signal of signals) process.off(signal, forward);
+    release();
   });
   const durationMs = Math.round(performance.now() - started);
   if (result.signal) {
