@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: figures to compare across commits (not a gate: it always exits 0).
-// `node scripts/bench.js [section ...]` runs only some of: api import latency startup analysis patterns sandbox.
+// `node scripts/bench.js [section ...]` runs only some of: api import latency startup analysis verification patterns sandbox.
 // Everything happens in temp folders that are removed at the end; no network.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -212,6 +212,56 @@ try {
       cli(home, ['summary', 'agent-0', '--json']),
       'ms',
     );
+  }
+
+  if (want('verification')) {
+    console.log('\nThe closed loop (verification) over a 1M-entry window');
+    // Two copies of one 1M-entry data dir; in one, a change is kept for agent-0 and 200k entries
+    // follow it, with the verification held open (minEntries above them) so every analyze judges
+    // it. The other gets the same 200k entries and no change. analyze is timed in both.
+    const project = path.join(work, 'loop-project');
+    fs.mkdirSync(path.join(project, 'agent'), { recursive: true });
+    fs.writeFileSync(path.join(project, 'agent', 'config.json'), '{ "timeoutMs": 1000 }\n');
+    const config = path.join(project, '.kv1ntrc.json');
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        agents: {
+          'agent-0': {
+            path: './agent',
+            test: 'node -e 0',
+            params: { timeoutMs: { file: 'config.json', key: 'timeoutMs', min: 100, max: 60_000, step: 1 } },
+          },
+        },
+        verify: { minEntries: 1_000_000_000, maxWait: '365d' },
+      }),
+    );
+    const plain = path.join(work, 'loop-plain');
+    const looped = path.join(work, 'loop-verifying');
+    fs.cpSync(dataDirWith(1_000_000), plain, { recursive: true });
+    fs.cpSync(dataDirWith(1_000_000), looped, { recursive: true });
+    cli(looped, ['optimize', 'agent-0', '--strategy', 'conservative', '--yes', '--config', config]);
+    const after = path.join(work, 'after.jsonl');
+    fs.writeFileSync(
+      after,
+      history(200_000, 0.01, 1)
+        .split('\n')
+        .map((line) => line.replace(/,"timestamp":"[^"]+"/, ''))
+        .join('\n'),
+    );
+    for (const home of [plain, looped]) {
+      cli(home, ['feedback', 'import', after]);
+      cli(home, ['analyze', 'agent-0', '--config', config]);
+    }
+    const without = median(
+      [0, 1, 2, 3, 4].map(() => cli(plain, ['analyze', 'agent-0', '--json', '--config', config])),
+    );
+    const withLoop = median(
+      [0, 1, 2, 3, 4].map(() => cli(looped, ['analyze', 'agent-0', '--json', '--config', config])),
+    );
+    report('analyze over 1.2M, no change kept', without, 'ms');
+    report('analyze over 1.2M, a change being verified', withLoop, 'ms');
+    report('analyze with verification / without', withLoop / without, 'x', (v) => v <= 1.2);
   }
 
   if (want('patterns')) {

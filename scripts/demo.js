@@ -80,6 +80,43 @@ function demoHooks() {
   }
 }
 
+/** The actions of an optimization result, one line each. */
+function digest(result) {
+  return (
+    result.actions
+      .map(
+        (a) =>
+          `  ${a.status.padEnd(12)} ${a.description}${a.candidate === undefined ? '' : ` → kept ${a.candidate}`}`,
+      )
+      .join('\n') + `\n  status: ${result.status} (result ${result.id})`
+  );
+}
+
+function showConfig() {
+  console.log(
+    `  config.json now: ${fs
+      .readFileSync(path.join(project, 'summarizer', 'config.json'), 'utf8')
+      .replace(/\s+/g, ' ')
+      .trim()}`,
+  );
+}
+
+/** Feedback recorded now, through `kv1nt feedback import -`. */
+function record(title, entries) {
+  console.log(`\n${bold(`── ${title}`)}\n$ kv1nt feedback import - < (${entries.length} entries)`);
+  const run = spawnSync(process.execPath, [bin, 'feedback', 'import', '-'], {
+    cwd: project,
+    env,
+    input: entries.map((e) => JSON.stringify(e)).join('\n') + '\n',
+    encoding: 'utf8',
+  });
+  process.stdout.write(run.stdout);
+  if (run.status !== 0) {
+    console.error(run.stderr, `\ndemo: expected exit 0, got ${run.status}`);
+    process.exit(1);
+  }
+}
+
 /** A step whose JSON result the demo needs (an id to roll back); prints a one-line digest. */
 function capture(title, args, digest) {
   console.log(`\n${bold(`── ${title}`)}\n$ kv1nt ${args.join(' ')}`);
@@ -230,31 +267,74 @@ try {
     expectExit: 1,
   });
   step('The optimization plan, without changing anything', ['optimize', 'summarizer', '--dry-run']);
-  step(
+  const cycle = capture(
     'One turn of the loop: patterns → learnings → analyze → optimize (health is under optimizeBelow 90). ' +
-      "aggressive tries every action at once; the batch fails the agent's tests, so bisection keeps the " +
-      'learnings and rolls back the too-large timeout',
+      'aggressive tries every action at once: the timeout the evidence points at (3250 ms) is over the ' +
+      "gateway's 3 s cut, so the batch fails the agent's tests; bisection keeps the learnings, and the " +
+      'timeout searches alone — nothing passes above its start, so it comes back under the cut',
     ['cycle', 'summarizer', '--strategy', 'aggressive', '--yes'],
+    (report) => digest(report.cycles[0].agents[0].optimization),
   );
-  const kept = capture(
-    'A careful retry of the timeout: conservative raises it by 25 % and the tests pass, so it is kept',
+  showConfig();
+  step('Each kept change is now verified against the feedback that follows it', ['verify', 'summarizer']);
+  const config = () => JSON.parse(fs.readFileSync(path.join(project, 'summarizer', 'config.json'), 'utf8'));
+  const timeoutMs = config().timeoutMs;
+  record(
+    `40 operations after the change: no timeouts any more (the agent now waits up to ${timeoutMs} ms)`,
+    Array.from({ length: 40 }, (_, i) => ({
+      agentId: 'summarizer',
+      operationId: `summarize-after-${i}`,
+      type: 'success',
+      durationMs: 200 + (i % 10) * 30,
+    })),
+  );
+  step(
+    "The verdicts: Fisher's exact test on the timeouts' share and the success rate, Mann–Whitney U on durations",
+    ['verify', 'summarizer'],
+  );
+  record(
+    'Then the upstream model slows down: 100 successful operations take 1.5 s, over the 500 ms SLA',
+    Array.from({ length: 100 }, (_, i) => ({
+      agentId: 'summarizer',
+      operationId: `summarize-slow-${i}`,
+      type: 'success',
+      durationMs: 1500,
+    })),
+  );
+  const lowered = capture(
+    'kv1nt answers the slowness: fewer retries (each one waits out the time limit); the tests pass, so it is kept',
     ['optimize', 'summarizer', '--strategy', 'conservative', '--yes'],
-    (result) =>
-      result.actions
-        .map(
-          (a) =>
-            `  ${a.status.padEnd(12)} ${a.description}${a.candidate === undefined ? '' : ` → ${a.candidate}`}`,
-        )
-        .join('\n') + `\n  status: ${result.status} (result ${result.id})`,
+    digest,
   );
-  console.log(
-    `  config.json now: ${fs.readFileSync(path.join(project, 'summarizer', 'config.json'), 'utf8').trim()}`,
+  showConfig();
+  record(
+    'But with fewer retries, half of the next 40 operations fail',
+    Array.from({ length: 40 }, (_, i) => ({
+      agentId: 'summarizer',
+      operationId: `summarize-late-${i}`,
+      ...(i % 2 === 0
+        ? { type: 'failure', errorType: 'upstream_unavailable' }
+        : { type: 'success', durationMs: 400 }),
+    })),
   );
+  step('The loop sees it: regressed, and rolled back through its journal', ['verify', 'summarizer']);
+  showConfig();
+  if (config().retries !== 2) {
+    console.error('demo: expected the regressed change to be reverted (retries back to 2)');
+    process.exit(1);
+  }
+  step('Per action type: kept, confirmed, no effect, regressed, reverted', [
+    'optimization',
+    'stats',
+    'summarizer',
+  ]);
   step('The optimization history of the agent', ['history', 'summarizer']);
-  step('One command undoes a kept change, byte for byte', ['rollback', kept.id]);
-  console.log(
-    `  config.json now: ${fs.readFileSync(path.join(project, 'summarizer', 'config.json'), 'utf8').trim()}`,
-  );
+  step('One command undoes the changes of a result, byte for byte', [
+    'rollback',
+    cycle.cycles[0].agents[0].optimization.id,
+  ]);
+  showConfig();
+  void lowered;
   step('A third-party plugin: link the example plugin (examples/kv1nt-plugin-example)', [
     'plugins',
     'link',

@@ -37,6 +37,7 @@ import Run from './commands/run.js';
 import Stats from './commands/stats.js';
 import Status from './commands/status.js';
 import Summary from './commands/summary.js';
+import Verify from './commands/verify.js';
 
 export const COMMANDS = {
   analyze: Analyze,
@@ -54,6 +55,7 @@ export const COMMANDS = {
   stats: Stats,
   status: Status,
   summary: Summary,
+  verify: Verify,
   'agents:add': AgentsAdd,
   'agents:list': AgentsList,
   'agents:remove': AgentsRemove,

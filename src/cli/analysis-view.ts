@@ -1,6 +1,7 @@
 import type { AnalysisResult, HealthReport } from '../core/analysis/analyze.js';
 import { HEALTH_WEIGHTS, type HealthComponents } from '../core/analysis/health.js';
 import type { Opportunity } from '../core/analysis/opportunities.js';
+import type { TrendFields } from '../core/analysis/trend.js';
 import { percent, table } from './render.js';
 
 const LABELS: Record<keyof HealthComponents, string> = {
@@ -38,6 +39,15 @@ export function scoreLine(
   return `${agentId}: health ${score.toFixed(1)} / 100, trend ${trend.replace('_', ' ')} (${samples} entries, last ${days} day(s))`;
 }
 
+/** The trend's figures on one line: slope, fitted change and the Mann–Kendall p-value. */
+export function trendLine(fields: TrendFields): string | null {
+  const { trendSlopePerDay: slope, trendChange: change, trendPValue: p } = fields;
+  if (slope === null || change === null || p === null) return null;
+  const signed = (value: number) => `${value > 0 ? '+' : ''}${value}`;
+  const shownP = p < 0.001 ? 'p < 0.001' : `p = ${Number(p.toPrecision(2))}`;
+  return `  trend: slope ${signed(slope)} points/day, change ${signed(change)} points over the window, Mann–Kendall ${shownP}`;
+}
+
 export async function renderOpportunities(
   opportunities: readonly Opportunity[],
   withAgent = false,
@@ -60,6 +70,7 @@ export async function renderOpportunities(
 export async function renderAnalysis(result: AnalysisResult): Promise<string> {
   const lines = [
     scoreLine(result.agentId, result.healthScore, result.healthTrend, result.windowDays, result.sampleSize),
+    ...[trendLine(result)].filter((line) => line !== null),
     '',
     renderComponents(result.components),
     '',
@@ -80,6 +91,12 @@ export async function renderAnalysis(result: AnalysisResult): Promise<string> {
     lines.push(
       `Since optimization ${since.resultId} (${since.status}${since.rolledBack ? ', rolled back since' : ''}, ${since.finishedAt}): health ${since.healthBefore ?? 'n/a'} → ${since.healthNow ?? 'n/a'}${since.change === null ? '' : ` (${since.change >= 0 ? '+' : ''}${since.change})`}`,
     );
+  for (const v of result.verifications ?? [])
+    lines.push(
+      v.status === 'verifying'
+        ? `Verifying ${v.id}: ${v.target} for ${v.opportunityType} — ${v.after?.entries ?? 0} entries since the change`
+        : `Verified ${v.id}: ${v.target} ${v.status.replace('_', ' ')} — ${v.reason ?? ''}`,
+    );
   for (const warning of result.warnings)
     lines.push(`! ${warning.plugin}${warning.component ? ` / ${warning.component}` : ''}: ${warning.error}`);
   return lines.join('\n');
@@ -98,8 +115,8 @@ export function renderHealth(report: HealthReport): string {
   const lines = [
     scoreLine(report.agentId, report.healthScore, report.healthTrend, report.windowDays, report.sampleSize),
   ];
-  if (report.trendSlopePerDay !== null)
-    lines.push(`  slope ${report.trendSlopePerDay > 0 ? '+' : ''}${report.trendSlopePerDay} points/day`);
+  const trend = trendLine(report);
+  if (trend !== null) lines.push(trend);
   lines.push('', renderComponents(report.components));
   const recent = report.history.slice(-40);
   if (recent.length > 0) {

@@ -30,18 +30,23 @@ export async function renderPlan(plan: OptimizationPlan | DryRun): Promise<strin
   else
     lines.push(
       await table(
-        ['action', 'severity', 'risk', 'type', 'description', 'approval'],
+        ['action', 'severity', 'risk', 'type', 'test runs', 'description', 'approval'],
         plan.actions.map((a) => [
           a.id,
           a.severity,
           a.risk,
           a.type,
+          a.search ? `≤ ${a.maxTestRuns}` : (a.maxTestRuns ?? 1),
           a.description,
           a.needsApproval ? (a.approved ? 'approved' : 'needed') : '—',
         ]),
       ),
     );
   for (const skipped of plan.skipped) lines.push(`  skipped ${skipped.type}: ${skipped.reason}`);
+  for (const held of plan.verifying ?? [])
+    lines.push(
+      `  waiting ${held.type}: a kept change for it is being verified (${held.verificationId ?? '—'})`,
+    );
   if (plan.status === 'dry_run') lines.push('Dry run: nothing was stored, copied or changed.');
   return lines.join('\n');
 }
@@ -62,8 +67,12 @@ export function renderResult(result: OptimizationResult): string {
       `warning: ${warning.plugin}${warning.component ? ` (${warning.component})` : ''}: ${warning.error}`,
     );
   lines.push(`Status: ${result.status}.`);
-  if (result.actions.some((a) => a.status === 'applied'))
+  if (result.actions.some((a) => a.status === 'applied' && !a.revertedAt)) {
+    lines.push(
+      `Each kept change is now verified against the feedback that follows: kv1nt verify ${result.agentId}`,
+    );
     lines.push(`Undo with: kv1nt rollback ${result.id}`);
+  }
   return lines.join('\n');
 }
 
@@ -76,6 +85,8 @@ function actionLines(action: ActionResult): string[] {
       `      changed: ${action.changes.slice(0, 8).join(', ')}${action.changes.length > 8 ? ' …' : ''}`,
     );
   if (action.error) lines.push(`      ${action.error}`);
+  if (action.revertedAt)
+    lines.push(`      reverted by the closed loop at ${action.revertedAt}: ${action.revertReason ?? ''}`);
   if (action.status === 'rolled_back' && action.test) {
     const tail = action.test.outputTail.trimEnd().split('\n').slice(-5);
     for (const line of tail) lines.push(`      | ${line}`);
@@ -89,7 +100,7 @@ export function renderRollback(report: RollbackReport): string {
     return [
       `Rollback of ${report.resultId} refused:`,
       ...report.reasons.map((r) => `  - ${r}`),
-      'Use --force to restore anyway.',
+      ...(report.forceHelps ? ['Use --force to restore anyway (the edits listed above are lost).'] : []),
     ].join('\n');
   return `Rolled back ${report.resultId}: restored ${report.restored.length} path(s) of ${report.agentId}.`;
 }
@@ -97,14 +108,15 @@ export function renderRollback(report: RollbackReport): string {
 export async function renderHistory(agentId: string, results: OptimizationResult[]): Promise<string> {
   if (results.length === 0) return `No optimization of ${agentId} yet.`;
   return table(
-    ['result', 'started', 'strategy', 'status', 'kept', 'rolled back'],
+    ['result', 'started', 'strategy', 'status', 'kept', 'rolled back', 'reverted'],
     results.map((r) => [
       r.id,
       r.startedAt,
       `${r.strategy} → ${r.policy}`,
       `${r.status}${r.rolledBackAt ? ' (undone)' : ''}`,
-      r.actions.filter((a) => a.status === 'applied').length,
+      r.actions.filter((a) => a.status === 'applied' && !a.revertedAt).length,
       r.actions.filter((a) => a.status === 'rolled_back').length,
+      r.actions.filter((a) => a.revertedAt).length,
     ]),
   );
 }

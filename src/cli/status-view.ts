@@ -71,5 +71,26 @@ export async function renderStats(report: StatsReport): Promise<string> {
       rows.map((r) => r.slice(0, 6)),
     );
   }
-  return table(head, rows);
+  const lines = [await table(head, rows)];
+  const verdicts = report.agents.flatMap((row) =>
+    Object.entries(row.optimization?.byActionType ?? {}).map(([type, r]) => [
+      row.agentId,
+      type,
+      r.applied,
+      r.confirmed,
+      r.no_effect,
+      r.regressed,
+      r.reverted,
+    ]),
+  );
+  if (verdicts.length > 0)
+    lines.push(
+      '',
+      "Kept changes and the closed loop's verdicts, per action type:",
+      await table(
+        ['agent', 'action type', 'kept', 'confirmed', 'no effect', 'regressed', 'reverted'],
+        verdicts,
+      ),
+    );
+  return lines.join('\n');
 }

@@ -7,7 +7,7 @@ import { EXIT_RUNTIME, invalidInput } from '../core/errors.js';
 
 export default class Analyze extends Kv1ntCommand {
   static override summary = 'Analyze an agent: health score, trend and improvement opportunities.';
-  static override description = `Computes over the window (--days): successRate, errorRate, responseTimeScore and codeQuality, the weighted health score (40 / 25 / 20 / 15 %; components without data are left out and the rest re-weighted), and its trend. Then runs every detector (built-in and plugins), each isolated; a detector that fails is listed in warnings and the rest still run. A finding seen before updates its open opportunity; one no longer found is resolved. Each run stores a performance_metrics and a health_history row.
+  static override description = `First decides the agent's due verifications (the closed loop: kept changes judged on the feedback that followed them; regressed ones rolled back), then computes over the window (--days): successRate, errorRate, responseTimeScore and codeQuality, the weighted health score (40 / 25 / 20 / 15 %; components without data are left out and the rest re-weighted), and its trend. Then runs every detector (built-in and plugins), each isolated; a detector that fails is listed in warnings and the rest still run. A finding seen before updates its open opportunity; one no longer found is resolved. Each run stores a performance_metrics and a health_history row.
 
 --fail-under N exits 1 when the score is below N (for CI and git hooks); an agent without data passes, unless --fail-on-no-data. An agent that is neither declared nor has any feedback is refused (exit 2, AGENT_NOT_FOUND, with the closest known id): a typo never passes a gate.`;
   static override aliases = ['optimization:analyze'];

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
-import { parseDuration } from '../cli/duration.js';
+import { parseDuration } from '../core/duration.js';
 import { renderResult } from '../cli/optimize-view.js';
 import { invalidInput } from '../core/errors.js';
 import { holdFatalSignals } from '../core/fatal-exit.js';

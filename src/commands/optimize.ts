@@ -7,11 +7,13 @@ import { STRATEGY_NAMES } from '../core/optimize/policy.js';
 export default class Optimize extends Kv1ntCommand {
   static override summary =
     "Try improvements in a copy of the agent and keep those that pass the agent's tests.";
-  static override description = `Uses the agent's open opportunities (analyzing first when the last analysis is over an hour old), asks the strategy plugins for actions, and stores the plan. Actions for HIGH and CRITICAL opportunities need approval: --yes, a prompt on a terminal, or the config's approval.command (plan as JSON on stdin, exit 0 approves); otherwise they wait (status pending_approval) for \`kv1nt approve <planId>\` and \`kv1nt optimize <agent> --plan <planId>\`.
+  static override description = `Decides the agent's open verifications first (the closed loop: see \`kv1nt verify\`), analyses the current feedback, asks the strategy plugins for actions on the open opportunities that no verification holds, and stores the plan (--dry-run: all of it in memory, nothing written). Actions for HIGH and CRITICAL opportunities need approval: --yes, a prompt on a terminal, or the config's approval.command (plan as JSON on stdin, exit 0 approves); otherwise they wait (status pending_approval) for \`kv1nt approve <planId>\` and \`kv1nt optimize <agent> --plan <planId>\`.
 
 The agent's tests first run once on an unchanged copy (the baseline). Then each action is applied in a fresh copy of the agent folder and the agent's test command runs there (testTimeoutMs; on time-out the whole process tree is killed). Tests pass: the change is written into the agent folder as a journaled transaction, backed up for \`kv1nt rollback\`. Tests fail: the copy is dropped, the folder stays byte for byte as it was.
 
-Strategies: conservative (low-risk actions, one at a time), minimal (HIGH and CRITICAL only), comprehensive (every opportunity, each validated), aggressive (all at once with larger steps; on failure, bisection keeps the actions that pass, and the others try their further candidates one at a time), auto (comprehensive under health 50, conservative under 80, minimal from 80; configurable with autoPolicy).`;
+A param is tuned by a search: it starts where the evidence points, steps out toward its bound while the tests fail and bisects back to the smallest passing value, within maxTestRuns (6) test runs, shown in the plan. Every kept change is then verified against the feedback that follows it, and rolled back when it made things worse.
+
+Strategies: conservative (low-risk actions, one at a time), minimal (HIGH and CRITICAL only), comprehensive (every opportunity, each validated), aggressive (all at once with larger first steps; on failure, bisection keeps the actions that pass, and the others go on alone), auto (comprehensive under health 50, conservative under 80, minimal from 80; configurable with autoPolicy; prefers the action types the closed loop confirmed for the agent).`;
   static override examples = [
     '<%= config.bin %> optimize summarizer --dry-run',
     '<%= config.bin %> optimize summarizer --strategy conservative',
@@ -27,7 +29,8 @@ Strategies: conservative (low-risk actions, one at a time), minimal (HIGH and CR
     }),
     yes: Flags.boolean({ char: 'y', description: 'Approve the actions of HIGH and CRITICAL opportunities.' }),
     'dry-run': Flags.boolean({
-      description: 'Print the plan and stop: nothing is stored, copied or changed.',
+      description:
+        'Print the plan and stop: nothing is stored, copied or changed; the data dir is left byte for byte as it was.',
     }),
     plan: Flags.string({ description: 'Carry out a stored plan that was waiting for approval.' }),
   };

@@ -7,7 +7,7 @@ import type { RollbackReport } from '../core/optimize/rollback.js';
 export default class Rollback extends Kv1ntCommand {
   static override summary = 'Restore the agent folder as it was before an optimization result.';
   static override description =
-    'Undoes every change the result kept, newest first, from the backups in the data dir. Refuses (exit 1, with the files concerned) when the folder was changed since, so a later edit is not lost; --force restores anyway.';
+    "Undoes the result as a unit: every change it kept (and the closed loop did not revert), newest first, from the backups in the data dir, judged against the result's final state (two kept actions on the same file need no --force). Refuses (exit 1) when a newer kept result changed the same files, naming it (roll that back first); and when the folder was edited since, with the files concerned, so a later edit is not lost — --force restores anyway.";
   static override examples = [
     '<%= config.bin %> rollback res_0193…',
     '<%= config.bin %> rollback res_0193… --force',

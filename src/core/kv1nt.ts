@@ -16,7 +16,7 @@ import { resolveDataDir } from './paths.js';
 import { DataDir } from './store/data-dir.js';
 import { openStores, type Stores } from './store/stores.js';
 import { foldNew, refreshAggregates, samePosition } from './feedback/aggregate-index.js';
-import { emptyBucket, foldEntry, mergeBucket, totalFor, windowStartKey } from './feedback/aggregates.js';
+import { emptyBucket, foldEntries, mergeBucket, totalFor, windowStartKey } from './feedback/aggregates.js';
 import { invalidImportError, parseImport, type InvalidLine } from './feedback/import.js';
 import { Recorder } from './feedback/recorder.js';
 import { summarize, type FeedbackSummary } from './feedback/summary.js';
@@ -27,12 +27,14 @@ import { noteWrittenSegment } from './patterns/segment-times.js';
 import type { LogPosition } from './store/feedback-log.js';
 import { generateLearnings, type LearningRun } from './learnings/engine.js';
 import {
-  analyzeAgent,
   healthOf,
+  runAnalysis,
   thresholdsOf,
   type AnalysisResult,
   type HealthReport,
 } from './analysis/analyze.js';
+import { decideVerifications, type DecideReport } from './verify/engine.js';
+import type { Verification } from './verify/types.js';
 import { bySeverity, type Opportunity } from './analysis/opportunities.js';
 import { collectPlugins, type PluginCandidate, type PluginSet } from './plugins/validate-plugin.js';
 import { pluginLimit, pluginOptions } from './plugins/invoke.js';
@@ -180,7 +182,7 @@ export class Kv1ntCore {
       const span = await this.stores.log.appendSegment(lines);
       written = span?.after;
       if (span && samePosition(span.before, db.data.foldedTo)) {
-        for (const entry of entries) foldEntry(db.data, entry);
+        foldEntries(db.data, entries);
         db.data.foldedTo = span.after;
       }
       await db.write();
@@ -304,11 +306,22 @@ export class Kv1ntCore {
 
   // ── analysis ────────────────────────────────────────────────────────────────
 
+  /** Decides the agent's due verifications (the closed loop), then analyses its window. */
   async analyze(agentId: string, days = 7): Promise<AnalysisResult> {
     checkDays(days);
     await this.assertKnownAgent(agentId);
+    const loop = await this.decide(agentId);
+    const { result } = await this.runAnalysis(agentId, days, true);
+    return {
+      ...result,
+      verifications: loop.verifications,
+      warnings: [...loop.warnings, ...result.warnings],
+    };
+  }
+
+  private async runAnalysis(agentId: string, days: number, persist: boolean) {
     const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
-    return analyzeAgent({
+    return runAnalysis({
       stores: this.stores,
       config: this.loaded.config,
       agentId,
@@ -317,7 +330,23 @@ export class Kv1ntCore {
       now: this.clock(),
       detectors: plugins.detectors,
       loadWarnings: plugins.warnings,
+      persist,
     });
+  }
+
+  /** The closed loop's decisions (contract §11): what can be decided is, regressed changes are reverted. */
+  decide(agentId?: string, persist = true): Promise<DecideReport> {
+    return decideVerifications(
+      { stores: this.stores, config: this.loaded.config, now: this.clock },
+      { agentId, persist },
+    );
+  }
+
+  /** `kv1nt verify [agent]`: decides what can be decided, then lists every verification (newest first). */
+  async verify(agentId?: string): Promise<{ decided: Verification[]; verifications: Verification[] }> {
+    if (agentId !== undefined) await this.assertKnownAgent(agentId);
+    const { decided, all } = await this.decide(agentId);
+    return { decided, verifications: all };
   }
 
   async health(agentId: string, days = 7): Promise<HealthReport> {
@@ -427,6 +456,8 @@ export class Kv1ntCore {
     await this.assertKnownAgent(agentId);
     const { optimize } = await import('./optimize/optimize.js');
     const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
+    // The loop closes first: a regressed change is reverted before anything new is planned.
+    const loop = await this.decide(agentId, !request.dryRun);
     return optimize(
       {
         stores: this.stores,
@@ -436,7 +467,11 @@ export class Kv1ntCore {
         agent,
         plugins,
         now: this.clock,
-        analyze: () => this.analyze(agentId),
+        analyze: async (persist) => {
+          const run = await this.runAnalysis(agentId, 7, persist);
+          run.result.warnings.unshift(...loop.warnings);
+          return run;
+        },
       },
       {
         strategy: request.strategy ?? 'auto',

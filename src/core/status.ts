@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import type { Kv1ntCore } from './kv1nt.js';
 import type { FeedbackSummary } from './feedback/summary.js';
+import type { OptimizationResult } from './optimize/optimize.js';
+import type { Verification } from './verify/types.js';
 
 /** `all` for `kv1nt status|stats`; one engine for `kv1nt feedback …` / `kv1nt optimization …`. */
 export type Scope = 'all' | 'feedback' | 'optimization';
@@ -29,8 +31,19 @@ export interface FeedbackEngineStatus {
   lastFeedbackAt: string | null;
 }
 
+/** The closed loop's record of one kind of change (contract §11). */
+export interface ActionTypeRecord {
+  applied: number;
+  confirmed: number;
+  no_effect: number;
+  regressed: number;
+  reverted: number;
+}
+
 export interface OptimizationEngineStatus {
   opportunities: { open: number; resolved: number };
+  /** Per action type: changes kept, and the verdicts on them. */
+  byActionType: Record<string, ActionTypeRecord>;
   plans: number;
   results: number;
   healthChecks: number;
@@ -137,6 +150,7 @@ async function optimizationStatus(core: Kv1ntCore, agentId?: string): Promise<Op
       open: opportunities.filter((row) => row.status === 'open').length,
       resolved: opportunities.filter((row) => row.status === 'resolved').length,
     },
+    byActionType: actionTypeRecords(results as unknown as OptimizationResult[], mine(doc.verifications)),
     plans: mine(doc.optimizationPlans).length,
     results: results.length,
     healthChecks: health.length,
@@ -177,4 +191,43 @@ function latest(values: Array<string | null>): string | null {
     (max, value) => (value !== null && (max === null || value > max) ? value : max),
     null,
   );
+}
+
+/** Kept actions per type, and each one's verdict (an action verified for two opportunities counts once: its worst). */
+function actionTypeRecords(
+  results: readonly OptimizationResult[],
+  verifications: readonly Verification[],
+): Record<string, ActionTypeRecord> {
+  const records: Record<string, ActionTypeRecord> = Object.create(null) as Record<string, ActionTypeRecord>;
+  const record = (type: string) =>
+    (records[type] ??= { applied: 0, confirmed: 0, no_effect: 0, regressed: 0, reverted: 0 });
+  for (const result of results)
+    for (const action of result.actions ?? [])
+      if (action.status === 'applied') record(action.type).applied += 1;
+  const verdicts = new Map<string, { type: string; status: Verification['status'] }>();
+  // A person's rollback before a verdict is no verdict on the change.
+  const judged = verifications.filter((v) => v.revertedBy !== 'rollback');
+  const rank: Record<Verification['status'], number> = {
+    reverted: 5,
+    regressed: 4,
+    no_effect: 3,
+    inconclusive: 2,
+    confirmed: 1,
+    verifying: 0,
+  };
+  for (const v of judged) {
+    const key = `${v.resultId}/${v.actionId}`;
+    const seen = verdicts.get(key);
+    if (!seen || rank[v.status] > rank[seen.status])
+      verdicts.set(key, { type: v.actionType, status: v.status });
+  }
+  for (const { type, status } of verdicts.values()) {
+    if (status === 'confirmed' || status === 'no_effect' || status === 'regressed') record(type)[status] += 1;
+    // A reverted change was a regressed one first.
+    if (status === 'reverted') {
+      record(type).regressed += 1;
+      record(type).reverted += 1;
+    }
+  }
+  return { ...records };
 }

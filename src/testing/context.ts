@@ -134,7 +134,7 @@ function feedbackEntry(
 
 /** Metrics with every figure given or empty, for a window of `window.days` (7) ending at `now`. */
 export function metricsOf(input: MetricsInput, now: Date): AnalysisMetrics {
-  const stat = { mean: null, max: null, count: 0 };
+  const stat = { mean: null, max: null, p95: null, count: 0 };
   const days = input.window?.days ?? 7;
   return {
     ...input,

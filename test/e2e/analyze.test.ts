@@ -79,6 +79,10 @@ describe('kv1nt analyze', () => {
       'opportunities',
       'sampleSize',
       'sinceOptimization',
+      'trendChange',
+      'trendPValue',
+      'trendSlopePerDay',
+      'verifications',
       'warnings',
       'windowDays',
     ]);
@@ -92,7 +96,8 @@ describe('kv1nt analyze', () => {
       metrics: {
         successes: 8,
         failures: 2,
-        duration: { mean: 400, count: 10, slaMs: 500 },
+        // Durations of the 8 successful operations: the failures' are left out.
+        duration: { mean: 400, count: 8, slaMs: 500 },
         quality: { mean: 0.9, count: 1 },
       },
       opportunities: [],
@@ -351,10 +356,15 @@ describe('kv1nt health', () => {
       healthTrend: string;
       history: unknown[];
       trendSlopePerDay: number;
+      trendPValue: number;
+      trendChange: number;
     }>();
     expect(report).toMatchObject({ agentId: 'h', windowDays: 7, sampleSize: 70, healthTrend: 'improving' });
     expect(report.history).toHaveLength(7);
     expect(report.trendSlopePerDay).toBeGreaterThan(1);
+    // Seven rising days: the exact Mann–Kendall p is 2/7! = 0.0004; 40 → 100 over six days.
+    expect(report.trendPValue).toBeCloseTo(2 / 5040, 10);
+    expect(report.trendChange).toBe(60);
     const human = cli(['health', 'h']);
     expect(human.stdout).toMatch(/trend improving/);
     expect(human.stdout).toMatch(/history\s+[▁▂▃▄▅▆▇█]{7}/);

@@ -52,6 +52,7 @@ describe('a command that reads an agent refuses an unknown one', () => {
       ['history'],
       ['optimize'],
       ['cycle'],
+      ['verify'],
     ].map((command) => [command.join(' '), command] as const),
   )('%s recordr (a typo of recorder)', (_name, command) => {
     const { data, cli } = project();

@@ -27,6 +27,7 @@ export const TIMEOUTS = Array.from({ length: 6 }, (_, i) =>
 
 export interface ActionJson {
   id: string;
+  transactionId?: string | null;
   type: string;
   opportunityId: string;
   description: string;
@@ -34,7 +35,6 @@ export interface ActionJson {
   changes: string[];
   candidate?: unknown;
   attempts: Array<{ candidate: unknown; status: string }>;
-  transactionId?: string | null;
   test: { exitCode: number | null; durationMs: number; timedOut: boolean; outputTail: string } | null;
 }
 export interface ResultJson {

@@ -43,7 +43,7 @@ describe('score aggregates', () => {
         metrics: { memoryMb: 700, cpuPercent: 90 },
         timestamp: '2026-11-20T11:00:00.000Z',
       }),
-      entry({ type: 'failure', score: 0, errorType: 'timeout' }),
+      entry({ type: 'failure', score: 0, errorType: 'timeout', durationMs: 8000 }),
       entry({ type: 'failure', score: 0 }),
       entry({ type: 'user_rating', score: 0.5, rating: 3, source: 'user' }),
       entry({ type: 'quality_score', score: 0.7, source: 'guardian', timestamp: '2026-11-19T23:00:00.000Z' }),
@@ -66,9 +66,17 @@ describe('score aggregates', () => {
       ratingSum: 3,
       ratingN: 1,
       errors: { timeout: 1, unknown: 1 },
-      duration: { sum: 400, n: 2, max: 300 },
-      durationBins: { [durationBin(100)]: 1, [durationBin(300)]: 1 },
+      duration: { sum: 8400, n: 3, max: 8000 },
+      durationBins: { [durationBin(100)]: 1, [durationBin(300)]: 1, [durationBin(8000)]: 1 },
+      // The time-out's 8 s are not how long the work takes: success-only sums leave it out.
+      okDuration: { sum: 400, n: 2, max: 300 },
+      okDurationBins: { [durationBin(100)]: 1, [durationBin(300)]: 1 },
+      qualityBins: { 70: 1 },
       metrics: { memoryMb: { sum: 1000, n: 2, max: 700 }, cpuPercent: { sum: 90, n: 1, max: 90 } },
+      metricBins: {
+        memoryMb: { [durationBin(300)]: 1, [durationBin(700)]: 1 },
+        cpuPercent: { [durationBin(90)]: 1 },
+      },
       first: '2026-11-19T23:00:00.000Z',
       last: '2026-11-20T11:00:00.000Z',
     });

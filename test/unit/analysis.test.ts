@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/core/config/load.js';
 import { healthComponents, healthScore, responseTimeScore } from '../../src/core/analysis/health.js';
 import { opportunityId, reconcile, type Opportunity } from '../../src/core/analysis/opportunities.js';
-import { healthTrend } from '../../src/core/analysis/trend.js';
+import { DEFAULT_TREND_RULE, healthTrend, trendRuleOf } from '../../src/core/analysis/trend.js';
 import type { DetectedFinding } from '../../src/core/plugins/run-detectors.js';
 
 describe('health score', () => {
@@ -51,27 +52,113 @@ describe('health score', () => {
 describe('health trend', () => {
   const day = 86_400_000;
   const series = (scores: number[]) => scores.map((score, i) => ({ at: i * day, score }));
+  // 30 daily health scores falling by 16 points with noise (see test/unit/stats/mann-kendall.test.ts:
+  // R z = −5.1585, p = 2.489e-7; SciPy theilslopes: slope −0.5190476, × 29 days = −15.05).
+  const FALLING = [
+    89.2, 91.0, 88.2, 87.4, 85.0, 86.6, 90.0, 87.4, 88.7, 85.8, 85.7, 84.5, 78.4, 85.4, 83.8, 83.2, 76.1,
+    75.4, 77.4, 78.1, 79.9, 78.3, 79.4, 75.4, 77.7, 77.4, 73.7, 80.3, 76.2, 77.6,
+  ];
+  // 30 days of noise around 75 (SciPy: Kendall p = 0.40, Theil–Sen slope 0.05/day).
+  const NOISE = [
+    77.3, 79.0, 72.7, 72.4, 76.1, 80.2, 76.3, 71.6, 72.8, 74.9, 77.9, 75.1, 74.0, 74.4, 75.6, 72.9, 75.1,
+    75.9, 79.9, 74.9, 77.9, 72.1, 77.6, 75.6, 73.5, 75.0, 77.7, 74.1, 78.1, 79.6,
+  ];
 
-  it('needs a minimum of distinct days', () => {
-    expect(healthTrend(series([50, 90])).trend).toBe('insufficient_data');
-    // Many points on one day are one day.
+  it('reads a steady fall of 16 points over 30 days as declining (the ±1 point/day dead band said stable)', () => {
+    const result = healthTrend(series(FALLING));
+    expect(result).toMatchObject({ trend: 'declining', slopePerDay: -0.519, change: -15.1, days: 30 });
+    expect(result.pValue).toBeCloseTo(2.48907526066891e-7, 12);
+  });
+
+  it('reads flat noise as stable, with its p-value and change', () => {
+    const result = healthTrend(series(NOISE));
+    expect(result).toMatchObject({ trend: 'stable', slopePerDay: 0.05, change: 1.4, days: 30 }); // 1.44999…
+    expect(result.pValue).toBeGreaterThan(0.3);
+  });
+
+  it('reads a rising series as improving', () => {
+    const rising = FALLING.map((score) => 180 - score);
+    expect(healthTrend(series(rising))).toMatchObject({
+      trend: 'improving',
+      slopePerDay: 0.519,
+      change: 15.1,
+    });
+  });
+
+  it('gives insufficient_data under minDays days with a score, counting days not points', () => {
+    expect(healthTrend(series([50, 90]))).toEqual({
+      trend: 'insufficient_data',
+      slopePerDay: null,
+      pValue: null,
+      change: null,
+      days: 2,
+    });
+    // Many points on one day are one day, averaged.
     expect(healthTrend([0, 1, 2, 3].map((i) => ({ at: i * 1000, score: 50 + i * 10 }))).trend).toBe(
       'insufficient_data',
     );
+    expect(healthTrend(series(FALLING.slice(0, 5)), { ...DEFAULT_TREND_RULE, minDays: 6 }).trend).toBe(
+      'insufficient_data',
+    );
+    const twoPerDay = series([80, 70, 60, 50, 40]).flatMap((p) => [
+      { at: p.at + 1000, score: p.score + 5 },
+      { at: p.at + 2000, score: p.score - 5 },
+    ]);
+    expect(healthTrend(twoPerDay)).toMatchObject({ days: 5, slopePerDay: -10, change: -40 });
   });
 
-  it('reads the regression slope against the dead band', () => {
-    expect(healthTrend(series([60, 65, 70, 75]))).toEqual({ trend: 'improving', slopePerDay: 5, days: 4 });
-    expect(healthTrend(series([80, 76, 72]))).toEqual({ trend: 'declining', slopePerDay: -4, days: 3 });
-    expect(healthTrend(series([70, 71, 70, 71])).trend).toBe('stable');
-    // Exactly on the dead band is stable; just beyond is not.
-    expect(healthTrend(series([70, 71, 72])).trend).toBe('stable');
-    expect(healthTrend(series([70, 71.1, 72.2])).trend).toBe('improving');
-    expect(healthTrend(series([70, 71, 72]), { minPoints: 3, deadBandPerDay: 0.5 }).trend).toBe('improving');
+  it('needs significance: 3 or 4 days can never be, 5 monotone days can (exact p = 2/5! = 0.0167)', () => {
+    expect(healthTrend(series([80, 76, 72]))).toMatchObject({ trend: 'stable', change: -8 });
+    expect(healthTrend(series([80, 76, 72])).pValue).toBeCloseTo(1 / 3, 12);
+    expect(healthTrend(series([80, 76, 72, 68])).trend).toBe('stable');
+    expect(healthTrend(series([80, 76, 72, 68, 64]))).toMatchObject({ trend: 'declining', change: -16 });
+  });
+
+  it('honours alpha: R’s exact p = 0.0107 declines at 0.05 and not at 0.01', () => {
+    const scores = [80, 76, 77, 72, 70, 71, 65];
+    expect(healthTrend(series(scores))).toMatchObject({
+      trend: 'declining',
+      slopePerDay: -2.2,
+      change: -13.2,
+    });
+    expect(healthTrend(series(scores), { ...DEFAULT_TREND_RULE, alpha: 0.01 }).trend).toBe('stable');
+  });
+
+  it('honours minChange: a significant fall of 2.9 points over 30 days is stable unless minChange ≤ 2.9', () => {
+    const slow = Array.from({ length: 30 }, (_, i) => 70 - i * 0.1);
+    const result = healthTrend(series(slow));
+    expect(result).toMatchObject({ trend: 'stable', change: -2.9 });
+    expect(result.pValue).toBeLessThan(1e-10);
+    expect(healthTrend(series(slow), { ...DEFAULT_TREND_RULE, minChange: 2.9 }).trend).toBe('declining');
+    expect(healthTrend(series(slow), { ...DEFAULT_TREND_RULE, minChange: 3 }).trend).toBe('stable');
   });
 
   it('is not fooled by one bad day among good ones', () => {
-    expect(healthTrend(series([90, 91, 40, 90, 91, 92, 90])).trend).not.toBe('improving');
+    expect(healthTrend(series([90, 91, 40, 90, 91, 92, 90])).trend).toBe('stable');
+  });
+
+  it('takes the rule from trend.*, else thresholds.trendMinDays, else the defaults', () => {
+    expect(trendRuleOf({})).toEqual({ minDays: 3, alpha: 0.05, minChange: 5 });
+    expect(trendRuleOf({ thresholds: { trendMinDays: 4, trendDeadBand: 2 } })).toEqual({
+      minDays: 4,
+      alpha: 0.05,
+      minChange: 5,
+    });
+    expect(
+      trendRuleOf({ thresholds: { trendMinDays: 4 }, trend: { minDays: 7, alpha: 0.01, minChange: 0 } }),
+    ).toEqual({ minDays: 7, alpha: 0.01, minChange: 0 });
+  });
+
+  it('validates the trend config: alpha in (0, 0.5], minChange ≥ 0, minDays whole ≥ 2; trendDeadBand still loads', () => {
+    const load = (config: object) => () => validateConfig('/x/.kv1ntrc.json', config);
+    expect(load({ trend: { alpha: 0.5, minChange: 0, minDays: 2 } })).not.toThrow();
+    expect(load({ thresholds: { trendDeadBand: 1, trendMinDays: 3 } })).not.toThrow();
+    expect(load({ trend: { alpha: 0 } })).toThrow(/trend\.alpha: alpha must be above 0/);
+    expect(load({ trend: { alpha: 0.6 } })).toThrow(/trend\.alpha: alpha must be at most 0\.5/);
+    expect(load({ trend: { minChange: -1 } })).toThrow(/trend\.minChange: minChange must be at least 0/);
+    expect(load({ trend: { minDays: 1 } })).toThrow(/trend\.minDays: minDays must be at least 2/);
+    expect(load({ trend: { minDays: 2.5 } })).toThrow(/trend\.minDays: minDays must be a whole number/);
+    expect(load({ trend: { deadBand: 1 } })).toThrow(/trend\.deadBand/);
   });
 });
 
@@ -133,6 +220,53 @@ describe('opportunity lifecycle', () => {
     const first = reconcile([], 'a', [finding('x')], new Set(['d1']), now);
     const second = reconcile(first, 'a', [], new Set<string>(), later);
     expect(second[0]).toMatchObject({ status: 'open', lastSeen: now.toISOString() });
+  });
+
+  describe('under the closed loop', () => {
+    const epoch = {
+      since: now.toISOString(),
+      key: `a@${now.toISOString()}`,
+      from: { segment: 1, offset: 10 },
+    };
+
+    it('leaves an opportunity being verified as it is, only its lastSeen moves', () => {
+      const [x] = reconcile([], 'a', [finding('x')], new Set(['d1']), now);
+      const held = { ...x!, status: 'verifying' as const, verificationId: 'ver_1', epoch };
+      expect(reconcile([held], 'a', [finding('x', 'changed')], new Set(['d1']), later)[0]).toEqual({
+        ...held,
+        lastSeen: later.toISOString(),
+      });
+      // Not found any more: still held, not resolved.
+      expect(reconcile([held], 'a', [], new Set(['d1']), later)[0]).toEqual(held);
+    });
+
+    it('judges an opportunity under an epoch on the feedback after it, not on the window', () => {
+      const [x] = reconcile([], 'a', [finding('x')], new Set(['d1']), now);
+      const settled = { ...x!, status: 'resolved' as const, resolvedAt: now.toISOString(), epoch };
+      // The window still shows the old problem; after the change nothing was found, and too
+      // little feedback came to resolve anything: it stays resolved.
+      const quiet = new Map([[settled.id, { found: undefined, canResolve: false }]]);
+      expect(reconcile([settled], 'a', [finding('x')], new Set(['d1']), later, quiet)[0]).toMatchObject({
+        status: 'resolved',
+        occurrences: 1,
+      });
+      // Found on the feedback after the change: open again.
+      const found = new Map([[settled.id, { found: finding('x', 'still slow'), canResolve: true }]]);
+      expect(reconcile([settled], 'a', [], new Set(['d1']), later, found)[0]).toMatchObject({
+        status: 'open',
+        title: 'still slow',
+        epoch,
+      });
+    });
+
+    it('resolves an open opportunity under an epoch only with enough feedback after it', () => {
+      const [x] = reconcile([], 'a', [finding('x')], new Set(['d1']), now);
+      const open = { ...x!, epoch };
+      const short = new Map([[open.id, { found: undefined, canResolve: false }]]);
+      expect(reconcile([open], 'a', [], new Set(['d1']), later, short)[0]!.status).toBe('open');
+      const enough = new Map([[open.id, { found: undefined, canResolve: true }]]);
+      expect(reconcile([open], 'a', [], new Set(['d1']), later, enough)[0]!.status).toBe('resolved');
+    });
   });
 
   it('lets a finding set its own severity and sorts the most severe first', () => {

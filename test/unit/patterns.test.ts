@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedbackEntry } from '../../src/core/feedback/types.js';
-import { detectPatterns, operationKind, type PatternOptions } from '../../src/core/patterns/detect.js';
+import { detectPatterns, type PatternOptions } from '../../src/core/patterns/detect.js';
+import { operationKind } from '../../src/core/feedback/operation-kind.js';
 import { impactScore, type LearningGenerator } from '../../src/core/sdk/index.js';
 import builtin from '../../src/plugins/index.js';
 
@@ -126,6 +127,33 @@ describe('pattern types', () => {
     ]);
   });
 
+  it("failure: carries what a fix needs — the failing kinds, their successes' p99, the durations messages name", () => {
+    const entries = [
+      ...Array.from({ length: 99 }, (_, i) => entry({ operationId: `chat-${i}`, durationMs: 100 + i })),
+      entry({ operationId: 'chat-x', durationMs: 380 }),
+      ...Array.from({ length: 40 }, (_, i) => entry({ operationId: `other-${i}`, durationMs: 9000 })),
+      ...[1, 2, 3].map((i) =>
+        entry({
+          type: 'failure',
+          score: 0,
+          errorType: 'timeout',
+          message: `timed out after ${i * 50} ms`,
+          operationId: `chat-${200 + i}`,
+        }),
+      ),
+    ];
+    const [timeout] = ofType(entries, 'failure').filter((p) => !p.signature.startsWith('kind:'));
+    expect(timeout!.extra).toMatchObject({
+      errorType: 'timeout',
+      operationKinds: ['chat'],
+      messageMaxMs: 150,
+    });
+    // chat's successes only (not the 9 s ones of another kind): their 99th of 100 is 198 ms;
+    // log-scale bins are within ±4.5 %.
+    expect(timeout!.extra!.successP99Ms).toBeGreaterThanOrEqual(189);
+    expect(timeout!.extra!.successP99Ms).toBeLessThanOrEqual(207);
+  });
+
   it('failure (capability gap): a kind failing at least half the time', () => {
     const entries = [
       ...[1, 2, 3].map(() =>
@@ -161,6 +189,7 @@ describe('pattern types', () => {
         signature: 'kind:classify',
         frequency: 4,
         confidence: round((4 + 1) / (5 + 2)),
+        extra: { operationKind: 'classify', failureRate: 0.2, attempts: 5 },
       }),
     ]);
     // Two out of four successes: (2+1)/(4+2) = 0.5, under the default 0.6.
@@ -271,6 +300,11 @@ describe('learning generators', () => {
       'skill_enhancement',
     ]);
     expect(await produce(pattern('success', { operationKind: 'k' }))).toEqual(['positive_reinforcement']);
+    // "Keep doing it this way" is no advice for a kind that fails one time in five or more.
+    expect(await produce(pattern('success', { operationKind: 'k', failureRate: 0.19 }))).toEqual([
+      'positive_reinforcement',
+    ]);
+    expect(await produce(pattern('success', { operationKind: 'k', failureRate: 0.2 }))).toEqual([]);
     expect(await produce(pattern('quality'))).toEqual(['optimization']);
     expect(await produce(pattern('performance'))).toEqual(['optimization']);
     expect(await produce(pattern('behavior', { hourUtc: 3 }))).toEqual(['pattern_recognition']);

@@ -13,3 +13,7 @@ test('timeoutMs stays within the gateway limit of 3000 ms', () => {
 test('maxSentences is a whole number from 1 to 5', () => {
   assert.ok(Number.isInteger(config.maxSentences) && config.maxSentences >= 1 && config.maxSentences <= 5);
 });
+
+test('retries is a whole number from 0 to 3', () => {
+  assert.ok(Number.isInteger(config.retries) && config.retries >= 0 && config.retries <= 3);
+});

@@ -15,12 +15,16 @@ import {
   type PatternInfo,
   type Thresholds,
 } from '../sdk/types.js';
-import type { Stores } from '../store/stores.js';
+import type { OptimizationStoreDoc, Stores } from '../store/stores.js';
+import { peekWithEpochs, refreshWithEpochs } from '../feedback/epochs.js';
+import { wantedEpochs } from '../verify/engine.js';
+import { verifyConfigOf, type Verification } from '../verify/types.js';
+import { judgeEpochs } from './epoch-judge.js';
 import type { Kv1ntConfig } from '../config/schema.js';
 import type { HealthComponents } from './health.js';
 import { windowFigures } from './metrics.js';
 import { reconcile, type Opportunity } from './opportunities.js';
-import { healthTrend, type HealthTrend } from './trend.js';
+import { healthTrend, trendFields, trendRuleOf, type HealthTrend } from './trend.js';
 import { deepFreeze } from '../deep-freeze.js';
 
 /** `kv1nt analyze --json` (contract §4). */
@@ -30,6 +34,10 @@ export interface AnalysisResult {
   sampleSize: number;
   healthScore: number | null;
   healthTrend: HealthTrend;
+  /** Theil–Sen slope (points/day), Mann–Kendall p-value and fitted change (points); see trend.ts. */
+  trendSlopePerDay: number | null;
+  trendPValue: number | null;
+  trendChange: number | null;
   components: HealthComponents;
   metrics: AnalysisMetrics & { trendSlopePerDay: number | null };
   opportunities: Opportunity[];
@@ -37,6 +45,8 @@ export interface AnalysisResult {
   analyzedAt: string;
   /** The latest optimization that kept a change, and how the health moved since (null without one). */
   sinceOptimization: SinceOptimization | null;
+  /** The agent's open and recently decided verifications (the closed loop, contract §11). */
+  verifications?: Verification[];
 }
 
 export interface SinceOptimization {
@@ -60,6 +70,8 @@ export interface AnalyzeInput {
   detectors: readonly LoadedDetector[];
   /** Plugins that failed to load, reported with the run. */
   loadWarnings?: PluginWarning[];
+  /** false: compute only, write nothing (a dry run). Default true. */
+  persist?: boolean;
 }
 
 /** How many analysis rows (performance_metrics, health_history) each agent keeps. */
@@ -69,20 +81,40 @@ export function thresholdsOf(config: Kv1ntConfig): Thresholds {
   return { ...DEFAULT_THRESHOLDS, ...stripUndefined(config.thresholds ?? {}) };
 }
 
+/** What a detector context describes of the feedback: the window's, or an epoch's. */
+export interface FeedbackView {
+  metrics: DetectorContext['metrics'];
+  components: DetectorContext['components'];
+  patterns: readonly PatternInfo[];
+  /** The raw entries, read only when a detector asks. */
+  entries: () => readonly FeedbackEntry[];
+}
+
 /**
  * One analysis: figures of the window from the aggregates, health score and trend, every
- * detector run in isolation, opportunities reconciled, and a performance_metrics and a
- * health_history row stored.
+ * detector run in isolation, opportunities reconciled (those under an epoch judged on the
+ * feedback after their change only), and a performance_metrics and a health_history row stored.
+ * With `persist: false` (a dry run) nothing is written: the aggregates are brought up to date in
+ * memory and the reconciled opportunities are returned, not stored.
  */
 export async function analyzeAgent(input: AnalyzeInput): Promise<AnalysisResult> {
+  return (await runAnalysis(input)).result;
+}
+
+export async function runAnalysis(
+  input: AnalyzeInput,
+): Promise<{ result: AnalysisResult; opportunities: Opportunity[] }> {
   const { stores, agentId, agent, days, now } = input;
+  const persist = input.persist ?? true;
   const thresholds = thresholdsOf(input.config);
-  const aggregates = await refreshAggregates(stores);
-  const figures = windowFigures(aggregates, agentId, now, days, agent?.slaMs ?? null);
   const [feedbackDoc, optimizationDoc] = await Promise.all([
     stores.feedback.read(),
     stores.optimization.read(),
   ]);
+  const wanted = wantedEpochs(optimizationDoc, now);
+  const aggregates = persist ? await refreshWithEpochs(stores, wanted) : await peekWithEpochs(stores, wanted);
+  const slaMs = agent?.slaMs ?? null;
+  const figures = windowFigures(aggregates, agentId, now, days, slaMs);
   const windowStart = now.getTime() - days * 86_400_000;
   const history = optimizationDoc.healthHistory
     .filter(
@@ -92,96 +124,120 @@ export async function analyzeAgent(input: AnalyzeInput): Promise<AnalysisResult>
         Date.parse(String(row.timestamp)) >= windowStart,
     )
     .map((row) => ({ at: Date.parse(String(row.timestamp)), score: row.healthScore as number }));
-  const trend = healthTrend([...figures.daily, ...history], {
-    minPoints: thresholds.trendMinDays,
-    deadBandPerDay: thresholds.trendDeadBand,
-  });
+  const trend = healthTrend([...figures.daily, ...history], trendRuleOf(input.config));
 
   const patterns = feedbackDoc.patterns.filter((row) => row.agentId === agentId) as unknown as PatternInfo[];
   const learnings = feedbackDoc.learningEvents.filter(
     (row) => row.agentId === agentId,
   ) as unknown as LearningInfo[];
   const agentInfo = toAgentInfo(agentId, agent);
-  let windowEntries: FeedbackEntry[] | undefined;
+  let windowEntries: readonly FeedbackEntry[] | undefined;
+  // Read from the log only if a detector asks: the built-ins work from the aggregates.
+  const readEntries = () =>
+    (windowEntries ??= deepFreeze(readWindow(stores, agentId, windowStart, now.getTime())));
   const optionsOf = pluginOptions(input.config);
-  const makeContext = (plugin: string, warnings: PluginWarning[], detector: string): DetectorContext =>
-    deepFreeze({
-      agent: agentInfo,
-      // Read from the log only if a detector asks: the built-ins work from the aggregates.
-      get feedback() {
-        windowEntries ??= deepFreeze(readWindow(stores, agentId, windowStart, now.getTime()));
-        return windowEntries;
-      },
-      components: figures.components,
-      metrics: figures.metrics,
-      patterns,
-      learnings,
-      config: { ...input.config, thresholds },
-      options: optionsOf(plugin),
-      run: (command: string, args: readonly string[], options?: { timeoutMs?: number }) =>
-        agent?.path
-          ? runTool(command, args, agent.path, options?.timeoutMs ?? thresholds.toolTimeoutMs)
-          : Promise.resolve({
-              exitCode: null,
-              stdout: '',
-              stderr: '',
-              timedOut: false,
-              error: `agent ${agentId} has no folder`,
-            }),
-      warn: (message: string) => warnings.push({ plugin, component: detector, error: message }),
-      now,
-    });
-  const run = await runDetectors(input.detectors, makeContext, pluginLimit(input.config));
+  const limitOf = pluginLimit(input.config);
+  const contextFor =
+    (view: FeedbackView) =>
+    (plugin: string, warnings: PluginWarning[], detector: string): DetectorContext =>
+      deepFreeze({
+        agent: agentInfo,
+        get feedback() {
+          return view.entries();
+        },
+        components: view.components,
+        metrics: view.metrics,
+        patterns: view.patterns,
+        learnings,
+        config: { ...input.config, thresholds },
+        options: optionsOf(plugin),
+        run: (command: string, args: readonly string[], options?: { timeoutMs?: number }) =>
+          agent?.path
+            ? runTool(command, args, agent.path, options?.timeoutMs ?? thresholds.toolTimeoutMs)
+            : Promise.resolve({
+                exitCode: null,
+                stdout: '',
+                stderr: '',
+                timedOut: false,
+                error: `agent ${agentId} has no folder`,
+              }),
+        warn: (message: string) => warnings.push({ plugin, component: detector, error: message }),
+        now,
+      });
+  const windowView: FeedbackView = {
+    metrics: figures.metrics,
+    components: figures.components,
+    patterns,
+    entries: readEntries,
+  };
+  const run = await runDetectors(input.detectors, contextFor(windowView), limitOf);
+
+  const mine = optimizationDoc.opportunities.filter(
+    (row) => row.agentId === agentId,
+  ) as unknown as Opportunity[];
+  const epochs = await judgeEpochs({
+    aggregates,
+    agentId,
+    opportunities: mine,
+    detectors: input.detectors,
+    days,
+    now,
+    slaMs,
+    minEntries: verifyConfigOf(input.config).minEntries,
+    contextFor: (view) =>
+      contextFor({ ...view, entries: () => readEntries().filter((e) => e.timestamp >= view.since) }),
+    patterns,
+    pluginLimit: limitOf,
+  });
 
   const analyzedAt = now.toISOString();
-  const opportunities = await stores.optimization.update((doc) => {
-    const mine = doc.opportunities.filter((row) => row.agentId === agentId) as unknown as Opportunity[];
-    const updated = reconcile(mine, agentId, run.findings, run.completed, now);
-    doc.opportunities = [...doc.opportunities.filter((row) => row.agentId !== agentId), ...updated];
-    doc.performanceMetrics = keepLatest(
-      [
-        ...doc.performanceMetrics,
-        {
-          id: newId('pm'),
-          agentId,
-          timestamp: analyzedAt,
-          windowDays: days,
-          sampleSize: figures.metrics.total,
-          components: figures.components,
-          metrics: figures.metrics,
-        },
-      ],
-      agentId,
-    );
-    doc.healthHistory = keepLatest(
-      [
-        ...doc.healthHistory,
-        {
-          id: newId('hh'),
-          agentId,
-          timestamp: analyzedAt,
-          healthScore: figures.healthScore,
-          healthTrend: trend.trend,
-          components: figures.components,
-        },
-      ],
-      agentId,
-    );
-    return updated;
-  });
-  return {
+  const metricsRow = {
+    id: newId('pm'),
+    agentId,
+    timestamp: analyzedAt,
+    windowDays: days,
+    sampleSize: figures.metrics.total,
+    components: figures.components,
+    metrics: figures.metrics,
+  };
+  const healthRow = {
+    id: newId('hh'),
+    agentId,
+    timestamp: analyzedAt,
+    healthScore: figures.healthScore,
+    healthTrend: trend.trend,
+    components: figures.components,
+  };
+  const merge = (doc: OptimizationStoreDoc) => {
+    const current = doc.opportunities.filter((row) => row.agentId === agentId) as unknown as Opportunity[];
+    return reconcile(current, agentId, run.findings, run.completed, now, epochs.judgements);
+  };
+  const opportunities = persist
+    ? await stores.optimization.update((doc) => {
+        const updated = merge(doc);
+        doc.opportunities = [
+          ...doc.opportunities.filter((row) => row.agentId !== agentId),
+          ...(updated as unknown as OptimizationStoreDoc['opportunities']),
+        ];
+        doc.performanceMetrics = keepLatest([...doc.performanceMetrics, metricsRow], agentId);
+        doc.healthHistory = keepLatest([...doc.healthHistory, healthRow], agentId);
+        return updated;
+      })
+    : merge(optimizationDoc);
+  const result: AnalysisResult = {
     agentId,
     windowDays: days,
     sampleSize: figures.metrics.total,
     healthScore: figures.healthScore,
-    healthTrend: trend.trend,
+    ...trendFields(trend),
     components: figures.components,
     metrics: { ...figures.metrics, trendSlopePerDay: trend.slopePerDay },
     opportunities: opportunities.filter((o) => o.status === 'open'),
-    warnings: [...(input.loadWarnings ?? []), ...run.warnings],
+    warnings: [...(input.loadWarnings ?? []), ...run.warnings, ...epochs.warnings],
     analyzedAt,
     sinceOptimization: sinceOptimization(optimizationDoc.optimizationResults, agentId, figures.healthScore),
   };
+  return { result, opportunities };
 }
 
 /** Did the last kept change help? Compares the score its plan was made with to today's. */
@@ -219,6 +275,8 @@ export interface HealthReport {
   healthScore: number | null;
   healthTrend: HealthTrend;
   trendSlopePerDay: number | null;
+  trendPValue: number | null;
+  trendChange: number | null;
   components: HealthComponents;
   /** Daily scores of the window and the stored analyses, oldest first. */
   history: Array<{ timestamp: string; healthScore: number; source: 'daily' | 'analysis' }>;
@@ -233,7 +291,6 @@ export async function healthOf(
   days: number,
   now: Date,
 ): Promise<HealthReport> {
-  const thresholds = thresholdsOf(config);
   const figures = windowFigures(await refreshAggregates(stores), agentId, now, days, agent?.slaMs ?? null);
   const windowStart = now.getTime() - days * 86_400_000;
   const analyses = (await stores.optimization.read()).healthHistory
@@ -251,15 +308,14 @@ export async function healthOf(
   const inWindow = analyses.filter((row) => Date.parse(row.timestamp) >= windowStart);
   const trend = healthTrend(
     [...figures.daily, ...inWindow.map((row) => ({ at: Date.parse(row.timestamp), score: row.healthScore }))],
-    { minPoints: thresholds.trendMinDays, deadBandPerDay: thresholds.trendDeadBand },
+    trendRuleOf(config),
   );
   return {
     agentId,
     windowDays: days,
     sampleSize: figures.metrics.total,
     healthScore: figures.healthScore,
-    healthTrend: trend.trend,
-    trendSlopePerDay: trend.slopePerDay,
+    ...trendFields(trend),
     components: figures.components,
     history: [...daily, ...analyses].sort((a, b) => a.timestamp.localeCompare(b.timestamp)),
   };

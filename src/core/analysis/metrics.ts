@@ -50,7 +50,6 @@ export function windowFigures(
       mergeBucket(previous, bucket);
     }
   }
-  const components = componentsOf(current, slaMs);
   const daily = [...perDay.entries()]
     .map(([day, bucket]) => ({
       at: Date.parse(`${day}T12:00:00Z`),
@@ -58,16 +57,43 @@ export function windowFigures(
     }))
     .filter((point): point is TrendPoint => point.score !== null);
   return {
-    metrics: metricsOf(
+    ...figuresOf(
       current,
       previous,
       { days, from: new Date(from).toISOString(), to: now.toISOString() },
       slaMs,
     ),
-    components: roundComponents(components),
-    healthScore: healthScore(components),
     daily,
   };
+}
+
+/** Metrics, components and score of one span of feedback (`current`) against the span before it. */
+export function figuresOf(
+  current: Bucket,
+  previous: Bucket,
+  window: AnalysisMetrics['window'],
+  slaMs: number | null,
+): Omit<WindowFigures, 'daily'> {
+  const components = componentsOf(current, slaMs);
+  return {
+    metrics: metricsOf(current, previous, window, slaMs),
+    components: roundComponents(components),
+    healthScore: healthScore(components),
+  };
+}
+
+/** The agent's hourly sums from `fromKey` (inclusive) to `toKey` (exclusive), added up. */
+export function hoursBetween(
+  aggregates: ScoreAggregates,
+  agentId: string,
+  fromKey: string,
+  toKey: string,
+): Bucket {
+  const total = emptyBucket('');
+  const hours = Object.hasOwn(aggregates.agents, agentId) ? aggregates.agents[agentId]! : {};
+  for (const [key, bucket] of Object.entries(hours))
+    if (key >= fromKey && key < toKey) mergeBucket(total, bucket);
+  return total;
 }
 
 function componentsOf(bucket: Bucket, slaMs: number | null): HealthComponents {
@@ -75,7 +101,7 @@ function componentsOf(bucket: Bucket, slaMs: number | null): HealthComponents {
   return healthComponents({
     successes: bucket.byType.success ?? 0,
     failures: bucket.byType.failure ?? 0,
-    meanDurationMs: bucket.duration.n === 0 ? null : bucket.duration.sum / bucket.duration.n,
+    meanDurationMs: bucket.okDuration.n === 0 ? null : bucket.okDuration.sum / bucket.okDuration.n,
     slaMs,
     meanQuality: quality === 0 ? null : (bucket.scoreSum.quality_score ?? 0) / quality,
   });
@@ -100,16 +126,17 @@ function metricsOf(
     minScoreByType: { ...current.scoreMin },
     averageScoreBySource: means(current.sourceScoreSum, current.bySource),
     duration: {
-      mean: current.duration.n === 0 ? null : round(current.duration.sum / current.duration.n),
-      p50: binQuantile(current.durationBins, 0.5),
-      p95: binQuantile(current.durationBins, 0.95),
-      max: current.duration.max,
-      count: current.duration.n,
+      mean: current.okDuration.n === 0 ? null : round(current.okDuration.sum / current.okDuration.n),
+      p50: binQuantile(current.okDurationBins, 0.5),
+      p95: binQuantile(current.okDurationBins, 0.95),
+      max: current.okDuration.max,
+      count: current.okDuration.n,
       slaMs,
     },
     quality: {
       mean: means(current.scoreSum, current.byType).quality_score ?? null,
       max: null,
+      p95: null,
       count: current.byType.quality_score ?? 0,
     },
     memoryMb: stat(current, 'memoryMb'),
@@ -141,8 +168,15 @@ function means(
 
 function stat(bucket: Bucket, name: string): Stat {
   const sums = bucket.metrics[name];
-  if (!sums || sums.n === 0) return { mean: null, max: null, count: 0 };
-  return { mean: round(sums.sum / sums.n), max: sums.max, count: sums.n };
+  if (!sums || sums.n === 0) return { mean: null, max: null, p95: null, count: 0 };
+  const bins = bucket.metricBins[name];
+  return {
+    mean: round(sums.sum / sums.n),
+    max: sums.max,
+    // The bins are ±4.5 %; never report a p95 above the largest value seen.
+    p95: bins ? Math.min(binQuantile(bins, 0.95) ?? 0, sums.max ?? 0) : null,
+    count: sums.n,
+  };
 }
 
 function roundComponents(components: HealthComponents): HealthComponents {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DetectedFinding } from '../plugins/run-detectors.js';
 import type { OpportunityInfo, OpportunityType, Severity } from '../sdk/types.js';
+import type { LogPosition } from '../store/feedback-log.js';
+import type { TriedAction } from '../verify/types.js';
 
 /** The default severity of each type (contract §4 table); a finding may say otherwise. */
 export const DEFAULT_SEVERITY: Record<OpportunityType, Severity> = {
@@ -20,12 +22,36 @@ export const SEVERITY_RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, M
 
 /** A stored opportunity: what strategies see (OpportunityInfo) plus its lifecycle. */
 export interface Opportunity extends OpportunityInfo {
-  status: 'open' | 'resolved';
+  /** `verifying`: a change for it was kept and waits for the feedback that judges it. */
+  status: 'open' | 'resolved' | 'verifying';
   firstSeen: string;
   lastSeen: string;
   /** How many analyses have found it. */
   occurrences: number;
   resolvedAt: string | null;
+  /** The verification holding it while `verifying`. */
+  verificationId?: string | null;
+  /**
+   * The latest change kept (or reverted) for it: from then on its subject is judged only on the
+   * feedback recorded after that instant.
+   */
+  epoch?: OpportunityEpoch | null;
+  tried?: TriedAction[];
+  /** How the closed loop settled it, when it did. */
+  resolution?: { verdict: string; verificationId: string; reason: string } | null;
+}
+
+export interface OpportunityEpoch {
+  since: string;
+  key: string;
+  from: LogPosition;
+}
+
+/** How an opportunity under an epoch was judged by its detector on post-epoch feedback. */
+export interface EpochJudgement {
+  found: DetectedFinding | undefined;
+  /** Enough feedback since the epoch that "not found" may resolve it. */
+  canResolve: boolean;
 }
 
 /** Stable per (agent, type, detector, subject): the same finding later is the same opportunity. */
@@ -40,6 +66,11 @@ export function opportunityId(agentId: string, type: string, detector: string, s
  * Merges one analysis's findings into the agent's opportunities: a repeated finding updates the
  * open one (or reopens a resolved one), a new one is added, and an open one whose detector ran
  * and no longer reports it is resolved. Detectors that failed leave theirs untouched.
+ *
+ * The closed loop adds two rules: an opportunity being verified is left as it is (only its
+ * lastSeen moves), and one under an epoch is judged by `epochs` — its detector re-run on the
+ * feedback after the change — instead of by the window's findings, so evidence older than the
+ * change can neither keep it open nor reopen it.
  */
 export function reconcile(
   existing: readonly Opportunity[],
@@ -47,17 +78,29 @@ export function reconcile(
   findings: readonly DetectedFinding[],
   completed: ReadonlySet<string>,
   now: Date,
+  epochs: ReadonlyMap<string, EpochJudgement> = new Map(),
 ): Opportunity[] {
   const at = now.toISOString();
   const byId = new Map(existing.map((opportunity) => [opportunity.id, { ...opportunity }]));
   const seen = new Set<string>();
-  for (const { detector, type, finding } of findings) {
+  const judged = [...findings.map((f) => ({ f, epoch: false }))];
+  for (const judgement of epochs.values())
+    if (judgement.found) judged.push({ f: judgement.found, epoch: true });
+  for (const { f, epoch } of judged) {
+    const { detector, type, finding } = f;
     const subject = finding.subject ?? '';
     const id = opportunityId(agentId, type, detector, subject);
+    // Under an epoch only the post-epoch judgement counts.
+    if (!epoch && epochs.has(id)) continue;
     if (seen.has(id)) continue;
     seen.add(id);
     const previous = byId.get(id);
-    byId.set(id, {
+    if (previous?.status === 'verifying') {
+      previous.lastSeen = at;
+      continue;
+    }
+    const next: Opportunity = {
+      ...previous,
       id,
       agentId,
       type,
@@ -72,10 +115,16 @@ export function reconcile(
       lastSeen: at,
       occurrences: (previous?.occurrences ?? 0) + 1,
       resolvedAt: null,
-    });
+    };
+    // Reopened: how the loop settled it before no longer holds.
+    if (next.resolution) next.resolution = null;
+    byId.set(id, next);
   }
   for (const opportunity of byId.values()) {
-    if (opportunity.status === 'open' && !seen.has(opportunity.id) && completed.has(opportunity.detector)) {
+    if (opportunity.status !== 'open' || seen.has(opportunity.id)) continue;
+    const judgement = epochs.get(opportunity.id);
+    const decided = judgement ? judgement.canResolve : completed.has(opportunity.detector);
+    if (decided) {
       opportunity.status = 'resolved';
       opportunity.resolvedAt = at;
     }

@@ -1,4 +1,5 @@
-import { median } from 'simple-statistics';
+import type { Kv1ntConfig } from '../config/schema.js';
+import { mannKendall, theilSen } from '../stats/index.js';
 
 export type HealthTrend = 'improving' | 'stable' | 'declining' | 'insufficient_data';
 
@@ -11,24 +12,64 @@ export interface TrendPoint {
 
 export interface TrendRule {
   /** Fewer distinct days with a score than this: insufficient_data. */
-  minPoints: number;
-  /** |slope| at or under this many health points per day counts as stable. */
-  deadBandPerDay: number;
+  minDays: number;
+  /** Significance level of the Mann–Kendall test. */
+  alpha: number;
+  /** Smallest fitted change over the window, in health points, that counts as a trend. */
+  minChange: number;
 }
 
-export const DEFAULT_TREND_RULE: TrendRule = { minPoints: 3, deadBandPerDay: 1 };
+export const DEFAULT_TREND_RULE: TrendRule = { minDays: 3, alpha: 0.05, minChange: 5 };
+
+/** The rule from the config: `trend.*`, else the older `thresholds.trendMinDays`, else the defaults. */
+export function trendRuleOf(config: Pick<Kv1ntConfig, 'trend' | 'thresholds'>): TrendRule {
+  return {
+    minDays: config.trend?.minDays ?? config.thresholds?.trendMinDays ?? DEFAULT_TREND_RULE.minDays,
+    alpha: config.trend?.alpha ?? DEFAULT_TREND_RULE.alpha,
+    minChange: config.trend?.minChange ?? DEFAULT_TREND_RULE.minChange,
+  };
+}
+
+export interface TrendResult {
+  trend: HealthTrend;
+  /** Theil–Sen slope in health points per day (3 decimals); null with too few days. */
+  slopePerDay: number | null;
+  /** Two-sided p-value of the Mann–Kendall test; null with too few days. */
+  pValue: number | null;
+  /** Fitted change over the window: slope × days from the first to the last day (1 decimal). */
+  change: number | null;
+  /** Distinct UTC days with a score. */
+  days: number;
+}
+
+/** The trend fields of `analyze --json` and `health --json`. */
+export interface TrendFields {
+  healthTrend: HealthTrend;
+  trendSlopePerDay: number | null;
+  trendPValue: number | null;
+  trendChange: number | null;
+}
+
+export function trendFields(result: TrendResult): TrendFields {
+  return {
+    healthTrend: result.trend,
+    trendSlopePerDay: result.slopePerDay,
+    trendPValue: result.pValue,
+    trendChange: result.change,
+  };
+}
 
 /**
- * The trend is the Theil–Sen slope of the health scores over time (the median of the slopes
- * between every pair of days, in points per day): a robust linear regression, so one bad day
- * among good ones does not read as a trend. Above the dead band it is improving, below minus the
- * dead band declining, else stable. Points are first averaged per UTC day, so ten analyses in
- * one afternoon count as one day.
+ * Is the health going somewhere, and how far? Points are first averaged per UTC day (ten analyses
+ * in one afternoon are one day). Whether there is a monotonic trend is the Mann–Kendall test's
+ * call (p < alpha), so noise is not read as a trend however steep its last days look; how big it
+ * is comes from the Theil–Sen slope, so one bad day cannot tip it. A significant trend smaller
+ * than minChange over the window (a steady 0.1 point a day) is still `stable`: worth nothing.
  */
 export function healthTrend(
   points: readonly TrendPoint[],
   rule: TrendRule = DEFAULT_TREND_RULE,
-): { trend: HealthTrend; slopePerDay: number | null; days: number } {
+): TrendResult {
   const byDay = new Map<number, { sum: number; n: number }>();
   for (const point of points) {
     const day = Math.floor(point.at / 86_400_000);
@@ -40,26 +81,25 @@ export function healthTrend(
   const series = [...byDay.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([day, { sum, n }]): [number, number] => [day, sum / n]);
-  if (series.length < rule.minPoints)
-    return { trend: 'insufficient_data', slopePerDay: null, days: series.length };
-  const slopePerDay = Math.round(theilSen(series) * 1000) / 1000;
+  if (series.length < Math.max(2, rule.minDays))
+    return { trend: 'insufficient_data', slopePerDay: null, pValue: null, change: null, days: series.length };
+
+  const { slope } = theilSen(series);
+  const { pValue } = mannKendall(series.map(([, score]) => score));
+  // Decide on the change as reported (1 decimal): a change shown as −5.0 with minChange 5 declines.
+  const change = round(slope * (series.at(-1)![0] - series[0]![0]), 1);
+  const significant = pValue !== null && pValue < rule.alpha;
   const trend =
-    slopePerDay > rule.deadBandPerDay
-      ? 'improving'
-      : slopePerDay < -rule.deadBandPerDay
-        ? 'declining'
+    significant && change < 0 && -change >= rule.minChange
+      ? 'declining'
+      : significant && change > 0 && change >= rule.minChange
+        ? 'improving'
         : 'stable';
-  return { trend, slopePerDay, days: series.length };
+  return { trend, slopePerDay: round(slope, 3), pValue, change, days: series.length };
 }
 
-function theilSen(series: ReadonlyArray<readonly [number, number]>): number {
-  const slopes: number[] = [];
-  for (let i = 0; i < series.length; i++) {
-    for (let j = i + 1; j < series.length; j++) {
-      const [x1, y1] = series[i]!;
-      const [x2, y2] = series[j]!;
-      slopes.push((y2 - y1) / (x2 - x1));
-    }
-  }
-  return median(slopes);
+function round(value: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  // + 0 turns −0 into 0: a flat series has no sign.
+  return Math.round(value * scale) / scale + 0;
 }

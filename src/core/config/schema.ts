@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { durationMs } from '../duration.js';
 import { AGENT_ID_PATTERN } from '../ids.js';
 import { OPPORTUNITY_TYPES, SEVERITIES } from '../sdk/types.js';
 
@@ -119,8 +120,8 @@ export const ThresholdsSchema = v.pipe(
       1,
     ),
     qualityMin: num('qualityMin', 'quality_issues: mean quality_score under this (default 0.8).'),
-    memoryMbMax: num('memoryMbMax', 'resource_inefficiency: mean memoryMb above this (default 500).'),
-    cpuPercentMax: num('cpuPercentMax', 'resource_inefficiency: mean cpuPercent above this (default 80).'),
+    memoryMbMax: num('memoryMbMax', 'resource_inefficiency: p95 of memoryMb above this (default 500).'),
+    cpuPercentMax: num('cpuPercentMax', 'resource_inefficiency: p95 of cpuPercent above this (default 80).'),
     errorPatternMinCount: num(
       'errorPatternMinCount',
       'error_pattern: occurrences of one error type or pattern (default 3).',
@@ -141,15 +142,45 @@ export const ThresholdsSchema = v.pipe(
     ),
     trendMinDays: num(
       'trendMinDays',
-      'Days with a health score needed before a trend is given (default 3).',
+      'Days with a health score needed before a trend is given (default 3); trend.minDays takes precedence.',
       2,
     ),
     trendDeadBand: num(
       'trendDeadBand',
-      'Health points per day within which the trend is stable (default 1).',
+      'No longer used: the trend is decided by a significance test (see `trend`). Still accepted so that older configs load.',
     ),
   }),
   v.description('Detector and trend thresholds; each optional, with the defaults shown.'),
+);
+
+export const TrendSchema = v.pipe(
+  v.strictObject({
+    alpha: v.optional(
+      v.pipe(
+        v.number('alpha must be a number'),
+        v.gtValue(0, 'alpha must be above 0'),
+        v.maxValue(0.5, 'alpha must be at most 0.5'),
+        v.description('Significance level of the Mann–Kendall test, in (0, 0.5] (default 0.05).'),
+      ),
+    ),
+    minChange: num(
+      'minChange',
+      'Smallest fitted change over the window, in health points, that counts as improving or declining (default 5).',
+    ),
+    minDays: v.optional(
+      v.pipe(
+        v.number('minDays must be a number'),
+        v.integer('minDays must be a whole number'),
+        v.minValue(2, 'minDays must be at least 2'),
+        v.description(
+          'Days with a health score needed before a trend is given (default thresholds.trendMinDays, else 3).',
+        ),
+      ),
+    ),
+  }),
+  v.description(
+    'How healthTrend is decided: declining or improving when the Mann–Kendall test is significant at alpha and the Theil–Sen change over the window is at least minChange points. See docs/how-kv1nt-decides.md.',
+  ),
 );
 
 export const PatternsSchema = v.pipe(
@@ -159,6 +190,43 @@ export const PatternsSchema = v.pipe(
     minConfidence: bounded('minConfidence', 'Confidence a pattern needs, 0–1 (default 0.6).', 0, 1),
   }),
   v.description('Defaults of `kv1nt patterns`; the command-line flags override them.'),
+);
+
+export const VerifySchema = v.pipe(
+  v.strictObject({
+    minEntries: v.optional(
+      v.pipe(
+        positiveInt('minEntries'),
+        v.description('Feedback entries recorded after a kept change before it is judged (default 30).'),
+      ),
+    ),
+    maxWait: v.optional(
+      v.pipe(
+        nonEmpty('maxWait'),
+        v.check((text) => durationMs(text) !== null, 'maxWait must be a duration like 12h, 7d or 2d12h'),
+        v.description('How long to wait for minEntries; then the verdict is inconclusive (default "7d").'),
+      ),
+    ),
+    alpha: v.optional(
+      v.pipe(
+        v.number('alpha must be a number'),
+        v.gtValue(0, 'alpha must be above 0'),
+        v.maxValue(0.5, 'alpha must be at most 0.5'),
+        v.description('Significance level of the tests (default 0.05).'),
+      ),
+    ),
+    onRegression: v.optional(
+      v.pipe(
+        v.picklist(['rollback', 'report'], 'onRegression is "rollback" or "report"'),
+        v.description(
+          'What a regressed change gets: "rollback" undoes it through its journal (default), "report" only reports it.',
+        ),
+      ),
+    ),
+  }),
+  v.description(
+    'The closed loop: how each kept change is verified against the feedback that follows it (docs/how-kv1nt-decides.md).',
+  ),
 );
 
 export const ActionsSchema = v.pipe(
@@ -317,6 +385,17 @@ export const ConfigSchema = v.strictObject({
     ),
   ),
   thresholds: v.optional(ThresholdsSchema),
+  verify: v.optional(VerifySchema),
+  maxTestRuns: v.optional(
+    v.pipe(
+      positiveInt('maxTestRuns'),
+      v.maxValue(50, 'maxTestRuns must be at most 50'),
+      v.description(
+        'Test runs one action may use to search for a value (param tuning: step out, then bisect), shown in the plan before approval (default 6).',
+      ),
+    ),
+  ),
+  trend: v.optional(TrendSchema),
   actions: v.optional(ActionsSchema),
   patterns: v.optional(PatternsSchema),
   hooks: v.optional(HooksSchema),

@@ -1,7 +1,7 @@
 import { Kv1ntError } from '../errors.js';
 import { parseLogLine, type LogPosition } from '../store/feedback-log.js';
 import type { AggregatesDoc, Stores } from '../store/stores.js';
-import { foldEntry } from './aggregates.js';
+import { EpochFolder, foldEntry } from './aggregates.js';
 import type { FeedbackEntry } from './types.js';
 
 /**
@@ -19,9 +19,12 @@ export async function refreshAggregates(stores: Stores): Promise<AggregatesDoc> 
 export function foldNew(stores: Stores, doc: AggregatesDoc): number {
   let folded = 0;
   const files = new SegmentFiles(stores);
+  const epochs = new EpochFolder(Object.values(doc.epochs));
   for (const line of stores.log.linesFrom(doc.foldedTo)) {
     const file = files.of(line.end.segment);
-    foldEntry(doc, asEntry(parseLogLine(line, file), file, line.end.offset));
+    const entry = asEntry(parseLogLine(line, file), file, line.end.offset);
+    foldEntry(doc, entry);
+    if (!epochs.empty) epochs.fold(entry);
     doc.foldedTo = line.end;
     folded++;
   }
@@ -38,7 +41,7 @@ export function* allEntries(stores: Stores): Generator<FeedbackEntry> {
 }
 
 /** A segment's file name, built once per segment rather than once per line. */
-class SegmentFiles {
+export class SegmentFiles {
   private segment = -1;
   private file = '';
   constructor(private readonly stores: Stores) {}

@@ -1,4 +1,5 @@
 import type { LogPosition } from '../store/feedback-log.js';
+import { operationKind } from './operation-kind.js';
 import type { FeedbackEntry, FeedbackSource, FeedbackType } from './types.js';
 
 /**
@@ -27,7 +28,17 @@ export interface Bucket {
   duration: MetricSums;
   /** Log-scale duration histogram (bin → count), for percentiles without the raw log. */
   durationBins: Record<string, number>;
+  /**
+   * Durations of successful operations only: slowness is judged on work that finished (a call
+   * that timed out after 8 s says how long kv1nt's caller waited, not how long the work takes).
+   */
+  okDuration: MetricSums;
+  okDurationBins: Record<string, number>;
+  /** quality_score scores in hundredths (0–100) → count: rank tests and quantiles of quality. */
+  qualityBins: Record<string, number>;
   metrics: Record<string, MetricSums>;
+  /** Per metric name, a log-scale histogram like durationBins (p95 of memoryMb, rank tests). */
+  metricBins: Record<string, Record<string, number>>;
   first: string;
   last: string;
 }
@@ -37,10 +48,29 @@ export interface ScoreAggregates {
   foldedTo: LogPosition;
   /** agentId → hour key (`2026-11-24T10`) → sums. */
   agents: Record<string, Record<string, Bucket>>;
+  /**
+   * Sums of an agent's entries from an exact moment on (a kept change): what the closed loop
+   * compares with the time before, and what detectors judge a changed subject on. Derived like
+   * the rest; see epochs.ts.
+   */
+  epochs: Record<string, EpochSums>;
+}
+
+export interface EpochSums {
+  agentId: string;
+  /** Entries timestamped at or after this instant count… */
+  since: string;
+  /** …and, for the span before a change, before this one (exclusive). */
+  until?: string;
+  /** Where the log ended when the epoch began: nothing before it can belong (a catch-up starts here). */
+  from: LogPosition;
+  bucket: Bucket;
+  /** Outcomes per operation kind (capability gaps judged after the change). */
+  kinds: Record<string, { successes: number; failures: number }>;
 }
 
 export function emptyAggregates(): ScoreAggregates {
-  return { foldedTo: { segment: 0, offset: 0 }, agents: {} };
+  return { foldedTo: { segment: 0, offset: 0 }, agents: {}, epochs: {} };
 }
 
 export function hourKey(timestamp: string): string {
@@ -52,10 +82,22 @@ export function windowStartKey(now: Date, days: number): string {
   return hourKey(new Date(now.getTime() - days * 86_400_000).toISOString());
 }
 
+/** Folds entries into the hourly sums and into the epochs they belong to. */
+export function foldEntries(aggregates: ScoreAggregates, entries: Iterable<FeedbackEntry>): void {
+  const epochs = new EpochFolder(Object.values(aggregates.epochs));
+  for (const entry of entries) {
+    foldEntry(aggregates, entry);
+    if (!epochs.empty) epochs.fold(entry);
+  }
+}
+
 export function foldEntry(aggregates: ScoreAggregates, entry: FeedbackEntry): void {
   const hours = (aggregates.agents[entry.agentId] ??= {});
   const key = hourKey(entry.timestamp);
-  const bucket = (hours[key] ??= emptyBucket(entry.timestamp));
+  addToBucket((hours[key] ??= emptyBucket(entry.timestamp)), entry);
+}
+
+export function addToBucket(bucket: Bucket, entry: FeedbackEntry): void {
   bucket.n += 1;
   bucket.byType[entry.type] = (bucket.byType[entry.type] ?? 0) + 1;
   bucket.bySource[entry.source] = (bucket.bySource[entry.source] ?? 0) + 1;
@@ -75,11 +117,61 @@ export function foldEntry(aggregates: ScoreAggregates, entry: FeedbackEntry): vo
     addTo(bucket.duration, entry.durationMs);
     const bin = String(durationBin(entry.durationMs));
     bucket.durationBins[bin] = (bucket.durationBins[bin] ?? 0) + 1;
+    if (entry.type === 'success') {
+      addTo(bucket.okDuration, entry.durationMs);
+      bucket.okDurationBins[bin] = (bucket.okDurationBins[bin] ?? 0) + 1;
+    }
   }
-  for (const [name, value] of Object.entries(entry.metrics ?? {}))
+  if (entry.type === 'quality_score') {
+    const bin = String(scoreBin(entry.score));
+    bucket.qualityBins[bin] = (bucket.qualityBins[bin] ?? 0) + 1;
+  }
+  for (const [name, value] of Object.entries(entry.metrics ?? {})) {
     addTo((bucket.metrics[name] ??= zeroSums()), value);
+    const bins = (bucket.metricBins[name] ??= {});
+    const bin = String(durationBin(Math.max(0, value)));
+    bins[bin] = (bins[bin] ?? 0) + 1;
+  }
   if (entry.timestamp < bucket.first) bucket.first = entry.timestamp;
   if (entry.timestamp > bucket.last) bucket.last = entry.timestamp;
+}
+
+/** Folds entries into the epochs they belong to; built once per fold pass. */
+export class EpochFolder {
+  private readonly byAgent = new Map<string, EpochSums[]>();
+
+  constructor(epochs: Iterable<EpochSums>) {
+    for (const epoch of epochs) {
+      const list = this.byAgent.get(epoch.agentId);
+      if (list) list.push(epoch);
+      else this.byAgent.set(epoch.agentId, [epoch]);
+    }
+  }
+
+  get empty(): boolean {
+    return this.byAgent.size === 0;
+  }
+
+  fold(entry: FeedbackEntry): void {
+    const epochs = this.byAgent.get(entry.agentId);
+    if (!epochs) return;
+    for (const epoch of epochs) if (inEpoch(epoch, entry)) addToEpoch(epoch, entry);
+  }
+}
+
+export function inEpoch(epoch: Pick<EpochSums, 'since' | 'until'>, entry: FeedbackEntry): boolean {
+  return entry.timestamp >= epoch.since && (epoch.until === undefined || entry.timestamp < epoch.until);
+}
+
+export function addToEpoch(epoch: EpochSums, entry: FeedbackEntry): void {
+  addToBucket(epoch.bucket, entry);
+  if (entry.type !== 'success' && entry.type !== 'failure') return;
+  const kind = operationKind(entry);
+  const counts = Object.hasOwn(epoch.kinds, kind)
+    ? epoch.kinds[kind]!
+    : (epoch.kinds[kind] = { successes: 0, failures: 0 });
+  if (entry.type === 'success') counts.successes += 1;
+  else counts.failures += 1;
 }
 
 /** Adds bucket `from` into `into` (used to total a window). */
@@ -90,6 +182,9 @@ export function mergeBucket(into: Bucket, from: Bucket): void {
   addCounts(into.scoreSum, from.scoreSum);
   addCounts(into.sourceScoreSum, from.sourceScoreSum);
   addCounts(into.durationBins, from.durationBins);
+  addCounts(into.okDurationBins, from.okDurationBins);
+  addCounts(into.qualityBins, from.qualityBins);
+  for (const [name, bins] of Object.entries(from.metricBins)) addCounts((into.metricBins[name] ??= {}), bins);
   for (const [type, min] of Object.entries(from.scoreMin) as Array<[FeedbackType, number]>) {
     const current = into.scoreMin[type];
     if (current === undefined || min < current) into.scoreMin[type] = min;
@@ -98,6 +193,7 @@ export function mergeBucket(into: Bucket, from: Bucket): void {
   into.ratingSum += from.ratingSum;
   into.ratingN += from.ratingN;
   mergeSums(into.duration, from.duration);
+  mergeSums(into.okDuration, from.okDuration);
   for (const [name, sums] of Object.entries(from.metrics))
     mergeSums((into.metrics[name] ??= zeroSums()), sums);
   if (into.n === from.n || from.first < into.first) into.first = from.first;
@@ -126,7 +222,11 @@ export function emptyBucket(timestamp: string): Bucket {
     errors: {},
     duration: zeroSums(),
     durationBins: {},
+    okDuration: zeroSums(),
+    okDurationBins: {},
+    qualityBins: {},
     metrics: {},
+    metricBins: {},
     first: timestamp,
     last: timestamp,
   };
@@ -137,6 +237,16 @@ const BINS_PER_DOUBLING = 8;
 
 export function durationBin(ms: number): number {
   return Math.floor(Math.log2(ms + 1) * BINS_PER_DOUBLING);
+}
+
+/** A value of a log-scale bin: the geometric middle of the bin (the inverse of durationBin, ±4.5 %). */
+export function binValue(bin: number): number {
+  return Math.max(0, Math.round(2 ** ((bin + 0.5) / BINS_PER_DOUBLING) - 1));
+}
+
+/** Scores in [0, 1] are kept in hundredths: exact enough for a rank test, 101 bins at most. */
+export function scoreBin(score: number): number {
+  return Math.round(score * 100);
 }
 
 /** The q-quantile (0–1) of the durations in a histogram, at the geometric middle of its bin. */
@@ -150,7 +260,7 @@ export function binQuantile(bins: Record<string, number>, q: number): number | n
   let seen = 0;
   for (const [bin, count] of sorted) {
     seen += count;
-    if (seen >= rank) return Math.max(0, Math.round(2 ** ((bin + 0.5) / BINS_PER_DOUBLING) - 1));
+    if (seen >= rank) return binValue(bin);
   }
   return null;
 }

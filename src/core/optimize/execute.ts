@@ -11,6 +11,7 @@ import { applyChanges } from './transaction.js';
 import type { TreeManifest } from '../sandbox/manifest.js';
 import { findPassingSet } from './bisect.js';
 import type { ActionStatus, OptimizationPlan, PlanAction } from './plan.js';
+import type { ValueSearch } from '../sdk/types.js';
 import { validatesInBatch } from './policy.js';
 
 /** The outcome of one test run, as the result JSON shows it (contract §6). */
@@ -35,15 +36,26 @@ export interface ActionResult {
   type: string;
   strategy: string;
   opportunityId: string;
+  /** Every opportunity this change addresses (the first is opportunityId). */
+  opportunityIds: string[];
+  /** What it changes (`param:timeoutMs`, `dependency:lodash`…). */
+  target: string;
   description: string;
   status: ActionStatus;
   /** Paths (relative to the agent folder) that the kept change wrote. */
   changes: string[];
   test: TestSummary | null;
-  /** The candidate value kept, for an action with candidates. */
+  /** The candidate value kept, for an action with candidates or a search. */
   candidate?: unknown;
+  /** The value the action sets (the kept candidate, or what it upgrades to): the loop's memory of it. */
+  value: unknown;
   attempts: Attempt[];
   transactionId: string | null;
+  /** When the change was written into the agent folder. */
+  appliedAt?: string;
+  /** Set when the closed loop reverted it (a regressed verdict), with why. */
+  revertedAt?: string;
+  revertReason?: string;
   /** Learnings the change wrote into the agent (write_learnings): absorbed while it is kept. */
   learningIds?: string[];
   conflicts?: string[];
@@ -80,7 +92,8 @@ export interface ExecuteInput {
   ) => ApplyContext;
   /** The time limit of one apply() of a plugin's strategy, by plugin name. */
   applyLimit: (plugin: string) => number;
-  onEvent?: (event: ProgressEvent) => void;
+  now: () => Date;
+  onEvent?: ((event: ProgressEvent) => void) | undefined;
   /** Records the actions of a transaction once it is applied, before it is done with (crash-safe). */
   onKept?: (kept: ActionResult[]) => Promise<void>;
 }
@@ -145,8 +158,9 @@ async function runBaseline(input: ExecuteInput): Promise<TestSummary & { passed:
 }
 
 /**
- * Each action validated alone; for one with candidates, the first candidate that passes is kept.
- * `candidates` narrows the ones tried (aggressive retries the rest of a list after its batch).
+ * Each action validated alone: for one with candidates, the first candidate that passes is kept
+ * (`candidates` narrows the ones tried: aggressive retries the rest of a list after its batch);
+ * for one with a search, the smallest passing value the search finds (see searchValue).
  */
 async function runAlone(
   runner: TrialRunner,
@@ -155,9 +169,11 @@ async function runAlone(
   input: ExecuteInput,
   runnable: readonly PlanAction[],
   candidates: readonly unknown[] = action.candidates ?? [undefined],
+  options: { startFails?: boolean } = {},
 ): Promise<void> {
-  const numbered = (action.candidates?.length ?? 0) > 1;
-  for (const candidate of candidates) {
+  const numbered = (action.candidates?.length ?? 0) > 1 || action.search !== null;
+  let runs = result.attempts.length;
+  const attempt = (candidate: unknown) => {
     input.onEvent?.({
       kind: 'attempt',
       action,
@@ -165,37 +181,170 @@ async function runAlone(
       total: runnable.length,
       candidate,
     });
-    const trial = await runner.trial(
-      [{ action, candidate }],
-      `${action.id}${numbered ? `-${action.candidates!.indexOf(candidate) + 1}` : ''}`,
-    );
-    const attempt: Attempt = { candidate, status: 'rolled_back', test: trial.test };
-    if (trial.error !== undefined) attempt.error = trial.error;
-    result.attempts.push(attempt);
-    result.test = trial.test;
-    if (trial.error !== undefined && trial.test === null) {
-      attempt.status = 'failed';
-      result.status = 'failed';
-      result.error = trial.error;
-      runner.discard(trial);
+    runs += 1;
+    return tryOnce(runner, action, result, candidate, `${action.id}${numbered ? `-${runs}` : ''}`);
+  };
+  if (action.search) {
+    const budget = Math.max(2, action.maxTestRuns - result.attempts.length);
+    const best = await searchValue(action.search, budget, attempt, (trial) => runner.discard(trial), options);
+    if (best) await keepTrial(best.trial, best.candidate, result, input);
+  } else {
+    for (const candidate of candidates) {
+      const outcome = await attempt(candidate);
+      if (outcome === 'failing') continue;
+      if (outcome !== 'stop') await keepTrial(outcome, candidate, result, input);
       break;
     }
-    if (trial.changes.length === 0) {
-      attempt.status = 'no_op';
-      result.status = 'no_op';
-      runner.discard(trial);
-      break;
-    }
-    if (!trial.passed) {
-      result.status = 'rolled_back';
-      runner.discard(trial);
-      continue;
-    }
-    attempt.status = await keep(trial, [result], input);
-    if (candidate !== undefined) result.candidate = candidate;
-    break;
   }
   input.onEvent?.({ kind: 'done', action, status: result.status });
+}
+
+/**
+ * One trial of `candidate` alone, recorded in `result`: the passing trial (kept by the caller or
+ * discarded), `failing` (tests failed: try another value), or `stop` (apply failed, or the
+ * change is empty: no other value will do better).
+ */
+async function tryOnce(
+  runner: TrialRunner,
+  action: PlanAction,
+  result: ActionResult,
+  candidate: unknown,
+  label: string,
+): Promise<Trial | 'failing' | 'stop'> {
+  const trial = await runner.trial([{ action, candidate }], label);
+  const attempt: Attempt = { candidate, status: 'rolled_back', test: trial.test };
+  if (trial.error !== undefined) attempt.error = trial.error;
+  result.attempts.push(attempt);
+  result.test = trial.test;
+  if (trial.error !== undefined && trial.test === null) {
+    attempt.status = 'failed';
+    result.status = 'failed';
+    result.error = trial.error;
+    runner.discard(trial);
+    return 'stop';
+  }
+  if (trial.changes.length === 0) {
+    attempt.status = 'no_op';
+    result.status = 'no_op';
+    runner.discard(trial);
+    return 'stop';
+  }
+  if (!trial.passed) {
+    result.status = 'rolled_back';
+    runner.discard(trial);
+    return 'failing';
+  }
+  attempt.status = 'applied';
+  return trial;
+}
+
+async function keepTrial(
+  trial: Trial,
+  candidate: unknown,
+  result: ActionResult,
+  input: ExecuteInput,
+): Promise<void> {
+  // Before keep(): the result row written once the change is applied holds the value.
+  if (candidate !== undefined) {
+    result.candidate = candidate;
+    result.value = candidate;
+  }
+  result.test = trial.test;
+  const status = await keep(trial, [result], input);
+  // The passing attempt of this value is the kept one; an earlier passing one of a search was not.
+  const last = [...result.attempts].reverse().find((a) => a.candidate === candidate && a.test === trial.test);
+  if (last) last.status = status;
+  for (const attempt of result.attempts)
+    if (attempt !== last && attempt.status === 'applied') attempt.status = 'rolled_back';
+}
+
+/**
+ * The engine side of a ValueSearch: try `start`; while it fails, step out geometrically (×2)
+ * toward the bound (raising) or back toward `from` (lowering); then bisect between the last
+ * failing and the first passing value, to the smallest value that passes. When raising finds
+ * nothing up to the bound, the tests do not want more but less (a limit above which the agent
+ * breaks, like a gateway that cuts requests at 3 s): the last runs — two are kept for it — bisect
+ * between `from` and `start` for the largest value that passes. At most `budget` test runs; a
+ * passing trial that a better one replaces is discarded.
+ */
+export async function searchValue<T>(
+  search: ValueSearch,
+  budget: number,
+  attempt: (value: number) => Promise<T | 'failing' | 'stop'>,
+  discard: (trial: T) => void,
+  options: { startFails?: boolean } = {},
+): Promise<{ trial: T; candidate: number } | null> {
+  const raising = search.bound > search.from;
+  const align = aligner(search);
+  let runs = 0;
+  let best: { trial: T; candidate: number } | null = null;
+  let stopped = false;
+  /** Runs the tests at `value`: true when they pass (and it becomes the best), false when not. */
+  const tryValue = async (value: number): Promise<boolean> => {
+    runs += 1;
+    const outcome = await attempt(value);
+    if (outcome === 'stop') stopped = true;
+    if (outcome === 'stop' || outcome === 'failing') return false;
+    if (best) discard(best.trial);
+    best = { trial: outcome, candidate: value };
+    return true;
+  };
+  const start = align(search.start);
+  let failing: number | null = null;
+  // 1. The start, then (raising) the steps out toward the bound, two runs kept for the way back.
+  let value: number | null = start;
+  if (options.startFails) {
+    failing = start;
+    value = stepOut(search, align, start);
+  }
+  while (value !== null && !stopped && runs < budget - (raising && runs > 0 ? 2 : 0)) {
+    if (await tryValue(value)) break;
+    failing = value;
+    value = raising ? stepOut(search, align, value) : null;
+  }
+  if (stopped) return best;
+  if (best !== null || !raising) {
+    // 2. Between the last failing value and the passing one (lowering: the current value passes).
+    let upper = (best as { candidate: number } | null)?.candidate ?? search.from;
+    while (failing !== null && !stopped && runs < budget) {
+      const middle = align((failing + upper) / 2);
+      if (middle <= failing || middle >= upper) break;
+      if (await tryValue(middle)) upper = middle;
+      else failing = middle;
+    }
+    return best;
+  }
+  // 3. Nothing passed above the start: the largest passing value between `from` and the start.
+  let lower = search.from;
+  let above = start;
+  while (!stopped && runs < budget) {
+    const middle = align((lower + above) / 2);
+    if (middle <= lower || middle >= above) break;
+    if (await tryValue(middle)) lower = middle;
+    else above = middle;
+  }
+  return best;
+}
+
+function stepOut(search: ValueSearch, align: (value: number) => number, value: number): number | null {
+  const next = align(Math.min(search.bound, value * 2));
+  return next > value && next <= search.bound ? next : null;
+}
+
+/** The value an action is tried with first (in a batch): its search's start or first candidate. */
+function firstValue(action: PlanAction): unknown {
+  return action.search ? aligner(action.search)(action.search.start) : action.candidates?.[0];
+}
+
+/** Rounds a searched value like the param it sets: to `step`, or whole when `from` is whole. */
+function aligner(search: ValueSearch): (value: number) => number {
+  return (value) => {
+    if (search.step !== undefined && search.step > 0) {
+      const steps = Math.round(Number((value / search.step).toPrecision(12)));
+      return Number((steps * search.step).toPrecision(12));
+    }
+    return Number.isInteger(search.from) ? Math.round(value) : Number(value.toPrecision(6));
+  };
 }
 
 /**
@@ -217,14 +366,14 @@ async function runBatch(
     input.onEvent?.({ kind: 'batch', size: set.length });
     runs += 1;
     const trial = await runner.trial(
-      set.map((action) => ({ action, candidate: action.candidates?.[0] })),
+      set.map((action) => ({ action, candidate: firstValue(action) })),
       `batch-${runs}`,
     );
     for (const action of set) {
       const result = results.get(action.id)!;
       result.test = trial.test;
       result.attempts.push({
-        candidate: action.candidates?.[0],
+        candidate: firstValue(action),
         status: trial.passed ? 'applied' : 'rolled_back',
         test: trial.test,
         ...(trial.error === undefined ? {} : { error: trial.error }),
@@ -249,17 +398,20 @@ async function runBatch(
   const trial = passing.get(keyOf(kept));
   if (trial) {
     for (const result of keptResults) result.test = trial.test;
-    await keep(trial, keptResults, input);
+    // Before keep(): the result row written once the change is applied holds the value.
     for (const action of kept) {
-      const candidate = action.candidates?.[0];
-      if (candidate !== undefined) results.get(action.id)!.candidate = candidate;
+      const candidate = firstValue(action);
+      if (candidate !== undefined) Object.assign(results.get(action.id)!, { candidate, value: candidate });
     }
+    await keep(trial, keptResults, input);
   } else for (const result of keptResults) result.status = 'no_op';
   for (const action of runnable) {
     const result = results.get(action.id)!;
     const rest = action.candidates?.slice(1) ?? [];
-    if (!kept.includes(action) && result.status === 'rolled_back' && rest.length > 0)
-      await runAlone(runner, action, result, input, runnable, rest);
+    const retry = action.search !== null || rest.length > 0;
+    // A search goes on alone from the step after its start (which failed with the batch).
+    if (!kept.includes(action) && result.status === 'rolled_back' && retry)
+      await runAlone(runner, action, result, input, runnable, rest, { startFails: true });
     else input.onEvent?.({ kind: 'done', action, status: result.status });
   }
 }
@@ -271,7 +423,13 @@ async function keep(trial: Trial, owners: ActionResult[], input: ExecuteInput): 
     agentDir: input.agentDir,
     changes: trial.changes,
     manifest: trial.manifest,
-    meta: { resultId: input.resultId, planId: input.plan.id, actions: owners.map((o) => o.id) },
+    meta: {
+      resultId: input.resultId,
+      planId: input.plan.id,
+      actions: owners.map((o) => o.id),
+      // What recovery writes into the result row if the run dies before onCommitted did.
+      kept: owners.map((o) => ({ ...o, attempts: [] })),
+    },
     onCommitted: () =>
       input.onKept?.(
         owners.map((o) => ({
@@ -279,7 +437,7 @@ async function keep(trial: Trial, owners: ActionResult[], input: ExecuteInput): 
           status: 'applied',
           changes: trial.changes.map((c) => c.path),
           transactionId: trial.txnId,
-          attempts: o.attempts.map((a, i) => (i === o.attempts.length - 1 ? { ...a, status: 'applied' } : a)),
+          appliedAt: input.now().toISOString(),
         })),
       ),
   });
@@ -288,7 +446,10 @@ async function keep(trial: Trial, owners: ActionResult[], input: ExecuteInput): 
   for (const owner of owners) {
     owner.status = status;
     owner.changes = trial.changes.map((change) => change.path);
-    if (status === 'applied') owner.transactionId = trial.txnId;
+    if (status === 'applied') {
+      owner.transactionId = trial.txnId;
+      owner.appliedAt = input.now().toISOString();
+    }
     if (status === 'conflict') {
       owner.conflicts = outcome.conflicts;
       owner.error = `the agent folder was edited while the tests ran (${outcome.conflicts.join(', ')}); nothing was overwritten`;
@@ -410,6 +571,9 @@ export function emptyResult(action: PlanAction): ActionResult {
     type: action.type,
     strategy: action.strategy,
     opportunityId: action.opportunityId,
+    opportunityIds: action.opportunityIds ?? [action.opportunityId],
+    target: action.target,
+    value: action.search?.start ?? action.candidates?.[0] ?? action.action.to ?? null,
     description: action.description,
     status: action.status,
     changes: [],

@@ -2,20 +2,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Agent } from '../agents/registry.js';
-import { thresholdsOf, toAgentInfo } from '../analysis/analyze.js';
+import type { AnalysisResult } from '../analysis/analyze.js';
 import type { Opportunity } from '../analysis/opportunities.js';
 import type { Kv1ntConfig } from '../config/schema.js';
 import { Kv1ntError, EXIT_USAGE, invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
-import { pluginLimit, pluginOptions } from '../plugins/invoke.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
 import type { PluginSet } from '../plugins/validate-plugin.js';
-import { runTool } from '../runner/run-tool.js';
-import type { ApplyContext, LearningInfo, PatternInfo, StrategyContext } from '../sdk/types.js';
-import { acquireLock } from '../store/lock.js';
+import type { LogPosition } from '../store/feedback-log.js';
 import type { Stores } from '../store/stores.js';
-import { isInside } from '../paths.js';
+import { syncVerifications } from '../verify/engine.js';
+import { lockAgent } from './agent-lock.js';
 import { decideApproval, type ApprovalDecision } from './approval.js';
+import { StrategyContexts } from './contexts.js';
 import {
   emptyResult,
   executePlan,
@@ -29,8 +28,6 @@ import type { Journal } from './journal.js';
 import { resolvePolicy, type StrategyName } from './policy.js';
 
 export const DEFAULT_TEST_TIMEOUT_MS = 600_000;
-/** An analysis younger than this is used as it is; an older one is run again first. */
-export const FRESH_ANALYSIS_MS = 60 * 60_000;
 
 /** `kv1nt optimize --json` (contract §6). */
 export interface OptimizationResult {
@@ -51,6 +48,8 @@ export interface OptimizationResult {
   rolledBackAt: string | null;
   /** The process running it, to tell a crashed run (`interrupted`) from a live one. */
   pid: number;
+  /** Where the feedback log ended when the run started: its changes' epochs begin after it. */
+  logFrom?: LogPosition;
 }
 
 export interface OptimizeRequest {
@@ -71,184 +70,231 @@ export interface OptimizeDeps {
   agent: Agent | undefined;
   plugins: PluginSet;
   now: () => Date;
-  /** Runs an analysis (the engine's, so opportunities are reconciled and stored). */
-  analyze: () => Promise<{ healthScore: number | null }>;
+  /**
+   * Analyses the current feedback (the engine's analysis, so opportunities are reconciled);
+   * `persist: false` computes without writing anything (a dry run).
+   */
+  analyze: (persist: boolean) => Promise<{ result: AnalysisResult; opportunities: Opportunity[] }>;
 }
 
-export type DryRun = OptimizationPlan & { status: 'dry_run' };
+export type DryRun = OptimizationPlan & { status: 'dry_run'; warnings: PluginWarning[] };
 
+/**
+ * `kv1nt optimize`, top-down (contract §6): analyse the current feedback and plan from it;
+ * ask approval for what needs it; run the baseline and try each action in a sandbox, keeping
+ * what passes the agent's tests; record the result, and open a verification for every kept
+ * change (the closed loop judges it on the feedback that follows).
+ */
 export async function optimize(
   deps: OptimizeDeps,
   request: OptimizeRequest,
 ): Promise<OptimizationResult | DryRun> {
   const agent = runnableAgent(deps.agentId, deps.agent);
-  const { stores } = deps;
-  const lock = await lockAgent(stores, deps.agentId);
+  const contexts = await StrategyContexts.load(deps.stores, agent, deps.config, deps.now);
+  // A dry run takes no lock and writes nothing: the plan is made from an analysis in memory.
+  if (request.dryRun && request.planId === undefined) {
+    const { plan, warnings } = await planFromEvidence(deps, contexts, request.strategy, false);
+    return { ...plan, status: 'dry_run', warnings };
+  }
+  const lock = await lockAgent(deps.stores, deps.agentId);
   try {
-    await recoverInterrupted(stores);
+    await recoverInterrupted(deps.stores);
     // Not on every command like the recovery: it lists every transaction ever kept.
-    removeAbandonedStaging(stores.dataDir.path('optimization', 'transactions'));
-    const plugins = deps.plugins;
-    const warnings: PluginWarning[] = [...plugins.warnings];
-    const feedbackDoc = await stores.feedback.read();
-    const patterns = feedbackDoc.patterns.filter(
-      (row) => row.agentId === deps.agentId && row.status !== 'inactive',
-    ) as unknown as PatternInfo[];
-    const learnings = feedbackDoc.learningEvents.filter(
-      (row) => row.agentId === deps.agentId,
-    ) as unknown as LearningInfo[];
-    const agentInfo = toAgentInfo(deps.agentId, agent);
-    const config = { ...deps.config, thresholds: thresholdsOf(deps.config) };
-    const optionsOf = pluginOptions(deps.config);
-    const limitOf = pluginLimit(deps.config);
-
-    let plan: OptimizationPlan;
-    if (request.planId !== undefined) {
-      plan = await storedPlan(stores, deps.agentId, request.planId);
-    } else {
-      const healthBefore = await currentHealth(deps);
-      const { policy, reason } = resolvePolicy(request.strategy, healthBefore, deps.config.autoPolicy);
-      const opportunities = (await stores.optimization.read()).opportunities.filter(
-        (row) => row.agentId === deps.agentId && row.status === 'open',
-      ) as unknown as Opportunity[];
-      const context = (plugin: string, sink: PluginWarning[]): StrategyContext =>
-        Object.freeze({
-          agent: agentInfo,
-          config,
-          options: optionsOf(plugin),
-          policy,
-          patterns,
-          learnings,
-          now: deps.now(),
-          warn: (message: string) => sink.push({ plugin, error: message }),
-        });
-      const built = await buildPlan({
-        agentId: deps.agentId,
-        strategy: request.strategy,
-        policy,
-        policyReason: reason,
-        healthBefore,
-        opportunities,
-        strategies: plugins.strategies,
-        context,
-        pluginLimit: limitOf,
-        now: deps.now(),
-      });
-      warnings.push(...built.warnings);
-      plan = built.plan;
-      if (request.dryRun) return { ...plan, status: 'dry_run', warnings };
-      // Stored before anything runs: a crash mid-way leaves the plan to show what was attempted.
-      await stores.optimization.update((doc) => {
-        doc.optimizationPlans.push(plan);
-      });
-    }
+    removeAbandonedStaging(deps.stores.dataDir.path('optimization', 'transactions'));
+    const logFrom = deps.stores.log.endPosition();
+    const { plan, warnings } =
+      request.planId === undefined
+        ? await planFromEvidence(deps, contexts, request.strategy, true)
+        : {
+            plan: await storedPlan(deps.stores, deps.agentId, request.planId),
+            warnings: [...deps.plugins.warnings],
+          };
+    // Stored before anything runs: a crash mid-way leaves the plan to show what was attempted.
+    if (request.planId === undefined)
+      await deps.stores.optimization.update((doc) => void doc.optimizationPlans.push(plan));
     if (request.dryRun) return { ...plan, status: 'dry_run', warnings };
-
-    const gated = plan.actions.filter((a) => a.needsApproval && !a.approved && isOpen(a.status));
-    let approval: ApprovalDecision | null = null;
-    if (gated.length > 0) {
-      approval = await decideApproval(plan, gated, {
-        yes: request.yes,
-        preApproved: plan.status === 'approved',
-        command: deps.config.approval,
-        interactive: request.interactive,
-        cwd: deps.configDir,
-      });
-      if (approval.approved) for (const action of gated) action.approved = true;
-    }
-
-    const startedAt = deps.now().toISOString();
-    const resultId = newId('res');
-    const result: OptimizationResult = {
-      id: resultId,
-      planId: plan.id,
-      agentId: deps.agentId,
-      strategy: plan.strategy,
-      policy: plan.policy,
-      status: 'running',
-      actions: [],
-      baseline: null,
-      approval,
-      healthBefore: plan.healthBefore,
-      warnings,
-      startedAt,
-      finishedAt: null,
-      rolledBackAt: null,
-      pid: process.pid,
-    };
-    await stores.optimization.update((doc) => {
-      doc.optimizationResults.push(result);
-    });
-
-    const toolTimeout = config.thresholds.toolTimeoutMs;
-    const testTimeoutMs = agent.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
-    const outcome = await executePlan({
-      plan,
-      resultId,
-      agentDir: agent.path,
-      testCommand: agent.test,
-      testTimeoutMs,
-      sandboxesRoot: stores.dataDir.ensureDir('sandboxes'),
-      transactionsRoot: stores.dataDir.ensureDir('optimization', 'transactions'),
-      logDir: stores.dataDir.ensureDir('optimization', 'logs', resultId),
-      strategies: plugins.strategies,
-      // apply() may install dependencies or run the agent's tools: at least the test time limit.
-      applyLimit: (plugin) => Math.max(limitOf(plugin), testTimeoutMs),
-      applyContext: (plugin, sink, sandboxDir, candidate): ApplyContext =>
-        Object.freeze({
-          agent: agentInfo,
-          config,
-          options: optionsOf(plugin),
-          policy: plan.policy,
-          patterns,
-          learnings,
-          now: deps.now(),
-          warn: (message: string) => sink.push({ plugin, error: message }),
-          sandboxDir,
-          candidate,
-          run: (command: string, args: readonly string[], options?: { timeoutMs?: number; cwd?: string }) => {
-            const cwd = path.resolve(sandboxDir, options?.cwd ?? '.');
-            if (!isInside(sandboxDir, cwd))
-              return Promise.reject(new Error(`cwd ${options?.cwd} is outside the sandbox`));
-            return runTool(command, args, cwd, options?.timeoutMs ?? Math.max(toolTimeout, testTimeoutMs));
-          },
-        }),
-      onEvent: request.onEvent,
-      // The row says what is kept at every moment: a kill before the end leaves an honest record.
-      onKept: (kept) => recordKept(stores, resultId, kept),
-    });
-    warnings.push(...outcome.warnings);
-
-    for (const action of plan.actions) {
-      const done = outcome.actions.find((a) => a.id === action.id);
-      if (done) action.status = done.status;
-    }
-    const stillPending = plan.actions.some((a) => a.status === 'pending_approval');
-    plan.status = stillPending ? 'pending_approval' : 'completed';
-    const absorbed = new Set(
-      outcome.actions.filter((a) => a.status === 'applied').flatMap((a) => a.learningIds ?? []),
-    );
-    Object.assign(result, {
-      status: outcome.status,
-      actions: outcome.actions,
-      baseline: outcome.baseline,
-      finishedAt: deps.now().toISOString(),
-    });
-    await stores.optimization.update((doc) => {
-      replaceRow(doc.optimizationPlans, plan);
-      replaceRow(doc.optimizationResults, result);
-    });
-    if (absorbed.size > 0) {
-      const at = deps.now().toISOString();
-      await stores.feedback.update((doc) => {
-        for (const row of doc.learningEvents)
-          if (absorbed.has(row.id) && !row.absorbedAt) row.absorbedAt = at;
-      });
-    }
+    const approval = await approve(deps, plan, request);
+    const result = await startResult(deps, plan, approval, warnings, logFrom);
+    const outcome = await tryActions(deps, agent, contexts, plan, result.id, request.onEvent);
+    await finish(deps, plan, result, outcome);
     return result;
   } finally {
     lock.release();
   }
+}
+
+/** The current feedback, analysed now, and a plan from the open opportunities no verification holds. */
+async function planFromEvidence(
+  deps: OptimizeDeps,
+  contexts: StrategyContexts,
+  strategy: StrategyName,
+  persist: boolean,
+): Promise<{ plan: OptimizationPlan; warnings: PluginWarning[] }> {
+  const analysis = await deps.analyze(persist);
+  const healthBefore = analysis.result.healthScore;
+  const { policy, reason } = resolvePolicy(strategy, healthBefore, deps.config.autoPolicy);
+  const loop = await loopMemory(deps.stores, deps.agentId);
+  const built = await buildPlan({
+    agentId: deps.agentId,
+    strategy,
+    policy,
+    policyReason: reason,
+    healthBefore,
+    opportunities: analysis.opportunities.filter((o) => o.status === 'open'),
+    verifying: analysis.opportunities.filter((o) => o.status === 'verifying'),
+    verifyingTargets: loop.verifyingTargets,
+    record: strategy === 'auto' ? loop.record : undefined,
+    maxTestRuns: deps.config.maxTestRuns,
+    strategies: deps.plugins.strategies,
+    context: contexts.plan(policy),
+    pluginLimit: contexts.limitOf,
+    now: deps.now(),
+  });
+  return { plan: built.plan, warnings: distinct([...analysis.result.warnings, ...built.warnings]) };
+}
+
+/** What the closed loop knows of this agent: targets being verified, and per action type its record. */
+async function loopMemory(stores: Stores, agentId: string) {
+  const doc = await stores.optimization.read();
+  const verifyingTargets = new Map<string, string>();
+  const record = new Map<string, { confirmed: number; regressed: number }>();
+  for (const v of doc.verifications) {
+    if (v.agentId !== agentId) continue;
+    if (v.status === 'verifying') verifyingTargets.set(v.target, v.id);
+    const tally = record.get(v.actionType) ?? { confirmed: 0, regressed: 0 };
+    if (v.status === 'confirmed') tally.confirmed += 1;
+    if (v.status === 'regressed' || v.status === 'reverted') tally.regressed += 1;
+    record.set(v.actionType, tally);
+  }
+  return { verifyingTargets, record };
+}
+
+/** HIGH and CRITICAL actions need approval: --yes, a prompt, or the config's approval command. */
+async function approve(
+  deps: OptimizeDeps,
+  plan: OptimizationPlan,
+  request: OptimizeRequest,
+): Promise<ApprovalDecision | null> {
+  const gated = plan.actions.filter((a) => a.needsApproval && !a.approved && isOpen(a.status));
+  if (gated.length === 0) return null;
+  const approval = await decideApproval(plan, gated, {
+    yes: request.yes,
+    preApproved: plan.status === 'approved',
+    command: deps.config.approval,
+    interactive: request.interactive,
+    cwd: deps.configDir,
+  });
+  if (approval.approved) for (const action of gated) action.approved = true;
+  return approval;
+}
+
+/** The result row, stored `running` before anything is tried (a crash leaves it `interrupted`). */
+async function startResult(
+  deps: OptimizeDeps,
+  plan: OptimizationPlan,
+  approval: ApprovalDecision | null,
+  warnings: PluginWarning[],
+  logFrom: LogPosition,
+): Promise<OptimizationResult> {
+  const result: OptimizationResult = {
+    id: newId('res'),
+    planId: plan.id,
+    agentId: deps.agentId,
+    strategy: plan.strategy,
+    policy: plan.policy,
+    status: 'running',
+    actions: [],
+    baseline: null,
+    approval,
+    healthBefore: plan.healthBefore,
+    warnings,
+    startedAt: deps.now().toISOString(),
+    finishedAt: null,
+    rolledBackAt: null,
+    pid: process.pid,
+    logFrom,
+  };
+  await deps.stores.optimization.update((doc) => void doc.optimizationResults.push(result));
+  return result;
+}
+
+/** The baseline, then each approved action in a sandbox; only what passes the tests is kept. */
+function tryActions(
+  deps: OptimizeDeps,
+  agent: Agent,
+  contexts: StrategyContexts,
+  plan: OptimizationPlan,
+  resultId: string,
+  onEvent: OptimizeRequest['onEvent'],
+): Promise<ExecuteOutcome> {
+  const { stores } = deps;
+  const testTimeoutMs = agent.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
+  return executePlan({
+    plan,
+    resultId,
+    agentDir: agent.path,
+    testCommand: agent.test,
+    testTimeoutMs,
+    sandboxesRoot: stores.dataDir.ensureDir('sandboxes'),
+    transactionsRoot: stores.dataDir.ensureDir('optimization', 'transactions'),
+    logDir: stores.dataDir.ensureDir('optimization', 'logs', resultId),
+    strategies: deps.plugins.strategies,
+    applyLimit: (plugin) => Math.max(contexts.limitOf(plugin), testTimeoutMs),
+    applyContext: contexts.apply(plan.policy, testTimeoutMs),
+    now: deps.now,
+    onEvent,
+    // The row says what is kept at every moment: a kill before the end leaves an honest record.
+    onKept: (kept) => recordKept(stores, resultId, kept),
+  });
+}
+
+/**
+ * Records what happened: the plan's and the result's final state, the learnings now in the
+ * agent's file, and a verification for every kept change (its opportunity is `verifying` now).
+ */
+async function finish(
+  deps: OptimizeDeps,
+  plan: OptimizationPlan,
+  result: OptimizationResult,
+  outcome: ExecuteOutcome,
+): Promise<void> {
+  result.warnings.push(...outcome.warnings);
+  for (const action of plan.actions) {
+    const done = outcome.actions.find((a) => a.id === action.id);
+    if (done) action.status = done.status;
+  }
+  plan.status = plan.actions.some((a) => a.status === 'pending_approval') ? 'pending_approval' : 'completed';
+  Object.assign(result, {
+    status: outcome.status,
+    actions: outcome.actions,
+    baseline: outcome.baseline,
+    finishedAt: deps.now().toISOString(),
+  });
+  await deps.stores.optimization.update((doc) => {
+    replaceRow(doc.optimizationPlans, plan);
+    replaceRow(doc.optimizationResults, result);
+    syncVerifications(doc);
+  });
+  const absorbed = new Set(
+    outcome.actions.filter((a) => a.status === 'applied').flatMap((a) => a.learningIds ?? []),
+  );
+  if (absorbed.size > 0) {
+    const at = deps.now().toISOString();
+    await deps.stores.feedback.update((doc) => {
+      for (const row of doc.learningEvents) if (absorbed.has(row.id) && !row.absorbedAt) row.absorbedAt = at;
+    });
+  }
+}
+
+/** The same warning once (the analysis and the plan both report a plugin that failed to load). */
+function distinct(warnings: PluginWarning[]): PluginWarning[] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const key = JSON.stringify([w.plugin, w.component ?? null, w.error]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function isOpen(status: string): boolean {
@@ -279,32 +325,6 @@ function runnableAgent(agentId: string, agent: Agent | undefined): Agent {
       },
     );
   return agent;
-}
-
-/** One optimization per agent at a time: two would copy, test and apply over each other. */
-export async function lockAgent(stores: Stores, agentId: string) {
-  const dir = stores.dataDir.ensureDir('optimization', 'locks');
-  try {
-    return await acquireLock(path.join(dir, `${agentId}.lock`), { timeoutMs: 1_000 });
-  } catch {
-    throw new Kv1ntError(
-      'OPTIMIZATION_RUNNING',
-      `Another kv1nt process is optimizing or rolling back agent ${agentId}; try again when it has finished.`,
-    );
-  }
-}
-
-async function currentHealth(deps: OptimizeDeps): Promise<number | null> {
-  const doc = await deps.stores.optimization.read();
-  const latest = doc.healthHistory
-    .filter((row) => row.agentId === deps.agentId)
-    .reduce<Record<string, unknown> | undefined>(
-      (best, row) => (!best || String(row.timestamp) > String(best.timestamp) ? row : best),
-      undefined,
-    );
-  const fresh = latest && deps.now().getTime() - Date.parse(String(latest.timestamp)) < FRESH_ANALYSIS_MS;
-  if (latest && fresh) return (latest.healthScore as number | null) ?? null;
-  return (await deps.analyze()).healthScore;
 }
 
 async function storedPlan(stores: Stores, agentId: string, planId: string): Promise<OptimizationPlan> {
@@ -394,34 +414,36 @@ async function recordKept(
 
 /**
  * Recovery finished (or found finished) a transaction of a run that died: its result row lists the
- * actions it applied, rebuilt from the plan when the run died before writing them, and a row still
- * `running` becomes `interrupted`.
+ * actions it applied — as the run had them when it kept the change (the journal's meta), else
+ * rebuilt from the plan — and a row still `running` becomes `interrupted`.
  */
 async function recordRecovered(stores: Stores, journal: Journal): Promise<void> {
-  const { resultId, planId, actions } = journal.meta as {
-    resultId?: unknown;
-    planId?: unknown;
-    actions?: unknown;
-  };
-  if (typeof resultId !== 'string' || !Array.isArray(actions)) return;
+  const meta = journal.meta as { resultId?: unknown; planId?: unknown; actions?: unknown; kept?: unknown };
+  if (typeof meta.resultId !== 'string' || !Array.isArray(meta.actions)) return;
   const doc = await stores.optimization.read();
-  const row = doc.optimizationResults.find((r) => r.id === resultId) as OptimizationResult | undefined;
+  const row = doc.optimizationResults.find((r) => r.id === meta.resultId) as OptimizationResult | undefined;
   if (!row) return;
-  const plan = doc.optimizationPlans.find((p) => p.id === planId) as OptimizationPlan | undefined;
+  const plan = doc.optimizationPlans.find((p) => p.id === meta.planId) as OptimizationPlan | undefined;
+  const snapshots = Array.isArray(meta.kept) ? (meta.kept as ActionResult[]) : [];
   const kept: ActionResult[] = [];
-  for (const id of actions.map(String)) {
-    const known = row.actions.find((a) => a.id === id);
+  for (const id of meta.actions.map(String)) {
     const planned = plan?.actions.find((a) => a.id === id);
-    const base = known ?? (planned ? emptyResult(planned) : undefined);
+    const base =
+      row.actions.find((a) => a.id === id) ??
+      snapshots.find((a) => a.id === id) ??
+      (planned ? emptyResult(planned) : undefined);
     if (base === undefined) continue;
     kept.push({
       ...base,
       status: 'applied',
       changes: journal.changes.map((c) => c.path),
       transactionId: journal.id,
+      ...(journal.appliedAt === undefined || base.appliedAt !== undefined
+        ? {}
+        : { appliedAt: journal.appliedAt }),
     });
   }
-  await recordKept(stores, resultId, kept, { interrupted: true });
+  await recordKept(stores, meta.resultId, kept, { interrupted: true });
 }
 
 /** Staging older than this without a journal belongs to a run that died during its tests. */

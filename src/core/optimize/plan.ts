@@ -3,7 +3,15 @@ import { SEVERITY_RANK, type Opportunity } from '../analysis/opportunities.js';
 import { invokeComponent, StuckComponents } from '../plugins/invoke.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
 import type { LoadedStrategy } from '../plugins/validate-plugin.js';
-import type { OpportunityType, PlannedAction, Policy, Severity, StrategyContext } from '../sdk/types.js';
+import type {
+  OpportunityType,
+  PlannedAction,
+  Policy,
+  Severity,
+  StrategyContext,
+  ValueSearch,
+} from '../sdk/types.js';
+import { actionSignature } from '../verify/signature.js';
 import { acceptsRisk, handlesSeverity, needsApproval, type StrategyName } from './policy.js';
 
 export type ActionStatus =
@@ -15,7 +23,12 @@ export interface PlanAction {
   /** The strategy (plugin component) that proposed it and will apply it. */
   strategy: string;
   plugin: string;
+  /** The most severe opportunity it addresses. */
   opportunityId: string;
+  /** Every opportunity that asked for this same change (one action for one change). */
+  opportunityIds: string[];
+  /** What it changes (see PlannedAction.target). */
+  target: string;
   opportunityType: OpportunityType;
   severity: Severity;
   type: string;
@@ -23,6 +36,9 @@ export interface PlanAction {
   risk: 'low' | 'medium' | 'high';
   expectedChange: string | null;
   candidates: unknown[] | null;
+  search: ValueSearch | null;
+  /** Test runs it may use: its candidates, or the search budget (shown before approval). */
+  maxTestRuns: number;
   needsApproval: boolean;
   approved: boolean;
   status: ActionStatus;
@@ -46,6 +62,8 @@ export interface OptimizationPlan {
   actions: PlanAction[];
   /** Opportunities left out, and why (policy, no strategy handles them, a strategy proposed nothing). */
   skipped: Array<{ opportunityId: string; type: OpportunityType; reason: string }>;
+  /** Opportunities not planned because a kept change for them is being verified. */
+  verifying: Array<{ opportunityId: string; type: OpportunityType; verificationId: string | null }>;
   approvedAt: string | null;
   approvedBy: string | null;
 }
@@ -62,6 +80,14 @@ export interface PlanInput {
   /** The time limit of one call of a plugin's strategy, by plugin name. */
   pluginLimit: (plugin: string) => number;
   now: Date;
+  /** Targets whose last change is being verified: nothing else is proposed for them. */
+  verifyingTargets?: ReadonlyMap<string, string>;
+  /** Opportunities held by a verification (status `verifying`), listed in the plan. */
+  verifying?: readonly Opportunity[];
+  /** Test runs a value search may use (config `maxTestRuns`). */
+  maxTestRuns?: number;
+  /** Per action type, how often a change of that type was confirmed / regressed for this agent. */
+  record?: ReadonlyMap<string, { confirmed: number; regressed: number }>;
 }
 
 /**
@@ -110,28 +136,39 @@ export async function buildPlan(
       }
       for (const action of planned) {
         const risk = action.risk ?? 'medium';
-        if (!acceptsRisk(input.policy, risk)) {
-          skipped.push(
-            skip(
-              opportunity,
-              `${strategy.id}: "${action.description}" is ${risk} risk; conservative takes low only`,
-            ),
-          );
+        const target = action.target ?? `${strategy.id}:${action.type}:${opportunity.subject}`;
+        const refusal = refuse(input, opportunity, strategy.id, action, target, risk);
+        if (refusal) {
+          skipped.push(skip(opportunity, `${strategy.id}: "${action.description}" ${refusal}`));
           continue;
         }
         proposed += 1;
+        // One change, one action: a second opportunity asking for it is listed on the first.
+        const same = actions.find(
+          (a) => a.strategy === strategy.id && a.type === action.type && a.target === target,
+        );
+        if (same) {
+          if (!same.opportunityIds.includes(opportunity.id)) same.opportunityIds.push(opportunity.id);
+          continue;
+        }
+        const search = action.search ?? null;
+        const candidates = search ? null : (action.candidates ?? null);
         actions.push({
           id: `act_${actions.length + 1}`,
           strategy: strategy.id,
           plugin,
           opportunityId: opportunity.id,
+          opportunityIds: [opportunity.id],
+          target,
           opportunityType: opportunity.type,
           severity: opportunity.severity,
           type: action.type,
           description: action.description,
           risk,
           expectedChange: action.expectedChange ?? null,
-          candidates: action.candidates ?? null,
+          candidates,
+          search,
+          maxTestRuns: search ? (input.maxTestRuns ?? DEFAULT_MAX_TEST_RUNS) : (candidates?.length ?? 1),
           needsApproval: needsApproval(opportunity.severity),
           approved: false,
           status: 'planned',
@@ -143,6 +180,7 @@ export async function buildPlan(
       skipped.push(skip(opportunity, 'no strategy proposed an action'));
   }
   warnings.push(...stuck.warnings('opportunity', 'opportunities'));
+  if (input.record && input.record.size > 0) preferConfirmed(actions, input.record);
   return {
     plan: {
       id: newId('plan'),
@@ -155,11 +193,66 @@ export async function buildPlan(
       healthBefore: input.healthBefore,
       actions,
       skipped,
+      verifying: (input.verifying ?? []).map((o) => ({
+        opportunityId: o.id,
+        type: o.type,
+        verificationId: o.verificationId ?? null,
+      })),
       approvedAt: null,
       approvedBy: null,
     },
     warnings,
   };
+}
+
+/** The test runs a value search may use when the config does not say (`maxTestRuns`). */
+export const DEFAULT_MAX_TEST_RUNS = 6;
+
+/**
+ * Why a proposed action is not planned, or null: the policy's risk, a target whose change is
+ * being verified, or the closed loop's memory of the opportunity (an action that regressed is
+ * never proposed again for it; one that had no effect is not repeated as it was).
+ */
+function refuse(
+  input: PlanInput,
+  opportunity: Opportunity,
+  strategy: string,
+  action: PlannedAction,
+  target: string,
+  risk: 'low' | 'medium' | 'high',
+): string | null {
+  if (!acceptsRisk(input.policy, risk)) return `is ${risk} risk; conservative takes low only`;
+  const holder = input.verifyingTargets?.get(target);
+  if (holder !== undefined) return `changes ${target}, whose last change is being verified (${holder})`;
+  for (const tried of opportunity.tried ?? []) {
+    if (tried.strategy !== strategy || tried.type !== action.type || tried.target !== target) continue;
+    if (tried.verdict === 'regressed')
+      return `was tried for this opportunity and made things worse (${tried.verificationId}); it is not proposed again`;
+    if (tried.signature === actionSignature(action.type, target, valueOf(action)))
+      return `was tried for this opportunity with no effect (${tried.verificationId})`;
+  }
+  return null;
+}
+
+/** The value an action sets, for telling a repeat from the next candidate. */
+function valueOf(action: PlannedAction): unknown {
+  return action.search?.start ?? action.candidates?.[0] ?? action.to ?? null;
+}
+
+/**
+ * `auto` prefers what worked for this agent: within one severity, action types confirmed more
+ * often (and regressed less) by the closed loop come first.
+ */
+function preferConfirmed(
+  actions: PlanAction[],
+  record: ReadonlyMap<string, { confirmed: number; regressed: number }>,
+): void {
+  const score = (a: PlanAction) => {
+    const r = record.get(a.type);
+    return r ? r.confirmed - r.regressed : 0;
+  };
+  actions.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || score(b) - score(a));
+  actions.forEach((action, i) => (action.id = `act_${i + 1}`));
 }
 
 function skip(opportunity: Opportunity, reason: string): OptimizationPlan['skipped'][number] {
@@ -184,6 +277,24 @@ function checkActions(value: unknown): PlannedAction[] {
       (!Array.isArray(action.candidates) || action.candidates.length === 0)
     )
       throw new Error(`action ${index}: candidates must be a non-empty array`);
+    if (action.target !== undefined && (typeof action.target !== 'string' || action.target === ''))
+      throw new Error(`action ${index}: target must be a non-empty string`);
+    if (action.search !== undefined) checkSearch(action.search, index);
     return action as PlannedAction;
   });
+}
+
+function checkSearch(search: unknown, index: number): void {
+  const s = search as Partial<ValueSearch> | null;
+  const finite = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
+  if (s === null || typeof s !== 'object' || !finite(s.from) || !finite(s.start) || !finite(s.bound))
+    throw new Error(`action ${index}: search needs finite numbers from, start and bound`);
+  const raising = s.bound! > s.from!;
+  if (
+    s.start === s.from ||
+    (raising ? s.start! < s.from! || s.start! > s.bound! : s.start! > s.from! || s.start! < s.bound!)
+  )
+    throw new Error(`action ${index}: search.start must lie between from (excluded) and bound`);
+  if (s.step !== undefined && !(finite(s.step) && s.step > 0))
+    throw new Error(`action ${index}: search.step must be a number above 0`);
 }

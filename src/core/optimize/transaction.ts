@@ -322,10 +322,18 @@ async function matchesBefore(agentDir: string, change: Change, manifest: TreeMan
 }
 
 /** "README.md changed since the optimization", one per path whose state is no longer `after`. */
-async function driftSinceApply(journal: Journal): Promise<string[]> {
+function driftSinceApply(journal: Journal): Promise<string[]> {
+  return driftFrom(journal.agentDir, journal.changes);
+}
+
+/**
+ * One reason per path of `changes` whose state in `agentDir` is no longer its `after` (several
+ * transactions of one result are checked against their final states this way).
+ */
+export async function driftFrom(agentDir: string, changes: readonly Change[]): Promise<string[]> {
   const reasons: string[] = [];
-  for (const change of journal.changes) {
-    const abs = agentPath(journal.agentDir, change.path);
+  for (const change of changes) {
+    const abs = agentPath(agentDir, change.path);
     const stats = await lstatOrNull(abs);
     const after = change.after;
     if (after === null) {

@@ -1,6 +1,8 @@
 import { median, sampleCorrelation } from 'simple-statistics';
 import type { FeedbackEntry } from '../feedback/types.js';
 import type { PatternInfo } from '../sdk/types.js';
+import { binQuantile, durationBin } from '../feedback/aggregates.js';
+import { operationKind } from '../feedback/operation-kind.js';
 import { failureSignature, fingerprint } from './fingerprint.js';
 
 export type PatternType = PatternInfo['patternType'];
@@ -46,7 +48,9 @@ export function detectPatterns(
  * in time order (ties in the order added), so the result does not depend on the order of the log.
  */
 export class PatternAccumulator {
-  private readonly failuresBySignature = new Map<string, Group & { errorType?: string | undefined }>();
+  private readonly failuresBySignature = new Map<string, FailureGroup>();
+  /** Durations of successful operations per kind (log-scale bins): what a timeout must allow. */
+  private readonly successBinsByKind = new Map<string, Record<string, number>>();
   private readonly kinds = new Map<string, { successes: Group; failures: Group }>();
   private readonly failuresByHour = new Map<number, Group>();
   private failureCount = 0;
@@ -75,8 +79,14 @@ export class PatternAccumulator {
       if (!byKind) this.kinds.set(kind, (byKind = { successes: new Group(), failures: new Group() }));
       (type === 'failure' ? byKind.failures : byKind.successes).add(entry);
       this.addOperation(entry, type === 'failure');
+      if (type === 'success' && entry.durationMs !== undefined) {
+        let bins = this.successBinsByKind.get(kind);
+        if (!bins) this.successBinsByKind.set(kind, (bins = {}));
+        const bin = durationBin(entry.durationMs);
+        bins[bin] = (bins[bin] ?? 0) + 1;
+      }
     }
-    if (type === 'failure') this.addFailure(entry);
+    if (type === 'failure') this.addFailure(entry, kind!);
     else if (type === 'quality_score') this.scores.push(entry);
     if (entry.durationMs !== undefined) this.addDuration(entry, kind);
   }
@@ -96,14 +106,15 @@ export class PatternAccumulator {
       .sort((a, b) => b.frequency - a.frequency || a.signature.localeCompare(b.signature));
   }
 
-  private addFailure(entry: FeedbackEntry): void {
+  private addFailure(entry: FeedbackEntry, kind: string): void {
     this.failureCount += 1;
     const signature = failureSignature(entry.errorType, entry.message);
     let group = this.failuresBySignature.get(signature);
-    if (!group) this.failuresBySignature.set(signature, (group = new Group()));
+    if (!group) this.failuresBySignature.set(signature, (group = new FailureGroup()));
     // The error type of the group's earliest failure names it.
     if (group.count === 0 || entry.timestamp < group.first) group.errorType = entry.errorType;
     group.add(entry);
+    group.addEvidence(kind, entry.message);
     const hour = utcHour(entry.timestamp);
     let byHour = this.failuresByHour.get(hour);
     if (!byHour) this.failuresByHour.set(hour, (byHour = new Group()));
@@ -164,12 +175,21 @@ export class PatternAccumulator {
    * confidence = n / (n + 1): how sure we are that it recurs, growing with every repeat.
    */
   private failurePatterns(): PatternCandidate[] {
-    return [...this.failuresBySignature].map(([signature, group]) =>
-      candidate('failure', signature, signature, group, group.count / (group.count + 1), {
+    return [...this.failuresBySignature].map(([signature, group]) => {
+      const kinds = group.topKinds();
+      const bins: Record<string, number> = {};
+      for (const kind of kinds)
+        for (const [bin, n] of Object.entries(this.successBinsByKind.get(kind) ?? {}))
+          bins[bin] = (bins[bin] ?? 0) + n;
+      return candidate('failure', signature, signature, group, group.count / (group.count + 1), {
         fingerprint: fingerprint(signature),
         errorType: group.errorType ?? 'unknown',
-      }),
-    );
+        operationKinds: kinds,
+        // What a time limit for these operations must allow: evidence for param tuning.
+        successP99Ms: binQuantile(bins, 0.99),
+        messageMaxMs: group.messageMaxMs,
+      });
+    });
   }
 
   /**
@@ -212,7 +232,7 @@ export class PatternAccumulator {
           `"${kind}" operations succeed (${successes.count} of ${attempts})`,
           successes,
           (successes.count + 1) / (attempts + 2),
-          { operationKind: kind },
+          { operationKind: kind, failureRate: round(failures.count / attempts), attempts },
         ),
       );
     }
@@ -300,14 +320,6 @@ export class PatternAccumulator {
     }
     return result;
   }
-}
-
-/** `summarize-1042` → `summarize`; `details.task` wins when present. */
-export function operationKind(entry: FeedbackEntry): string {
-  const task = entry.details?.task;
-  if (typeof task === 'string' && task !== '') return task;
-  const stem = entry.operationId.replace(/(?:[-_.:/#]?(?:\d+|[0-9a-f]{8,}))+$/i, '');
-  return stem === '' ? entry.operationId : stem;
 }
 
 /**
@@ -399,6 +411,46 @@ class Group {
   get examples(): string[] {
     return this.earliest.map((e) => e.id);
   }
+}
+
+/** A failure signature's group, with the evidence a fix needs: which kinds fail, what durations the messages name. */
+class FailureGroup extends Group {
+  errorType: string | undefined;
+  messageMaxMs: number | null = null;
+  private readonly kinds = new Map<string, number>();
+  private parsed = 0;
+
+  addEvidence(kind: string, message: string | undefined): void {
+    if (this.kinds.size < MAX_KINDS || this.kinds.has(kind))
+      this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+    // One template, one set of numbers: a sample of messages tells the durations they name.
+    if (message === undefined || this.parsed >= MESSAGES_PARSED) return;
+    this.parsed += 1;
+    const ms = longestDurationMs(message);
+    if (ms !== null && (this.messageMaxMs === null || ms > this.messageMaxMs)) this.messageMaxMs = ms;
+  }
+
+  /** The kinds that fail most, at most five. */
+  topKinds(): string[] {
+    return [...this.kinds]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 5)
+      .map(([kind]) => kind);
+  }
+}
+
+const MAX_KINDS = 50;
+const MESSAGES_PARSED = 200;
+const DURATION_IN_TEXT = /(\d+(?:\.\d+)?)\s*(ms|msecs?|milliseconds?|s|secs?|seconds?)\b/gi;
+
+/** The longest duration a message names ("timed out after 3000 ms", "took 2.5s"), in ms. */
+export function longestDurationMs(message: string): number | null {
+  let longest: number | null = null;
+  for (const [, value, unit] of message.matchAll(DURATION_IN_TEXT)) {
+    const ms = Number(value) * (/^m/i.test(unit!) ? 1 : 1000);
+    if (Number.isFinite(ms) && (longest === null || ms > longest)) longest = ms;
+  }
+  return longest;
 }
 
 interface Operation {

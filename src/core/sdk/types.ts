@@ -40,6 +40,8 @@ export interface AgentInfo {
 export interface Stat {
   mean: number | null;
   max: number | null;
+  /** 95th percentile, from a log-scale histogram (within ±4.5 %); null without values. */
+  p95: number | null;
   count: number;
 }
 
@@ -56,6 +58,10 @@ export interface AnalysisMetrics {
   minScoreByType: Record<string, number>;
   /** Mean score of the entries of each source. */
   averageScoreBySource: Record<string, number>;
+  /**
+   * Durations of SUCCESSFUL operations (a failure's duration is often the time limit it hit, not
+   * the time the work takes). p50/p95 come from a log-scale histogram (within ±4.5 %).
+   */
   duration: {
     mean: number | null;
     p50: number | null;
@@ -171,9 +177,9 @@ export interface Thresholds {
   successRateMinSamples: number;
   /** quality_issues: mean quality_score under this. */
   qualityMin: number;
-  /** resource_inefficiency: mean memoryMb above this. */
+  /** resource_inefficiency: p95 of memoryMb above this. */
   memoryMbMax: number;
-  /** resource_inefficiency: mean cpuPercent above this. */
+  /** resource_inefficiency: p95 of cpuPercent above this. */
   cpuPercentMax: number;
   /** error_pattern: occurrences of one error type in the window. */
   errorPatternMinCount: number;
@@ -183,9 +189,9 @@ export interface Thresholds {
   securityScoreMin: number;
   /** tool_upgrade / security audit / guardian: time limit of the tool (ms). */
   toolTimeoutMs: number;
-  /** Days with a health score needed before a trend is given. */
+  /** Days with a health score needed before a trend is given (config `trend.minDays` wins). */
   trendMinDays: number;
-  /** Health points per day within which the trend is stable. */
+  /** No longer used: the trend is decided by a significance test (config `trend`). Kept so older configs load. */
   trendDeadBand: number;
 }
 
@@ -237,6 +243,18 @@ export interface OpportunityInfo {
   evidence: Record<string, unknown>;
   detector: string;
   subject: string;
+  /**
+   * Actions kept for it before and the closed loop's verdict on each (`no_effect`, `regressed`,
+   * `inconclusive`, `confirmed`): a strategy proposes the next candidate, not one that failed.
+   */
+  tried?: ReadonlyArray<{
+    strategy: string;
+    type: string;
+    target: string;
+    signature: string;
+    verdict: 'confirmed' | 'no_effect' | 'regressed' | 'inconclusive';
+    at: string;
+  }>;
   [extra: string]: unknown;
 }
 
@@ -283,7 +301,38 @@ export interface PlannedAction {
    * passes is kept. `apply` sees the one being tried as `ctx.candidate`.
    */
   candidates?: unknown[];
+  /**
+   * A number to search for instead of a list (see `ValueSearch`); `apply` sees each value tried as
+   * `ctx.candidate`. Takes precedence over `candidates`.
+   */
+  search?: ValueSearch;
+  /**
+   * What the action changes — `param:timeoutMs`, `dependency:lodash`,
+   * `file:LEARNINGS.md#kv1nt-learnings` — so that the closed loop proposes nothing else for it
+   * while a change to it is being verified, and one action serves every opportunity that asks
+   * for the same change. Defaults to `<strategy id>:<type>:<opportunity subject>`.
+   */
+  target?: string;
   [extra: string]: unknown;
+}
+
+/**
+ * The engine's search for the smallest value that passes the agent's tests, assuming the tests
+ * pass from some threshold up (a time limit long enough, a token budget large enough):
+ * try `start`; while it fails, step out geometrically (×2) toward `bound` (raising: `bound` above
+ * `from`) or back toward `from` (lowering: `bound` below `from`, the values tried stay above
+ * `start`… below `from`); once one passes, bisect between the last failing and the first passing
+ * value down to `step`. At most `maxTestRuns` test runs (config `maxTestRuns`, default 6).
+ */
+export interface ValueSearch {
+  /** The value the agent has now. */
+  from: number;
+  /** The first value tried: where the evidence points. */
+  start: number;
+  /** The declared bound in the direction of the change (max when raising, min when lowering). */
+  bound: number;
+  /** Values are multiples of this (else whole numbers when `from` is whole, or 6 significant digits). */
+  step?: number;
 }
 
 /** Proposes and applies changes for the opportunity types it handles (contract §6). */

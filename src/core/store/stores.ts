@@ -1,4 +1,5 @@
 import { emptyAggregates, type ScoreAggregates } from '../feedback/aggregates.js';
+import type { Verification } from '../verify/types.js';
 import type { DataDir } from './data-dir.js';
 import { FeedbackLog, type FeedbackLogOptions } from './feedback-log.js';
 import { JsonDocStore, type DocSpec } from './json-store.js';
@@ -11,7 +12,7 @@ import { JsonDocStore, type DocSpec } from './json-store.js';
  *   feedback/aggregates.json       score_aggregates (derived from the log; rebuildable)
  *   feedback/store.json            patterns, learning_events
  *   optimization/store.json        performance_metrics, opportunities, optimization_plans,
- *                                  optimization_results, health_history
+ *                                  optimization_results, health_history, verifications
  */
 export interface RegisteredAgent {
   path: string;
@@ -28,7 +29,7 @@ export interface AgentRegistryDoc {
 }
 
 export interface AggregatesDoc extends ScoreAggregates {
-  schemaVersion: 2;
+  schemaVersion: 3;
 }
 
 export interface FeedbackStoreDoc {
@@ -39,12 +40,14 @@ export interface FeedbackStoreDoc {
 
 type Row = Record<string, unknown> & { id: string; agentId: string };
 export interface OptimizationStoreDoc {
-  schemaVersion: 1;
+  schemaVersion: 2;
   performanceMetrics: Row[];
   opportunities: Row[];
   optimizationPlans: Row[];
   optimizationResults: Row[];
   healthHistory: Row[];
+  /** The closed loop: one row per kept action and opportunity it addressed. */
+  verifications: Verification[];
 }
 
 export const AGENT_REGISTRY: DocSpec<AgentRegistryDoc> = {
@@ -59,10 +62,10 @@ export const SCORE_AGGREGATES: DocSpec<AggregatesDoc> = {
   name: 'score_aggregates',
   folder: 'feedback',
   fileName: 'aggregates.json',
-  version: 2,
-  defaults: () => ({ schemaVersion: 2, ...emptyAggregates() }),
+  version: 3,
+  defaults: () => ({ schemaVersion: 3, ...emptyAggregates() }),
   // Aggregates are derived from the log: a new layout is rebuilt by re-folding it from the start.
-  migrations: { 1: () => ({ ...emptyAggregates() }) },
+  migrations: { 1: () => ({ ...emptyAggregates() }), 2: () => ({ ...emptyAggregates() }) },
   recovery:
     'The aggregates are derived from the feedback log: move the file aside (e.g. `mv aggregates.json aggregates.json.bad`) and the next command rebuilds it from the log.',
 };
@@ -79,15 +82,18 @@ export const OPTIMIZATION_STORE: DocSpec<OptimizationStoreDoc> = {
   name: 'optimization',
   folder: 'optimization',
   fileName: 'store.json',
-  version: 1,
+  version: 2,
   defaults: () => ({
-    schemaVersion: 1,
+    schemaVersion: 2,
     performanceMetrics: [],
     opportunities: [],
     optimizationPlans: [],
     optimizationResults: [],
     healthHistory: [],
+    verifications: [],
   }),
+  // Version 2 adds the verifications of the closed loop; changes kept before it get none.
+  migrations: { 1: (doc) => ({ ...doc, verifications: [] }) },
 };
 
 export interface Stores {

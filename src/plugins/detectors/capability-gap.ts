@@ -15,7 +15,14 @@ export default defineDetector({
     for (const pattern of patterns) {
       const kind = pattern.operationKind;
       const rate = pattern.failureRate;
-      if (typeof kind !== 'string' || typeof rate !== 'number' || rate < 0.5 || pattern.status === 'inactive')
+      if (
+        // A success pattern carries its kind's failure rate too; it is not a gap.
+        pattern.patternType === 'success' ||
+        typeof kind !== 'string' ||
+        typeof rate !== 'number' ||
+        rate < 0.5 ||
+        pattern.status === 'inactive'
+      )
         continue;
       findings.push({
         title: `The agent keeps failing "${kind}" operations`,

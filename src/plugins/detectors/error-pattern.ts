@@ -30,6 +30,9 @@ export default defineDetector({
             frequency: pattern.frequency,
             confidence: pattern.confidence,
             examples: pattern.examples,
+            // What a fix needs (when the pattern knows it): the error type, the kinds that fail,
+            // the durations their successes take and the ones the messages name.
+            ...pick(pattern, ['errorType', 'operationKinds', 'successP99Ms', 'messageMaxMs']),
           },
           subject: `pattern:${pattern.signature}`,
         }));
@@ -44,3 +47,10 @@ export default defineDetector({
       }));
   },
 });
+
+/** The fields of `pattern` among `keys` that it has (set and not null). */
+function pick(pattern: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const key of keys) if (pattern[key] !== undefined && pattern[key] !== null) picked[key] = pattern[key];
+  return picked;
+}

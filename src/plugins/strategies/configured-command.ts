@@ -38,6 +38,7 @@ export default defineStrategy({
         // An arbitrary command can change anything in the folder: never "low".
         risk: 'medium',
         expectedChange: `whatever \`${command}\` changes in the agent folder`,
+        target: `command:${opportunity.type}`,
         command,
         opportunityType: opportunity.type,
       },

@@ -117,6 +117,17 @@ async function install(
   }
 }
 
+/** The version of `pkg` installed in `root`'s node_modules, or null. */
+function installedVersion(root: string, pkg: string): string | null {
+  try {
+    const file = resolveInside(root, path.join('node_modules', ...pkg.split('/'), 'package.json'), 'package');
+    const version = (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : null;
+  } catch {
+    return null;
+  }
+}
+
 export default defineStrategy({
   id: 'kv1nt/dependency-upgrade',
   handles: ['tool_upgrade'],
@@ -139,6 +150,8 @@ export default defineStrategy({
     const current = typeof evidence.current === 'string' ? evidence.current : null;
     const declared = typeof evidence.declared === 'string' ? evidence.declared : null;
     const from = current ?? declared;
+    // Planning is idempotent: an upgrade already in place (kept a moment ago) is not proposed.
+    if (installedVersion(ctx.agent.path, pkg) === latest.replace(/^v/, '')) return [];
     const breaking = isBreaking(from, latest);
     return [
       {
@@ -146,6 +159,7 @@ export default defineStrategy({
         description: `Upgrade ${pkg} from ${from ?? '(not installed)'} to ${latest}${breaking ? ' (a major version: may break)' : ''}`,
         risk: breaking ? 'medium' : 'low',
         expectedChange: `package.json, package-lock.json and node_modules: ${pkg} → ${latest}, in the same section and range style`,
+        target: `dependency:${pkg}`,
         package: pkg,
         from,
         to: latest,

@@ -95,13 +95,26 @@ export function updateLearningsText(original: string, learnings: readonly Learni
   return original + separator + section + eol;
 }
 
+/** Ids of the learnings the agent's file holds now (none when it is missing or unreadable). */
+function sectionIdsIn(agentDir: string, file: string): string[] {
+  try {
+    return findSection(fs.readFileSync(resolveInside(agentDir, file, 'The learnings file'), 'utf8')).ids;
+  } catch {
+    return [];
+  }
+}
+
 export default defineStrategy({
   id: 'kv1nt/learnings',
   handles: ['training_needed'],
   plan(opportunity, ctx) {
     const file = ctx.agent.learningsFile;
     if (!file || !ctx.agent.path) return [];
-    const pending = sortLearnings(ctx.learnings.filter((learning) => !learning.absorbedAt));
+    // Learnings already in the file's section are there: planning is idempotent.
+    const written = new Set(sectionIdsIn(ctx.agent.path, file));
+    const pending = sortLearnings(
+      ctx.learnings.filter((learning) => !learning.absorbedAt && !written.has(learning.id)),
+    );
     if (pending.length === 0) return [];
     const titles = pending.slice(0, 3).map((learning) => `"${inline(learning.title)}"`);
     return [
@@ -110,6 +123,7 @@ export default defineStrategy({
         description: `Write ${pending.length} learning(s) into ${file} (${titles.join(', ')}${pending.length > 3 ? ', …' : ''}): ${opportunity.title}`,
         risk: 'low',
         expectedChange: `${file}: the section between ${SECTION_START} and ${SECTION_END} lists the learnings; the rest of the file is unchanged`,
+        target: `file:${file}#kv1nt-learnings`,
         file,
         learningIds: pending.map((learning) => learning.id),
       },

@@ -17,8 +17,10 @@ import { resolveInside } from './sandbox-file.js';
  * - `performance_degradation` and `resource_inefficiency`: LOWER the params whose name or key
  *   matches COSTLY_PARAM (max tokens, batch, concurrency, workers, threads, parallel, retries,
  *   memory, cache size, limit).
- * Each action carries a few candidate values (see STEP_FACTORS); the engine tries them in order
- * and keeps the first one the agent's tests accept.
+ * Each action is a search (the engine's ValueSearch): it starts where the evidence points — for a
+ * timeout, the p99 of the successful durations of the operations that time out, and the longest
+ * duration the failure messages name, times MARGIN — and the engine steps out toward the bound
+ * and bisects back to the smallest value the agent's tests pass with.
  */
 
 export type Direction = 'raise' | 'lower';
@@ -37,40 +39,56 @@ export const COSTLY_PARAM =
 /** An error pattern is about timeouts when its text says so. */
 export const TIMEOUT_TEXT = /time[\s_-]?out|timed[\s_-]?out|deadline/i;
 
+/** Head room above what the evidence shows an operation needs. */
+export const MARGIN = 1.25;
+
 /**
- * Multipliers per policy, tried in order (a raise multiplies, a lower divides by them); `'bound'`
- * jumps straight to `max` (raise) or `min` (lower). Conservative takes small steps, aggressive
- * large ones; minimal and comprehensive sit in between.
+ * The first step when the evidence names no duration: a raise multiplies, a lower divides by it.
+ * Conservative moves least, aggressive most.
  */
-export const STEP_FACTORS: Record<Policy, ReadonlyArray<number | 'bound'>> = {
-  conservative: [1.25, 1.5, 2],
-  minimal: [1.5, 2, 3],
-  comprehensive: [1.5, 2, 3],
-  aggressive: [2, 4, 'bound'],
+export const FIRST_STEP: Record<Policy, number> = {
+  conservative: 1.25,
+  minimal: 1.5,
+  comprehensive: 1.5,
+  aggressive: 2,
 };
 
 /**
- * The values to try for a param now at `current`, in order: each step of the policy, rounded to
- * `step` (without a step, a whole-number current keeps whole-number candidates and a fraction
- * keeps 6 significant digits), then clamped to [min, max]; only values that move in `direction`
- * are kept, each once. Empty when there is nowhere to go (already at the bound, or at 0).
+ * Where the search for a param now at `current` starts: for a raise, the duration the evidence
+ * names (`evidenceMs`) times MARGIN when that is above `current`, else one FIRST_STEP up; for a
+ * lower, one FIRST_STEP down. Rounded like the param, inside its bounds; null when there is
+ * nowhere to go (at the bound already, or at 0).
  */
-export function candidateValues(
+export function searchStart(
   current: number,
   bounds: ParamBounds,
   direction: Direction,
   policy: Policy,
-): number[] {
-  const values: number[] = [];
-  for (const factor of STEP_FACTORS[policy]) {
-    let value: number;
-    if (factor === 'bound') value = direction === 'raise' ? bounds.max : bounds.min;
-    else value = direction === 'raise' ? current * factor : current / factor;
-    value = clamp(roundValue(value, current, bounds.step), bounds);
-    const moves = direction === 'raise' ? value > current : value < current;
-    if (moves && Number.isFinite(value) && !values.includes(value)) values.push(value);
-  }
-  return values;
+  evidenceMs: number | null = null,
+): number | null {
+  const stepped = direction === 'raise' ? current * FIRST_STEP[policy] : current / FIRST_STEP[policy];
+  const wanted =
+    direction === 'raise' && evidenceMs !== null && evidenceMs * MARGIN > current
+      ? evidenceMs * MARGIN
+      : stepped;
+  const rounded = roundValue(wanted, current, bounds.step);
+  // Rounding to the step may land on the current value: take one whole step then.
+  const start = clamp(
+    rounded === current && bounds.step
+      ? current + (direction === 'raise' ? bounds.step : -bounds.step)
+      : rounded,
+    bounds,
+  );
+  const moves = direction === 'raise' ? start > current : start < current;
+  return moves && Number.isFinite(start) ? start : null;
+}
+
+/** The longest duration the evidence of a timeout names: successful runs' p99, or the messages'. */
+export function evidenceDuration(evidence: Readonly<Record<string, unknown>>): number | null {
+  const values = [evidence.successP99Ms, evidence.messageMaxMs].filter(
+    (v): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0,
+  );
+  return values.length === 0 ? null : Math.max(...values);
 }
 
 function roundValue(value: number, current: number, step: number | undefined): number {
@@ -165,15 +183,12 @@ function readParam(root: string, file: string, key: string, name: string) {
   return { target, text, data, value: getDotted(data, key) };
 }
 
-function show(values: readonly number[]): string {
-  return values.map(String).join(', ');
-}
-
 function planParams(opportunity: Readonly<OpportunityInfo>, ctx: StrategyContext): PlannedAction[] {
   const direction = directionFor(opportunity);
   const { agent } = ctx;
   if (direction === null || !agent.path || !agent.params) return [];
   const wanted = direction === 'raise' ? TIMEOUT_PARAM : COSTLY_PARAM;
+  const evidenceMs = direction === 'raise' ? evidenceDuration(opportunity.evidence) : null;
   const actions: PlannedAction[] = [];
   for (const [name, spec] of Object.entries(agent.params).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!wanted.test(name) && !wanted.test(spec.key)) continue;
@@ -195,22 +210,28 @@ function planParams(opportunity: Readonly<OpportunityInfo>, ctx: StrategyContext
         `param ${name}: ${spec.key} in ${spec.file} is ${current}, outside its bounds [${spec.min}, ${spec.max}].`,
       );
     }
-    const candidates = candidateValues(current, spec, direction, ctx.policy);
-    if (candidates.length === 0) continue;
-    const [first, ...rest] = candidates;
+    const start = searchStart(current, spec, direction, ctx.policy, evidenceMs);
+    if (start === null) continue;
+    const bound = direction === 'raise' ? spec.max : spec.min;
     const where = spec.key === name ? `in ${spec.file}` : `(${spec.key} in ${spec.file})`;
+    const why =
+      evidenceMs !== null && start === roundValue(evidenceMs * MARGIN, current, spec.step)
+        ? ` (the evidence shows operations needing ${Math.round(evidenceMs)} ms, ×${MARGIN})`
+        : '';
     const verb = direction === 'raise' ? 'Raise' : 'Lower';
+    const search = direction === 'raise' ? `stepping up toward ${bound}` : `back toward ${current}`;
     actions.push({
       type: 'param_tuning',
-      description: `${verb} ${name} ${where} from ${current} to ${first}${rest.length > 0 ? ` (then ${show(rest)})` : ''}, keeping the first value the tests pass with: ${opportunity.title}`,
+      description: `${verb} ${name} ${where} from ${current} to ${start}${why}; if the tests fail there, search ${search} for the smallest value they pass with: ${opportunity.title}`,
       risk: 'low',
-      expectedChange: `${spec.file}: ${spec.key} ${current} → one of ${show(candidates)} (bounds [${spec.min}, ${spec.max}])`,
+      expectedChange: `${spec.file}: ${spec.key} ${current} → ${start} or the smallest passing value found (bounds [${spec.min}, ${spec.max}])`,
+      target: `param:${name}`,
       param: name,
       file: spec.file,
       key: spec.key,
       from: current,
       direction,
-      candidates,
+      search: { from: current, start, bound, ...(spec.step === undefined ? {} : { step: spec.step }) },
     });
   }
   return actions;

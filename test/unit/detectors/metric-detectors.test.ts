@@ -157,9 +157,9 @@ describe('kv1nt/performance-degradation', () => {
   it('fires at slaMs + 1, with the whole finding', async () => {
     expect(await detect(performanceDegradation, context({ mean: 1001, slaMs: 1000 }))).toEqual([
       {
-        title: 'Operations take 1001 ms on average, over the 1000 ms SLA',
+        title: 'Successful operations take 1001 ms on average, over the 1000 ms SLA',
         description:
-          'Over 40 timed operation(s) in the last 7 day(s) the mean duration is 1001 ms (p50 ≈ 900 ms, p95 ≈ 1400 ms), 0.1 % above the SLA of 1000 ms.',
+          'Over 40 timed successful operation(s) in the last 7 day(s) the mean duration is 1001 ms (p50 ≈ 900 ms, p95 ≈ 1400 ms), 0.1 % above the SLA of 1000 ms.',
         evidence: { meanMs: 1001, p50Ms: 900, p95Ms: 1400, maxMs: 2000, slaMs: 1000, samples: 40 },
       },
     ]);
@@ -175,9 +175,9 @@ describe('kv1nt/performance-degradation', () => {
     const findings = await detect(performanceDegradation, ctx);
     expect(findings).toEqual([
       {
-        title: 'Operations take 1500.4 ms on average, over the 1000 ms SLA',
+        title: 'Successful operations take 1500.4 ms on average, over the 1000 ms SLA',
         description:
-          'Over 1 timed operation(s) in the last 3 day(s) the mean duration is 1500.4 ms (p50 ≈ — ms, p95 ≈ — ms), 50 % above the SLA of 1000 ms.',
+          'Over 1 timed successful operation(s) in the last 3 day(s) the mean duration is 1500.4 ms (p50 ≈ — ms, p95 ≈ — ms), 50 % above the SLA of 1000 ms.',
         evidence: { meanMs: 1500.4, p50Ms: null, p95Ms: null, maxMs: 1500.4, slaMs: 1000, samples: 1 },
       },
     ]);
@@ -242,31 +242,37 @@ describe('kv1nt/quality-issues', () => {
 });
 
 describe('kv1nt/resource-inefficiency', () => {
-  const none: Stat = { mean: null, max: null, count: 0 };
+  const none: Stat = { mean: null, max: null, p95: null, count: 0 };
 
   const memoryFinding = {
-    title: 'Memory use averages 600.5 MB, above 500 MB',
+    title: 'Memory use is 610 MB at p95, above 500 MB',
     description:
-      'Across 8 operation(s) with a recorded memoryMb in the last 7 day(s), the mean is 600.5 MB (max 900 MB); the threshold is 500 MB.',
-    evidence: { metric: 'memoryMb', mean: 600.5, max: 900, samples: 8, threshold: 500 },
+      'Across 8 operation(s) with a recorded memoryMb in the last 7 day(s), 95 % use up to 610 MB (mean 600.5 MB, max 900 MB); the threshold is 500 MB.',
+    evidence: { metric: 'memoryMb', p95: 610, mean: 600.5, max: 900, samples: 8, threshold: 500 },
     subject: 'memoryMb',
   };
 
   const cpuFinding = {
-    title: 'CPU use averages 95 %, above 80 %',
+    title: 'CPU use is 97 % at p95, above 80 %',
     description:
-      'Across 5 operation(s) with a recorded cpuPercent in the last 7 day(s), the mean is 95 % (max 100 %); the threshold is 80 %.',
-    evidence: { metric: 'cpuPercent', mean: 95, max: 100, samples: 5, threshold: 80 },
+      'Across 5 operation(s) with a recorded cpuPercent in the last 7 day(s), 95 % use up to 97 % (mean 95 %, max 100 %); the threshold is 80 %.',
+    evidence: { metric: 'cpuPercent', p95: 97, mean: 95, max: 100, samples: 5, threshold: 80 },
     subject: 'cpuPercent',
   };
 
   it.each([
-    { case: 'memory mean 500', memoryMb: { mean: 500, max: 900, count: 4 }, cpuPercent: none },
-    { case: 'cpu mean 80', memoryMb: none, cpuPercent: { mean: 80, max: 100, count: 4 } },
+    { case: 'memory p95 500', memoryMb: { mean: 480, max: 900, p95: 500, count: 4 }, cpuPercent: none },
+    { case: 'cpu p95 80', memoryMb: none, cpuPercent: { mean: 70, max: 100, p95: 80, count: 4 } },
     {
       case: 'both exactly at their limits',
-      memoryMb: { mean: 500, max: 500, count: 4 },
-      cpuPercent: { mean: 80, max: 80, count: 4 },
+      memoryMb: { mean: 500, max: 500, p95: 500, count: 4 },
+      cpuPercent: { mean: 80, max: 80, p95: 80, count: 4 },
+    },
+    // The mean is over, but most runs are not: one 2000 MB spike among 100 MB runs.
+    {
+      case: 'a spike that lifts the mean only',
+      memoryMb: { mean: 650, max: 2000, p95: 100, count: 40 },
+      cpuPercent: none,
     },
     { case: 'no recorded resources', memoryMb: none, cpuPercent: none },
   ])('no finding for $case', async ({ memoryMb, cpuPercent }) => {
@@ -275,27 +281,27 @@ describe('kv1nt/resource-inefficiency', () => {
     expect(ctx.feedbackReads).toBe(0);
   });
 
-  it('fires at memory mean 500.1 with subject memoryMb', async () => {
-    const ctx = makeContext({ metrics: { memoryMb: { mean: 500.1, max: 800, count: 3 } } });
+  it('fires at memory p95 500.1 with subject memoryMb', async () => {
+    const ctx = makeContext({ metrics: { memoryMb: { mean: 450, max: 800, p95: 500.1, count: 3 } } });
     expect(await detect(resourceInefficiency, ctx)).toEqual([
       {
-        title: 'Memory use averages 500.1 MB, above 500 MB',
+        title: 'Memory use is 500.1 MB at p95, above 500 MB',
         description:
-          'Across 3 operation(s) with a recorded memoryMb in the last 7 day(s), the mean is 500.1 MB (max 800 MB); the threshold is 500 MB.',
-        evidence: { metric: 'memoryMb', mean: 500.1, max: 800, samples: 3, threshold: 500 },
+          'Across 3 operation(s) with a recorded memoryMb in the last 7 day(s), 95 % use up to 500.1 MB (mean 450 MB, max 800 MB); the threshold is 500 MB.',
+        evidence: { metric: 'memoryMb', p95: 500.1, mean: 450, max: 800, samples: 3, threshold: 500 },
         subject: 'memoryMb',
       },
     ]);
   });
 
-  it('fires at cpu mean 80.1 with subject cpuPercent', async () => {
-    const ctx = makeContext({ metrics: { cpuPercent: { mean: 80.1, max: 99, count: 6 } } });
+  it('fires at cpu p95 80.1 with subject cpuPercent', async () => {
+    const ctx = makeContext({ metrics: { cpuPercent: { mean: 60, max: 99, p95: 80.1, count: 6 } } });
     expect(await detect(resourceInefficiency, ctx)).toEqual([
       {
-        title: 'CPU use averages 80.1 %, above 80 %',
+        title: 'CPU use is 80.1 % at p95, above 80 %',
         description:
-          'Across 6 operation(s) with a recorded cpuPercent in the last 7 day(s), the mean is 80.1 % (max 99 %); the threshold is 80 %.',
-        evidence: { metric: 'cpuPercent', mean: 80.1, max: 99, samples: 6, threshold: 80 },
+          'Across 6 operation(s) with a recorded cpuPercent in the last 7 day(s), 95 % use up to 80.1 % (mean 60 %, max 99 %); the threshold is 80 %.',
+        evidence: { metric: 'cpuPercent', p95: 80.1, mean: 60, max: 99, samples: 6, threshold: 80 },
         subject: 'cpuPercent',
       },
     ]);
@@ -304,8 +310,8 @@ describe('kv1nt/resource-inefficiency', () => {
   it('gives two findings, memory first, when both are over', async () => {
     const ctx = makeContext({
       metrics: {
-        memoryMb: { mean: 600.5, max: 900, count: 8 },
-        cpuPercent: { mean: 95, max: 100, count: 5 },
+        memoryMb: { mean: 600.5, max: 900, p95: 610, count: 8 },
+        cpuPercent: { mean: 95, max: 100, p95: 97, count: 5 },
       },
     });
     const findings = await detect(resourceInefficiency, ctx);
@@ -315,16 +321,16 @@ describe('kv1nt/resource-inefficiency', () => {
 
   it('respects custom memoryMbMax and cpuPercentMax', async () => {
     const metrics = {
-      memoryMb: { mean: 600.5, max: 900, count: 8 },
-      cpuPercent: { mean: 95, max: 100, count: 5 },
+      memoryMb: { mean: 600.5, max: 900, p95: 610, count: 8 },
+      cpuPercent: { mean: 95, max: 100, p95: 97, count: 5 },
     };
-    const raised = makeContext({ metrics, thresholds: { memoryMbMax: 600.5, cpuPercentMax: 95 } });
+    const raised = makeContext({ metrics, thresholds: { memoryMbMax: 610, cpuPercentMax: 97 } });
     expect(await detect(resourceInefficiency, raised)).toEqual([]);
     const lowered = makeContext({ metrics, thresholds: { memoryMbMax: 256, cpuPercentMax: 99 } });
     expect(await detect(resourceInefficiency, lowered)).toEqual([
       {
         ...memoryFinding,
-        title: 'Memory use averages 600.5 MB, above 256 MB',
+        title: 'Memory use is 610 MB at p95, above 256 MB',
         description: expect.stringContaining('the threshold is 256 MB.') as string,
         evidence: { ...memoryFinding.evidence, threshold: 256 },
       },

@@ -172,4 +172,114 @@ describe('buildPlan', () => {
       },
     ]);
   });
+
+  describe('under the closed loop', () => {
+    const tuner = (start: number) =>
+      strategy('t/tune', ['error_pattern', 'performance_degradation'], () => [
+        {
+          type: 'param_tuning',
+          description: `timeout → ${start}`,
+          risk: 'low',
+          target: 'param:timeoutMs',
+          search: { from: 1000, start, bound: 5000 },
+        },
+      ]);
+
+    it('plans one action for one change, however many opportunities ask for it', async () => {
+      const { plan } = await buildPlan(
+        input({
+          opportunities: [
+            opportunity('o-err', 'error_pattern', 'HIGH'),
+            opportunity('o-perf', 'performance_degradation', 'MEDIUM'),
+          ],
+          strategies: [tuner(2000)],
+          maxTestRuns: 4,
+        }),
+      );
+      expect(plan.actions).toHaveLength(1);
+      expect(plan.actions[0]).toMatchObject({
+        opportunityId: 'o-err',
+        opportunityIds: ['o-err', 'o-perf'],
+        target: 'param:timeoutMs',
+        search: { start: 2000 },
+        candidates: null,
+        maxTestRuns: 4,
+      });
+    });
+
+    it('proposes nothing for a target whose last change is being verified, and lists what waits', async () => {
+      const waiting = {
+        ...opportunity('o-held', 'error_pattern', 'HIGH'),
+        status: 'verifying' as const,
+        verificationId: 'ver_1',
+      };
+      const { plan } = await buildPlan(
+        input({
+          opportunities: [opportunity('o-err', 'error_pattern', 'HIGH')],
+          verifying: [waiting],
+          verifyingTargets: new Map([['param:timeoutMs', 'ver_1']]),
+          strategies: [tuner(2000)],
+        }),
+      );
+      expect(plan.actions).toEqual([]);
+      expect(plan.skipped[0]!.reason).toMatch(
+        /changes param:timeoutMs, whose last change is being verified \(ver_1\)/,
+      );
+      expect(plan.verifying).toEqual([
+        { opportunityId: 'o-held', type: 'error_pattern', verificationId: 'ver_1' },
+      ]);
+    });
+
+    it('never proposes again what regressed for an opportunity, and does not repeat what had no effect', async () => {
+      const tried = (verdict: 'regressed' | 'no_effect', value: number) => ({
+        strategy: 't/tune',
+        type: 'param_tuning',
+        target: 'param:timeoutMs',
+        signature: JSON.stringify(['param_tuning', 'param:timeoutMs', value]),
+        verdict,
+        verificationId: 'ver_1',
+        at: '2026-11-24T00:00:00.000Z',
+      });
+      const withTried = (t: ReturnType<typeof tried>) => ({
+        ...opportunity('o-err', 'error_pattern', 'HIGH'),
+        tried: [t],
+      });
+      const plan = async (t: ReturnType<typeof tried>, start: number) =>
+        (await buildPlan(input({ opportunities: [withTried(t)], strategies: [tuner(start)] }))).plan;
+      expect((await plan(tried('regressed', 2000), 3000)).actions).toEqual([]);
+      expect((await plan(tried('no_effect', 2000), 2000)).actions).toEqual([]);
+      // The next candidate after no effect gets its turn.
+      expect((await plan(tried('no_effect', 2000), 3000)).actions).toHaveLength(1);
+    });
+
+    it('under auto, puts action types the loop confirmed for this agent first within a severity', async () => {
+      const learn = strategy('t/learn', ['error_pattern'], () => [
+        { type: 'write_learnings', description: 'learn', risk: 'low', target: 'file:L.md' },
+      ]);
+      const { plan } = await buildPlan(
+        input({
+          opportunities: [opportunity('o-err', 'error_pattern', 'HIGH')],
+          strategies: [tuner(2000), learn],
+          record: new Map([
+            ['write_learnings', { confirmed: 3, regressed: 0 }],
+            ['param_tuning', { confirmed: 0, regressed: 1 }],
+          ]),
+        }),
+      );
+      expect(plan.actions.map((a) => [a.id, a.type])).toEqual([
+        ['act_1', 'write_learnings'],
+        ['act_2', 'param_tuning'],
+      ]);
+    });
+
+    it('refuses a search that does not start between the value and the bound', async () => {
+      const bad = strategy('t/bad', ['error_pattern'], () => [
+        { type: 'p', description: 'x', search: { from: 1000, start: 500, bound: 5000 } },
+      ]);
+      const { warnings } = await buildPlan(
+        input({ opportunities: [opportunity('o', 'error_pattern', 'HIGH')], strategies: [bad] }),
+      );
+      expect(warnings[0]!.error).toMatch(/search\.start must lie between from \(excluded\) and bound/);
+    });
+  });
 });

@@ -57,6 +57,7 @@ describe('kv1nt/configured-command', () => {
         description: 'Run `npx eslint --fix .` (configured in actions.code_smell): 12 ESLint problems',
         risk: 'medium',
         expectedChange: expect.stringContaining('npx eslint --fix .') as string,
+        target: 'command:code_smell',
         command: 'npx eslint --fix .',
         opportunityType: 'code_smell',
       },

@@ -72,6 +72,7 @@ describe('kv1nt/dependency-upgrade plan', () => {
         description: 'Upgrade left-pad from 1.0.0 to 1.3.0',
         risk: 'low',
         expectedChange: expect.stringContaining('left-pad → 1.3.0') as string,
+        target: 'dependency:left-pad',
         package: 'left-pad',
         from: '1.0.0',
         to: '1.3.0',

@@ -135,6 +135,7 @@ describe('kv1nt/learnings', () => {
         ) as string,
         risk: 'low',
         expectedChange: expect.stringContaining(SECTION_START) as string,
+        target: 'file:LEARNINGS.md#kv1nt-learnings',
         file: 'LEARNINGS.md',
         learningIds: ['lrn_a', 'lrn_b'],
       },

@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import paramTuning, {
-  candidateValues,
+  MARGIN,
   directionFor,
+  evidenceDuration,
+  searchStart,
   formatJsonLike,
   getDotted,
   setDotted,
@@ -21,51 +23,63 @@ import {
 
 const BOUNDS = { min: 100, max: 60_000 };
 
-describe('candidateValues', () => {
+describe('searchStart', () => {
   it.each([
-    ['conservative', [1250, 1500, 2000]],
-    ['minimal', [1500, 2000, 3000]],
-    ['comprehensive', [1500, 2000, 3000]],
-    ['aggressive', [2000, 4000, 60_000]],
-  ] as const)('raises by the %s steps', (policy, expected) => {
-    expect(candidateValues(1000, BOUNDS, 'raise', policy)).toEqual(expected);
+    ['conservative', 1250],
+    ['minimal', 1500],
+    ['comprehensive', 1500],
+    ['aggressive', 2000],
+  ] as const)('raises by one %s step without evidence', (policy, expected) => {
+    expect(searchStart(1000, BOUNDS, 'raise', policy)).toBe(expected);
   });
 
   it.each([
-    ['conservative', [800, 667, 500]],
-    ['comprehensive', [667, 500, 333]],
-    ['aggressive', [500, 250, 100]],
-  ] as const)('lowers by the %s steps (whole numbers stay whole)', (policy, expected) => {
-    expect(candidateValues(1000, BOUNDS, 'lower', policy)).toEqual(expected);
+    ['conservative', 800],
+    ['comprehensive', 667],
+    ['aggressive', 500],
+  ] as const)('lowers by one %s step (whole numbers stay whole)', (policy, expected) => {
+    expect(searchStart(1000, BOUNDS, 'lower', policy)).toBe(expected);
   });
 
-  it('clamps to the bounds and drops duplicates', () => {
-    expect(candidateValues(40_000, BOUNDS, 'raise', 'comprehensive')).toEqual([60_000]);
-    expect(candidateValues(150, BOUNDS, 'lower', 'aggressive')).toEqual([100]);
+  it('starts a raise where the evidence points, with the margin, when that is above the value', () => {
+    // Successful calls take up to 380 ms: a 100 ms time limit should start at 380 × 1.25.
+    expect(searchStart(100, BOUNDS, 'raise', 'conservative', 380)).toBe(475);
+    expect(MARGIN).toBe(1.25);
+    // Evidence under the current value says nothing about how far to go: one step.
+    expect(searchStart(1000, BOUNDS, 'raise', 'conservative', 500)).toBe(1250);
+    // Lowering ignores duration evidence.
+    expect(searchStart(1000, BOUNDS, 'lower', 'conservative', 5000)).toBe(800);
+  });
+
+  it('clamps to the bounds', () => {
+    expect(searchStart(40_000, BOUNDS, 'raise', 'aggressive')).toBe(60_000);
+    expect(searchStart(150, BOUNDS, 'lower', 'aggressive')).toBe(100);
+    expect(searchStart(100, BOUNDS, 'raise', 'minimal', 1_000_000)).toBe(60_000);
   });
 
   it('gives nothing at the bound, at 0, or when the bound is behind', () => {
-    expect(candidateValues(60_000, BOUNDS, 'raise', 'aggressive')).toEqual([]);
-    expect(candidateValues(100, BOUNDS, 'lower', 'conservative')).toEqual([]);
-    expect(candidateValues(0, { min: 0, max: 10 }, 'raise', 'comprehensive')).toEqual([]);
+    expect(searchStart(60_000, BOUNDS, 'raise', 'aggressive')).toBeNull();
+    expect(searchStart(100, BOUNDS, 'lower', 'conservative')).toBeNull();
+    expect(searchStart(0, { min: 0, max: 10 }, 'raise', 'comprehensive')).toBeNull();
     // Above max already: a "raise" may not lower it.
-    expect(candidateValues(70_000, BOUNDS, 'raise', 'comprehensive')).toEqual([]);
+    expect(searchStart(70_000, BOUNDS, 'raise', 'comprehensive')).toBeNull();
   });
 
-  it('rounds to the step, without float noise', () => {
-    expect(candidateValues(4, { min: 1, max: 16, step: 1 }, 'lower', 'conservative')).toEqual([3, 2]);
-    expect(candidateValues(1000, { ...BOUNDS, step: 500 }, 'raise', 'conservative')).toEqual([1500, 2000]);
-    expect(candidateValues(0.3, { min: 0, max: 1, step: 0.1 }, 'raise', 'comprehensive')).toEqual([
-      0.5, 0.6, 0.9,
-    ]);
+  it('rounds to the step, without float noise, taking a whole step when rounding stays put', () => {
+    expect(searchStart(4, { min: 1, max: 16, step: 1 }, 'lower', 'conservative')).toBe(3);
+    expect(searchStart(1000, { ...BOUNDS, step: 500 }, 'raise', 'conservative')).toBe(1500);
+    expect(searchStart(0.3, { min: 0, max: 1, step: 0.1 }, 'raise', 'comprehensive')).toBe(0.5);
   });
 
   it('keeps fractions for a fractional value without step', () => {
-    expect(candidateValues(0.7, { min: 0, max: 10 }, 'raise', 'conservative')).toEqual([0.875, 1.05, 1.4]);
+    expect(searchStart(0.7, { min: 0, max: 10 }, 'raise', 'conservative')).toBe(0.875);
   });
 
-  it('a whole-number value that cannot move by a whole step stays put', () => {
-    expect(candidateValues(1, { min: 1, max: 8 }, 'raise', 'conservative')).toEqual([2]);
+  it('reads the evidence of a timeout: the longest of successful p99 and message durations', () => {
+    expect(evidenceDuration({ successP99Ms: 380, messageMaxMs: 100 })).toBe(380);
+    expect(evidenceDuration({ messageMaxMs: 3000 })).toBe(3000);
+    expect(evidenceDuration({ successP99Ms: null, messageMaxMs: 'x' })).toBeNull();
+    expect(evidenceDuration({})).toBeNull();
   });
 });
 
@@ -133,18 +147,32 @@ describe('kv1nt/param-tuning', () => {
       {
         type: 'param_tuning',
         description: expect.stringMatching(
-          /^Raise timeoutMs in config\.json from 1000 to 1250 \(then 1500, 2000\)/,
+          /^Raise timeoutMs in config\.json from 1000 to 1250; if the tests fail there, search stepping up toward 60000/,
         ) as string,
         risk: 'low',
         expectedChange: expect.stringContaining('timeoutMs 1000') as string,
+        target: 'param:timeoutMs',
         param: 'timeoutMs',
         file: 'config.json',
         key: 'timeoutMs',
         from: 1000,
         direction: 'raise',
-        candidates: [1250, 1500, 2000],
+        search: { from: 1000, start: 1250, bound: 60_000 },
       },
     ]);
+  });
+
+  it('starts a timeout raise from the evidence: successful durations and the messages', async () => {
+    const dir = agentDir({ timeoutMs: 100 });
+    const opp = opportunity('error_pattern', {
+      title: 'Recurring failure: request timed out after <duration>',
+      evidence: { successP99Ms: 380, messageMaxMs: 100 },
+    });
+    const [action] = await plan(paramTuning, opp, ctx(dir, { policy: 'conservative' }));
+    expect(action).toMatchObject({
+      search: { from: 100, start: 475, bound: 60_000 },
+      description: expect.stringContaining('the evidence shows operations needing 380 ms, ×1.25') as string,
+    });
   });
 
   it('lowers costly params for performance and resource opportunities (key or name match)', async () => {
@@ -157,7 +185,8 @@ describe('kv1nt/param-tuning', () => {
         key: 'model.maxTokens',
         from: 2048,
         direction: 'lower',
-        candidates: [1024, 512, 256],
+        target: 'param:tokens',
+        search: { from: 2048, start: 1024, bound: 256, step: 256 },
         description: expect.stringMatching(
           /^Lower tokens \(model\.maxTokens in config\.json\) from 2048/,
         ) as string,
