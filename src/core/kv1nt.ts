@@ -11,6 +11,7 @@ import {
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { invalidInput } from './errors.js';
 import { assertAgentId } from './ids.js';
+import { unknownAgent } from './agents/known.js';
 import { resolveDataDir } from './paths.js';
 import { DataDir } from './store/data-dir.js';
 import { openStores, type Stores } from './store/stores.js';
@@ -200,8 +201,8 @@ export class Kv1ntCore {
   }
 
   async summary(agentId: string, days = 7): Promise<FeedbackSummary> {
-    assertAgentId(agentId);
     checkDays(days);
+    await this.assertKnownAgent(agentId);
     const [aggregates, stored] = await Promise.all([
       refreshAggregates(this.stores),
       this.stores.feedback.read(),
@@ -228,6 +229,27 @@ export class Kv1ntCore {
   }
 
   // ── agents ──────────────────────────────────────────────────────────────────
+
+  /**
+   * Every command that reads an agent checks it first: an agent neither declared nor with any
+   * feedback or optimization result is a typo (exit 2, did-you-mean), not an agent without data.
+   * Recording feedback does not check: that is how a new agent comes to exist.
+   */
+  async assertKnownAgent(agentId: string): Promise<void> {
+    assertAgentId(agentId);
+    const known = await this.knownAgentIds(agentId);
+    if (!known.has(agentId)) throw unknownAgent(agentId, known);
+  }
+
+  /** The ids of the agents kv1nt knows of; stops early once `wanted` is found. */
+  private async knownAgentIds(wanted?: string): Promise<Set<string>> {
+    const known = new Set((await this.listAgents()).map((agent) => agent.id));
+    if (wanted !== undefined && known.has(wanted)) return known;
+    for (const id of Object.keys((await refreshAggregates(this.stores)).agents)) known.add(id);
+    if (wanted !== undefined && known.has(wanted)) return known;
+    for (const row of (await this.stores.optimization.read()).optimizationResults) known.add(row.agentId);
+    return known;
+  }
 
   listAgents(): Promise<Agent[]> {
     return listAgents(this.stores, this.loaded);
@@ -288,8 +310,8 @@ export class Kv1ntCore {
 
   /** Decides the agent's due verifications (the closed loop), then analyses its window. */
   async analyze(agentId: string, days = 7): Promise<AnalysisResult> {
-    assertAgentId(agentId);
     checkDays(days);
+    await this.assertKnownAgent(agentId);
     const loop = await this.decide(agentId);
     const { result } = await this.runAnalysis(agentId, days, true);
     return {
@@ -327,14 +349,14 @@ export class Kv1ntCore {
 
   /** `kv1nt verify [agent]`: decides what can be decided, then lists every verification (newest first). */
   async verify(agentId?: string): Promise<{ decided: Verification[]; verifications: Verification[] }> {
-    if (agentId !== undefined) assertAgentId(agentId);
+    if (agentId !== undefined) await this.assertKnownAgent(agentId);
     const { decided, all } = await this.decide(agentId);
     return { decided, verifications: all };
   }
 
   async health(agentId: string, days = 7): Promise<HealthReport> {
-    assertAgentId(agentId);
     checkDays(days);
+    await this.assertKnownAgent(agentId);
     return healthOf(
       this.stores,
       this.loaded.config,
@@ -350,7 +372,7 @@ export class Kv1ntCore {
     agentId: string | undefined,
     status: 'open' | 'resolved' | 'all' = 'open',
   ): Promise<Opportunity[]> {
-    if (agentId !== undefined) assertAgentId(agentId);
+    if (agentId !== undefined) await this.assertKnownAgent(agentId);
     const doc = await this.stores.optimization.read();
     return (doc.opportunities as unknown as Opportunity[])
       .filter(
@@ -382,7 +404,6 @@ export class Kv1ntCore {
     agentId: string | undefined,
     options: { days?: number; minFrequency?: number; minConfidence?: number } = {},
   ): Promise<StoredPattern[]> {
-    if (agentId !== undefined) assertAgentId(agentId);
     const defaults = this.loaded.config.patterns ?? {};
     const days = options.days ?? defaults.days ?? 7;
     const minFrequency = options.minFrequency ?? defaults.minFrequency ?? 3;
@@ -392,6 +413,7 @@ export class Kv1ntCore {
       throw invalidInput(`Invalid --min-frequency ${minFrequency}: a whole number of at least 1.`);
     if (!(minConfidence >= 0 && minConfidence <= 1))
       throw invalidInput(`Invalid --min-confidence ${minConfidence}: a number from 0 to 1.`);
+    if (agentId !== undefined) await this.assertKnownAgent(agentId);
     const declared = await this.listAgents();
     const targets =
       agentId === undefined
@@ -408,7 +430,7 @@ export class Kv1ntCore {
 
   /** Turns the agent's stored patterns into learnings (run `patterns` first). */
   async learnings(agentId: string): Promise<LearningRun> {
-    assertAgentId(agentId);
+    await this.assertKnownAgent(agentId);
     const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
     const info = { id: agentId, ...(agent ? { path: agent.path, test: agent.test } : {}) };
     const run = await generateLearnings(
@@ -436,7 +458,7 @@ export class Kv1ntCore {
       onEvent?: (event: ProgressEvent) => void;
     } = {},
   ): Promise<OptimizationResult | DryRun> {
-    assertAgentId(agentId);
+    await this.assertKnownAgent(agentId);
     const { optimize } = await import('./optimize/optimize.js');
     const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
     // The loop closes first: a regressed change is reverted before anything new is planned.
@@ -496,9 +518,9 @@ export class Kv1ntCore {
   }
 
   async history(agentId: string, limit = 10): Promise<OptimizationResult[]> {
-    assertAgentId(agentId);
     if (!Number.isInteger(limit) || limit < 1)
       throw invalidInput(`Invalid --limit ${limit}: a whole number of at least 1.`);
+    await this.assertKnownAgent(agentId);
     const { optimizationHistory } = await import('./optimize/rollback.js');
     return optimizationHistory(this.stores, agentId, limit);
   }
@@ -512,7 +534,7 @@ export class Kv1ntCore {
     agentId: string,
     options: { strategy?: StrategyName; yes?: boolean; interactive?: boolean } = {},
   ): Promise<CycleStep> {
-    assertAgentId(agentId);
+    await this.assertKnownAgent(agentId);
     const startedAt = this.clock().toISOString();
     const patterns = await this.patterns(agentId);
     const learnings = await this.learnings(agentId);
@@ -552,7 +574,7 @@ export class Kv1ntCore {
   }
 
   async stats(agentId: string | undefined, scope: Scope = 'all'): Promise<StatsReport> {
-    if (agentId !== undefined) assertAgentId(agentId);
+    if (agentId !== undefined) await this.assertKnownAgent(agentId);
     return collectStats(this, agentId, scope);
   }
 
