@@ -19,19 +19,36 @@
 // - @oclif/core checks that Node satisfies *its* engines range (>=18) at load, which requires the
 //   whole of semver (47 files, ~10 ms). Our own engines field asks for more, so the check is switched
 //   off at build time and semver left out of the bundle.
+// - import.meta.url, which a CommonJS bundle lacks, is the bundle's own file URL (the plugin host finds
+//   dist/plugin-process.cjs from it).
+//
+// A second bundle, dist/plugin-process.cjs, is the script of a plugin process (src/core/plugins/child):
+// one file, so that a plugin process starts quickly, with Node's built-ins only.
 import * as esbuild from 'esbuild';
 
-await esbuild.build({
+const importMetaUrl = {
+  banner: { js: "const __kv1nt_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__kv1nt_import_meta_url' },
+};
+
+/** One CommonJS bundle for Node 20, minified as described above. */
+const bundle = (options) =>
+  esbuild.build({
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    sourcemap: true,
+    logLevel: 'warning',
+    ...options,
+  });
+
+await bundle({
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/cli.cjs',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  keepNames: true,
-  sourcemap: true,
   external: [
     // Imported lazily by our code, on the paths that need them.
     'execa',
@@ -44,6 +61,21 @@ await esbuild.build({
     // Only for @oclif/core's engine check, disabled below.
     'semver',
   ],
-  define: { 'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"true"' },
-  logLevel: 'warning',
+  banner: importMetaUrl.banner,
+  define: { 'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"true"', ...importMetaUrl.define },
+});
+
+await bundle({ entryPoints: ['src/core/plugins/child/main.ts'], outfile: 'dist/plugin-process.cjs' });
+
+// The `prerun` hook runs before every command: as a small CommonJS file it is required in well
+// under a millisecond, where importing an ES module costs several (it loads what it needs itself
+// only before `plugins link`).
+await bundle({
+  entryPoints: ['src/oclif-hooks/prerun.ts'],
+  outfile: 'dist/oclif-hooks/prerun.cjs',
+  bundle: false,
+  minifyWhitespace: false,
+  minifySyntax: false,
+  keepNames: false,
+  sourcemap: false,
 });

@@ -59,8 +59,9 @@ export interface Kv1ntOptions {
   cwd?: string;
   /**
    * More plugins, after the built-ins and the config's `plugins`: module paths or package names
-   * (resolved from `cwd`; their detectors run in worker threads) or plugin objects (run in-process:
-   * a time-out abandons them but cannot stop a synchronous loop). See docs/plugins.md.
+   * (resolved from `cwd`; loaded and run only in plugin processes, with read-only file access) or
+   * plugin objects (run in this process, as the built-ins do: a time-out abandons them but cannot
+   * stop a synchronous loop, and nothing limits what their code does). See docs/plugins.md §6.
    */
   plugins?: ReadonlyArray<Kv1ntPlugin | string>;
 }
@@ -134,14 +135,12 @@ function apiPlugins(options: Kv1ntOptions): (loaded: LoadedConfig) => Promise<Pl
   const extra = options.plugins ?? [];
   return async (loaded) => {
     const { default: builtin } = await import('./plugins/index.js');
-    const [configured, byModule] = await Promise.all([
-      configPluginCandidates(loaded, cwd),
-      moduleCandidates(
-        extra.filter((p): p is string => typeof p === 'string'),
-        cwd,
-        'api',
-      ),
-    ]);
+    const configured = configPluginCandidates(loaded, cwd);
+    const byModule = moduleCandidates(
+      extra.filter((p): p is string => typeof p === 'string'),
+      cwd,
+      'api',
+    );
     const objects = extra
       .filter((p): p is Kv1ntPlugin => typeof p !== 'string')
       .map((plugin) => ({ source: 'api', plugin }));

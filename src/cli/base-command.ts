@@ -18,20 +18,19 @@ export async function builtinPlugins(): Promise<PluginCandidate[]> {
 
 /**
  * Every kv1nt plugin of this run, in order: the built-ins, those installed or linked through oclif's
- * plugin manager (`kv1nt plugins install|link`), then the config's. Loaded only when a command asks.
+ * plugin manager (`kv1nt plugins install|link`), then the config's. Found only when a command asks
+ * (and the core loads file plugins in plugin processes).
  */
 export function allPlugins(
   oclifPlugins: () => readonly OclifPluginInfo[],
   cwd: string,
 ): (loaded: LoadedConfig) => Promise<PluginCandidate[]> {
-  return async (loaded) => {
-    const [builtin, installed, configured] = await Promise.all([
-      builtinPlugins(),
-      oclifPluginCandidates(oclifPlugins()),
-      configPluginCandidates(loaded, cwd),
+  return async (loaded) =>
+    withoutDuplicates([
+      ...(await builtinPlugins()),
+      ...oclifPluginCandidates(oclifPlugins()),
+      ...configPluginCandidates(loaded, cwd),
     ]);
-    return withoutDuplicates([...builtin, ...installed, ...configured]);
-  };
 }
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<

@@ -5,6 +5,7 @@ import type { HooksLocation } from '../core/hooks/git.js';
 import {
   KV1NT_HOOKS,
   type HooksChangeReport,
+  type HookStatus,
   type HooksReport,
   type Kv1ntEntry,
   type Kv1ntHookName,
@@ -52,12 +53,20 @@ function folderLine(report: HooksLocation): string {
 
 export function renderChanges(report: HooksChangeReport): string {
   const lines = [folderLine(report)];
-  for (const change of report.changes)
-    lines.push(
-      change.action === 'husky'
-        ? `  ${change.hook}: your husky script ${change.file} calls kv1nt; remove its \`kv1nt hooks run ${change.hook}\` line to stop it`
-        : `  ${change.hook}: ${ACTION_TEXT[change.action] ?? change.action}`,
-    );
+  for (const change of report.changes) {
+    const line = `  ${change.hook}: `;
+    if (change.action === 'husky')
+      lines.push(
+        `${line}your husky script ${change.file} calls kv1nt; remove its \`kv1nt hooks run ${change.hook}\` line to stop it`,
+      );
+    else if (change.action === 'lefthook')
+      lines.push(
+        `${line}your lefthook config ${change.file} calls kv1nt; remove its \`kv1nt hooks run ${change.hook}\` command to stop it`,
+      );
+    else if (change.action === 'moved_by_lefthook')
+      lines.push(`${line}kv1nt's old script is ${change.file}, where lefthook moved it; delete it`);
+    else lines.push(`${line}${ACTION_TEXT[change.action] ?? change.action}`);
+  }
   return lines.join('\n');
 }
 
@@ -67,16 +76,35 @@ const STATE_TEXT: Record<string, string> = {
   not_installed: 'not installed',
   foreign: 'foreign hook present (not kv1nt’s)',
   husky: 'called from your husky script',
+  lefthook: 'called from your lefthook config',
+  moved_by_lefthook: 'NOT RUN — `lefthook install` moved kv1nt’s hook aside, and lefthook never runs it',
 };
+
+/** What is gone of the kv1nt a stale hook calls: its node binary (a node upgrade) or kv1nt itself. */
+function missingText(hook: HookStatus): string {
+  if (hook.node === null || hook.bin === null) return 'it names no kv1nt to run';
+  return hook.missing
+    .map((file) =>
+      file === hook.node ? `its node binary ${file} is gone` : `it calls ${file}, which is gone`,
+    )
+    .join(', and ');
+}
 
 export function renderStatus(report: HooksReport): string {
   const lines = [folderLine(report)];
   for (const hook of report.hooks) {
     let line = `  ${hook.hook}: ${STATE_TEXT[hook.state] ?? hook.state}`;
-    if (hook.stale)
-      line += ` — it calls ${hook.bin ?? '?'}, which is gone: run \`kv1nt hooks install\` again`;
+    if (hook.stale) line += ` — ${missingText(hook)}: run \`kv1nt hooks install\` again`;
+    if (hook.outdated)
+      line += ` — it was installed with onError ${hook.onError ?? 'allow'}, the config now says otherwise: run \`kv1nt hooks install\` again to update it`;
     if (hook.state === 'foreign' && hook.original) line += `; ${path.basename(hook.original)} is left over`;
+    if (hook.state === 'moved_by_lefthook')
+      line += ` (${hook.file}): add kv1nt to your lefthook config (\`kv1nt hooks install\` prints the lines)`;
     lines.push(line);
   }
+  if (report.lefthook !== null && report.hooks.some((h) => h.state === 'installed' || h.state === 'chained'))
+    lines.push(
+      '  lefthook is set up here: the next `lefthook install` moves kv1nt’s hooks to <hook>.old, where they never run; call kv1nt from your lefthook config instead (`kv1nt hooks install` prints the lines).',
+    );
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import { Kv1ntCommand } from '../cli/base-command.js';
 import { parseDuration } from '../core/duration.js';
 import { renderResult } from '../cli/optimize-view.js';
 import { invalidInput } from '../core/errors.js';
+import { holdFatalSignals } from '../core/fatal-exit.js';
 import type { CycleStep } from '../core/kv1nt.js';
 import { STRATEGY_NAMES, type StrategyName } from '../core/optimize/policy.js';
 
@@ -52,6 +53,8 @@ With --interval it repeats until SIGINT or SIGTERM; the step in flight is finish
       );
       wake?.();
     };
+    // The step in flight finishes: kv1nt's cleanup on a fatal signal waits until the exit.
+    const release = intervalMs === undefined ? () => undefined : holdFatalSignals(['SIGINT', 'SIGTERM']);
     if (intervalMs !== undefined) {
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
@@ -84,6 +87,7 @@ With --interval it repeats until SIGINT or SIGTERM; the step in flight is finish
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      release();
     }
     return report;
   }

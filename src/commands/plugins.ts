@@ -4,9 +4,13 @@ import type { PluginWarning } from '../core/plugins/run-detectors.js';
 import type { PluginInfo } from '../core/plugins/validate-plugin.js';
 
 export interface PluginsReport {
-  /** Every kv1nt plugin in use: the built-ins, installed, linked and configured ones. */
+  /**
+   * Every kv1nt plugin in use: the built-ins, installed, linked and configured ones. `name` is the
+   * plugin's own (pluginOptions, pluginTimeouts, warnings); `package`, for an installed or linked
+   * one, is what `kv1nt plugins uninstall` takes.
+   */
   plugins: Array<PluginInfo & { commands: string[] }>;
-  /** oclif plugins installed or linked that add commands only (no `"kv1nt": {"plugin"}`). */
+  /** oclif plugins installed or linked that add commands only (no `"kv1nt": {"plugin"}`); `name` is their package's. */
   commandPlugins: Array<{ name: string; source: string; version: string | null; commands: string[] }>;
   /** Plugins that could not be loaded or were refused. */
   warnings: PluginWarning[];
@@ -19,12 +23,14 @@ export interface PluginsReport {
 export default class Plugins extends Kv1ntCommand {
   static override summary =
     'List the kv1nt plugins in use, with their source, version and what they provide.';
-  static override description = `Plugins come from three places: the built-ins; npm packages installed with \`kv1nt plugins install <name|path>\` or linked with \`kv1nt plugins link <path>\` whose package.json declares "kv1nt": {"plugin": "<module>"}; and the config's \`plugins\` array. See docs/plugins.md for writing one.`;
+  static override description = `Plugins come from three places: the built-ins; npm packages installed with \`kv1nt plugins install <name|folder|tarball>\` or linked with \`kv1nt plugins link <folder>\` whose package.json declares "kv1nt": {"plugin": "<module>"}; and the config's \`plugins\` array. The Package column is what \`kv1nt plugins uninstall\` takes. See docs/plugins.md for writing one.`;
   static override examples = [
     '<%= config.bin %> plugins',
     '<%= config.bin %> plugins --json',
     '<%= config.bin %> plugins link ./my-plugin',
     '<%= config.bin %> plugins install kv1nt-plugin-acme',
+    '<%= config.bin %> plugins install ./kv1nt-plugin-acme-1.0.0.tgz',
+    '<%= config.bin %> plugins uninstall kv1nt-plugin-acme',
   ];
 
   async run(): Promise<PluginsReport> {
@@ -73,15 +79,31 @@ async function render(report: PluginsReport): Promise<string> {
     ]
       .filter(Boolean)
       .join(', ') || 'nothing';
+  // Package: what `kv1nt plugins uninstall` takes for an installed or linked one; the entry of the
+  // config for a configured one.
   const rows = [
-    ...report.plugins.map((p) => [p.name, sourceLabel(p.source, p.isolated), p.version ?? null, provides(p)]),
-    ...report.commandPlugins.map((p) => [p.name, p.source, p.version, provides(p)]),
+    ...report.plugins.map((p) => [
+      p.name,
+      p.package ?? (p.source === 'builtin' ? null : (p.location ?? null)),
+      sourceLabel(p.source, p.isolated),
+      p.version ?? null,
+      provides(p),
+    ]),
+    ...report.commandPlugins.map((p) => [
+      p.name,
+      p.name,
+      sourceLabel(p.source, true),
+      p.version,
+      provides(p),
+    ]),
   ];
-  const lines = [await table(['Plugin', 'Source', 'Version', 'Provides'], rows)];
+  const lines = [await table(['Plugin', 'Package', 'Source', 'Version', 'Provides'], rows)];
   for (const p of report.plugins.filter((p) => p.source !== 'builtin')) {
     if (p.detectors.length > 0) lines.push(`${p.name} detectors: ${p.detectors.join(', ')}`);
   }
   for (const warning of report.warnings) lines.push(`! ${warning.plugin}: ${warning.error}`);
+  if (rows.some((row) => row[2] === 'installed' || row[2] === 'linked'))
+    lines.push('Remove an installed or linked plugin with: kv1nt plugins uninstall <Package>');
   return lines.join('\n');
 }
 

@@ -10,6 +10,8 @@ export default class Run extends Kv1ntCommand {
   static override summary = 'Run a command as one operation of an agent and record its outcome.';
   static override description = `Runs the command with its standard streams passed through, then records a success or a failure with its duration (on failure the error type is exit_<code> or the signal name, or --type-on-failure), and exits with the command's own exit code.
 
+Everything after the first -- is the command, passed on verbatim (a later -- or --json belongs to the command).
+
 With --json the command's stdout is sent to stderr, so that stdout carries only the recorded entry.`;
   static override strict = false;
   static override examples = [
@@ -24,7 +26,7 @@ With --json the command's stdout is sent to stderr, so that stdout carries only 
 
   async run(): Promise<FeedbackEntry & { exitCode: number }> {
     const { args, flags, argv } = await this.parse(Run);
-    const command = (argv as string[]).slice(1);
+    const command = commandAfterDashes(this.argv) ?? (argv as string[]).slice(1);
     if (command.length === 0)
       throw invalidInput('No command to run: put it after --, e.g. `kv1nt run my-agent -- npm test`.');
     const core = await this.openCore(flags);
@@ -55,4 +57,13 @@ With --json the command's stdout is sent to stderr, so that stdout carries only 
     process.exitCode = outcome.exitCode;
     return { ...entry, exitCode: outcome.exitCode };
   }
+}
+
+/**
+ * Everything after the first `--`, verbatim. oclif's parser drops a second `--` (so `npm test --
+ * --x` lost its own separator and the command became `-- npm …`): the raw argv is the truth.
+ */
+function commandAfterDashes(raw: readonly string[]): string[] | undefined {
+  const index = raw.indexOf('--');
+  return index === -1 ? undefined : raw.slice(index + 1);
 }

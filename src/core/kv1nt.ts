@@ -13,6 +13,7 @@ import {
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { invalidInput } from './errors.js';
 import { assertAgentId } from './ids.js';
+import { unknownAgent } from './agents/known.js';
 import { resolveDataDir } from './paths.js';
 import { DataDir } from './store/data-dir.js';
 import { openStores, type Stores } from './store/stores.js';
@@ -39,6 +40,7 @@ import type { Verification } from './verify/types.js';
 import { bySeverity, type Opportunity } from './analysis/opportunities.js';
 import { collectPlugins, type PluginCandidate, type PluginSet } from './plugins/validate-plugin.js';
 import { pluginLimit, pluginOptions } from './plugins/invoke.js';
+import { loadCandidates } from './plugins/load-plugins.js';
 import type { ProgressEvent } from './optimize/execute.js';
 import type { DryRun, OptimizationResult } from './optimize/optimize.js';
 import type { OptimizationPlan } from './optimize/plan.js';
@@ -132,10 +134,11 @@ export class Kv1ntCore {
     return core;
   }
 
-  /** The plugins in use, validated once per process. */
+  /** The plugins in use, loaded (file plugins in plugin processes) and validated once per process. */
   plugins(): Promise<PluginSet> {
-    this.pluginSet ??= this.pluginSource(this.loaded).then((candidates) => {
-      const set = collectPlugins(candidates);
+    const loadLimit = this.loaded.config.pluginTimeoutMs ?? 10_000;
+    this.pluginSet ??= this.pluginSource(this.loaded).then(async (found) => {
+      const set = collectPlugins(await loadCandidates(found, loadLimit));
       // Options for a plugin that is not there are most likely a typo of its name.
       const names = set.plugins.map((p) => p.name);
       for (const name of Object.keys(this.loaded.config.pluginOptions ?? {}))
@@ -204,8 +207,8 @@ export class Kv1ntCore {
   }
 
   async summary(agentId: string, days = 7): Promise<FeedbackSummary> {
-    assertAgentId(agentId);
     checkDays(days);
+    await this.assertKnownAgent(agentId);
     const [aggregates, stored] = await Promise.all([
       refreshAggregates(this.stores),
       this.stores.feedback.read(),
@@ -232,6 +235,27 @@ export class Kv1ntCore {
   }
 
   // ── agents ──────────────────────────────────────────────────────────────────
+
+  /**
+   * Every command that reads an agent checks it first: an agent neither declared nor with any
+   * feedback or optimization result is a typo (exit 2, did-you-mean), not an agent without data.
+   * Recording feedback does not check: that is how a new agent comes to exist.
+   */
+  async assertKnownAgent(agentId: string): Promise<void> {
+    assertAgentId(agentId);
+    const known = await this.knownAgentIds(agentId);
+    if (!known.has(agentId)) throw unknownAgent(agentId, known);
+  }
+
+  /** The ids of the agents kv1nt knows of; stops early once `wanted` is found. */
+  private async knownAgentIds(wanted?: string): Promise<Set<string>> {
+    const known = new Set((await this.listAgents()).map((agent) => agent.id));
+    if (wanted !== undefined && known.has(wanted)) return known;
+    for (const id of Object.keys((await refreshAggregates(this.stores)).agents)) known.add(id);
+    if (wanted !== undefined && known.has(wanted)) return known;
+    for (const row of (await this.stores.optimization.read()).optimizationResults) known.add(row.agentId);
+    return known;
+  }
 
   listAgents(): Promise<Agent[]> {
     return listAgents(this.stores, this.loaded);
@@ -292,8 +316,8 @@ export class Kv1ntCore {
 
   /** Decides the agent's due verifications (the closed loop), then analyses its window. */
   async analyze(agentId: string, days = 7): Promise<AnalysisResult> {
-    assertAgentId(agentId);
     checkDays(days);
+    await this.assertKnownAgent(agentId);
     const loop = await this.decide(agentId);
     const { result } = await this.runAnalysis(agentId, days, true);
     return {
@@ -304,16 +328,19 @@ export class Kv1ntCore {
   }
 
   private async runAnalysis(agentId: string, days: number, persist: boolean) {
-    const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
+    // File plugins load in their own processes while the analysis computes its figures.
+    const plugins = this.plugins();
+    const [detectors, loadWarnings] = [plugins.then((p) => p.detectors), plugins.then((p) => p.warnings)];
+    for (const pending of [detectors, loadWarnings]) pending.catch(() => undefined); // awaited by runAnalysis
     return runAnalysis({
       stores: this.stores,
       config: this.loaded.config,
       agentId,
-      agent,
+      agent: await this.findAgent(agentId),
       days,
       now: this.clock(),
-      detectors: plugins.detectors,
-      loadWarnings: plugins.warnings,
+      detectors,
+      loadWarnings,
       persist,
     });
   }
@@ -328,14 +355,14 @@ export class Kv1ntCore {
 
   /** `kv1nt verify [agent]`: decides what can be decided, then lists every verification (newest first). */
   async verify(agentId?: string): Promise<{ decided: Verification[]; verifications: Verification[] }> {
-    if (agentId !== undefined) assertAgentId(agentId);
+    if (agentId !== undefined) await this.assertKnownAgent(agentId);
     const { decided, all } = await this.decide(agentId);
     return { decided, verifications: all };
   }
 
   async health(agentId: string, days = 7): Promise<HealthReport> {
-    assertAgentId(agentId);
     checkDays(days);
+    await this.assertKnownAgent(agentId);
     return healthOf(
       this.stores,
       this.loaded.config,
@@ -351,7 +378,7 @@ export class Kv1ntCore {
     agentId: string | undefined,
     status: 'open' | 'resolved' | 'all' = 'open',
   ): Promise<Opportunity[]> {
-    if (agentId !== undefined) assertAgentId(agentId);
+    if (agentId !== undefined) await this.assertKnownAgent(agentId);
     const doc = await this.stores.optimization.read();
     return (doc.opportunities as unknown as Opportunity[])
       .filter(
@@ -383,7 +410,6 @@ export class Kv1ntCore {
     agentId: string | undefined,
     options: { days?: number; minFrequency?: number; minConfidence?: number } = {},
   ): Promise<StoredPattern[]> {
-    if (agentId !== undefined) assertAgentId(agentId);
     const defaults = this.loaded.config.patterns ?? {};
     const days = options.days ?? defaults.days ?? 7;
     const minFrequency = options.minFrequency ?? defaults.minFrequency ?? 3;
@@ -393,6 +419,7 @@ export class Kv1ntCore {
       throw invalidInput(`Invalid --min-frequency ${minFrequency}: a whole number of at least 1.`);
     if (!(minConfidence >= 0 && minConfidence <= 1))
       throw invalidInput(`Invalid --min-confidence ${minConfidence}: a number from 0 to 1.`);
+    if (agentId !== undefined) await this.assertKnownAgent(agentId);
     const declared = await this.listAgents();
     const targets =
       agentId === undefined
@@ -409,7 +436,7 @@ export class Kv1ntCore {
 
   /** Turns the agent's stored patterns into learnings (run `patterns` first). */
   async learnings(agentId: string): Promise<LearningRun> {
-    assertAgentId(agentId);
+    await this.assertKnownAgent(agentId);
     const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
     const info = { id: agentId, ...(agent ? { path: agent.path, test: agent.test } : {}) };
     const run = await generateLearnings(
@@ -437,7 +464,7 @@ export class Kv1ntCore {
       onEvent?: (event: ProgressEvent) => void;
     } = {},
   ): Promise<OptimizationResult | DryRun> {
-    assertAgentId(agentId);
+    await this.assertKnownAgent(agentId);
     const { optimize } = await import('./optimize/optimize.js');
     const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
     if (agent) assertSafeAgentFolder(agent, this.dataDir);
@@ -498,9 +525,9 @@ export class Kv1ntCore {
   }
 
   async history(agentId: string, limit = 10): Promise<OptimizationResult[]> {
-    assertAgentId(agentId);
     if (!Number.isInteger(limit) || limit < 1)
       throw invalidInput(`Invalid --limit ${limit}: a whole number of at least 1.`);
+    await this.assertKnownAgent(agentId);
     const { optimizationHistory } = await import('./optimize/rollback.js');
     return optimizationHistory(this.stores, agentId, limit);
   }
@@ -514,7 +541,7 @@ export class Kv1ntCore {
     agentId: string,
     options: { strategy?: StrategyName; yes?: boolean; interactive?: boolean } = {},
   ): Promise<CycleStep> {
-    assertAgentId(agentId);
+    await this.assertKnownAgent(agentId);
     const startedAt = this.clock().toISOString();
     const patterns = await this.patterns(agentId);
     const learnings = await this.learnings(agentId);
@@ -554,7 +581,7 @@ export class Kv1ntCore {
   }
 
   async stats(agentId: string | undefined, scope: Scope = 'all'): Promise<StatsReport> {
-    if (agentId !== undefined) assertAgentId(agentId);
+    if (agentId !== undefined) await this.assertKnownAgent(agentId);
     return collectStats(this, agentId, scope);
   }
 

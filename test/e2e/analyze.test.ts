@@ -121,7 +121,7 @@ describe('kv1nt analyze', () => {
   });
 
   it('renormalises without durations or quality: 4 successes and 1 failure → 80.0; no data → null', () => {
-    const { cli, data } = project({});
+    const { cli, data } = project({ nobody: {} });
     kv1nt(data, ['feedback', 'import', '-'], {
       input: jsonl([
         ...Array.from({ length: 4 }, (_, i) => ({ agentId: 'r', operationId: `${i}`, type: 'success' })),
@@ -142,7 +142,7 @@ describe('kv1nt analyze', () => {
   });
 
   it('--fail-under exits 1 below the score, 0 at or above it, 2 when out of range', () => {
-    const { cli, data } = project({});
+    const { cli, data } = project({ 'no-data': {} });
     kv1nt(data, ['feedback', 'import', '-'], {
       input: jsonl([
         ...Array.from({ length: 4 }, (_, i) => ({ agentId: 'r', operationId: `${i}`, type: 'success' })),
@@ -248,6 +248,7 @@ describe('kv1nt analyze', () => {
           name: 'deps',
           dependencies: { 'left-pad': '^1.0.0', lodash: '^4.0.0' },
         }),
+        'agents/deps/node_modules/left-pad/package.json': '{"name": "left-pad", "version": "1.0.0"}',
         'bin-ok/npm': npmFixture(
           `if (process.argv[2] !== 'outdated' || process.cwd() !== ${JSON.stringify('__AGENT__')}) process.exit(9);
            console.log(JSON.stringify({ 'left-pad': { current: '1.0.0', wanted: '1.3.0', latest: '1.3.0', type: 'dependencies' }, lodash: { current: '4.17.21', wanted: '4.17.21', latest: '4.17.21' } }));
@@ -290,6 +291,20 @@ describe('kv1nt analyze', () => {
     ]);
     // The earlier finding is not resolved by a run that could not look.
     expect(body.opportunities.map((o) => o.type)).toEqual(['tool_upgrade']);
+    // A fresh clone, dependencies not installed: the analysis says to install them.
+    fs.rmSync(path.join(agentDir, 'node_modules'), { recursive: true });
+    const fresh = cli(['analyze', 'deps', '--json'], {
+      PATH: `${path.join(dir, 'bin-ok')}:${process.env.PATH ?? ''}`,
+    }).json<Analysis>();
+    expect(fresh.warnings).toEqual([
+      {
+        plugin: 'kv1nt-builtin',
+        component: 'kv1nt/tool-upgrade',
+        error: expect.stringMatching(
+          /not installed \(no node_modules in .*\): run `npm install` there/,
+        ) as unknown,
+      },
+    ]);
   });
 
   it('code_smell from the agent guardian command (ESLint JSON)', () => {

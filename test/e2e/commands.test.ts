@@ -86,6 +86,33 @@ describe('kv1nt run', () => {
     expect(missing.json()).toMatchObject({ type: 'failure', errorType: 'spawn_error' });
   });
 
+  it('passes everything after the first -- to the command verbatim, later -- and flags included', () => {
+    const dir = tempDir({ 'echo.js': 'console.log(JSON.stringify(process.argv.slice(2)))' });
+    const data = path.join(dir, 'data');
+    const echo = path.join(dir, 'echo.js');
+    const result = kv1nt(data, [
+      'run',
+      'bot',
+      '--operation',
+      'args',
+      '--json',
+      '--',
+      process.execPath,
+      echo,
+      '--',
+      '--x',
+      '--json',
+      '--',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stderr.trim())).toEqual(['--', '--x', '--json', '--']);
+    expect(result.json()).toMatchObject({
+      type: 'success',
+      operationId: 'args',
+      details: { command: `${process.execPath} ${echo} -- --x --json --`, exitCode: 0 },
+    });
+  });
+
   it('runs nothing when the agent id is invalid or the command is missing', () => {
     const dir = tempDir();
     const marker = path.join(dir, 'ran');
@@ -155,7 +182,10 @@ describe('agents', () => {
     expect(kv1nt(data, ['agents', 'remove', 'bot', '--purge', '--json']).json()).toMatchObject({
       purgedEntries: 3,
     });
-    expect(kv1nt(data, ['summary', 'bot', '--json']).json()).toMatchObject({ total: 0 });
+    // Neither declared nor with any feedback now: kv1nt knows no such agent.
+    expect(kv1nt(data, ['summary', 'bot', '--json']).json()).toMatchObject({
+      error: { code: 'AGENT_NOT_FOUND' },
+    });
     expect(kv1nt(data, ['summary', 'keep', '--json']).json()).toMatchObject({ total: 1 });
   });
 

@@ -9,9 +9,15 @@ import { loggedIds } from '../helpers/log.js';
 const WRITER = path.join(ROOT, 'test/fixtures/api-writer.mjs');
 const DIST = path.join(ROOT, 'dist/index.js');
 
+/** A config declaring `agentId` (its folder is the config's own). */
+function declaring(agentId: string): string {
+  return JSON.stringify({ agents: { [agentId]: { path: '.', test: 'true' } } });
+}
+
 describe('kill -9 at any moment', () => {
   it('a writer killed mid-stream: every segment parses and every acknowledged record is there', async () => {
-    const data = path.join(tempDir(), 'data');
+    // Declared, so that `summary` answers even when the first kill lands before any write.
+    const data = path.join(tempDir({ '.kv1ntrc.json': declaring('crashy') }), 'data');
     const acknowledged: string[] = [];
     for (let round = 0; round < 8; round++) {
       const child = spawn(
@@ -22,7 +28,9 @@ describe('kill -9 at any moment', () => {
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       const closed = new Promise((resolve) => child.on('close', resolve));
-      await sleep(250 + Math.random() * 350);
+      // Aimed inside the stream, whatever the machine's load: after the first acknowledged record.
+      for (let waited = 0; !stdout.includes('\n') && waited < 20_000; waited += 10) await sleep(10);
+      await sleep(Math.random() * 350);
       child.kill('SIGKILL');
       await closed;
       // Only complete lines were acknowledged (a half-printed id was not).
@@ -41,7 +49,7 @@ describe('kill -9 at any moment', () => {
   });
 
   it('an import killed half-way lands all or nothing, and leaves no temp file after the next write', async () => {
-    const dir = tempDir();
+    const dir = tempDir({ '.kv1ntrc.json': declaring('imp') });
     const data = path.join(dir, 'data');
     const file = path.join(dir, 'big.jsonl');
     const now = Date.now();

@@ -403,8 +403,10 @@ describe('summary', () => {
     expect(human.stdout).toMatch(/timeout\s+2/);
   });
 
-  it('answers for an agent without feedback and refuses bad --days', () => {
+  it('answers for a declared agent without feedback and refuses bad --days', () => {
     const data = home();
+    const folder = path.dirname(data);
+    expect(kv1nt(data, ['agents', 'add', 'nobody', '--path', folder, '--test', 'true']).code).toBe(0);
     expect(kv1nt(data, ['summary', 'nobody', '--json']).json()).toMatchObject({
       agentId: 'nobody',
       total: 0,

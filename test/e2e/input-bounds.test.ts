@@ -140,12 +140,7 @@ describe('stores with the right schema version but wrong field types', () => {
       ['agents', 'list'],
       'agents.a.path',
     ],
-    [
-      'feedback/store.json',
-      { schemaVersion: 1, patterns: {}, learningEvents: [] },
-      ['summary', 'a'],
-      'patterns',
-    ],
+    ['feedback/store.json', { schemaVersion: 1, patterns: {}, learningEvents: [] }, ['status'], 'patterns'],
     [
       'optimization/store.json',
       {

@@ -162,6 +162,7 @@ describe('kv1nt learnings', () => {
     expect(analysis.opportunities.find((o) => o.type === 'training_needed')!.evidence).toMatchObject({
       pending: learnings.length,
     });
+    kv1nt(data, ['feedback', 'success', 'nobody', 'op']);
     expect(kv1nt(data, ['learnings', 'nobody']).stdout).toMatch(/No learnings for nobody/);
   });
 });

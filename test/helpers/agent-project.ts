@@ -26,6 +26,7 @@ export const TIMEOUTS = Array.from({ length: 6 }, (_, i) =>
 ).join('\n');
 
 export interface ActionJson {
+  id: string;
   transactionId?: string | null;
   type: string;
   opportunityId: string;
@@ -119,4 +120,15 @@ export function treeHash(dir: string): string {
     else if (entry.isFile()) hash.update(fs.readFileSync(file));
   }
   return hash.digest('hex');
+}
+
+/**
+ * A project whose plan has two actions — tune timeoutMs (config.json), write the learnings into
+ * LEARNINGS.md — with patterns, learnings and an analysis stored; `test` is the agent's command.
+ */
+export function learningsProject(testJs: string, test = 'node test.js') {
+  const p = project(testJs, { learningsFile: 'LEARNINGS.md', test });
+  fs.writeFileSync(path.join(p.bot, 'LEARNINGS.md'), '# Notes\n');
+  for (const step of ['patterns', 'learnings', 'analyze']) expect(p.cli([step, 'bot']).code).toBe(0);
+  return p;
 }

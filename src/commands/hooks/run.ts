@@ -5,7 +5,12 @@ import { evaluateGate, renderVerdict, type GateVerdict } from '../../core/hooks/
 import { headCommit } from '../../core/hooks/git.js';
 import { startTestRecorder } from '../../core/hooks/post-commit.js';
 import { BLOCK_EXIT } from '../../core/hooks/script.js';
-import { hookSettings, hooksSkipped } from '../../core/hooks/settings.js';
+import {
+  hookSettings,
+  hooksSkipped,
+  type HookOnError,
+  type HookSettings,
+} from '../../core/hooks/settings.js';
 
 export interface HookRunResult {
   hook: string;
@@ -23,7 +28,7 @@ export interface HookRunResult {
 export default class HooksRun extends Kv1ntCommand {
   static override hidden = true;
   static override summary = 'What an installed git hook runs (internal).';
-  static override description = `pre-push: the gate — exits ${BLOCK_EXIT} when an agent's health is under hooks.pre-push.minHealth or it has an open opportunity of a hooks.pre-push.blockOn severity. post-commit: starts the agents' tests in the background and returns. Any error of kv1nt itself is a warning on stderr and exit 0: a hook never breaks git by accident.`;
+  static override description = `pre-push: the gate — exits ${BLOCK_EXIT} when an agent's health is under hooks.pre-push.minHealth, it has an open opportunity of a hooks.pre-push.blockOn severity, or (hooks.pre-push.failOnNoData) it has no score. post-commit: starts the agents' tests in the background and returns. An error of kv1nt itself is one line on stderr; then a pre-push follows hooks.pre-push.onError: allow (exit 0, the default) or block (exit ${BLOCK_EXIT}). When the config itself cannot be read, KV1NT_HOOK_ON_ERROR (set by kv1nt's hook script from its install-time setting) decides.`;
   static override strict = false;
   static override args = { hook: Args.string({ description: 'The git hook being run', required: true }) };
 
@@ -31,9 +36,10 @@ export default class HooksRun extends Kv1ntCommand {
     const { args, flags } = await this.parse(HooksRun);
     const hook = args.hook;
     if (hooksSkipped()) return { hook, skipped: true };
+    let settings: HookSettings | undefined;
     try {
       const core = await this.openCore(flags);
-      const settings = hookSettings(core.loaded.config);
+      settings = hookSettings(core.loaded.config);
       if (hook === 'pre-push') {
         const verdict = await evaluateGate(core, settings);
         if (settings.agents.length > 0) process.stderr.write(`${renderVerdict(verdict)}\n`);
@@ -54,10 +60,22 @@ export default class HooksRun extends Kv1ntCommand {
       }
       return { hook, skipped: true, warning: `kv1nt has nothing to do in a ${hook} hook.` };
     } catch (error) {
-      const warning = `kv1nt: the ${hook} hook could not run (${error instanceof Error ? error.message : String(error)}); git goes on without it.`;
+      const block = hook === 'pre-push' && onError(settings) === 'block';
+      const warning = `kv1nt: the ${hook} hook could not run (${oneLine(error)}). ${block ? 'The push is blocked (hooks.pre-push.onError = block).' : 'git goes on without it.'}`;
       process.stderr.write(`${warning}\n`);
-      process.exitCode = 0;
+      process.exitCode = block ? BLOCK_EXIT : 0;
       return { hook, skipped: false, warning };
     }
   }
+}
+
+/** The config's onError when it could be read; else the hook script's (KV1NT_HOOK_ON_ERROR); else allow. */
+function onError(settings: HookSettings | undefined): HookOnError {
+  if (settings) return settings.prePush.onError;
+  return process.env.KV1NT_HOOK_ON_ERROR === 'block' ? 'block' : 'allow';
+}
+
+/** The warning is one line on stderr: a multi-line message (a config error) is joined. */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
 }

@@ -1,10 +1,12 @@
 import type { Agent } from '../agents/registry.js';
-import { allEntries, refreshAggregates } from '../feedback/aggregate-index.js';
+import { refreshAggregates } from '../feedback/aggregate-index.js';
 import type { FeedbackEntry } from '../feedback/types.js';
+import { readFeedbackWindow, type FeedbackWindow } from '../feedback/window.js';
 import { newId } from '../ids.js';
 import type { LoadedDetector, PluginWarning } from '../plugins/run-detectors.js';
 import { runDetectors } from '../plugins/run-detectors.js';
 import { pluginLimit, pluginOptions } from '../plugins/invoke.js';
+import { FEEDBACK_WINDOW } from '../plugins/plugin-process.js';
 import { runTool } from '../runner/run-tool.js';
 import {
   DEFAULT_THRESHOLDS,
@@ -67,9 +69,10 @@ export interface AnalyzeInput {
   agent: Agent | undefined;
   days: number;
   now: Date;
-  detectors: readonly LoadedDetector[];
+  /** Awaited only when the detectors run: file plugins load in their processes meanwhile. */
+  detectors: readonly LoadedDetector[] | Promise<readonly LoadedDetector[]>;
   /** Plugins that failed to load, reported with the run. */
-  loadWarnings?: PluginWarning[];
+  loadWarnings?: PluginWarning[] | Promise<PluginWarning[]>;
   /** false: compute only, write nothing (a dry run). Default true. */
   persist?: boolean;
 }
@@ -86,8 +89,8 @@ export interface FeedbackView {
   metrics: DetectorContext['metrics'];
   components: DetectorContext['components'];
   patterns: readonly PatternInfo[];
-  /** The raw entries, read only when a detector asks. */
-  entries: () => readonly FeedbackEntry[];
+  /** Raw entries from this instant (epoch ms) to now are what `ctx.feedback` holds. */
+  from: number;
 }
 
 /**
@@ -131,20 +134,29 @@ export async function runAnalysis(
     (row) => row.agentId === agentId,
   ) as unknown as LearningInfo[];
   const agentInfo = toAgentInfo(agentId, agent);
-  let windowEntries: readonly FeedbackEntry[] | undefined;
-  // Read from the log only if a detector asks: the built-ins work from the aggregates.
-  const readEntries = () =>
-    (windowEntries ??= deepFreeze(readWindow(stores, agentId, windowStart, now.getTime())));
   const optionsOf = pluginOptions(input.config);
   const limitOf = pluginLimit(input.config);
-  const contextFor =
-    (view: FeedbackView) =>
-    (plugin: string, warnings: PluginWarning[], detector: string): DetectorContext =>
+  /**
+   * A detector context on a view of the feedback: the window's, or an epoch's (from its instant
+   * on). Its entries are read from the log only if a detector asks — the built-ins work from the
+   * aggregates — and a plugin process reads the same window itself (FEEDBACK_WINDOW), so the
+   * entries never cross between processes.
+   */
+  const contextFor = (view: FeedbackView) => {
+    const window: FeedbackWindow = {
+      dataDir: stores.dataDir.root,
+      agentId,
+      from: view.from,
+      to: now.getTime(),
+    };
+    let entries: readonly FeedbackEntry[] | undefined;
+    return (plugin: string, warnings: PluginWarning[], detector: string): DetectorContext =>
       deepFreeze({
         agent: agentInfo,
         get feedback() {
-          return view.entries();
+          return (entries ??= deepFreeze(readFeedbackWindow(window)));
         },
+        [FEEDBACK_WINDOW]: window,
         components: view.components,
         metrics: view.metrics,
         patterns: view.patterns,
@@ -164,13 +176,13 @@ export async function runAnalysis(
         warn: (message: string) => warnings.push({ plugin, component: detector, error: message }),
         now,
       });
-  const windowView: FeedbackView = {
-    metrics: figures.metrics,
-    components: figures.components,
-    patterns,
-    entries: readEntries,
   };
-  const run = await runDetectors(input.detectors, contextFor(windowView), limitOf);
+  const detectors = await input.detectors;
+  const run = await runDetectors(
+    detectors,
+    contextFor({ metrics: figures.metrics, components: figures.components, patterns, from: windowStart }),
+    limitOf,
+  );
 
   const mine = optimizationDoc.opportunities.filter(
     (row) => row.agentId === agentId,
@@ -179,13 +191,12 @@ export async function runAnalysis(
     aggregates,
     agentId,
     opportunities: mine,
-    detectors: input.detectors,
+    detectors,
     days,
     now,
     slaMs,
     minEntries: verifyConfigOf(input.config).minEntries,
-    contextFor: (view) =>
-      contextFor({ ...view, entries: () => readEntries().filter((e) => e.timestamp >= view.since) }),
+    contextFor: (view) => contextFor({ ...view, from: Date.parse(view.since) }),
     patterns,
     pluginLimit: limitOf,
   });
@@ -233,7 +244,7 @@ export async function runAnalysis(
     components: figures.components,
     metrics: { ...figures.metrics, trendSlopePerDay: trend.slopePerDay },
     opportunities: opportunities.filter((o) => o.status === 'open'),
-    warnings: [...(input.loadWarnings ?? []), ...run.warnings, ...epochs.warnings],
+    warnings: [...((await input.loadWarnings) ?? []), ...run.warnings, ...epochs.warnings],
     analyzedAt,
     sinceOptimization: sinceOptimization(optimizationDoc.optimizationResults, agentId, figures.healthScore),
   };
@@ -329,16 +340,6 @@ export function toAgentInfo(agentId: string, agent: Agent | undefined): AgentInf
   if (agent.guardian !== undefined) info.guardian = agent.guardian;
   if (agent.params !== undefined) info.params = agent.params;
   return info;
-}
-
-function readWindow(stores: Stores, agentId: string, from: number, to: number): FeedbackEntry[] {
-  const entries: FeedbackEntry[] = [];
-  for (const entry of allEntries(stores)) {
-    if (entry.agentId !== agentId) continue;
-    const at = Date.parse(entry.timestamp);
-    if (at >= from && at <= to + 300_000) entries.push(entry);
-  }
-  return entries.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
 }
 
 function keepLatest<T extends { agentId: string }>(rows: T[], agentId: string): T[] {

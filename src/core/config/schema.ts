@@ -336,6 +336,22 @@ export const HooksSchema = v.pipe(
               ),
             ),
           ),
+          failOnNoData: v.optional(
+            v.pipe(
+              v.boolean('failOnNoData must be true or false'),
+              v.description(
+                'The push fails when an agent has no health score (no feedback in the window) instead of passing it (default false).',
+              ),
+            ),
+          ),
+          onError: v.optional(
+            v.pipe(
+              v.picklist(['allow', 'block'], 'onError is "allow" or "block"'),
+              v.description(
+                'When kv1nt itself cannot judge (its node binary is gone, a store is unreadable, it crashed): "allow" lets the push through with a warning on stderr, "block" fails it (default "allow").',
+              ),
+            ),
+          ),
         }),
         v.description('The pre-push gate.'),
       ),

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Kv1ntError, EXIT_USAGE } from '../errors.js';
+import { detectLefthook, type LefthookSetup } from './lefthook.js';
 
 const run = promisify(execFile);
 
@@ -19,6 +20,8 @@ export interface HooksLocation {
    * own file name, so kv1nt is called from the user's script instead.
    */
   husky: string | null;
+  /** lefthook's config files when lefthook manages the hooks (see lefthook.ts), else null. */
+  lefthook: LefthookSetup | null;
 }
 
 /**
@@ -32,11 +35,13 @@ export async function locateHooks(cwd: string): Promise<HooksLocation> {
   ]);
   const configured = await git(cwd, ['config', '--get', 'core.hooksPath']).catch(() => '');
   const hooksDir = path.resolve(cwd, hooksOut);
+  const root = path.resolve(cwd, rootOut);
   return {
     hooksDir,
-    root: path.resolve(cwd, rootOut),
+    root,
     hooksPath: configured === '' ? null : configured,
     husky: isHusky9Folder(hooksDir) ? path.dirname(hooksDir) : null,
+    lefthook: detectLefthook(root, hooksDir),
   };
 }
 

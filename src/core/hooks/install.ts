@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXIT_USAGE, Kv1ntError, hasErrno } from '../errors.js';
+import { loadConfig } from '../config/load.js';
 import { locateHooks, type HooksLocation } from './git.js';
-import { ORIGINAL_SUFFIX, embeddedPaths, hookScript, isKv1ntHook } from './script.js';
+import { lefthookCallsKv1nt, managedByLefthook, movedByLefthook } from './lefthook.js';
+import { ORIGINAL_SUFFIX, callsKv1nt, embeddedPaths, hookScript, isKv1ntHook } from './script.js';
+import { hookSettings, type HookOnError } from './settings.js';
 
 /** The hooks kv1nt provides. */
 export const KV1NT_HOOKS = ['pre-push', 'post-commit'] as const;
@@ -14,8 +17,13 @@ export interface Kv1ntEntry {
   bin: string;
 }
 
-/** `husky`: a husky 9 script of the user's calls `kv1nt hooks run <hook>` (see HooksLocation.husky). */
-export type HookState = 'installed' | 'chained' | 'not_installed' | 'foreign' | 'husky';
+/**
+ * `husky`: a husky 9 script of the user's calls `kv1nt hooks run <hook>` (see HooksLocation.husky);
+ * `lefthook`: lefthook's config does; `moved_by_lefthook`: kv1nt's script sits in `<hook>.old`,
+ * where `lefthook install` put it and from where nothing runs it.
+ */
+export type HookState =
+  'installed' | 'chained' | 'not_installed' | 'foreign' | 'husky' | 'lefthook' | 'moved_by_lefthook';
 
 export interface HookStatus {
   hook: Kv1ntHookName;
@@ -27,6 +35,12 @@ export interface HookStatus {
   node: string | null;
   bin: string | null;
   stale: boolean;
+  /** Which of node and bin are gone (a node upgrade, kv1nt uninstalled). */
+  missing: string[];
+  /** pre-push: what the script does when kv1nt cannot give a verdict (written at install time). */
+  onError: HookOnError | null;
+  /** The config's hooks.pre-push.onError differs from the script's: install again to update it. */
+  outdated: boolean;
 }
 
 export interface HooksReport extends HooksLocation {
@@ -35,9 +49,21 @@ export interface HooksReport extends HooksLocation {
 
 export interface HookChange {
   hook: Kv1ntHookName;
-  /** What was done; `husky`: nothing, the user's husky script (`file`) calls kv1nt and is theirs to edit. */
+  /**
+   * What was done; `husky` / `lefthook`: nothing, the user's husky script or lefthook config (`file`)
+   * calls kv1nt and is theirs to edit; `moved_by_lefthook`: nothing, kv1nt's script is in `file`.
+   */
   action:
-    'installed' | 'chained' | 'updated' | 'unchanged' | 'removed' | 'restored' | 'not_installed' | 'husky';
+    | 'installed'
+    | 'chained'
+    | 'updated'
+    | 'unchanged'
+    | 'removed'
+    | 'restored'
+    | 'not_installed'
+    | 'husky'
+    | 'lefthook'
+    | 'moved_by_lefthook';
   file: string;
   original: string | null;
 }
@@ -55,14 +81,24 @@ export async function installHooks(
   cwd: string,
   hooks: readonly Kv1ntHookName[],
   entry: Kv1ntEntry,
+  explicitConfig?: string,
 ): Promise<HooksChangeReport> {
   const location = await locateHooks(cwd);
   if (location.husky !== null) throw managedByHusky(location, hooks);
+  if (location.lefthook !== null) throw managedByLefthook(location.lefthook, location, hooks);
+  // Written into the script: when kv1nt cannot run, the script cannot read the config either.
+  const onError = await configuredOnError(location.root, explicitConfig, { strict: true });
   const plans = hooks.map((hook) => {
     const file = path.join(location.hooksDir, hook);
     const original = file + ORIGINAL_SUFFIX;
     const current = readText(file);
-    return { hook, file, original, current, script: hookScript({ hook, ...entry }) };
+    return {
+      hook,
+      file,
+      original,
+      current,
+      script: hookScript({ hook, ...entry, onError: onError ?? 'allow' }),
+    };
   });
   // Check every hook before touching any: never leave the folder half-installed by our own refusal.
   for (const plan of plans) {
@@ -118,6 +154,12 @@ export async function uninstallHooks(
     const original = file + ORIGINAL_SUFFIX;
     const current = readText(file);
     const ours = current !== null && isKv1ntHook(current);
+    const lefthook = ours ? null : lefthookState(location, hook);
+    if (lefthook !== null) {
+      // Nothing to undo in a folder lefthook owns: what calls kv1nt is the user's to remove.
+      changes.push({ hook, action: lefthook.state, file: lefthook.file, original: null });
+      continue;
+    }
     if (!ours && current !== null) {
       // Someone replaced our script: theirs wins, and the one we kept aside stays where it is.
       changes.push({ hook, action: 'not_installed', file, original: exists(original) ? original : null });
@@ -137,8 +179,10 @@ export async function uninstallHooks(
 export async function hooksStatus(
   cwd: string,
   hooks: readonly Kv1ntHookName[] = KV1NT_HOOKS,
+  explicitConfig?: string,
 ): Promise<HooksReport> {
   const location = await locateHooks(cwd);
+  const notOurs = { node: null, bin: null, stale: false, missing: [], onError: null, outdated: false };
   if (location.husky !== null)
     return {
       ...location,
@@ -147,27 +191,63 @@ export async function hooksStatus(
         state: calls ? 'husky' : 'not_installed',
         file,
         original: null,
-        node: null,
-        bin: null,
-        stale: false,
+        ...notOurs,
       })),
     };
+  const configured = await configuredOnError(location.root, explicitConfig, { strict: false });
   return {
     ...location,
-    hooks: hooks.map((hook) => {
+    hooks: hooks.map((hook): HookStatus => {
       const file = path.join(location.hooksDir, hook);
       const originalFile = file + ORIGINAL_SUFFIX;
       const original = exists(originalFile) ? originalFile : null;
       const current = readText(file);
       if (current === null || !isKv1ntHook(current)) {
-        const state: HookState = current === null && !isLink(file) ? 'not_installed' : 'foreign';
-        return { hook, state, file, original, node: null, bin: null, stale: false };
+        const lefthook = lefthookState(location, hook);
+        if (lefthook !== null) return { hook, ...lefthook, original: null, ...notOurs };
+        const state: HookState =
+          (current === null && !isLink(file)) || location.lefthook !== null ? 'not_installed' : 'foreign';
+        return { hook, state, file, original, ...notOurs };
       }
-      const { node, bin } = embeddedPaths(current);
-      const stale = node === null || bin === null || !exists(node) || !exists(bin);
-      return { hook, state: original ? 'chained' : 'installed', file, original, node, bin, stale };
+      const { node, bin, onError } = embeddedPaths(current);
+      const missing = [node, bin].filter((p): p is string => p !== null && !exists(p));
+      const stale = node === null || bin === null || missing.length > 0;
+      // Only the pre-push script carries onError; a script from before it existed behaves as allow.
+      const outdated = hook === 'pre-push' && configured !== null && (onError ?? 'allow') !== configured;
+      const state = original ? 'chained' : 'installed';
+      return { hook, state, file, original, node, bin, stale, missing, onError, outdated };
     }),
   };
+}
+
+/** Under lefthook: its config calls kv1nt for `hook`, or kv1nt's script was moved to `<hook>.old`. */
+function lefthookState(
+  location: HooksLocation,
+  hook: Kv1ntHookName,
+): { state: 'lefthook' | 'moved_by_lefthook'; file: string } | null {
+  const setup = location.lefthook;
+  if (setup === null) return null;
+  if (lefthookCallsKv1nt(setup, hook)) return { state: 'lefthook', file: setup.config ?? setup.local! };
+  const moved = movedByLefthook(location.hooksDir, hook);
+  return moved === null ? null : { state: 'moved_by_lefthook', file: moved };
+}
+
+/**
+ * hooks.pre-push.onError of the config git's hooks will find (from the repository root). `strict`:
+ * an invalid config is an error (install must not write a script from a config it cannot read);
+ * otherwise null.
+ */
+async function configuredOnError(
+  root: string,
+  explicitConfig: string | undefined,
+  { strict }: { strict: boolean },
+): Promise<HookOnError | null> {
+  try {
+    return hookSettings((await loadConfig(root, explicitConfig)).config).prePush.onError;
+  } catch (error) {
+    if (strict) throw error;
+    return null;
+  }
 }
 
 function readText(file: string): string | null {
@@ -214,13 +294,6 @@ function huskyScripts(husky: string, hooks: readonly Kv1ntHookName[]) {
     const file = path.join(husky, hook);
     return { hook, file, calls: callsKv1nt(readText(file) ?? '', hook) };
   });
-}
-
-/** Whether a husky script runs kv1nt's part of `hook` (however kv1nt is invoked). */
-function callsKv1nt(script: string, hook: Kv1ntHookName): boolean {
-  return script
-    .split('\n')
-    .some((line) => !line.trim().startsWith('#') && line.includes(`hooks run ${hook}`));
 }
 
 function managedByHusky(location: HooksLocation, hooks: readonly Kv1ntHookName[]): Kv1ntError {

@@ -5,9 +5,12 @@ import type { Severity } from '../sdk/types.js';
 export interface HookSettings {
   /** Explicit list, or every agent the config declares. */
   agents: string[];
-  prePush: { minHealth: number; blockOn: Severity[] };
+  prePush: { minHealth: number; blockOn: Severity[]; failOnNoData: boolean; onError: HookOnError };
   postCommit: { recordTests: boolean };
 }
+
+/** What the pre-push hook does when kv1nt itself fails: let the push through (with a warning) or not. */
+export type HookOnError = 'allow' | 'block';
 
 export const DEFAULT_MIN_HEALTH = 70;
 export const DEFAULT_BLOCK_ON: readonly Severity[] = ['CRITICAL'];
@@ -19,6 +22,8 @@ export function hookSettings(config: Kv1ntConfig): HookSettings {
     prePush: {
       minHealth: hooks['pre-push']?.minHealth ?? DEFAULT_MIN_HEALTH,
       blockOn: hooks['pre-push']?.blockOn ?? [...DEFAULT_BLOCK_ON],
+      failOnNoData: hooks['pre-push']?.failOnNoData ?? false,
+      onError: hooks['pre-push']?.onError ?? 'allow',
     },
     postCommit: { recordTests: hooks['post-commit']?.recordTests ?? true },
   };

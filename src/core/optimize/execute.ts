@@ -94,6 +94,8 @@ export interface ExecuteInput {
   applyLimit: (plugin: string) => number;
   now: () => Date;
   onEvent?: ((event: ProgressEvent) => void) | undefined;
+  /** Records the actions of a transaction once it is applied, before it is done with (crash-safe). */
+  onKept?: (kept: ActionResult[]) => Promise<void>;
 }
 
 export interface ExecuteOutcome {
@@ -242,17 +244,18 @@ async function keepTrial(
   result: ActionResult,
   input: ExecuteInput,
 ): Promise<void> {
+  // Before keep(): the result row written once the change is applied holds the value.
+  if (candidate !== undefined) {
+    result.candidate = candidate;
+    result.value = candidate;
+  }
+  result.test = trial.test;
   const status = await keep(trial, [result], input);
   // The passing attempt of this value is the kept one; an earlier passing one of a search was not.
   const last = [...result.attempts].reverse().find((a) => a.candidate === candidate && a.test === trial.test);
   if (last) last.status = status;
   for (const attempt of result.attempts)
     if (attempt !== last && attempt.status === 'applied') attempt.status = 'rolled_back';
-  if (candidate !== undefined) {
-    result.candidate = candidate;
-    result.value = candidate;
-  }
-  result.test = trial.test;
 }
 
 /**
@@ -395,11 +398,12 @@ async function runBatch(
   const trial = passing.get(keyOf(kept));
   if (trial) {
     for (const result of keptResults) result.test = trial.test;
-    await keep(trial, keptResults, input);
+    // Before keep(): the result row written once the change is applied holds the value.
     for (const action of kept) {
       const candidate = firstValue(action);
       if (candidate !== undefined) Object.assign(results.get(action.id)!, { candidate, value: candidate });
     }
+    await keep(trial, keptResults, input);
   } else for (const result of keptResults) result.status = 'no_op';
   for (const action of runnable) {
     const result = results.get(action.id)!;
@@ -419,7 +423,23 @@ async function keep(trial: Trial, owners: ActionResult[], input: ExecuteInput): 
     agentDir: input.agentDir,
     changes: trial.changes,
     manifest: trial.manifest,
-    meta: { resultId: input.resultId, planId: input.plan.id, actions: owners.map((o) => o.id) },
+    meta: {
+      resultId: input.resultId,
+      planId: input.plan.id,
+      actions: owners.map((o) => o.id),
+      // What recovery writes into the result row if the run dies before onCommitted did.
+      kept: owners.map((o) => ({ ...o, attempts: [] })),
+    },
+    onCommitted: () =>
+      input.onKept?.(
+        owners.map((o) => ({
+          ...o,
+          status: 'applied',
+          changes: trial.changes.map((c) => c.path),
+          transactionId: trial.txnId,
+          appliedAt: input.now().toISOString(),
+        })),
+      ),
   });
   const status: ActionStatus =
     outcome.status === 'applied' ? 'applied' : outcome.status === 'conflict' ? 'conflict' : 'no_op';
@@ -542,7 +562,8 @@ async function runTests(input: ExecuteInput, cwd: string, label: string): Promis
   };
 }
 
-function emptyResult(action: PlanAction): ActionResult {
+/** An action's result before it ran (also what recovery starts from for one its run never recorded). */
+export function emptyResult(action: PlanAction): ActionResult {
   const learningIds = action.action.learningIds;
   return {
     ...(Array.isArray(learningIds) ? { learningIds: learningIds.map(String) } : {}),

@@ -16,6 +16,7 @@ import { lockAgent } from './agent-lock.js';
 import { decideApproval, type ApprovalDecision } from './approval.js';
 import { StrategyContexts } from './contexts.js';
 import {
+  emptyResult,
   executePlan,
   type ActionResult,
   type ExecuteOutcome,
@@ -23,6 +24,7 @@ import {
   type ResultStatus,
 } from './execute.js';
 import { buildPlan, type OptimizationPlan } from './plan.js';
+import type { Journal } from './journal.js';
 import { resolvePolicy, type StrategyName } from './policy.js';
 
 export const DEFAULT_TEST_TIMEOUT_MS = 600_000;
@@ -241,6 +243,8 @@ function tryActions(
     applyContext: contexts.apply(plan.policy, testTimeoutMs),
     now: deps.now,
     onEvent,
+    // The row says what is kept at every moment: a kill before the end leaves an honest record.
+    onKept: (kept) => recordKept(stores, resultId, kept),
   });
 }
 
@@ -379,13 +383,67 @@ export async function recoverInterrupted(stores: Stores): Promise<void> {
   const transactions = stores.dataDir.path('optimization', 'transactions');
   if (fs.existsSync(transactions)) {
     const { recoverTransactions } = await import('./transaction.js');
-    await recoverTransactions(transactions);
+    await recoverTransactions(transactions, { onCompleted: (journal) => recordRecovered(stores, journal) });
   }
   const sandboxes = stores.dataDir.path('sandboxes');
   if (fs.existsSync(sandboxes)) {
     const { cleanStaleSandboxes } = await import('../sandbox/sandbox.js');
     await cleanStaleSandboxes(sandboxes);
   }
+}
+
+/**
+ * Puts kept actions into their result row (replacing earlier states of the same actions); with
+ * `interrupted`, a row still `running` becomes `interrupted` (its run is gone).
+ */
+async function recordKept(
+  stores: Stores,
+  resultId: string,
+  kept: readonly ActionResult[],
+  options: { interrupted?: boolean } = {},
+): Promise<void> {
+  await stores.optimization.update((doc) => {
+    const row = doc.optimizationResults.find((r) => r.id === resultId) as OptimizationResult | undefined;
+    if (!row) return;
+    const ids = new Set(kept.map((a) => a.id));
+    const copies = JSON.parse(JSON.stringify(kept)) as ActionResult[];
+    row.actions = [...row.actions.filter((a) => !ids.has(a.id)), ...copies];
+    if (options.interrupted && row.status === 'running') row.status = 'interrupted';
+  });
+}
+
+/**
+ * Recovery finished (or found finished) a transaction of a run that died: its result row lists the
+ * actions it applied — as the run had them when it kept the change (the journal's meta), else
+ * rebuilt from the plan — and a row still `running` becomes `interrupted`.
+ */
+async function recordRecovered(stores: Stores, journal: Journal): Promise<void> {
+  const meta = journal.meta as { resultId?: unknown; planId?: unknown; actions?: unknown; kept?: unknown };
+  if (typeof meta.resultId !== 'string' || !Array.isArray(meta.actions)) return;
+  const doc = await stores.optimization.read();
+  const row = doc.optimizationResults.find((r) => r.id === meta.resultId) as OptimizationResult | undefined;
+  if (!row) return;
+  const plan = doc.optimizationPlans.find((p) => p.id === meta.planId) as OptimizationPlan | undefined;
+  const snapshots = Array.isArray(meta.kept) ? (meta.kept as ActionResult[]) : [];
+  const kept: ActionResult[] = [];
+  for (const id of meta.actions.map(String)) {
+    const planned = plan?.actions.find((a) => a.id === id);
+    const base =
+      row.actions.find((a) => a.id === id) ??
+      snapshots.find((a) => a.id === id) ??
+      (planned ? emptyResult(planned) : undefined);
+    if (base === undefined) continue;
+    kept.push({
+      ...base,
+      status: 'applied',
+      changes: journal.changes.map((c) => c.path),
+      transactionId: journal.id,
+      ...(journal.appliedAt === undefined || base.appliedAt !== undefined
+        ? {}
+        : { appliedAt: journal.appliedAt }),
+    });
+  }
+  await recordKept(stores, meta.resultId, kept, { interrupted: true });
 }
 
 /** Staging older than this without a journal belongs to a run that died during its tests. */

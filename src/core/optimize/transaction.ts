@@ -29,7 +29,12 @@
  *
  * Recovery (`recoverTransactions`, one readdir of the root when nothing is in flight): for each
  * marker whose owner process is gone — `prepared`: nothing was written, the journal becomes
- * `abandoned`; `applying` / `rolling_back`: redo the whole (inverse) change set. Each per-path
+ * `abandoned`; `applying` / `rolling_back`: redo the whole (inverse) change set.
+ *
+ * A record kept elsewhere of what was applied (the optimization result row) never misses a
+ * transaction: the caller's `onCommitted` runs once the journal says `applied` and before the
+ * marker goes, and recovery calls its `onCompleted` for every transaction it leaves `applied`
+ * — so a kill at any moment ends, once recovered, with that record written. Each per-path
  * operation is idempotent and uses a fixed temp name per change, so a redo over a half-applied
  * tree ends exactly in the after state with no temp file left; a kill at any moment therefore
  * leaves the folder, once recovered, byte for byte all-before or all-after.
@@ -76,6 +81,8 @@ export interface ApplyOptions {
   changes: Change[];
   manifest: TreeManifest;
   meta?: Record<string, unknown>;
+  /** Records the applied change elsewhere; runs while the in-flight marker still stands (see above). */
+  onCommitted?: () => Promise<void> | void;
 }
 
 /** Writes the change set into agentDir as one journaled transaction. */
@@ -119,6 +126,7 @@ export async function applyChanges(opts: ApplyOptions): Promise<ApplyOutcome> {
     journal = writeJournal(txnDir, { ...journal, state: 'applying' });
     await runChanges(txnDir, agentDir, stored, applyTag(id));
     writeJournal(txnDir, { ...journal, state: 'applied', appliedAt: new Date().toISOString() });
+    await opts.onCommitted?.();
     await removeMarker(txnDir);
   } finally {
     releaseInFlight(txnDir); // on an error the marker stays: the next recovery finishes the apply
@@ -200,21 +208,37 @@ export interface RecoveredTransaction {
   outcome: 'completed' | 'undone';
 }
 
+export interface RecoveryHooks {
+  /**
+   * Called for each transaction that recovery leaves `applied` (finished, or found applied with
+   * its marker still up), before its marker goes: the caller records it (e.g. in the result row
+   * its `meta` names). Idempotent: a kill during it makes the next recovery call it again.
+   */
+  onCompleted?: (journal: Journal) => Promise<void> | void;
+}
+
 /** Finishes or undoes every interrupted transaction under root; cheap when there is none (one readdir). */
-export async function recoverTransactions(root: string): Promise<RecoveredTransaction[]> {
+export async function recoverTransactions(
+  root: string,
+  hooks: RecoveryHooks = {},
+): Promise<RecoveredTransaction[]> {
   if ((await orphanedTransactions(root)).length === 0) return [];
   // Two commands starting at once must not redo the same transaction side by side.
   return withLock(path.join(root, '.recover.lock'), async () => {
     const recovered: RecoveredTransaction[] = [];
     for (const id of await orphanedTransactions(root)) {
-      const result = await recoverOne(path.join(root, id), id);
+      const result = await recoverOne(path.join(root, id), id, hooks);
       if (result) recovered.push(result);
     }
     return recovered;
   });
 }
 
-async function recoverOne(txnDir: string, id: string): Promise<RecoveredTransaction | undefined> {
+async function recoverOne(
+  txnDir: string,
+  id: string,
+  hooks: RecoveryHooks,
+): Promise<RecoveredTransaction | undefined> {
   const journal = await readJournal(txnDir);
   if (!journal) {
     await removeMarker(txnDir); // the marker comes after the first journal write: nothing happened
@@ -228,7 +252,14 @@ async function recoverOne(txnDir: string, id: string): Promise<RecoveredTransact
       outcome = 'undone';
     } else if (journal.state === 'applying') {
       await runChanges(txnDir, journal.agentDir, journal.changes, applyTag(id));
-      writeJournal(txnDir, { ...journal, state: 'applied', appliedAt: new Date().toISOString() });
+      const applied = writeJournal(txnDir, {
+        ...journal,
+        state: 'applied',
+        appliedAt: new Date().toISOString(),
+      });
+      await hooks.onCompleted?.(applied);
+    } else if (journal.state === 'applied') {
+      await hooks.onCompleted?.(journal); // killed after the journal said so, before the marker went
     } else if (journal.state === 'rolling_back') {
       await runChanges(txnDir, journal.agentDir, inverseOf(journal.changes), rollbackTag(id));
       writeJournal(txnDir, { ...journal, state: 'rolled_back', rolledBackAt: new Date().toISOString() });

@@ -1,13 +1,14 @@
 /**
  * Finds third-party plugins (contract §8): oclif plugins installed or linked with `kv1nt plugins
  * install|link` whose package.json declares `"kv1nt": {"plugin": "<module>"}`, and the config's
- * `plugins` entries (paths relative to the config file, or package names resolved from its folder).
- * Loading a module is the only thing done here; checking the object is collectPlugins' job, and a
- * module that fails to load becomes a candidate with an `error`, reported as a warning.
+ * `plugins` entries (paths relative to the config file — a module, or a plugin package's folder —
+ * or package names resolved from its folder). Only the module file is found here, none of its code
+ * runs (load-plugins.ts loads it in a plugin process); an entry that names no module becomes a
+ * candidate with an `error`, reported as a warning.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { LoadedConfig } from '../config/load.js';
 import type { PluginCandidate } from './validate-plugin.js';
 
@@ -21,44 +22,43 @@ export interface OclifPluginInfo {
   pjson: Record<string, unknown>;
 }
 
-/** The kv1nt plugins among oclif's plugins, loaded. */
-export async function oclifPluginCandidates(list: readonly OclifPluginInfo[]): Promise<PluginCandidate[]> {
-  const declared = list.filter((p) => typeof pluginField(p.pjson) === 'string');
-  return Promise.all(
-    declared.map((p) =>
-      loadModule({
+/** The kv1nt plugins among oclif's plugins. */
+export function oclifPluginCandidates(list: readonly OclifPluginInfo[]): PluginCandidate[] {
+  return list
+    .filter((p) => typeof pluginField(p.pjson) === 'string')
+    .map((p) =>
+      withModule({
         source: p.type === 'user' || p.type === 'link' ? p.type : p.type || 'user',
         label: p.name,
         location: p.root,
+        // What `kv1nt plugins uninstall` takes.
+        package: p.name,
         ...(p.version === undefined ? {} : { version: p.version }),
         modulePath: path.resolve(p.root, pluginField(p.pjson)!),
       }),
-    ),
-  );
+    );
 }
 
-/** The config's `plugin` (a plugin package's own module) and `plugins` entries, loaded. */
-export async function configPluginCandidates(loaded: LoadedConfig, cwd: string): Promise<PluginCandidate[]> {
+/** The config's `plugin` (a plugin package's own module) and `plugins` entries. */
+export function configPluginCandidates(loaded: LoadedConfig, cwd: string): PluginCandidate[] {
   const dir = loaded.file ? path.dirname(loaded.file) : cwd;
   const entries = [...(loaded.config.plugin ? [loaded.config.plugin] : []), ...(loaded.config.plugins ?? [])];
   return moduleCandidates(entries, dir, 'config');
 }
 
-/** Paths or package names, resolved from `dir` and loaded. */
-export async function moduleCandidates(
+/** Paths or package names, resolved from `dir`. */
+export function moduleCandidates(
   entries: readonly string[],
   dir: string,
   source: PluginCandidate['source'],
-): Promise<PluginCandidate[]> {
-  return Promise.all(
-    entries.map((entry) => {
-      try {
-        return loadModule({ source, label: entry, location: entry, ...resolveEntry(entry, dir) });
-      } catch (error) {
-        return Promise.resolve({ source, label: entry, location: entry, error: (error as Error).message });
-      }
-    }),
-  );
+): PluginCandidate[] {
+  return entries.map((entry) => {
+    try {
+      return withModule({ source, label: entry, location: entry, ...resolveEntry(entry, dir) });
+    } catch (error) {
+      return { source, label: entry, location: entry, error: (error as Error).message };
+    }
+  });
 }
 
 /** Drops a plugin module met a second time (e.g. linked and also listed in the config). */
@@ -83,37 +83,57 @@ function pluginField(pjson: Record<string, unknown>): string | undefined {
   return kv1nt && typeof kv1nt === 'object' && typeof kv1nt.plugin === 'string' ? kv1nt.plugin : undefined;
 }
 
-async function loadModule(candidate: PluginCandidate & { modulePath: string }): Promise<PluginCandidate> {
-  try {
-    if (!fs.existsSync(candidate.modulePath)) throw new Error(`${candidate.modulePath} does not exist`);
-    const module = (await import(pathToFileURL(candidate.modulePath).href)) as { default?: unknown };
-    return { ...candidate, plugin: module.default };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { ...candidate, error: message };
-  }
+/** The candidate, or why its module cannot be loaded (a missing file). */
+function withModule(candidate: PluginCandidate & { modulePath: string }): PluginCandidate {
+  if (fs.existsSync(candidate.modulePath)) return candidate;
+  return { ...candidate, error: `${candidate.modulePath} does not exist` };
 }
 
 const PACKAGE_NAME = /^((?:@[^/\\]+\/)?[^/\\.][^/\\]*)(?:\/(.+))?$/;
 
-/** A path (`./x.js`, `/abs/x.mjs`, `file:…`) relative to `dir`, or a package (and subpath) in node_modules from `dir` up. */
+/**
+ * A path (`./x.js`, `/abs/x.mjs`, `file:…`) relative to `dir` — a module, or a plugin package's
+ * folder — or a package (and subpath) in node_modules from `dir` up.
+ */
 function resolveEntry(entry: string, dir: string): { modulePath: string; version?: string } {
-  if (entry.startsWith('file:'))
-    return { modulePath: path.resolve(dir, new URL(entry, pathToFileURL(`${dir}/`)).pathname) };
-  if (entry.startsWith('.') || path.isAbsolute(entry)) return { modulePath: path.resolve(dir, entry) };
+  if (entry.startsWith('file:') || entry.startsWith('.') || path.isAbsolute(entry)) {
+    const target = entry.startsWith('file:')
+      ? path.resolve(dir, fileURLToPath(new URL(entry, pathToFileURL(`${dir}/`))))
+      : path.resolve(dir, entry);
+    return isFolder(target) ? packageModule(target, undefined) : { modulePath: target };
+  }
   const match = PACKAGE_NAME.exec(entry);
   if (!match) throw new Error(`${entry} is neither a path nor a package name`);
   const [, name, subpath] = match as unknown as [string, string, string | undefined];
-  const root = findPackage(name, dir);
-  const pjson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  return packageModule(findPackage(name, dir), subpath);
+}
+
+/** The plugin module of the package in `root`: `subpath`, else `"kv1nt": {"plugin"}`, else its entry. */
+function packageModule(root: string, subpath: string | undefined): { modulePath: string; version?: string } {
+  const file = path.join(root, 'package.json');
+  if (!fs.existsSync(file))
+    throw new Error(
+      `${root} is a folder without a package.json: name the plugin's module file, or give the folder a package.json with "kv1nt": {"plugin": "<module>"}`,
+    );
+  let pjson: Record<string, unknown>;
+  try {
+    pjson = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON (${(error as Error).message})`);
+  }
   const module = subpath ?? pluginField(pjson) ?? mainOf(pjson);
   return {
     modulePath: path.resolve(root, module),
     ...(typeof pjson.version === 'string' ? { version: pjson.version } : {}),
   };
+}
+
+function isFolder(target: string): boolean {
+  try {
+    return fs.statSync(target).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function findPackage(name: string, from: string): string {

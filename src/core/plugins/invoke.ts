@@ -1,38 +1,63 @@
 import { deepFreeze } from '../deep-freeze.js';
 import { ownValue } from '../safe-record.js';
 import { PluginTimeoutError } from './plugin-timeout.js';
-import { callInWorker, type ComponentKind, type HostContext } from './plugin-worker.js';
+import { callInPluginProcess, type ComponentKind, type HostContext } from './plugin-process.js';
+import { boundItems } from './result-limits.js';
 
 export { PluginTimeoutError };
 
 /** A component (detector, learning generator, strategy) as loaded, with where its plugin came from. */
 export interface ComponentSite {
   plugin: string;
-  /** The plugin's module file: the component then runs in a worker thread (see plugin-worker.ts). */
+  /** The plugin's module file: the component then runs in a plugin process (see plugin-process.ts). */
   modulePath?: string | undefined;
 }
 
+/** The methods that return a list of items, and what an item is called in warnings. */
+const ITEM_NOUNS: Readonly<Record<string, string>> = {
+  detect: 'finding',
+  generate: 'learning',
+  plan: 'action',
+};
+
 /**
  * Calls one method of a plugin component under its time limit. A component whose plugin came
- * from a file runs in a worker thread, terminated at the limit (a synchronous loop included); a
+ * from a file runs in a plugin process, killed at the limit (a synchronous loop included); a
  * built-in, or a plugin object given to the API, runs in-process and its call is abandoned at the
- * limit (`local`). Either way a failure rejects with a message for the warning.
+ * limit (`local`). Either way a failure rejects with a message for the warning, and a list that
+ * passes the result limits (result-limits.ts) is cut: each cut is reported through `ctx.warn`,
+ * and `limited` is called.
  */
-export function invokeComponent(
+export async function invokeComponent(
   site: ComponentSite,
   component: { kind: ComponentKind; id: string },
-  call: { method: string; args: readonly unknown[]; ctx: HostContext; local: () => unknown },
+  call: {
+    method: string;
+    args: readonly unknown[];
+    ctx: HostContext;
+    local: () => unknown;
+    limited?: () => void;
+  },
   limitMs: number,
 ): Promise<unknown> {
-  if (site.modulePath !== undefined)
-    return callInWorker(
-      { modulePath: site.modulePath, ...component },
-      call.method,
-      call.args,
-      call.ctx,
-      limitMs,
-    );
-  return withTimeout(Promise.resolve().then(call.local), limitMs);
+  const itemNoun = ITEM_NOUNS[call.method];
+  const { value, notes } =
+    site.modulePath === undefined
+      ? { value: await withTimeout(Promise.resolve().then(call.local), limitMs), notes: [] }
+      : await callInPluginProcess(
+          { modulePath: site.modulePath, ...component },
+          { method: call.method, args: call.args, ctx: call.ctx, itemNoun },
+          limitMs,
+          // A strategy's apply(action, sandboxDir) may write in its sandbox, and only there.
+          component.kind === 'strategies' && call.method === 'apply' ? String(call.args[1]) : undefined,
+        );
+  if (itemNoun === undefined || !Array.isArray(value)) return value;
+  // Again in kv1nt: a plugin process may have been made to send more than it should.
+  const bounded = boundItems(value, itemNoun);
+  const all = [...notes, ...bounded.notes];
+  for (const note of all) call.ctx.warn(note);
+  if (all.length > 0) call.limited?.();
+  return JSON.parse(bounded.json) as unknown[];
 }
 
 /** Rejects with a PluginTimeoutError when `promise` has not settled after `ms`. */
@@ -48,7 +73,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message?: string
 export function pluginOptions(config: {
   pluginOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined;
 }): (plugin: string) => Readonly<Record<string, unknown>> {
-  // A copy as JSON: the same data whether the component runs in-process or in a worker.
+  // A copy as JSON: the same data whether the component runs in-process or in a plugin process.
   return (plugin) =>
     deepFreeze(
       JSON.parse(JSON.stringify(ownValue(config.pluginOptions, plugin) ?? {})) as Record<string, unknown>,

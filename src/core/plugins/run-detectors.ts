@@ -28,7 +28,7 @@ export interface LoadedDetector extends ComponentSite {
 /**
  * Runs every detector on its own: a throw, a bad return value or a time-out becomes a warning
  * naming the plugin, and the others still run (in the spirit of oclif's runHook). See
- * invokeComponent for where each runs.
+ * invokeComponent for where each runs, and for the limits on what it returns.
  */
 export async function runDetectors(
   detectors: readonly LoadedDetector[],
@@ -41,17 +41,25 @@ export async function runDetectors(
     detectors.map(async (loaded) => {
       const { plugin, detector } = loaded;
       const limit = limitOf(plugin);
+      // A result cut to the limits is not the detector's whole answer: resolve nothing on it.
+      let limited = false;
       try {
         const ctx = makeContext(plugin, run.warnings, detector.id);
         const result = await invokeComponent(
           loaded,
           { kind: 'detectors', id: detector.id },
-          { method: 'detect', args: [], ctx, local: () => detector.detect(ctx) },
+          {
+            method: 'detect',
+            args: [],
+            ctx,
+            local: () => detector.detect(ctx),
+            limited: () => (limited = true),
+          },
           limit,
         );
         for (const finding of checkFindings(result))
           run.findings.push({ detector: detector.id, type: detector.type, finding });
-        run.completed.add(detector.id);
+        if (!limited) run.completed.add(detector.id);
       } catch (error) {
         run.warnings.push({
           plugin,

@@ -33,10 +33,12 @@ export interface PluginCandidate {
   location?: string;
   /** The plugin package's version, when it has one. */
   version?: string;
+  /** For one installed or linked through oclif: its package name, which `kv1nt plugins uninstall` takes. */
+  package?: string;
   /**
-   * The module file. The components of a plugin with a file run in worker threads that load this
-   * file again, so one stuck in a loop can be stopped; a plugin without (a built-in, an object
-   * given to the API) runs in-process with a promise race only.
+   * The module file. A plugin with a file is loaded, checked and called only in plugin processes
+   * (plugin-process.ts), so none of its code runs in kv1nt's process; a plugin without (a
+   * built-in, an object given to the API) runs in-process with a promise race only.
    */
   modulePath?: string;
 }
@@ -46,7 +48,9 @@ export interface PluginInfo {
   source: string;
   location?: string;
   version?: string;
-  /** Whether its components run in worker threads (see PluginCandidate.modulePath). */
+  /** The name `kv1nt plugins uninstall` takes (installed and linked plugins). */
+  package?: string;
+  /** Whether it runs in plugin processes (see PluginCandidate.modulePath). */
   isolated: boolean;
   detectors: string[];
   learningGenerators: string[];
@@ -101,6 +105,7 @@ export function collectPlugins(candidates: readonly PluginCandidate[]): PluginSe
         source,
         ...(candidate.location === undefined ? {} : { location: candidate.location }),
         ...(candidate.version === undefined ? {} : { version: candidate.version }),
+        ...(candidate.package === undefined ? {} : { package: candidate.package }),
         isolated: candidate.modulePath !== undefined,
         detectors,
         learningGenerators: generators,

@@ -1,4 +1,6 @@
 import { constants } from 'node:os';
+import { holdFatalSignals } from '../fatal-exit.js';
+import { markedEnv, newRunId } from './process-tree.js';
 
 export interface CommandOutcome {
   /** The exit code to pass on: the command's own, 128+n for a signal, 127 when it could not start. */
@@ -28,6 +30,10 @@ export async function runAndMeasure(
     stdout: options.stdoutToStderr ? 2 : 'inherit',
     stderr: 'inherit',
     reject: false,
+    // Marked like every process kv1nt starts (process-tree.ts); not killed afterwards: the user's
+    // command may start something meant to outlive it.
+    env: markedEnv(process.env, newRunId()),
+    extendEnv: false,
   });
   // Like `time` or `npm run`: a signal ends the child, and kv1nt lives on to record that outcome.
   // Ctrl-C already reaches the child through the terminal's process group; others are forwarded.
@@ -35,9 +41,11 @@ export async function runAndMeasure(
     if (signal !== 'SIGINT') child.kill(signal);
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const release = holdFatalSignals(signals);
   for (const signal of signals) process.on(signal, forward);
   const result = await child.finally(() => {
     for (const signal of signals) process.off(signal, forward);
+    release();
   });
   const durationMs = Math.round(performance.now() - started);
   if (result.signal) {

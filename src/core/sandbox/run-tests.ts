@@ -2,13 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { FirstErrors, failureDigest } from './first-errors.js';
+import { killTree, markedEnv, newRunId, track, type ProcessTree } from '../runner/process-tree.js';
 
 export interface TestRun {
   exitCode: number | null;
   signal: string | null;
   durationMs: number;
   timedOut: boolean;
-  /** the last `tailBytes` of stdout+stderr interleaved */
+  /**
+   * The last `tailBytes` of stdout+stderr interleaved. When the run failed and its output was
+   * longer, led by the first failure lines (errors, assertions) that scrolled out of it.
+   */
   outputTail: string;
   logFile: string | null;
   error?: string;
@@ -65,8 +70,10 @@ export function scrubbedEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proces
  * Runs a shell command line (an agent's `npm test`) in `cwd` in its own process group, with no
  * stdin. Output is streamed, never buffered whole: to `logFile` entirely and to a bounded tail.
  * The run ends when the command exits — not when its output closes, which a background
- * grandchild can hold open forever — and then whatever is left of its process group is killed.
- * On timeout the group gets SIGTERM, then SIGKILL after `killGraceMs`.
+ * grandchild can hold open forever — and then whatever is left of its process tree is killed: the
+ * group, and the descendants that left it (found by their KV1NT_RUN_ID, see process-tree.ts).
+ * On timeout the tree gets SIGTERM, then SIGKILL after `killGraceMs`. If kv1nt is interrupted
+ * (Ctrl-C, SIGTERM) while it runs, the tree is killed before kv1nt exits.
  *
  * `CI=1` is set unless the environment already says otherwise: test runners then neither watch
  * nor prompt, and skip spinners that bloat the log.
@@ -76,13 +83,21 @@ export function scrubbedEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proces
 export async function runTestCommand(command: string, options: TestCommandOptions): Promise<TestRun> {
   const started = performance.now();
   const tail = new TailBuffer(options.tailBytes ?? DEFAULT_TAIL_BYTES);
+  const firstErrors = new FirstErrors();
   const logFile = options.logFile ? path.resolve(options.logFile) : null;
-  const result = (fields: Omit<TestRun, 'durationMs' | 'outputTail' | 'logFile'>): TestRun => ({
-    ...fields,
-    durationMs: performance.now() - started,
-    outputTail: tail.text(),
-    logFile,
-  });
+  const result = (fields: Omit<TestRun, 'durationMs' | 'outputTail' | 'logFile'>): TestRun => {
+    const failed =
+      fields.exitCode !== 0 || fields.signal !== null || fields.timedOut || fields.error !== undefined;
+    const skipped = tail.pushed - tail.kept;
+    return {
+      ...fields,
+      durationMs: performance.now() - started,
+      outputTail: failed
+        ? failureDigest(tail.text(), firstErrors.linesBefore(skipped), skipped)
+        : tail.text(),
+      logFile,
+    };
+  };
 
   let log: fs.WriteStream | undefined;
   try {
@@ -99,9 +114,12 @@ export async function runTestCommand(command: string, options: TestCommandOption
     });
   }
 
+  let tree: ProcessTree | undefined;
+  let untrack = (): void => undefined;
   try {
     const { execa } = await import('execa');
-    const env = scrubbedEnv(options.env ?? process.env);
+    const runId = newRunId();
+    const env = markedEnv(scrubbedEnv(options.env ?? process.env), runId);
     if (env.CI === undefined) env.CI = '1';
     const child = execa(command, {
       shell: true,
@@ -114,6 +132,9 @@ export async function runTestCommand(command: string, options: TestCommandOption
       reject: false,
       stripFinalNewline: false,
     });
+    tree = { pid: child.pid, runId };
+    untrack = track(tree);
+    const running = tree;
     // With reject: false the promise resolves even on failure; it only tells us about spawn errors.
     const finished = Promise.resolve(child).then(
       (outcome) => ({ how: 'finished' as const, outcome }),
@@ -124,15 +145,15 @@ export async function runTestCommand(command: string, options: TestCommandOption
     );
 
     const streams = [child.stdout, child.stderr].filter((s): s is Readable => s !== null && s !== undefined);
-    pump(streams, tail, log, options.onOutput);
+    pump(streams, tail, firstErrors, log, options.onOutput);
 
     let timedOut = false;
     let graceTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup(child.pid, 'SIGTERM');
+      killTree(running, 'SIGTERM');
       graceTimer = setTimeout(
-        () => killGroup(child.pid, 'SIGKILL'),
+        () => killTree(running, 'SIGKILL'),
         options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
       );
     }, options.timeoutMs);
@@ -140,8 +161,9 @@ export async function runTestCommand(command: string, options: TestCommandOption
     const first = await Promise.race([exited, finished]);
     clearTimeout(timer);
     clearTimeout(graceTimer);
-    // Background leftovers (`server &`) die with the run, and let go of the pipes.
-    killGroup(child.pid, 'SIGKILL');
+    // Background leftovers (`server &`, a `setsid` daemon) die with the run, and let go of the pipes.
+    killTree(running, 'SIGKILL');
+    untrack();
     await drain(streams, DRAIN_MS);
     for (const stream of streams) stream.destroy();
     if (log) await closeLog(log);
@@ -158,15 +180,21 @@ export async function runTestCommand(command: string, options: TestCommandOption
       ...(spawned ? {} : { error: outcome.shortMessage ?? `could not run ${command}` }),
     });
   } catch (error) {
+    if (tree) killTree(tree, 'SIGKILL');
+    untrack();
     if (log) await closeLog(log).catch(() => undefined);
     return result({ exitCode: null, signal: null, timedOut: false, error: message(error) });
   }
 }
 
-/** Moves the output into the tail, the log and onOutput; pauses the streams while the log catches up. */
+/**
+ * Moves the output into the tail, the first failure lines, the log and onOutput; pauses the
+ * streams while the log catches up.
+ */
 function pump(
   streams: readonly Readable[],
   tail: TailBuffer,
+  firstErrors: FirstErrors,
   log: fs.WriteStream | undefined,
   onOutput: ((chunk: string) => void) | undefined,
 ): void {
@@ -174,10 +202,12 @@ function pump(
   for (const stream of streams) {
     const decoder = new StringDecoder('utf8');
     stream.on('data', (chunk: Buffer) => {
+      const at = tail.pushed;
       tail.push(chunk);
-      if (onOutput) {
+      if (onOutput || !firstErrors.full()) {
         const text = decoder.write(chunk);
-        if (text) onOutput(text);
+        firstErrors.push(stream, text, at);
+        if (onOutput && text) onOutput(text);
       }
       if (log && !log.write(chunk) && !waitingForLog) {
         waitingForLog = true;
@@ -213,15 +243,6 @@ async function drain(streams: readonly Readable[], ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is gone already.
-  }
-}
-
 async function openLog(file: string): Promise<fs.WriteStream> {
   const log = fs.createWriteStream(file);
   await new Promise<void>((resolve, reject) => {
@@ -245,10 +266,18 @@ function message(error: unknown): string {
 class TailBuffer {
   private chunks: Buffer[] = [];
   private length = 0;
+  /** Bytes pushed in all. */
+  pushed = 0;
 
   constructor(private readonly size: number) {}
 
+  /** Bytes the tail holds (the last of `pushed`). */
+  get kept(): number {
+    return Math.min(this.pushed, Math.max(this.size, 0));
+  }
+
   push(chunk: Buffer): void {
+    this.pushed += chunk.length;
     if (this.size <= 0) return;
     this.chunks.push(chunk);
     this.length += chunk.length;

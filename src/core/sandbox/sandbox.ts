@@ -4,8 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { copyTree, type CopyReport } from './copy-tree.js';
 import { EXIT_USAGE, Kv1ntError } from '../errors.js';
+import { onFatalExit } from '../fatal-exit.js';
 import { isInside } from '../paths.js';
 import { isAlive } from '../process-alive.js';
+import { killStrays, runIdPrefix } from '../runner/process-tree.js';
 
 /*
  * Sandboxes live under a folder of kv1nt's data dir (the caller passes `<dataDir>/sandboxes`), not
@@ -13,8 +15,10 @@ import { isAlive } from '../process-alive.js';
  * byte of the agent copied, into RAM), and after a crash the data dir is where kv1nt looks for
  * leftovers (cleanStaleSandboxes).
  *
- * Layout: `<root>/<id>/owner.json` ({pid, hostname, createdAt, agentDir}), written before the copy
- * starts, then the copy in `<root>/<id>/tree`.
+ * Layout: `<root>/<id>/owner.json` ({pid, hostname, createdAt, agentDir, runIdPrefix}), written
+ * before the copy starts, then the copy in `<root>/<id>/tree`. `runIdPrefix` marks every process
+ * the owner starts (process-tree.ts): when the owner dies without cleaning up (`kill -9`), the
+ * next command kills what it left running in the sandbox before removing it.
  */
 
 export interface Sandbox {
@@ -30,6 +34,7 @@ export interface SandboxOwner {
   hostname: string;
   createdAt: string;
   agentDir: string;
+  runIdPrefix?: string;
 }
 
 /** A sandbox without a readable owner.json older than this is garbage (it is written first). */
@@ -54,13 +59,14 @@ export async function createSandbox(
   const home = path.join(sandboxesRoot, id);
   await fs.promises.mkdir(home);
   liveSandboxes.add(home);
-  installExitCleanup();
+  onFatalExit('sandboxes', removeLiveSandboxesSync);
   try {
     const owner: SandboxOwner = {
       pid: process.pid,
       hostname: os.hostname(),
       createdAt: new Date().toISOString(),
       agentDir: path.resolve(agentDir),
+      runIdPrefix: runIdPrefix(),
     };
     await fs.promises.writeFile(path.join(home, 'owner.json'), `${JSON.stringify(owner, null, 2)}\n`);
     const dir = path.join(home, 'tree');
@@ -80,10 +86,10 @@ export async function createSandbox(
 
 /**
  * Removes the sandboxes left by processes that are gone: the owner pid is not alive on this host,
- * or owner.json is missing or unreadable and the folder is older than an hour. A sandbox owned by
- * another host is left alone (we cannot tell whether its owner lives). A pid reused by an
- * unrelated process keeps its sandbox until that process ends too — harmless, just late.
- * Returns the ids removed.
+ * or owner.json is missing or unreadable and the folder is older than an hour. What the owner left
+ * running (its tests, in the sandbox) is killed first. A sandbox owned by another host is left
+ * alone (we cannot tell whether its owner lives). A pid reused by an unrelated process keeps its
+ * sandbox until that process ends too — harmless, just late. Returns the ids removed.
  */
 export async function cleanStaleSandboxes(sandboxesRoot: string): Promise<string[]> {
   let entries: fs.Dirent[];
@@ -99,6 +105,8 @@ export async function cleanStaleSandboxes(sandboxesRoot: string): Promise<string
     const home = path.join(sandboxesRoot, entry.name);
     if (liveSandboxes.has(home)) continue;
     if (await isStale(home)) {
+      const prefix = (await readOwner(home))?.runIdPrefix;
+      if (typeof prefix === 'string' && prefix !== '') killStrays(prefix);
       await removeSandbox(home);
       removed.push(entry.name);
     }
@@ -173,26 +181,12 @@ function makeWritableSync(dir: string): void {
   }
 }
 
-/** The sandboxes of this process not yet disposed: removed synchronously if the process ends. */
+/**
+ * The sandboxes of this process not yet disposed: removed synchronously if the process ends (after
+ * the tests running in them are killed: see fatal-exit.ts).
+ */
 const liveSandboxes = new Set<string>();
-let exitCleanupInstalled = false;
 
 function removeLiveSandboxesSync(): void {
   for (const home of [...liveSandboxes]) removeSandboxSync(home);
-}
-
-function installExitCleanup(): void {
-  if (exitCleanupInstalled) return;
-  exitCleanupInstalled = true;
-  process.on('exit', removeLiveSandboxesSync);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    const onSignal = (): void => {
-      removeLiveSandboxesSync();
-      process.removeListener(signal, onSignal);
-      // Listening replaced the default "terminate"; if nobody else handles the signal, die of it
-      // as we would have without us. Otherwise the other handler decides.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    };
-    process.on(signal, onSignal);
-  }
 }

@@ -12,7 +12,8 @@ interface OutdatedEntry {
 /**
  * One finding per declared npm dependency with a newer version, from `npm outdated --json` in the
  * agent folder (so the registry of the agent's own .npmrc is used). A registry that cannot be
- * reached makes a warning, and earlier findings stay open.
+ * reached makes a warning, and earlier findings stay open; so does an agent whose dependencies are
+ * not installed (no node_modules), with the hint to run npm install.
  */
 export default defineDetector({
   id: 'kv1nt/tool-upgrade',
@@ -31,6 +32,11 @@ export default defineDetector({
       ...manifest.optionalDependencies,
     };
     if (Object.keys(declared).length === 0) return [];
+    // A fresh clone: npm can only compare declared ranges, and the user sees no finding and no reason.
+    if (!fs.existsSync(path.join(agent.path, 'node_modules')))
+      ctx.warn(
+        `the dependencies of the agent are not installed (no node_modules in ${agent.path}): run \`npm install\` there, so that tool_upgrade compares what is installed with the latest versions`,
+      );
     // npm outdated exits 1 when something is outdated: the JSON on stdout is what counts.
     const result = await ctx.run('npm', ['outdated', '--json', '--long'], {
       timeoutMs: ctx.config.thresholds.toolTimeoutMs,

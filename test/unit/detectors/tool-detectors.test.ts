@@ -1,4 +1,5 @@
 // Detector tests, grouped a few detectors per file to keep vitest's per-file start-up cost low.
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ToolResult } from '../../../src/core/sdk/types.js';
@@ -564,6 +565,19 @@ describe('kv1nt/tool-upgrade', () => {
     { case: 'nothing outdated (exit 0, {})', result: toolResult({ exitCode: 0, stdout: '{}\n' }) },
   ])('no finding for $case', async ({ result }) => {
     expect(await detect(toolUpgrade, context(agentDir(), result))).toEqual([]);
+  });
+
+  it('a fresh clone without node_modules: a warning says to run npm install there', async () => {
+    const dir = agentDir();
+    const ctx = context(dir, toolResult({ exitCode: 0, stdout: '' }));
+    expect(await detect(toolUpgrade, ctx)).toEqual([]);
+    expect(ctx.warnings).toEqual([
+      `the dependencies of the agent are not installed (no node_modules in ${dir}): run \`npm install\` there, so that tool_upgrade compares what is installed with the latest versions`,
+    ]);
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    const installed = context(dir, toolResult({ exitCode: 0, stdout: '' }));
+    expect(await detect(toolUpgrade, installed)).toEqual([]);
+    expect(installed.warnings).toEqual([]);
   });
 
   it('current == latest → no finding', async () => {

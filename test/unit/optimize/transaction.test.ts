@@ -388,4 +388,61 @@ describe('applyChanges and rollbackChanges', () => {
       applyChanges({ txnDir: t.txnDir, agentDir: t.agent, changes, manifest: t.manifest }),
     ).rejects.toThrow(/already used/);
   });
+
+  it('onCommitted runs once the journal says applied, with the in-flight marker still up', async () => {
+    const t = setup({ 'a.txt': 'a' });
+    writeFiles(t.sandbox, { 'a.txt': 'b' });
+    const changes = await t.capture();
+    const seen: Array<{ state: string | undefined; marker: boolean; content: string }> = [];
+    await applyChanges({
+      txnDir: t.txnDir,
+      agentDir: t.agent,
+      changes,
+      manifest: t.manifest,
+      onCommitted: async () => {
+        seen.push({
+          state: (await readJournal(t.txnDir))?.state,
+          marker: fs.existsSync(path.join(t.root, 'txn_1.inflight')),
+          content: fs.readFileSync(path.join(t.agent, 'a.txt'), 'utf8'),
+        });
+      },
+    });
+    expect(seen).toEqual([{ state: 'applied', marker: true, content: 'b' }]);
+    expect(fs.existsSync(path.join(t.root, 'txn_1.inflight'))).toBe(false);
+  });
+
+  it.each(['applying', 'applied'] as const)(
+    'recovery of a transaction left %s with its marker calls onCompleted, before the marker goes',
+    async (state) => {
+      const t = setup({ 'a.txt': 'a' });
+      writeFiles(t.sandbox, { 'a.txt': 'b' });
+      const changes = await t.capture();
+      const now = new Date().toISOString();
+      const meta = { resultId: 'res_1', planId: 'plan_1', actions: ['act_1'] };
+      writeJournal(t.txnDir, {
+        version: 1,
+        id: 'txn_1',
+        agentDir: fs.realpathSync(t.agent),
+        state,
+        changes,
+        meta,
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (state === 'applied') fs.writeFileSync(path.join(t.agent, 'a.txt'), 'b');
+      const marker = path.join(t.root, 'txn_1.inflight');
+      const dead = spawnSync(process.execPath, ['-e', '']).pid;
+      fs.writeFileSync(marker, JSON.stringify({ pid: dead, host: os.hostname() }));
+      const calls: Array<{ state: string; meta: unknown; marker: boolean }> = [];
+      const recovered = await recoverTransactions(t.root, {
+        onCompleted: (journal) => {
+          calls.push({ state: journal.state, meta: journal.meta, marker: fs.existsSync(marker) });
+        },
+      });
+      expect(recovered).toEqual([{ id: 'txn_1', agentDir: fs.realpathSync(t.agent), outcome: 'completed' }]);
+      expect(calls).toEqual([{ state: 'applied', meta, marker: true }]);
+      expect(fs.readFileSync(path.join(t.agent, 'a.txt'), 'utf8')).toBe('b');
+      expect(fs.existsSync(marker)).toBe(false);
+    },
+  );
 });

@@ -4,11 +4,12 @@ import { createKv1nt, definePlugin } from '../../../src/index.js';
 import { tempDir } from '../../helpers/cli.js';
 
 describe('createKv1nt({ plugins })', () => {
-  it('takes plugin objects (in-process) and module paths (in a worker), after the built-ins', async () => {
+  it('takes plugin objects (in-process) and module paths (in plugin processes), after the built-ins', async () => {
     const dir = tempDir({
       'spinner.mjs': `export default { apiVersion: 1, name: 'spinner', detectors: [{ id: 'spinner/d', type: 'code_smell', description: '', detect() { while (true) {} } }] };`,
       'file.mjs': `export default { apiVersion: 1, name: 'file', detectors: [{ id: 'file/d', type: 'code_smell', description: '', detect: (ctx) => [{ title: 'from a file: ' + ctx.feedback.length, description: '' }] }] };`,
-      '.kv1ntrc.json': JSON.stringify({ pluginTimeoutMs: 1000 }),
+      // The spinner's calls are cut at 1 s; modules load under the default limit.
+      '.kv1ntrc.json': JSON.stringify({ pluginTimeouts: { spinner: 1000 } }),
     });
     const inline = definePlugin({
       apiVersion: 1,

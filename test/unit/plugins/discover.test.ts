@@ -5,6 +5,7 @@ import {
   oclifPluginCandidates,
   withoutDuplicates,
 } from '../../../src/core/plugins/discover.js';
+import { loadCandidates } from '../../../src/core/plugins/load-plugins.js';
 import { collectPlugins } from '../../../src/core/plugins/validate-plugin.js';
 import { tempDir } from '../../helpers/cli.js';
 
@@ -31,7 +32,7 @@ describe('configPluginCandidates', () => {
       }),
       'node_modules/@acme/kv1nt-tools/plugin.js': module('acme'),
     });
-    const candidates = await configPluginCandidates(
+    const candidates = configPluginCandidates(
       {
         file: path.join(dir, 'project', '.kv1ntrc.json'),
         config: {
@@ -40,7 +41,9 @@ describe('configPluginCandidates', () => {
       },
       '/',
     );
-    const set = collectPlugins(candidates);
+    // Found, not loaded: no plugin object yet, only where its module is.
+    expect(candidates.map((c) => c.plugin)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    const set = collectPlugins(await loadCandidates(candidates, 10_000));
     expect(set.plugins.map((p) => [p.name, p.source, p.location, p.version])).toEqual([
       ['local', 'config', './plugins/local.mjs', undefined],
       ['pkg', 'config', 'kv1nt-plugin-pkg', '2.3.4'],
@@ -52,10 +55,48 @@ describe('configPluginCandidates', () => {
   });
 });
 
+describe('configPluginCandidates with a folder', () => {
+  it("reads a plugin folder's package.json for its module, and says what a folder without one needs", async () => {
+    const dir = tempDir({
+      'plugins/acme/package.json': JSON.stringify({
+        name: 'kv1nt-plugin-acme',
+        version: '1.2.0',
+        type: 'module',
+        kv1nt: { plugin: './lib/plugin.js' },
+      }),
+      'plugins/acme/lib/plugin.js': module('acme'),
+      'plugins/bare/index.mjs': module('bare'),
+    });
+    const candidates = configPluginCandidates(
+      {
+        file: path.join(dir, '.kv1ntrc.json'),
+        config: {
+          plugins: ['./plugins/acme', `file:${path.join(dir, 'plugins', 'acme')}`, './plugins/bare'],
+        },
+      },
+      '/',
+    );
+    expect(candidates[0]).toMatchObject({
+      modulePath: path.join(dir, 'plugins', 'acme', 'lib', 'plugin.js'),
+      version: '1.2.0',
+    });
+    const set = collectPlugins(withoutDuplicates(await loadCandidates(candidates, 10_000)));
+    expect(set.plugins.map((p) => [p.name, p.location, p.version])).toEqual([
+      ['acme', './plugins/acme', '1.2.0'],
+    ]);
+    expect(set.warnings).toEqual([
+      {
+        plugin: './plugins/bare',
+        error: `could not be loaded: ${path.join(dir, 'plugins', 'bare')} is a folder without a package.json: name the plugin's module file, or give the folder a package.json with "kv1nt": {"plugin": "<module>"}`,
+      },
+    ]);
+  });
+});
+
 describe('oclifPluginCandidates', () => {
-  it('takes only packages that declare "kv1nt": {"plugin"}', async () => {
+  it('takes only packages that declare "kv1nt": {"plugin"}', () => {
     const dir = tempDir({ 'a/index.mjs': module('a') });
-    const candidates = await oclifPluginCandidates([
+    const candidates = oclifPluginCandidates([
       {
         name: 'kv1nt-a',
         root: path.join(dir, 'a'),
@@ -66,7 +107,12 @@ describe('oclifPluginCandidates', () => {
       { name: 'commands-only', root: path.join(dir, 'b'), version: '1.0.0', type: 'user', pjson: {} },
     ]);
     expect(candidates).toHaveLength(1);
-    expect(candidates[0]).toMatchObject({ source: 'link', label: 'kv1nt-a', version: '1.0.0' });
+    expect(candidates[0]).toMatchObject({
+      source: 'link',
+      label: 'kv1nt-a',
+      package: 'kv1nt-a',
+      version: '1.0.0',
+    });
     expect(withoutDuplicates([...candidates, ...candidates])).toHaveLength(1);
   });
 });
