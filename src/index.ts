@@ -52,6 +52,8 @@ export type RecordOptions = Omit<FeedbackInput, 'agentId' | 'operationId' | 'typ
 export interface Kv1ntOptions {
   /** Folder of the stores; defaults as on the CLI (KV1NT_HOME, config `dataDir`, ~/.kv1nt). */
   dataDir?: string;
+  /** Told what the stores repaired on their own, e.g. aggregates rebuilt (default: process.emitWarning). */
+  onWarning?: (message: string) => void;
   /** Config file; defaults to KV1NT_CONFIG or a search from `cwd`. */
   config?: string;
   cwd?: string;
@@ -161,6 +163,7 @@ export function createKv1nt(options: Kv1ntOptions = {}): Kv1nt {
     config: options.config,
     cwd: options.cwd,
     plugins: apiPlugins(options),
+    onWarning: options.onWarning,
   };
   const ready = Kv1ntCore.open(coreOptions);
   const pendingListeners: Array<[FeedbackListener, (() => void) | undefined]> = [];

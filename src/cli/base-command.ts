@@ -2,6 +2,7 @@ import { Command, Flags, type Interfaces } from '@oclif/core';
 import { Kv1ntCore, type PluginCandidate } from '../core/kv1nt.js';
 import type { LoadedConfig } from '../core/config/load.js';
 import { Kv1ntError, EXIT_RUNTIME, EXIT_USAGE } from '../core/errors.js';
+import { visible } from '../core/visible-text.js';
 import {
   configPluginCandidates,
   oclifPluginCandidates,
@@ -64,6 +65,8 @@ export abstract class Kv1ntCommand extends Command {
       dataDir: flags['data-dir'],
       config: flags.config,
       plugins: allPlugins(() => this.config.getPluginsList(), process.cwd()),
+      // stderr, so that stdout stays one JSON document with --json.
+      onWarning: (message) => process.stderr.write(`Warning: ${visible(message)}\n`),
     });
     await core.recover();
     return core;
@@ -74,8 +77,14 @@ export abstract class Kv1ntCommand extends Command {
     if (!this.jsonEnabled()) this.log(text);
   }
 
+  /** Every human line: an invisible character in it (user input, quoted) is shown as an escape. */
+  override log(message = '', ...args: unknown[]): void {
+    super.log(visible(message), ...args);
+  }
+
   protected override catch(error: Error & { oclif?: { exit?: number }; parse?: unknown }): Promise<void> {
-    const report = describe(error);
+    // Messages quote user input: an invisible character in it is shown as an escape.
+    const report = visibleStrings(describe(error));
     process.exitCode = report.exit;
     if (this.jsonEnabled()) {
       const { exit: _exit, ...body } = report;
@@ -87,6 +96,15 @@ export abstract class Kv1ntCommand extends Command {
     }
     return Promise.resolve();
   }
+}
+
+/** `value` with every string in it passed through `visible`. */
+function visibleStrings<T>(value: T): T {
+  if (typeof value === 'string') return visible(value) as T;
+  if (Array.isArray(value)) return value.map(visibleStrings) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, visibleStrings(item)])) as T;
+  return value;
 }
 
 interface ErrorReport {

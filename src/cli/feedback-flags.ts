@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { invalidInput } from '../core/errors.js';
 import { FEEDBACK_SOURCES, FEEDBACK_TYPES, type FeedbackInput } from '../core/feedback/types.js';
 import { LIMITS, isPlainObject, parseJsonInput } from '../core/feedback/validate.js';
+import { safeRecord, setOwn } from '../core/safe-record.js';
 
 export const agentOperationArgs = {
   agent: Args.string({ description: 'Agent id', required: true }),
@@ -61,9 +62,18 @@ export function inputFromFlags(
   return input;
 }
 
+/**
+ * Decimal notation only (`250`, `-1.5`, `.5`, `2e3`): Number() would also take `0x10`, `0b1`,
+ * `0o7` and `Infinity`, which nobody means as a score or a duration.
+ */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The one parser of every numeric flag and argument. */
 export function parseNumber(flag: string, text: string): number {
-  const value = text.trim() === '' ? Number.NaN : Number(text);
-  if (!Number.isFinite(value)) throw invalidInput(`${flag} expects a number, got ${JSON.stringify(text)}.`);
+  const trimmed = text.trim();
+  const value = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (!Number.isFinite(value))
+    throw invalidInput(`${flag} expects a decimal number (e.g. 0.5 or 250), got ${JSON.stringify(text)}.`);
   return value;
 }
 
@@ -76,13 +86,13 @@ export function parseObject(flag: string, text: string): Record<string, unknown>
 
 /** `name=value` pairs with numeric values (metrics, dimensions). */
 export function parsePairs(flag: string, pairs: string[]): Record<string, number> {
-  const result: Record<string, number> = {};
+  const result = safeRecord<number>();
   for (const pair of pairs) {
     const at = pair.indexOf('=');
     if (at <= 0) throw invalidInput(`${flag} expects name=value, got ${JSON.stringify(pair)}.`);
     const name = pair.slice(0, at);
     if (Object.hasOwn(result, name)) throw invalidInput(`${flag} ${name} is given twice.`);
-    result[name] = parseNumber(`${flag} ${name}`, pair.slice(at + 1));
+    setOwn(result, name, parseNumber(`${flag} ${name}`, pair.slice(at + 1)));
   }
   return result;
 }

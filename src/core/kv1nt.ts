@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   addAgent,
+  assertSafeAgentFolder,
+  checkDeclaredAgentFolders,
   findAgent,
   listAgents,
   removeAgent,
@@ -15,7 +17,7 @@ import { unknownAgent } from './agents/known.js';
 import { resolveDataDir } from './paths.js';
 import { DataDir } from './store/data-dir.js';
 import { openStores, type Stores } from './store/stores.js';
-import { foldNew, refreshAggregates, samePosition } from './feedback/aggregate-index.js';
+import { foldNew, markFolded, refreshAggregates, samePosition } from './feedback/aggregate-index.js';
 import { emptyBucket, foldEntries, mergeBucket, totalFor, windowStartKey } from './feedback/aggregates.js';
 import { invalidImportError, parseImport, type InvalidLine } from './feedback/import.js';
 import { Recorder } from './feedback/recorder.js';
@@ -59,6 +61,8 @@ export interface CoreOptions {
    * first use with the loaded config, whose `plugins` entries are resolved from its folder.
    */
   plugins?: ((loaded: LoadedConfig) => Promise<PluginCandidate[]>) | undefined;
+  /** Told what the stores repaired on their own (default: process.emitWarning). */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 export type { PluginCandidate } from './plugins/validate-plugin.js';
@@ -108,9 +112,10 @@ export class Kv1ntCore {
     dataDir: string,
     private readonly clock: () => Date,
     private readonly cwd: string,
+    onWarning: ((message: string) => void) | undefined,
   ) {
     this.dataDir = dataDir;
-    this.stores = openStores(new DataDir(dataDir));
+    this.stores = openStores(new DataDir(dataDir), undefined, onWarning);
     this.recorder = new Recorder(this.stores.log);
   }
 
@@ -123,7 +128,8 @@ export class Kv1ntCore {
     const fromConfig =
       loaded.config.dataDir === undefined ? undefined : path.resolve(configDir, loaded.config.dataDir);
     const dataDir = resolveDataDir({ flag: options.dataDir, env: env.KV1NT_HOME, config: fromConfig }, cwd);
-    const core = new Kv1ntCore(loaded, dataDir, options.clock ?? (() => new Date()), cwd);
+    checkDeclaredAgentFolders(loaded, dataDir);
+    const core = new Kv1ntCore(loaded, dataDir, options.clock ?? (() => new Date()), cwd, options.onWarning);
     if (options.plugins) core.pluginSource = options.plugins;
     return core;
   }
@@ -185,7 +191,7 @@ export class Kv1ntCore {
       written = span?.after;
       if (span && samePosition(span.before, db.data.foldedTo)) {
         foldEntries(db.data, entries);
-        db.data.foldedTo = span.after;
+        markFolded(this.stores.log, db.data, span.after);
       }
       await db.write();
     });
@@ -461,6 +467,7 @@ export class Kv1ntCore {
     await this.assertKnownAgent(agentId);
     const { optimize } = await import('./optimize/optimize.js');
     const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
+    if (agent) assertSafeAgentFolder(agent, this.dataDir);
     // The loop closes first: a regressed change is reverted before anything new is planned.
     const loop = await this.decide(agentId, !request.dryRun);
     return optimize(

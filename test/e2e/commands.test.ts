@@ -398,11 +398,20 @@ describe('a corrupted store stops the command, names the file, and is never rewr
     ['null', 'null'],
     ['truncated JSON', '{"schemaVersion":1,"agents":{'],
   ])('agents.json that is %s', (_name, content) => {
-    const dir = tempDir();
+    const dir = tempDir({ 'bot/index.js': '' });
     const data = path.join(dir, 'data');
     fs.mkdirSync(data);
     fs.writeFileSync(path.join(data, 'agents.json'), content);
-    const result = kv1nt(data, ['agents', 'add', 'bot', '--path', dir, '--test', 't', '--json']);
+    const result = kv1nt(data, [
+      'agents',
+      'add',
+      'bot',
+      '--path',
+      path.join(dir, 'bot'),
+      '--test',
+      't',
+      '--json',
+    ]);
     expect(result.code).toBe(1);
     expect(result.json()).toMatchObject({
       error: {

@@ -155,7 +155,7 @@ describe('bad input exits 2, explains, and writes nothing', () => {
     [
       'score that is not a number',
       ['feedback', 'success', 'a', 'op', '--score', 'high'],
-      /--score expects a number/,
+      /--score expects a decimal number/,
     ],
     [
       'score with a failure',
@@ -211,7 +211,7 @@ describe('bad input exits 2, explains, and writes nothing', () => {
     [
       'metric that is not a number',
       ['feedback', 'success', 'a', 'op', '--metric', 'memoryMb=lots'],
-      /expects a number/,
+      /expects a decimal number/,
     ],
     ['metric with a bad name', ['feedback', 'success', 'a', 'op', '--metric', 'memory mb=5'], /metric name/],
     ['negative duration', ['feedback', 'success', 'a', 'op', '--duration-ms=-5'], /duration/],
@@ -306,14 +306,20 @@ describe('feedback import', () => {
 
   it('refuses a line of megabytes and a missing file', () => {
     const data = home();
-    const huge = JSON.stringify({
-      agentId: 'a',
-      operationId: 'o',
-      type: 'success',
-      details: { blob: 'x'.repeat(2_000_000) },
-    });
-    expect(kv1nt(data, ['feedback', 'import', '-'], { input: huge }).stderr).toMatch(
+    const line = (bytes: number) =>
+      JSON.stringify({
+        agentId: 'a',
+        operationId: 'o',
+        type: 'success',
+        details: { blob: 'x'.repeat(bytes) },
+      });
+    expect(kv1nt(data, ['feedback', 'import', '-'], { input: line(200_000) }).stderr).toMatch(
       /line 1: the entry is larger than/,
+    );
+    // Over 1 MiB the read stops at that line (read from a file: the command does not drain stdin).
+    const file = path.join(tempDir({ 'huge.jsonl': `${line(10)}\n${line(2_000_000)}\n` }), 'huge.jsonl');
+    expect(kv1nt(data, ['feedback', 'import', file]).stderr).toMatch(
+      /line 2 of .*huge\.jsonl is longer than 1 MiB without a line break/,
     );
     const missing = kv1nt(data, ['feedback', 'import', '/nonexistent/file.jsonl', '--json']);
     expect(missing.code).toBe(2);

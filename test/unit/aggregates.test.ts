@@ -9,23 +9,9 @@ import {
   windowStartKey,
 } from '../../src/core/feedback/aggregates.js';
 import { summarize } from '../../src/core/feedback/summary.js';
-import type { FeedbackEntry } from '../../src/core/feedback/types.js';
+import { feedbackEntry } from '../helpers/feedback-entry.js';
 
-let n = 0;
-function entry(partial: Partial<FeedbackEntry>): FeedbackEntry {
-  n++;
-  return {
-    id: `fb_${n}`,
-    agentId: 'a',
-    operationId: `op-${n}`,
-    type: 'success',
-    score: 1,
-    source: 'agent',
-    timestamp: '2026-11-20T10:15:00.000Z',
-    recordedAt: '2026-11-20T10:15:00.000Z',
-    ...partial,
-  };
-}
+const entry = feedbackEntry;
 
 describe('score aggregates', () => {
   it('keys buckets by UTC hour and the window by the hour it starts in', () => {

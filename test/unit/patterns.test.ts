@@ -4,6 +4,7 @@ import { detectPatterns, type PatternOptions } from '../../src/core/patterns/det
 import { operationKind } from '../../src/core/feedback/operation-kind.js';
 import { impactScore, type LearningGenerator } from '../../src/core/sdk/index.js';
 import builtin from '../../src/plugins/index.js';
+import { feedbackEntry } from '../helpers/feedback-entry.js';
 
 let n = 0;
 const base = Date.parse('2026-11-20T00:00:00Z');
@@ -11,17 +12,7 @@ function entry(partial: Partial<FeedbackEntry> & { at?: number }): FeedbackEntry
   n++;
   const { at, ...rest } = partial;
   const timestamp = new Date(base + (at ?? n) * 3_600_000).toISOString();
-  return {
-    id: `fb_${n}`,
-    agentId: 'a',
-    operationId: `op-${n}`,
-    type: 'success',
-    score: 1,
-    source: 'agent',
-    timestamp,
-    recordedAt: timestamp,
-    ...rest,
-  };
+  return feedbackEntry({ id: `fb_${n}`, operationId: `op-${n}`, timestamp, recordedAt: timestamp, ...rest });
 }
 const options: PatternOptions = { minFrequency: 3, minConfidence: 0.6, slaMs: null };
 const ofType = (entries: FeedbackEntry[], type: string, opts: Partial<PatternOptions> = {}) =>

@@ -1,14 +1,17 @@
-import fs from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../../cli/base-command.js';
-import { invalidInput, EXIT_RUNTIME } from '../../core/errors.js';
+import { EXIT_RUNTIME } from '../../core/errors.js';
+import { readImportSource } from '../../core/feedback/import-source.js';
+import { visible } from '../../core/visible-text.js';
 import type { ImportResult } from '../../core/kv1nt.js';
 
 export default class FeedbackImport extends Kv1ntCommand {
   static override summary = 'Import feedback entries from a JSON Lines file (or - for stdin).';
   static override description = `One entry per line, with the fields agentId, operationId, type, score?, rating?, source?, details?, durationMs?, metrics?, errorType?, message?, timestamp?.
 
-All or nothing: one invalid line and nothing is imported; every invalid line is reported with its number (exit 2). With --skip-invalid the valid lines are imported and the rest reported (exit 1 if any were skipped). The imported batch lands atomically: a crash mid-import leaves none of it.`;
+All or nothing: one invalid line and nothing is imported; every invalid line is reported with its number (exit 2). With --skip-invalid the valid lines are imported and the rest reported (exit 1 if any were skipped). The imported batch lands atomically: a crash mid-import leaves none of it.
+
+Reads a file, a named pipe or standard input; a leading UTF-8 byte order mark is skipped. A device (/dev/zero), a line over 1 MiB or an input over 256 MiB is refused (see docs/configuration.md).`;
   static override examples = [
     '<%= config.bin %> feedback import history.jsonl',
     'cat history.jsonl | <%= config.bin %> feedback import -',
@@ -23,7 +26,7 @@ All or nothing: one invalid line and nothing is imported; every invalid line is 
 
   async run(): Promise<ImportResult> {
     const { args, flags } = await this.parse(FeedbackImport);
-    const text = await readInput(args.file);
+    const text = await readImportSource(args.file, process.stdin as AsyncIterable<Buffer>);
     const core = await this.openCore(flags);
     const result = await core.importLines(text, { skipInvalid: flags['skip-invalid'] });
     this.say(`Imported ${result.imported} entr${result.imported === 1 ? 'y' : 'ies'}.`);
@@ -31,22 +34,12 @@ All or nothing: one invalid line and nothing is imported; every invalid line is 
       process.exitCode = EXIT_RUNTIME;
       if (!this.jsonEnabled()) {
         process.stderr.write(
-          `Skipped ${result.skipped.length} invalid line(s):\n${result.skipped.map((s) => `  line ${s.line}: ${s.message}`).join('\n')}\n`,
+          visible(
+            `Skipped ${result.skipped.length} invalid line(s):\n${result.skipped.map((s) => `  line ${s.line}: ${s.message}`).join('\n')}\n`,
+          ),
         );
       }
     }
     return result;
-  }
-}
-
-async function readInput(file: string): Promise<string> {
-  try {
-    if (file !== '-') return fs.readFileSync(file, 'utf8');
-    // Not readFileSync(0): on a non-blocking pipe it fails with EAGAIN.
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  } catch (error) {
-    throw invalidInput(`Cannot read ${file === '-' ? 'standard input' : file}: ${(error as Error).message}`);
   }
 }

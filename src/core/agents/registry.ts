@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
-import type { ParamConfig } from '../config/schema.js';
+import { MAX_TIMER_MS, type ParamConfig } from '../config/schema.js';
 import { EXIT_USAGE, Kv1ntError, invalidInput } from '../errors.js';
 import { assertAgentId } from '../ids.js';
+import { ownValue, setOwn } from '../safe-record.js';
+import { AGENT_FOLDER_ADVICE, unsafeAgentFolder } from './agent-folder.js';
 import type { RegisteredAgent, Stores } from '../store/stores.js';
 
 /** An agent as kv1nt sees it: declared in the config or registered with `agents add`. */
@@ -65,7 +67,7 @@ export async function addAgent(
   now: Date,
 ): Promise<Agent> {
   const id = assertAgentId(input.id);
-  if (loaded.config.agents?.[id]) {
+  if (ownValue(loaded.config.agents, id)) {
     throw invalidInput(`Agent ${id} is declared in ${loaded.file}; change it there.`);
   }
   const folder = path.resolve(cwd, input.path);
@@ -78,28 +80,66 @@ export async function addAgent(
     ]);
   }
   if (!stat.isDirectory()) throw invalidInput(`Agent path ${folder} is not a folder.`);
+  const unsafe = unsafeAgentFolder(folder, stores.dataDir.root);
+  if (unsafe) throw invalidInput(`Agent folder ${folder} cannot be used: ${unsafe}.`, [AGENT_FOLDER_ADVICE]);
   if (input.test.trim() === '') throw invalidInput('The test command must not be empty.');
   if (input.slaMs !== undefined && !(input.slaMs > 0)) throw invalidInput('--sla-ms must be above 0.');
   if (
     input.testTimeoutMs !== undefined &&
-    !(Number.isInteger(input.testTimeoutMs) && input.testTimeoutMs > 0)
+    !(Number.isInteger(input.testTimeoutMs) && input.testTimeoutMs > 0 && input.testTimeoutMs <= MAX_TIMER_MS)
   ) {
-    throw invalidInput('--test-timeout-ms must be a whole number above 0.');
+    throw invalidInput(
+      `--test-timeout-ms must be a whole number from 1 to ${MAX_TIMER_MS} (the longest timer Node.js runs, about 24.8 days).`,
+    );
   }
   const entry: RegisteredAgent = { path: folder, test: input.test, addedAt: now.toISOString() };
   if (input.slaMs !== undefined) entry.slaMs = input.slaMs;
   if (input.testTimeoutMs !== undefined) entry.testTimeoutMs = input.testTimeoutMs;
   if (input.learningsFile !== undefined) entry.learningsFile = input.learningsFile;
   await stores.agents.update((doc) => {
-    if (doc.agents[id] && !input.force) {
-      throw new Kv1ntError('AGENT_EXISTS', `Agent ${id} is already registered (${doc.agents[id].path}).`, {
+    const existing = ownValue(doc.agents, id);
+    if (existing && !input.force) {
+      throw new Kv1ntError('AGENT_EXISTS', `Agent ${id} is already registered (${existing.path}).`, {
         exit: EXIT_USAGE,
         suggestions: ['Pass --force to replace it, or remove it first with `kv1nt agents remove`.'],
       });
     }
-    doc.agents[id] = entry;
+    setOwn(doc.agents, id, entry);
   });
   return fromRegistry(id, entry);
+}
+
+/**
+ * Refuses the config when a declared agent's folder cannot be one (see unsafeAgentFolder). Run
+ * once the data dir is known: --data-dir or KV1NT_HOME may put it inside an agent folder.
+ */
+export function checkDeclaredAgentFolders(loaded: LoadedConfig, dataDir: string): void {
+  if (!loaded.file) return;
+  const problems: string[] = [];
+  for (const [id, declared] of Object.entries(loaded.config.agents ?? {})) {
+    const folder = path.resolve(path.dirname(loaded.file), declared.path);
+    const unsafe = unsafeAgentFolder(folder, dataDir);
+    if (unsafe) problems.push(`agents.${id}.path: ${folder} cannot be an agent folder: ${unsafe}`);
+  }
+  if (problems.length > 0)
+    throw new Kv1ntError('CONFIG_INVALID', `Invalid config ${loaded.file}:\n  ${problems.join('\n  ')}`, {
+      exit: EXIT_USAGE,
+      suggestions: [AGENT_FOLDER_ADVICE],
+    });
+}
+
+/** Refuses to optimize an agent whose folder cannot be one (the data dir may have moved since). */
+export function assertSafeAgentFolder(agent: Agent, dataDir: string): void {
+  const unsafe = unsafeAgentFolder(agent.path, dataDir);
+  if (unsafe)
+    throw new Kv1ntError(
+      'AGENT_PATH_UNSAFE',
+      `Agent ${agent.id}'s folder ${agent.path} cannot be used: ${unsafe}.`,
+      {
+        exit: EXIT_USAGE,
+        suggestions: [AGENT_FOLDER_ADVICE],
+      },
+    );
 }
 
 /** Unregisters an agent; its feedback stays unless `purge` is handled by the caller. */
@@ -109,14 +149,14 @@ export async function removeAgent(
   id: string,
 ): Promise<Agent | undefined> {
   assertAgentId(id);
-  if (loaded.config.agents?.[id]) {
+  if (ownValue(loaded.config.agents, id)) {
     throw invalidInput(`Agent ${id} is declared in ${loaded.file}; remove it from that file.`);
   }
   let removed: Agent | undefined;
   // Read first so removing an unknown agent writes nothing (and creates no data dir).
-  if (!(await stores.agents.read()).agents[id]) return undefined;
+  if (!ownValue((await stores.agents.read()).agents, id)) return undefined;
   await stores.agents.update((doc) => {
-    const entry = doc.agents[id];
+    const entry = ownValue(doc.agents, id);
     if (entry) removed = fromRegistry(id, entry);
     delete doc.agents[id];
   });

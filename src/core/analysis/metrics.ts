@@ -7,6 +7,7 @@ import {
   type ScoreAggregates,
 } from '../feedback/aggregates.js';
 import { round } from '../feedback/summary.js';
+import { ownValue } from '../safe-record.js';
 import type { AnalysisMetrics, Stat } from '../sdk/types.js';
 import { healthComponents, healthScore, type HealthComponents } from './health.js';
 import type { TrendPoint } from './trend.js';
@@ -34,7 +35,7 @@ export function windowFigures(
 ): WindowFigures {
   const to = now.getTime();
   const from = to - days * DAY;
-  const hours = aggregates.agents[agentId] ?? {};
+  const hours = ownValue(aggregates.agents, agentId) ?? {};
   const current = emptyBucket('');
   const previous = emptyBucket('');
   const perDay = new Map<string, Bucket>();
@@ -90,7 +91,7 @@ export function hoursBetween(
   toKey: string,
 ): Bucket {
   const total = emptyBucket('');
-  const hours = Object.hasOwn(aggregates.agents, agentId) ? aggregates.agents[agentId]! : {};
+  const hours = ownValue(aggregates.agents, agentId) ?? {};
   for (const [key, bucket] of Object.entries(hours))
     if (key >= fromKey && key < toKey) mergeBucket(total, bucket);
   return total;
@@ -160,16 +161,16 @@ function means(
 ): Record<string, number> {
   const result: Record<string, number> = {};
   for (const [key, sum] of Object.entries(sums)) {
-    const n = counts[key] ?? 0;
+    const n = ownValue(counts, key) ?? 0;
     if (n > 0 && sum !== undefined) result[key] = round(sum / n);
   }
   return result;
 }
 
 function stat(bucket: Bucket, name: string): Stat {
-  const sums = bucket.metrics[name];
+  const sums = ownValue(bucket.metrics, name);
   if (!sums || sums.n === 0) return { mean: null, max: null, p95: null, count: 0 };
-  const bins = bucket.metricBins[name];
+  const bins = ownValue(bucket.metricBins, name);
   return {
     mean: round(sums.sum / sums.n),
     max: sums.max,

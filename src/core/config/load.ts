@@ -3,6 +3,7 @@ import path from 'node:path';
 import { lilconfig, type Loader } from 'lilconfig';
 import * as v from 'valibot';
 import { EXIT_USAGE, Kv1ntError } from '../errors.js';
+import { reservedKeyIssues } from './reserved-keys.js';
 import { ConfigSchema, type Kv1ntConfig } from './schema.js';
 
 export const CONFIG_SEARCH_PLACES = [
@@ -50,11 +51,12 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
 
 export function validateConfig(file: string, raw: unknown): Kv1ntConfig {
   const parsed = v.safeParse(ConfigSchema, raw);
-  if (parsed.success) return parsed.output;
-  const problems = parsed.issues.map((issue) => {
-    const key = v.getDotPath(issue) ?? '(top level)';
-    return `${key}: ${describeIssue(issue)}`;
-  });
+  // Keys valibot's records leave out silently (`agents.__proto__` would declare no agent).
+  const problems = reservedKeyIssues(ConfigSchema, raw).map((issue) => `${issue.path}: ${issue.message}`);
+  if (parsed.success && problems.length === 0) return parsed.output;
+  if (!parsed.success)
+    for (const issue of parsed.issues)
+      problems.push(`${v.getDotPath(issue) ?? '(top level)'}: ${describeIssue(issue)}`);
   throw new Kv1ntError('CONFIG_INVALID', `Invalid config ${file}:\n  ${problems.join('\n  ')}`, {
     exit: EXIT_USAGE,
     suggestions: ['See .kv1ntrc.example and kv1ntrc.schema.json for every key and its type.'],

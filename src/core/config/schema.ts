@@ -13,6 +13,21 @@ const positiveInt = (what: string) =>
     v.integer(`${what} must be a whole number`),
     v.minValue(1, `${what} must be at least 1`),
   );
+
+/** The longest delay a Node.js timer takes (2^31 − 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Strategies give a fixer or `npm install` 15 × toolTimeoutMs, which must still be a valid timer. */
+const MAX_TOOL_TIMEOUT_MS = Math.floor(MAX_TIMER_MS / 15);
+
+/** A time limit in whole milliseconds that a timer can hold. */
+const timerMs = (what: string, max = MAX_TIMER_MS) =>
+  v.pipe(
+    positiveInt(what),
+    v.maxValue(
+      max,
+      `${what} must be at most ${max} ms (the longest timer Node.js runs is ${MAX_TIMER_MS} ms)`,
+    ),
+  );
 const nonEmpty = (what: string) =>
   v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
 
@@ -21,6 +36,7 @@ const bounded = (what: string, description: string, min: number, max: number) =>
   v.optional(
     v.pipe(
       v.number(`${what} must be a number`),
+      v.finite(`${what} must be a finite number`),
       v.minValue(min, `${what} must be at least ${min}`),
       v.maxValue(max, `${what} must be at most ${max}`),
       v.description(description),
@@ -37,11 +53,20 @@ export const ParamSchema = v.pipe(
       nonEmpty('key'),
       v.description('Dotted key of the value in that file, e.g. "model.timeoutMs".'),
     ),
-    min: v.pipe(v.number('min must be a number'), v.description('Lowest value a strategy may set.')),
-    max: v.pipe(v.number('max must be a number'), v.description('Highest value a strategy may set.')),
+    min: v.pipe(
+      v.number('min must be a number'),
+      v.finite('min must be a finite number'),
+      v.description('Lowest value a strategy may set.'),
+    ),
+    max: v.pipe(
+      v.number('max must be a number'),
+      v.finite('max must be a finite number'),
+      v.description('Highest value a strategy may set.'),
+    ),
     step: v.optional(
       v.pipe(
         v.number('step must be a number'),
+        v.finite('step must be a finite number'),
         v.gtValue(0, 'step must be above 0'),
         v.description('Granularity of changes (e.g. 1 for whole numbers).'),
       ),
@@ -62,14 +87,12 @@ export const AgentConfigSchema = v.pipe(
       v.description('The agent\'s own test command, run in its folder (e.g. "npm test").'),
     ),
     testTimeoutMs: v.optional(
-      v.pipe(
-        positiveInt('testTimeoutMs'),
-        v.description('Time limit of one test run in ms (default 600000).'),
-      ),
+      v.pipe(timerMs('testTimeoutMs'), v.description('Time limit of one test run in ms (default 600000).')),
     ),
     slaMs: v.optional(
       v.pipe(
         v.number('slaMs must be a number'),
+        v.finite('slaMs must be a finite number'),
         v.gtValue(0, 'slaMs must be above 0'),
         v.description('Response-time target of one operation in ms.'),
       ),
@@ -99,55 +122,86 @@ export const AgentConfigSchema = v.pipe(
   v.description('An agent: a folder with a test command.'),
 );
 
-const num = (what: string, description: string, min = 0) =>
+/** An optional whole number from `min` (to `max`). */
+const count = (what: string, description: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
   v.optional(
     v.pipe(
       v.number(`${what} must be a number`),
+      v.integer(`${what} must be a whole number`),
       v.minValue(min, `${what} must be at least ${min}`),
+      v.maxValue(max, `${what} must be at most ${max}`),
       v.description(description),
     ),
   );
 
+/** Each threshold is bounded to the range where it means something (a score 0–1, a percentage 0–100). */
 export const ThresholdsSchema = v.pipe(
   v.strictObject({
-    successRateDropPoints: num(
+    successRateDropPoints: bounded(
       'successRateDropPoints',
-      'success_rate_decline: drop in percentage points against the previous window (default 5).',
+      'success_rate_decline: drop in percentage points against the previous window, 0–100 (default 5).',
+      0,
+      100,
     ),
-    successRateMinSamples: num(
+    successRateMinSamples: count(
       'successRateMinSamples',
       'success_rate_decline: successes + failures needed in each window to compare (default 10).',
       1,
     ),
-    qualityMin: num('qualityMin', 'quality_issues: mean quality_score under this (default 0.8).'),
-    memoryMbMax: num('memoryMbMax', 'resource_inefficiency: p95 of memoryMb above this (default 500).'),
-    cpuPercentMax: num('cpuPercentMax', 'resource_inefficiency: p95 of cpuPercent above this (default 80).'),
-    errorPatternMinCount: num(
+    qualityMin: bounded(
+      'qualityMin',
+      'quality_issues: mean quality_score under this, 0–1 (default 0.8).',
+      0,
+      1,
+    ),
+    memoryMbMax: bounded(
+      'memoryMbMax',
+      'resource_inefficiency: p95 of memoryMb above this (default 500).',
+      0,
+      Number.MAX_VALUE,
+    ),
+    cpuPercentMax: bounded(
+      'cpuPercentMax',
+      'resource_inefficiency: p95 of cpuPercent above this; over 100 counts several cores (default 80).',
+      0,
+      Number.MAX_VALUE,
+    ),
+    errorPatternMinCount: count(
       'errorPatternMinCount',
       'error_pattern: occurrences of one error type or pattern (default 3).',
       1,
     ),
-    guardianScoreMin: num(
+    guardianScoreMin: bounded(
       'guardianScoreMin',
-      'code_smell: mean score of guardian feedback under this (default 0.8).',
-    ),
-    securityScoreMin: num(
-      'securityScoreMin',
-      'security_vulnerability: a security score under this (default 0.7).',
-    ),
-    toolTimeoutMs: num(
-      'toolTimeoutMs',
-      'Time limit of npm outdated / npm audit / the guardian command, in ms (default 8000).',
+      'code_smell: mean score of guardian feedback under this, 0–1 (default 0.8).',
+      0,
       1,
     ),
-    trendMinDays: num(
-      'trendMinDays',
-      'Days with a health score needed before a trend is given (default 3); trend.minDays takes precedence.',
-      2,
+    securityScoreMin: bounded(
+      'securityScoreMin',
+      'security_vulnerability: a security score under this, 0–1 (default 0.7).',
+      0,
+      1,
     ),
-    trendDeadBand: num(
+    toolTimeoutMs: v.optional(
+      v.pipe(
+        timerMs('toolTimeoutMs', MAX_TOOL_TIMEOUT_MS),
+        v.description(
+          `Time limit of npm outdated / npm audit / the guardian command, in ms (default 8000; a fixer or npm install gets 15 times this, so at most ${MAX_TOOL_TIMEOUT_MS}).`,
+        ),
+      ),
+    ),
+    trendMinDays: count(
+      'trendMinDays',
+      'Days with a health score needed before a trend is given, 2–3650 (default 3); trend.minDays takes precedence.',
+      2,
+      3650,
+    ),
+    trendDeadBand: bounded(
       'trendDeadBand',
-      'No longer used: the trend is decided by a significance test (see `trend`). Still accepted so that older configs load.',
+      'No longer used: the trend is decided by a significance test (see `trend`). Still accepted so that older configs load (0–100).',
+      0,
+      100,
     ),
   }),
   v.description('Detector and trend thresholds; each optional, with the defaults shown.'),
@@ -163,15 +217,18 @@ export const TrendSchema = v.pipe(
         v.description('Significance level of the Mann–Kendall test, in (0, 0.5] (default 0.05).'),
       ),
     ),
-    minChange: num(
+    minChange: bounded(
       'minChange',
-      'Smallest fitted change over the window, in health points, that counts as improving or declining (default 5).',
+      'Smallest fitted change over the window, in health points (0–100), that counts as improving or declining (default 5).',
+      0,
+      100,
     ),
     minDays: v.optional(
       v.pipe(
         v.number('minDays must be a number'),
         v.integer('minDays must be a whole number'),
         v.minValue(2, 'minDays must be at least 2'),
+        v.maxValue(3650, 'minDays must be at most 3650'),
         v.description(
           'Days with a health score needed before a trend is given (default thresholds.trendMinDays, else 3).',
         ),
@@ -185,8 +242,13 @@ export const TrendSchema = v.pipe(
 
 export const PatternsSchema = v.pipe(
   v.strictObject({
-    days: num('days', 'Lookback window of pattern detection in days (default 7).', 0.001),
-    minFrequency: num('minFrequency', 'Occurrences a pattern needs (default 3).', 1),
+    days: bounded(
+      'days',
+      'Lookback window of pattern detection in days, up to 3650 (default 7).',
+      0.001,
+      3650,
+    ),
+    minFrequency: count('minFrequency', 'Occurrences a pattern needs (default 3).', 1),
     minConfidence: bounded('minConfidence', 'Confidence a pattern needs, 0–1 (default 0.6).', 0, 1),
   }),
   v.description('Defaults of `kv1nt patterns`; the command-line flags override them.'),
@@ -353,7 +415,7 @@ export const ConfigSchema = v.strictObject({
         ),
         timeoutMs: v.optional(
           v.pipe(
-            positiveInt('timeoutMs'),
+            timerMs('timeoutMs'),
             v.description('Time limit of the approval command in ms (default 60000).'),
           ),
         ),
@@ -401,7 +463,7 @@ export const ConfigSchema = v.strictObject({
   hooks: v.optional(HooksSchema),
   pluginTimeoutMs: v.optional(
     v.pipe(
-      positiveInt('pluginTimeoutMs'),
+      timerMs('pluginTimeoutMs'),
       v.description(
         'Time limit of one plugin call (detect, generate, plan or apply), in ms (default 10000).',
       ),
@@ -409,7 +471,7 @@ export const ConfigSchema = v.strictObject({
   ),
   pluginTimeouts: v.optional(
     v.pipe(
-      v.record(v.string(), positiveInt('pluginTimeouts.<plugin>')),
+      v.record(v.string(), timerMs('pluginTimeouts.<plugin>')),
       v.description(
         'Time limits of one call of a plugin (detect, generate, plan, apply) by plugin name, in ms; overrides pluginTimeoutMs for that plugin.',
       ),

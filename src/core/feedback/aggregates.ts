@@ -1,3 +1,4 @@
+import { countInto, ownOrCreate, ownValue, safeRecord, setOwn } from '../safe-record.js';
 import type { LogPosition } from '../store/feedback-log.js';
 import { operationKind } from './operation-kind.js';
 import type { FeedbackEntry, FeedbackSource, FeedbackType } from './types.js';
@@ -6,6 +7,10 @@ import type { FeedbackEntry, FeedbackSource, FeedbackType } from './types.js';
  * `score_aggregates`: running sums per agent and UTC hour, folded from the feedback log. A
  * summary over N days reads at most N × 24 buckets per agent instead of scanning the log, and
  * the hour grain keeps a window's edge within one hour of exact.
+ *
+ * Agent ids, error types and metric names are user strings: every record keyed by one is read
+ * and written through safe-record (a parsed document's records have Object.prototype, so
+ * `errors.toString` would otherwise be a function and `errors.__proto__` unwritable).
  */
 export interface MetricSums {
   sum: number;
@@ -70,7 +75,7 @@ export interface EpochSums {
 }
 
 export function emptyAggregates(): ScoreAggregates {
-  return { foldedTo: { segment: 0, offset: 0 }, agents: {}, epochs: {} };
+  return { foldedTo: { segment: 0, offset: 0 }, agents: safeRecord(), epochs: safeRecord() };
 }
 
 export function hourKey(timestamp: string): string {
@@ -92,46 +97,45 @@ export function foldEntries(aggregates: ScoreAggregates, entries: Iterable<Feedb
 }
 
 export function foldEntry(aggregates: ScoreAggregates, entry: FeedbackEntry): void {
-  const hours = (aggregates.agents[entry.agentId] ??= {});
-  const key = hourKey(entry.timestamp);
-  addToBucket((hours[key] ??= emptyBucket(entry.timestamp)), entry);
+  const hours = ownOrCreate(aggregates.agents, entry.agentId, safeRecord<Bucket>);
+  addToBucket(
+    ownOrCreate(hours, hourKey(entry.timestamp), () => emptyBucket(entry.timestamp)),
+    entry,
+  );
 }
 
 export function addToBucket(bucket: Bucket, entry: FeedbackEntry): void {
   bucket.n += 1;
-  bucket.byType[entry.type] = (bucket.byType[entry.type] ?? 0) + 1;
-  bucket.bySource[entry.source] = (bucket.bySource[entry.source] ?? 0) + 1;
-  bucket.scoreSum[entry.type] = (bucket.scoreSum[entry.type] ?? 0) + entry.score;
-  const min = bucket.scoreMin[entry.type];
-  if (min === undefined || entry.score < min) bucket.scoreMin[entry.type] = entry.score;
-  bucket.sourceScoreSum[entry.source] = (bucket.sourceScoreSum[entry.source] ?? 0) + entry.score;
+  countInto(bucket.byType, entry.type);
+  countInto(bucket.bySource, entry.source);
+  countInto(bucket.scoreSum, entry.type, entry.score);
+  const min = ownValue(bucket.scoreMin, entry.type);
+  if (min === undefined || entry.score < min) setOwn(bucket.scoreMin, entry.type, entry.score);
+  countInto(bucket.sourceScoreSum, entry.source, entry.score);
   if (entry.rating !== undefined) {
     bucket.ratingSum += entry.rating;
     bucket.ratingN += 1;
   }
-  if (entry.type === 'failure') {
-    const errorType = entry.errorType ?? 'unknown';
-    bucket.errors[errorType] = (bucket.errors[errorType] ?? 0) + 1;
-  }
+  if (entry.type === 'failure') countInto(bucket.errors, entry.errorType ?? 'unknown');
   if (entry.durationMs !== undefined) {
     addTo(bucket.duration, entry.durationMs);
     const bin = String(durationBin(entry.durationMs));
-    bucket.durationBins[bin] = (bucket.durationBins[bin] ?? 0) + 1;
+    countInto(bucket.durationBins, bin);
     if (entry.type === 'success') {
       addTo(bucket.okDuration, entry.durationMs);
-      bucket.okDurationBins[bin] = (bucket.okDurationBins[bin] ?? 0) + 1;
+      countInto(bucket.okDurationBins, bin);
     }
   }
-  if (entry.type === 'quality_score') {
-    const bin = String(scoreBin(entry.score));
-    bucket.qualityBins[bin] = (bucket.qualityBins[bin] ?? 0) + 1;
-  }
-  for (const [name, value] of Object.entries(entry.metrics ?? {})) {
-    addTo((bucket.metrics[name] ??= zeroSums()), value);
-    const bins = (bucket.metricBins[name] ??= {});
-    const bin = String(durationBin(Math.max(0, value)));
-    bins[bin] = (bins[bin] ?? 0) + 1;
-  }
+  if (entry.type === 'quality_score') countInto(bucket.qualityBins, String(scoreBin(entry.score)));
+  if (entry.metrics !== undefined)
+    for (const name of Object.keys(entry.metrics)) {
+      const value = entry.metrics[name]!;
+      addTo(ownOrCreate(bucket.metrics, name, zeroSums), value);
+      countInto(
+        ownOrCreate(bucket.metricBins, name, safeRecord<number>),
+        String(durationBin(Math.max(0, value))),
+      );
+    }
   if (entry.timestamp < bucket.first) bucket.first = entry.timestamp;
   if (entry.timestamp > bucket.last) bucket.last = entry.timestamp;
 }
@@ -167,9 +171,7 @@ export function addToEpoch(epoch: EpochSums, entry: FeedbackEntry): void {
   addToBucket(epoch.bucket, entry);
   if (entry.type !== 'success' && entry.type !== 'failure') return;
   const kind = operationKind(entry);
-  const counts = Object.hasOwn(epoch.kinds, kind)
-    ? epoch.kinds[kind]!
-    : (epoch.kinds[kind] = { successes: 0, failures: 0 });
+  const counts = ownOrCreate(epoch.kinds, kind, () => ({ successes: 0, failures: 0 }));
   if (entry.type === 'success') counts.successes += 1;
   else counts.failures += 1;
 }
@@ -184,10 +186,11 @@ export function mergeBucket(into: Bucket, from: Bucket): void {
   addCounts(into.durationBins, from.durationBins);
   addCounts(into.okDurationBins, from.okDurationBins);
   addCounts(into.qualityBins, from.qualityBins);
-  for (const [name, bins] of Object.entries(from.metricBins)) addCounts((into.metricBins[name] ??= {}), bins);
+  for (const [name, bins] of Object.entries(from.metricBins))
+    addCounts(ownOrCreate(into.metricBins, name, safeRecord<number>), bins);
   for (const [type, min] of Object.entries(from.scoreMin) as Array<[FeedbackType, number]>) {
-    const current = into.scoreMin[type];
-    if (current === undefined || min < current) into.scoreMin[type] = min;
+    const current = ownValue(into.scoreMin, type);
+    if (current === undefined || min < current) setOwn(into.scoreMin, type, min);
   }
   addCounts(into.errors, from.errors);
   into.ratingSum += from.ratingSum;
@@ -195,7 +198,7 @@ export function mergeBucket(into: Bucket, from: Bucket): void {
   mergeSums(into.duration, from.duration);
   mergeSums(into.okDuration, from.okDuration);
   for (const [name, sums] of Object.entries(from.metrics))
-    mergeSums((into.metrics[name] ??= zeroSums()), sums);
+    mergeSums(ownOrCreate(into.metrics, name, zeroSums), sums);
   if (into.n === from.n || from.first < into.first) into.first = from.first;
   if (from.last > into.last) into.last = from.last;
 }
@@ -203,7 +206,7 @@ export function mergeBucket(into: Bucket, from: Bucket): void {
 /** Totals an agent's buckets from hour key `fromKey` on (everything when undefined). */
 export function totalFor(aggregates: ScoreAggregates, agentId: string, fromKey?: string): Bucket {
   const total = emptyBucket('');
-  for (const [key, bucket] of Object.entries(aggregates.agents[agentId] ?? {})) {
+  for (const [key, bucket] of Object.entries(ownValue(aggregates.agents, agentId) ?? {})) {
     if (fromKey === undefined || key >= fromKey) mergeBucket(total, bucket);
   }
   return total;
@@ -212,21 +215,21 @@ export function totalFor(aggregates: ScoreAggregates, agentId: string, fromKey?:
 export function emptyBucket(timestamp: string): Bucket {
   return {
     n: 0,
-    byType: {},
-    bySource: {},
-    scoreSum: {},
-    scoreMin: {},
-    sourceScoreSum: {},
+    byType: safeRecord(),
+    bySource: safeRecord(),
+    scoreSum: safeRecord(),
+    scoreMin: safeRecord(),
+    sourceScoreSum: safeRecord(),
     ratingSum: 0,
     ratingN: 0,
-    errors: {},
+    errors: safeRecord(),
     duration: zeroSums(),
-    durationBins: {},
+    durationBins: safeRecord(),
     okDuration: zeroSums(),
-    okDurationBins: {},
-    qualityBins: {},
-    metrics: {},
-    metricBins: {},
+    okDurationBins: safeRecord(),
+    qualityBins: safeRecord(),
+    metrics: safeRecord(),
+    metricBins: safeRecord(),
     first: timestamp,
     last: timestamp,
   };
@@ -282,5 +285,5 @@ function mergeSums(into: MetricSums, from: MetricSums): void {
 }
 
 function addCounts(into: Record<string, number | undefined>, from: Record<string, number | undefined>): void {
-  for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + (value ?? 0);
+  for (const [key, value] of Object.entries(from)) countInto(into, key, value ?? 0);
 }

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import type { FeedbackLog, LogPosition } from '../store/feedback-log.js';
 import type { AggregatesDoc, Stores } from '../store/stores.js';
 import { addToEpoch, emptyBucket, inEpoch, type EpochSums, type ScoreAggregates } from './aggregates.js';
-import { asEntry, foldNew, samePosition, SegmentFiles } from './aggregate-index.js';
+import {
+  asEntry,
+  foldNew,
+  logChangedUnder,
+  rebuildIfLogChanged,
+  samePosition,
+  SegmentFiles,
+} from './aggregate-index.js';
 import { parseLogLine } from '../store/feedback-log.js';
 
 /**
@@ -40,9 +47,15 @@ export async function refreshWithEpochs(
   wanted: readonly EpochSpec[],
 ): Promise<AggregatesDoc> {
   const current = await stores.aggregates.read();
-  if (samePosition(current.foldedTo, stores.log.endPosition()) && sameEpochs(current, wanted)) return current;
+  if (
+    samePosition(current.foldedTo, stores.log.endPosition()) &&
+    sameEpochs(current, wanted) &&
+    !logChangedUnder(stores.log, current)
+  )
+    return current;
   return stores.aggregates.mutate((doc) => {
-    let changed = false;
+    // First: a rebuild drops the epochs, which are then caught up below.
+    let changed = rebuildIfLogChanged(stores, doc);
     const keys = new Set(wanted.map((spec) => spec.key));
     for (const key of Object.keys(doc.epochs))
       if (!keys.has(key)) {
@@ -122,6 +135,7 @@ function validPosition(log: FeedbackLog, position: LogPosition): LogPosition {
 /** The aggregates with the wanted epochs, brought up to date in memory only: a dry run writes nothing. */
 export async function peekWithEpochs(stores: Stores, wanted: readonly EpochSpec[]): Promise<AggregatesDoc> {
   const doc = await stores.aggregates.read();
+  rebuildIfLogChanged(stores, doc);
   const keys = new Set(wanted.map((spec) => spec.key));
   for (const key of Object.keys(doc.epochs)) if (!keys.has(key)) delete doc.epochs[key];
   const missing = wanted.filter((spec) => !Object.hasOwn(doc.epochs, spec.key));

@@ -21,7 +21,8 @@ export function parseImport(text: string, now: Date): ParsedImport {
   const lines: string[] = [];
   const invalid: InvalidLine[] = [];
   let lineNumber = 0;
-  let start = 0;
+  // A byte order mark (editors on Windows write one) is not part of the first line.
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;

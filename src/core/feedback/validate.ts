@@ -1,5 +1,6 @@
 import { invalidInput } from '../errors.js';
 import { assertAgentId, assertOperationId, newId } from '../ids.js';
+import { safeRecord, setOwn } from '../safe-record.js';
 import {
   FEEDBACK_SOURCES,
   FEEDBACK_TYPES,
@@ -222,7 +223,7 @@ function checkMetrics(value: unknown): Record<string, number> {
   const names = Object.keys(value);
   if (names.length > LIMITS.metrics)
     throw invalidInput(`Too many metrics (${names.length}); at most ${LIMITS.metrics}.`);
-  const metrics: Record<string, number> = {};
+  const metrics = safeRecord<number>();
   for (const name of names) {
     const figure = value[name];
     if (!METRIC_NAME.test(name))
@@ -233,7 +234,7 @@ function checkMetrics(value: unknown): Record<string, number> {
       throw invalidInput(
         `Invalid value for metric ${name}: ${JSON.stringify(figure)} is not a finite number.`,
       );
-    metrics[name] = figure;
+    setOwn(metrics, name, figure);
   }
   return metrics;
 }

@@ -3,6 +3,7 @@ import { constants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Kv1ntError, hasErrno } from '../errors.js';
+import { HoleWriter } from '../sandbox/sparse-copy.js';
 
 const { O_RDONLY, O_NOFOLLOW, O_WRONLY, O_CREAT, O_EXCL } = constants;
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
@@ -54,15 +55,15 @@ export async function stageBlob(
     const hash = createHash('sha256');
     try {
       const buffer = Buffer.allocUnsafe(CHUNK);
+      // Zero blocks stay holes: a changed 1 GiB sparse file must not stage 1 GiB of zeros.
+      const writer = new HoleWriter(output);
       for (;;) {
         const { bytesRead } = await input.read(buffer, 0, CHUNK, null);
         if (bytesRead === 0) break;
         hash.update(buffer.subarray(0, bytesRead));
-        let written = 0;
-        while (written < bytesRead) {
-          written += (await output.write(buffer, written, bytesRead - written)).bytesWritten;
-        }
+        await writer.write(buffer, bytesRead);
       }
+      await writer.finish();
       await output.sync();
     } catch (error) {
       await output.close();

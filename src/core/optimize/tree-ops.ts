@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kv1ntError, hasErrno } from '../errors.js';
 import { fsyncDir } from '../store/atomic-file.js';
+import { copyPreservingHoles, isSparse } from '../sandbox/sparse-copy.js';
 import { blobPath } from './blobs.js';
 import { agentPath, type Change, type NodeState } from './changes.js';
 import { mapConcurrent } from './pool.js';
@@ -148,7 +149,10 @@ async function prepareContent(
   if (!(await parentsAreRealDirs(agentDir, rel))) throw missingParent(agentDir, rel);
   await fs.rm(temp, { force: true });
   if (target.kind === 'file') {
-    await fs.copyFile(blobPath(txnDir, target.hash), temp, constants.COPYFILE_EXCL);
+    // A staged blob of a sparse file is sparse: copied hole by hole, the applied file stays so.
+    const blob = blobPath(txnDir, target.hash);
+    if (isSparse(await fs.stat(blob))) await copyPreservingHoles(blob, temp, 0o600);
+    else await fs.copyFile(blob, temp, constants.COPYFILE_EXCL);
     const handle = await fs.open(temp, constants.O_RDWR | constants.O_NOFOLLOW);
     try {
       await handle.chmod(target.mode);

@@ -60,6 +60,15 @@ export function writeSegmentTimes(file: string, times: ReadonlyMap<number, Segme
   }
 }
 
+/** Removes the index (the log changed outside kv1nt): every segment is read afresh next time. */
+export function dropSegmentTimes(log: FeedbackLog): void {
+  try {
+    fs.rmSync(segmentTimesFile(log), { force: true });
+  } catch {
+    // Derived data: a stale entry is still caught by its size, mtime and inode.
+  }
+}
+
 /**
  * Records the time span of a segment that was just written whole (an import), so the first
  * windowed read can already skip it. Only if the file is still exactly what was written.

@@ -1,4 +1,5 @@
 import { deepFreeze } from '../deep-freeze.js';
+import { ownValue } from '../safe-record.js';
 import { PluginTimeoutError } from './plugin-timeout.js';
 import { callInPluginProcess, type ComponentKind, type HostContext } from './plugin-process.js';
 import { boundItems } from './result-limits.js';
@@ -74,7 +75,9 @@ export function pluginOptions(config: {
 }): (plugin: string) => Readonly<Record<string, unknown>> {
   // A copy as JSON: the same data whether the component runs in-process or in a plugin process.
   return (plugin) =>
-    deepFreeze(JSON.parse(JSON.stringify(config.pluginOptions?.[plugin] ?? {})) as Record<string, unknown>);
+    deepFreeze(
+      JSON.parse(JSON.stringify(ownValue(config.pluginOptions, plugin) ?? {})) as Record<string, unknown>,
+    );
 }
 
 /** The time limit of one call of a plugin: `pluginTimeouts[name]`, else `pluginTimeoutMs`, else 10 s. */
@@ -82,7 +85,7 @@ export function pluginLimit(config: {
   pluginTimeoutMs?: number | undefined;
   pluginTimeouts?: Readonly<Record<string, number>> | undefined;
 }): (plugin: string) => number {
-  return (plugin) => config.pluginTimeouts?.[plugin] ?? config.pluginTimeoutMs ?? 10_000;
+  return (plugin) => ownValue(config.pluginTimeouts, plugin) ?? config.pluginTimeoutMs ?? 10_000;
 }
 
 /**

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ManifestEntry, TreeManifest } from './manifest.js';
+import { copyPreservingHoles, isSparse } from './sparse-copy.js';
 
 export interface CopyReport {
   files: number;
@@ -24,7 +25,7 @@ const DEFAULT_CONCURRENCY = 32;
 
 /**
  * Copies the folder `src` to `dest` (which must not exist) without following symlinks: files are
- * cloned by reflink where the file system can, symlinks keep their exact target string (so a
+ * cloned by reflink where the file system can (else copied, a sparse file with its holes), symlinks keep their exact target string (so a
  * relative link in the copy points inside the copy, never back into the original), special files
  * (FIFOs, sockets, devices) are skipped and listed — reading a FIFO would block forever.
  *
@@ -138,6 +139,7 @@ class TreeCopier {
    * tells us cheaply whether reflinks happen. The others wait for that answer and use FICLONE
    * (clone when possible, real copy otherwise). copyFile keeps the mode (libuv fchmods the copy).
    * A probe that failed for another reason (say the file is unreadable) lets the next file probe.
+   * Without reflinks a sparse file is copied with its holes (copyFile would fill them).
    */
   private async copyFile(rel: string, stat: fs.Stats): Promise<void> {
     const from = this.source(rel);
@@ -150,7 +152,7 @@ class TreeCopier {
         this.report.reflinked = true;
       } catch {
         await fs.promises.rm(to, { force: true });
-        await fs.promises.copyFile(from, to, fs.constants.COPYFILE_FICLONE).catch((error: unknown) => {
+        await copyWithoutReflink(from, to, stat).catch((error: unknown) => {
           this.reflinkProbe = undefined;
           throw error;
         });
@@ -159,7 +161,8 @@ class TreeCopier {
       }
     } else {
       await this.reflinkProbe;
-      await fs.promises.copyFile(from, to, fs.constants.COPYFILE_FICLONE);
+      if (this.report.reflinked) await fs.promises.copyFile(from, to, fs.constants.COPYFILE_FICLONE);
+      else await copyWithoutReflink(from, to, stat);
     }
     await fs.promises.utimes(to, stat.atimeMs / 1000, stat.mtimeMs / 1000);
   }
@@ -171,6 +174,12 @@ class TreeCopier {
   private target(rel: string): string {
     return rel === '' ? this.dest : path.join(this.dest, rel);
   }
+}
+
+/** A real copy: hole by hole for a sparse file, copyFile (in the kernel) for the rest. */
+async function copyWithoutReflink(from: string, to: string, stat: fs.Stats): Promise<void> {
+  if (isSparse(stat)) await copyPreservingHoles(from, to, stat.mode);
+  else await fs.promises.copyFile(from, to, fs.constants.COPYFILE_FICLONE);
 }
 
 function specialKind(stat: fs.Stats): CopyReport['skipped'][number]['kind'] {

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import { Low, type Adapter } from 'lowdb';
+import type * as v from 'valibot';
 import { Kv1ntError, hasErrno } from '../errors.js';
 import { atomicWriteFile, removeStaleTemps } from './atomic-file.js';
 import type { DataDir } from './data-dir.js';
+import { shapeProblem } from './doc-shape.js';
 import { withLock } from './lock.js';
 
 export interface Versioned {
@@ -22,6 +24,8 @@ export interface DocSpec<T extends Versioned> {
   migrations?: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>>;
   /** Recovery advice specific to this store, shown when its file is corrupt. */
   recovery?: string;
+  /** The shape a document of the current version must have (checked after migrating). */
+  shape?: v.GenericSchema;
 }
 
 /**
@@ -136,7 +140,10 @@ export function parseDoc<T extends Versioned>(file: string, text: string, spec: 
       `it holds ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed}, not a store document`,
     );
   }
-  return migrate(file, parsed as Record<string, unknown>, spec);
+  const doc = migrate(file, parsed as Record<string, unknown>, spec);
+  const problem = spec.shape && shapeProblem(spec.shape, doc);
+  if (problem) throw corrupt(file, spec, `the field ${problem}`);
+  return doc;
 }
 
 function migrate<T extends Versioned>(file: string, doc: Record<string, unknown>, spec: DocSpec<T>): T {

@@ -3,6 +3,12 @@ import type { Verification } from '../verify/types.js';
 import type { DataDir } from './data-dir.js';
 import { FeedbackLog, type FeedbackLogOptions } from './feedback-log.js';
 import { JsonDocStore, type DocSpec } from './json-store.js';
+import {
+  AGENT_REGISTRY_SHAPE,
+  FEEDBACK_STORE_SHAPE,
+  OPTIMIZATION_STORE_SHAPE,
+  SCORE_AGGREGATES_SHAPE,
+} from './store-shapes.js';
 
 /**
  * Every store of the data dir, in one place:
@@ -30,6 +36,20 @@ export interface AgentRegistryDoc {
 
 export interface AggregatesDoc extends ScoreAggregates {
   schemaVersion: 3;
+  /**
+   * Segment number → its size and inode where the fold stopped in it: a segment later found
+   * shorter, gone or replaced means the log changed under the aggregates (see logChangedUnder).
+   * Absent in documents written before it existed.
+   */
+  foldedSegments?: Record<string, FoldedSegment>;
+}
+
+export interface FoldedSegment {
+  bytes: number;
+  /** 0 when unknown. */
+  ino: number;
+  /** The mtime when the segment was exactly `bytes` long (absent when it had grown already). */
+  mtimeMs?: number;
 }
 
 export interface FeedbackStoreDoc {
@@ -56,6 +76,9 @@ export const AGENT_REGISTRY: DocSpec<AgentRegistryDoc> = {
   fileName: 'agents.json',
   version: 1,
   defaults: () => ({ schemaVersion: 1, agents: {} }),
+  shape: AGENT_REGISTRY_SHAPE,
+  recovery:
+    'Correct that field in agents.json by hand, or move the file aside and register the agents again with `kv1nt agents add`.',
 };
 
 export const SCORE_AGGREGATES: DocSpec<AggregatesDoc> = {
@@ -63,11 +86,12 @@ export const SCORE_AGGREGATES: DocSpec<AggregatesDoc> = {
   folder: 'feedback',
   fileName: 'aggregates.json',
   version: 3,
-  defaults: () => ({ schemaVersion: 3, ...emptyAggregates() }),
+  defaults: () => ({ schemaVersion: 3, ...emptyAggregates(), foldedSegments: {} }),
   // Aggregates are derived from the log: a new layout is rebuilt by re-folding it from the start.
   migrations: { 1: () => ({ ...emptyAggregates() }), 2: () => ({ ...emptyAggregates() }) },
   recovery:
     'The aggregates are derived from the feedback log: move the file aside (e.g. `mv aggregates.json aggregates.json.bad`) and the next command rebuilds it from the log.',
+  shape: SCORE_AGGREGATES_SHAPE,
 };
 
 export const FEEDBACK_STORE: DocSpec<FeedbackStoreDoc> = {
@@ -76,6 +100,7 @@ export const FEEDBACK_STORE: DocSpec<FeedbackStoreDoc> = {
   fileName: 'store.json',
   version: 1,
   defaults: () => ({ schemaVersion: 1, patterns: [], learningEvents: [] }),
+  shape: FEEDBACK_STORE_SHAPE,
 };
 
 export const OPTIMIZATION_STORE: DocSpec<OptimizationStoreDoc> = {
@@ -92,12 +117,15 @@ export const OPTIMIZATION_STORE: DocSpec<OptimizationStoreDoc> = {
     healthHistory: [],
     verifications: [],
   }),
+  shape: OPTIMIZATION_STORE_SHAPE,
   // Version 2 adds the verifications of the closed loop; changes kept before it get none.
   migrations: { 1: (doc) => ({ ...doc, verifications: [] }) },
 };
 
 export interface Stores {
   dataDir: DataDir;
+  /** Where the stores report what they repaired on their own (e.g. aggregates rebuilt). */
+  warn: (message: string) => void;
   log: FeedbackLog;
   agents: JsonDocStore<AgentRegistryDoc>;
   aggregates: JsonDocStore<AggregatesDoc>;
@@ -105,9 +133,14 @@ export interface Stores {
   optimization: JsonDocStore<OptimizationStoreDoc>;
 }
 
-export function openStores(dataDir: DataDir, logOptions?: FeedbackLogOptions): Stores {
+export function openStores(
+  dataDir: DataDir,
+  logOptions?: FeedbackLogOptions,
+  warn: (message: string) => void = (message) => process.emitWarning(message, { code: 'KV1NT_STORE' }),
+): Stores {
   return {
     dataDir,
+    warn,
     log: new FeedbackLog(dataDir, logOptions),
     agents: new JsonDocStore(dataDir, AGENT_REGISTRY),
     aggregates: new JsonDocStore(dataDir, SCORE_AGGREGATES),

@@ -29,13 +29,14 @@ export default defineDetector({
     if (report) {
       const problems = report.reduce((sum, file) => sum + file.errorCount + file.warningCount, 0);
       if (problems === 0) return [];
-      const rules: Record<string, number> = {};
+      // A Map: rule ids come from the command's output, and `constructor` is no count.
+      const rules = new Map<string, number>();
       for (const file of report)
-        for (const message of file.messages)
-          rules[message.ruleId ?? 'unknown'] = (rules[message.ruleId ?? 'unknown'] ?? 0) + 1;
-      const top = Object.entries(rules)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 5);
+        for (const message of file.messages) {
+          const rule = message.ruleId ?? 'unknown';
+          rules.set(rule, (rules.get(rule) ?? 0) + 1);
+        }
+      const top = [...rules].sort((a, b) => b[1] - a[1]).slice(0, 5);
       return [
         {
           title: `The guardian reports ${problems} problem(s) in ${report.filter((f) => f.errorCount + f.warningCount > 0).length} file(s)`,

@@ -115,6 +115,19 @@ describe('kv1nt/guardian-command', () => {
     expect(Object.keys((finding?.evidence as { topRules: object }).topRules)).toHaveLength(5);
   });
 
+  it('counts rule ids that are Object.prototype names like any other', async () => {
+    const messages: Message[] = [
+      ['constructor', 1],
+      ['constructor', 1],
+      ['toString', 2],
+    ];
+    const ctx = context(
+      toolResult({ exitCode: 1, stdout: JSON.stringify([eslintFile('/a/x.js', messages)]) }),
+    );
+    const [finding] = await detect(guardianCommand, ctx);
+    expect(finding?.evidence?.topRules).toEqual({ constructor: 2, toString: 1 });
+  });
+
   it('non-JSON output with exit 1 is a finding with the tail of the output', async () => {
     const ctx = makeContext({
       agent: { path: '/agents/lint-bot', guardian: './check.sh' },
