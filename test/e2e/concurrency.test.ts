@@ -57,8 +57,8 @@ describe('several processes writing at once', () => {
 
   it('API writers, CLI writers and summary readers at the same time', async () => {
     // api-0 is declared: a reader may ask for it before its first entry lands.
-    const config = { agents: { 'api-0': { path: '.', test: 'true' } } };
-    const data = path.join(tempDir({ '.kv1ntrc.json': JSON.stringify(config) }), 'data');
+    const config = { agents: { 'api-0': { path: './agent', test: 'true' } } };
+    const data = path.join(tempDir({ '.kv1ntrc.json': JSON.stringify(config), 'agent/.keep': '' }), 'data');
     const writers = [0, 1, 2, 3].map((i) => apiWriter(data, `api-${i}`, 400, 50));
     const cli = (async () => {
       const ids: string[] = [];

@@ -9,15 +9,18 @@ import { loggedIds } from '../helpers/log.js';
 const WRITER = path.join(ROOT, 'test/fixtures/api-writer.mjs');
 const DIST = path.join(ROOT, 'dist/index.js');
 
-/** A config declaring `agentId` (its folder is the config's own). */
-function declaring(agentId: string): string {
-  return JSON.stringify({ agents: { [agentId]: { path: '.', test: 'true' } } });
+/** A project declaring `agentId`, its folder next to the data dir (one holding it is refused). */
+function declaring(agentId: string): Record<string, string> {
+  return {
+    '.kv1ntrc.json': JSON.stringify({ agents: { [agentId]: { path: './agent', test: 'true' } } }),
+    'agent/.keep': '',
+  };
 }
 
 describe('kill -9 at any moment', () => {
   it('a writer killed mid-stream: every segment parses and every acknowledged record is there', async () => {
     // Declared, so that `summary` answers even when the first kill lands before any write.
-    const data = path.join(tempDir({ '.kv1ntrc.json': declaring('crashy') }), 'data');
+    const data = path.join(tempDir(declaring('crashy')), 'data');
     const acknowledged: string[] = [];
     for (let round = 0; round < 8; round++) {
       const child = spawn(
@@ -49,7 +52,7 @@ describe('kill -9 at any moment', () => {
   });
 
   it('an import killed half-way lands all or nothing, and leaves no temp file after the next write', async () => {
-    const dir = tempDir({ '.kv1ntrc.json': declaring('imp') });
+    const dir = tempDir(declaring('imp'));
     const data = path.join(dir, 'data');
     const file = path.join(dir, 'big.jsonl');
     const now = Date.now();
