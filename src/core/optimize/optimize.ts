@@ -24,7 +24,7 @@ import {
   type ResultStatus,
 } from './execute.js';
 import { buildPlan, type OptimizationPlan } from './plan.js';
-import type { Journal } from './journal.js';
+import type { Journal } from '../sandbox/journal.js';
 import { resolvePolicy, type StrategyName } from './policy.js';
 
 export const DEFAULT_TEST_TIMEOUT_MS = 600_000;
@@ -382,7 +382,7 @@ function safeUser(): string | null {
 export async function recoverInterrupted(stores: Stores): Promise<void> {
   const transactions = stores.dataDir.path('optimization', 'transactions');
   if (fs.existsSync(transactions)) {
-    const { recoverTransactions } = await import('./transaction.js');
+    const { recoverTransactions } = await import('../sandbox/transaction.js');
     await recoverTransactions(transactions, { onCompleted: (journal) => recordRecovered(stores, journal) });
   }
   const sandboxes = stores.dataDir.path('sandboxes');
