@@ -5,7 +5,7 @@ import { invokeComponent } from '../plugins/invoke.js';
 import type { LoadedStrategy } from '../plugins/validate-plugin.js';
 import type { ApplyContext, PlannedAction, Policy } from '../sdk/types.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
-import { runTestCommand, type TestRun } from '../sandbox/run-tests.js';
+import type { ProcessRunner } from '../runner/runner.js';
 import { captureChanges, type Change } from '../sandbox/changes.js';
 import { applyChanges } from '../sandbox/transaction.js';
 import type { TreeManifest } from '../sandbox/manifest.js';
@@ -93,6 +93,8 @@ export interface ExecuteInput {
   /** The time limit of one apply() of a plugin's strategy, by plugin name. */
   applyLimit: (plugin: string) => number;
   now: () => Date;
+  /** Runs the agent's tests. */
+  runner: ProcessRunner;
   onEvent?: ((event: ProgressEvent) => void) | undefined;
   /** Records the actions of a transaction once it is applied, before it is done with (crash-safe). */
   onKept?: (kept: ActionResult[]) => Promise<void>;
@@ -150,8 +152,8 @@ export async function executePlan(input: ExecuteInput): Promise<ExecuteOutcome> 
 async function runBaseline(input: ExecuteInput): Promise<TestSummary & { passed: boolean }> {
   const sandbox = await createSandbox(input.sandboxesRoot, input.agentDir);
   try {
-    const test = await runTests(input, sandbox.dir, 'baseline');
-    return { ...test, passed: test.exitCode === 0 && !test.timedOut };
+    const { test, passed } = await runTests(input, sandbox.dir, 'baseline');
+    return { ...test, passed };
   } finally {
     await sandbox.dispose();
   }
@@ -499,15 +501,8 @@ class TrialRunner {
       if (changes.length === 0)
         return { changes, manifest: sandbox.report.manifest, txnDir, txnId, test: null, passed: false };
       this.input.onEvent?.({ kind: 'test', label });
-      const test = await runTests(this.input, sandbox.dir, label);
-      return {
-        changes,
-        manifest: sandbox.report.manifest,
-        txnDir,
-        txnId,
-        test,
-        passed: test.exitCode === 0 && !test.timedOut,
-      };
+      const { test, passed } = await runTests(this.input, sandbox.dir, label);
+      return { changes, manifest: sandbox.report.manifest, txnDir, txnId, test, passed };
     } finally {
       await sandbox?.dispose();
     }
@@ -546,20 +541,25 @@ class TrialRunner {
   }
 }
 
-async function runTests(input: ExecuteInput, cwd: string, label: string): Promise<TestSummary> {
+async function runTests(
+  input: ExecuteInput,
+  cwd: string,
+  label: string,
+): Promise<{ test: TestSummary; passed: boolean }> {
   const logFile = path.join(input.logDir, `${label}.log`);
-  const run: TestRun = await runTestCommand(input.testCommand, {
+  const run = await input.runner.runTests(input.testCommand, {
     cwd,
     timeoutMs: input.testTimeoutMs,
     logFile,
   });
-  return {
+  const test: TestSummary = {
     exitCode: run.exitCode,
     durationMs: run.durationMs,
     timedOut: run.timedOut,
     outputTail: run.error ? `${run.outputTail}${run.error}` : run.outputTail,
     logFile: run.logFile,
   };
+  return { test, passed: run.status === 'passed' };
 }
 
 /** An action's result before it ran (also what recovery starts from for one its run never recorded). */

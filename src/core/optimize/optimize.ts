@@ -15,6 +15,7 @@ import { syncVerifications } from '../verify/engine.js';
 import { lockAgent } from './agent-lock.js';
 import { decideApproval, type ApprovalDecision } from './approval.js';
 import { StrategyContexts } from './contexts.js';
+import { processRunner, type ProcessRunner } from '../runner/runner.js';
 import {
   emptyResult,
   executePlan,
@@ -70,6 +71,8 @@ export interface OptimizeDeps {
   agent: Agent | undefined;
   plugins: PluginSet;
   now: () => Date;
+  /** Runs the tests, the approval command and the strategies' tools (default: real processes). */
+  runner?: ProcessRunner | undefined;
   /**
    * Analyses the current feedback (the engine's analysis, so opportunities are reconciled);
    * `persist: false` computes without writing anything (a dry run).
@@ -90,7 +93,7 @@ export async function optimize(
   request: OptimizeRequest,
 ): Promise<OptimizationResult | DryRun> {
   const agent = runnableAgent(deps.agentId, deps.agent);
-  const contexts = await StrategyContexts.load(deps.stores, agent, deps.config, deps.now);
+  const contexts = await StrategyContexts.load(deps.stores, agent, deps.config, deps.now, runnerOf(deps));
   // A dry run takes no lock and writes nothing: the plan is made from an analysis in memory.
   if (request.dryRun && request.planId === undefined) {
     const { plan, warnings } = await planFromEvidence(deps, contexts, request.strategy, false);
@@ -183,6 +186,7 @@ async function approve(
     command: deps.config.approval,
     interactive: request.interactive,
     cwd: deps.configDir,
+    runner: runnerOf(deps),
   });
   if (approval.approved) for (const action of gated) action.approved = true;
   return approval;
@@ -242,6 +246,7 @@ function tryActions(
     applyLimit: (plugin) => Math.max(contexts.limitOf(plugin), testTimeoutMs),
     applyContext: contexts.apply(plan.policy, testTimeoutMs),
     now: deps.now,
+    runner: runnerOf(deps),
     onEvent,
     // The row says what is kept at every moment: a kill before the end leaves an honest record.
     onKept: (kept) => recordKept(stores, resultId, kept),
@@ -284,6 +289,10 @@ async function finish(
       for (const row of doc.learningEvents) if (absorbed.has(row.id) && !row.absorbedAt) row.absorbedAt = at;
     });
   }
+}
+
+function runnerOf(deps: OptimizeDeps): ProcessRunner {
+  return deps.runner ?? processRunner;
 }
 
 /** The same warning once (the analysis and the plan both report a plugin that failed to load). */

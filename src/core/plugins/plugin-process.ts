@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import type { FeedbackWindow } from '../feedback/window.js';
 import type { ToolResult } from '../sdk/types.js';
 import { LineChannel } from './line-channel.js';
+import { spawnChild, type ChildProcess } from '../runner/spawn.js';
 import { pluginProcessEntry } from './plugin-process-entry.js';
 import { PluginTimeoutError } from './plugin-timeout.js';
 import { RESULT_LIMITS } from './result-limits.js';
@@ -167,10 +167,14 @@ class PluginProcess {
     const env = { ...process.env };
     // The user's NODE_OPTIONS (an --inspect port, a --require) are for kv1nt, not for its plugins.
     delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, [...permissionFlags(writeDir), pluginProcessEntry(), modulePath], {
-      stdio: ['ignore', 2, 2, 'pipe'],
-      env,
-    });
+    const child = spawnChild(
+      process.execPath,
+      [...permissionFlags(writeDir), pluginProcessEntry(), modulePath],
+      {
+        stdio: ['ignore', 2, 2, 'pipe'],
+        env,
+      },
+    );
     live.add(child);
     return new PluginProcess(modulePath, child);
   }
