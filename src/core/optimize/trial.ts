@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import fse from 'fs-extra';
 import path from 'node:path';
 import { invokeComponent } from '../plugins/invoke.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
@@ -66,7 +66,7 @@ export async function keep(trial: Trial, owners: ActionResult[], input: ExecuteI
     const last = owner.attempts.at(-1);
     if (last) last.status = status;
   }
-  if (status !== 'applied') fs.rmSync(trial.txnDir, { recursive: true, force: true });
+  if (status !== 'applied') fse.removeSync(trial.txnDir);
   return status;
 }
 
@@ -117,7 +117,7 @@ export class TrialRunner {
   }
 
   discard(trial: Trial): void {
-    fs.rmSync(trial.txnDir, { recursive: true, force: true });
+    fse.removeSync(trial.txnDir);
   }
 
   /** Runs the strategy's apply(); its failure is the action's, never the run's. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import fse from 'fs-extra';
 import type { Journal } from './journal.js';
 
 /**
@@ -63,7 +64,7 @@ export function removeAbandonedStaging(root: string): void {
       const stat = fs.lstatSync(dir);
       if (!stat.isDirectory() || now - stat.mtimeMs < STAGING_STALE_MS) continue;
       if (fs.existsSync(path.join(dir, 'journal.json'))) continue;
-      fs.rmSync(dir, { recursive: true, force: true });
+      fse.removeSync(dir);
     } catch {
       // Another command removed it first.
     }
