@@ -11,7 +11,7 @@
 // - keepNames: a bundler renames some bindings (a class that refers to itself becomes `_Name`,
 //   clashing names get a suffix); this keeps every function's and class's `.name` as in the source,
 //   for stack traces and anything that reads it, at ~4 ms.
-// - Lazy imports stay lazy: execa, yaml, cli-table3 and @inquirer/confirm are imported at run time from node_modules.
+// - Lazy imports stay lazy: execa, fs-extra, yaml, cli-table3 and @inquirer/confirm are imported at run time from node_modules.
 // - The oclif plugins (help, plugins, autocomplete, not-found) are not bundled; they load their own
 //   @oclif/core from node_modules when one of their commands or hooks runs. oclif supports that (any
 //   installed plugin may bring its own core): Command.run reloads the config into that copy. Those
@@ -52,6 +52,8 @@ await bundle({
   external: [
     // Imported lazily by our code, on the paths that need them.
     'execa',
+    // Used by the sandbox alone (reached through dynamic imports): required when it first runs.
+    'fs-extra',
     'yaml',
     'cli-table3',
     '@inquirer/confirm',

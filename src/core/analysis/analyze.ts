@@ -7,7 +7,7 @@ import type { LoadedDetector, PluginWarning } from '../plugins/run-detectors.js'
 import { runDetectors } from '../plugins/run-detectors.js';
 import { pluginLimit, pluginOptions } from '../plugins/invoke.js';
 import { FEEDBACK_WINDOW } from '../plugins/plugin-process.js';
-import { runTool } from '../runner/run-tool.js';
+import { processRunner, type ProcessRunner } from '../runner/runner.js';
 import {
   DEFAULT_THRESHOLDS,
   type AgentInfo,
@@ -75,6 +75,8 @@ export interface AnalyzeInput {
   loadWarnings?: PluginWarning[] | Promise<PluginWarning[]>;
   /** false: compute only, write nothing (a dry run). Default true. */
   persist?: boolean;
+  /** Runs the detectors' tools (default: real processes). */
+  runner?: ProcessRunner | undefined;
 }
 
 /** How many analysis rows (performance_metrics, health_history) each agent keeps. */
@@ -110,6 +112,7 @@ export async function runAnalysis(
   const { stores, agentId, agent, days, now } = input;
   const persist = input.persist ?? true;
   const thresholds = thresholdsOf(input.config);
+  const runner = input.runner ?? processRunner;
   const [feedbackDoc, optimizationDoc] = await Promise.all([
     stores.feedback.read(),
     stores.optimization.read(),
@@ -165,7 +168,7 @@ export async function runAnalysis(
         options: optionsOf(plugin),
         run: (command: string, args: readonly string[], options?: { timeoutMs?: number }) =>
           agent?.path
-            ? runTool(command, args, agent.path, options?.timeoutMs ?? thresholds.toolTimeoutMs)
+            ? runner.runTool(command, args, agent.path, options?.timeoutMs ?? thresholds.toolTimeoutMs)
             : Promise.resolve({
                 exitCode: null,
                 stdout: '',

@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Kv1ntError, EXIT_USAGE } from '../errors.js';
+import { outputOf } from '../runner/spawn.js';
 import { detectLefthook, type LefthookSetup } from './lefthook.js';
-
-const run = promisify(execFile);
 
 export interface HooksLocation {
   /** Absolute folder git runs hooks from: `core.hooksPath` when set, else the common `.git/hooks`. */
@@ -57,8 +54,7 @@ export function headCommit(cwd: string): Promise<string> {
 
 async function git(cwd: string, args: string[]): Promise<string> {
   try {
-    const { stdout } = await run('git', args, { cwd, encoding: 'utf8' });
-    return stdout.trim();
+    return (await outputOf('git', args, cwd)).trim();
   } catch (error) {
     const err = error as NodeJS.ErrnoException & { stderr?: string };
     if (err.code === 'ENOENT')

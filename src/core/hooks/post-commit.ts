@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Agent } from '../agents/registry.js';
 import type { FeedbackEntry, FeedbackInput } from '../feedback/types.js';
-import { runTestCommand } from '../sandbox/run-tests.js';
+import { processRunner, type ProcessRunner } from '../runner/runner.js';
+import { spawnDetached } from '../runner/spawn.js';
 
 const DEFAULT_TEST_TIMEOUT_MS = 600_000;
 
@@ -18,9 +18,7 @@ export function startTestRecorder(
   cwd: string,
 ): number | undefined {
   const args = [entry.bin, 'hooks', 'record-tests', commit, ...agents.flatMap((a) => ['--agent', a])];
-  const child = spawn(entry.node, args, { cwd, detached: true, stdio: 'ignore', env: process.env });
-  child.unref();
-  return child.pid;
+  return spawnDetached(entry.node, args, cwd);
 }
 
 export interface CommitTestOutcome {
@@ -32,7 +30,7 @@ export interface CommitTestOutcome {
 
 /**
  * Runs each agent's test command in its folder and records the outcome as `success` / `failure`
- * feedback of source `test`, operation `commit-<short sha>`. runTestCommand scrubs GIT_DIR and the
+ * feedback of source `test`, operation `commit-<short sha>`. The runner scrubs GIT_DIR and the
  * other variables the hook exported, so a test's own git commands act on the agent's repository.
  */
 export async function recordCommitTests(
@@ -43,6 +41,7 @@ export async function recordCommitTests(
   },
   agentIds: readonly string[],
   commit: string,
+  runner: ProcessRunner = processRunner,
 ): Promise<CommitTestOutcome[]> {
   const outcomes: CommitTestOutcome[] = [];
   const short = commit.slice(0, 12);
@@ -53,12 +52,12 @@ export async function recordCommitTests(
       continue;
     }
     const logFile = path.join(core.dataDir, 'hooks', 'logs', `${agentId}-${short}.log`);
-    const run = await runTestCommand(agent.test, {
+    const run = await runner.runTests(agent.test, {
       cwd: agent.path,
       timeoutMs: agent.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
       logFile,
     });
-    const passed = run.exitCode === 0 && !run.timedOut;
+    const passed = run.status === 'passed';
     const durationMs = Math.round(run.durationMs);
     const details = {
       hook: 'post-commit',

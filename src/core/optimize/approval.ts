@@ -1,3 +1,4 @@
+import type { ProcessRunner } from '../runner/runner.js';
 import type { OptimizationPlan, PlanAction } from './plan.js';
 
 export type ApprovalSource = 'flag' | 'prompt' | 'command' | 'approve_command' | 'none';
@@ -19,6 +20,8 @@ export interface ApprovalOptions {
   /** Whether a person can be asked (stdin and stderr are terminals, and not --json). */
   interactive: boolean;
   cwd: string;
+  /** Runs the approval command. */
+  runner: ProcessRunner;
 }
 
 /**
@@ -35,7 +38,7 @@ export async function decideApproval(
   if (options.yes) return { approved: true, source: 'flag', detail: 'approved with --yes' };
   if (options.preApproved)
     return { approved: true, source: 'approve_command', detail: `approved with kv1nt approve ${plan.id}` };
-  if (options.command) return runApprovalCommand(plan, options.command, options.cwd);
+  if (options.command) return runApprovalCommand(plan, options.command, options.cwd, options.runner);
   if (options.interactive) return askOnTerminal(gated);
   return {
     approved: false,
@@ -48,16 +51,16 @@ async function runApprovalCommand(
   plan: OptimizationPlan,
   approval: { command: string; timeoutMs?: number | undefined },
   cwd: string,
+  runner: ProcessRunner,
 ): Promise<ApprovalDecision> {
-  const { runTestCommand } = await import('../sandbox/run-tests.js');
   const { actions, ...rest } = plan;
   const input = JSON.stringify({ ...rest, actions: actions.map(({ action: _own, ...shown }) => shown) });
-  const run = await runTestCommand(approval.command, {
+  const run = await runner.runTests(approval.command, {
     cwd,
     timeoutMs: approval.timeoutMs ?? 60_000,
     input,
   });
-  const approved = run.exitCode === 0;
+  const approved = run.status === 'passed';
   const outcome = run.timedOut
     ? `timed out after ${approval.timeoutMs ?? 60_000} ms`
     : (run.error ?? `exited with ${run.exitCode ?? run.signal}`);

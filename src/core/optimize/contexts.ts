@@ -5,7 +5,7 @@ import type { Kv1ntConfig } from '../config/schema.js';
 import { isInside } from '../paths.js';
 import { pluginLimit, pluginOptions } from '../plugins/invoke.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
-import { runTool } from '../runner/run-tool.js';
+import type { ProcessRunner } from '../runner/runner.js';
 import type { ApplyContext, LearningInfo, PatternInfo, Policy, StrategyContext } from '../sdk/types.js';
 import type { Stores } from '../store/stores.js';
 
@@ -21,6 +21,7 @@ export class StrategyContexts {
     private readonly patterns: readonly PatternInfo[],
     private readonly learnings: readonly LearningInfo[],
     private readonly now: () => Date,
+    private readonly runner: ProcessRunner,
   ) {
     this.config = { ...config, thresholds: thresholdsOf(config) };
     this.optionsOf = pluginOptions(config);
@@ -32,6 +33,7 @@ export class StrategyContexts {
     agent: Agent,
     config: Kv1ntConfig,
     now: () => Date,
+    runner: ProcessRunner,
   ): Promise<StrategyContexts> {
     const doc = await stores.feedback.read();
     const patterns = doc.patterns.filter(
@@ -40,7 +42,7 @@ export class StrategyContexts {
     const learnings = doc.learningEvents.filter(
       (row) => row.agentId === agent.id,
     ) as unknown as LearningInfo[];
-    return new StrategyContexts(agent, config, patterns, learnings, now);
+    return new StrategyContexts(agent, config, patterns, learnings, now, runner);
   }
 
   plan(policy: Policy): (plugin: string, sink: PluginWarning[]) => StrategyContext {
@@ -73,7 +75,7 @@ export class StrategyContexts {
           const cwd = path.resolve(sandboxDir, options?.cwd ?? '.');
           if (!isInside(sandboxDir, cwd))
             return Promise.reject(new Error(`cwd ${options?.cwd} is outside the sandbox`));
-          return runTool(command, args, cwd, options?.timeoutMs ?? toolTimeout);
+          return this.runner.runTool(command, args, cwd, options?.timeoutMs ?? toolTimeout);
         },
       });
   }

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { Agent } from '../agents/registry.js';
 import type { AnalysisResult } from '../analysis/analyze.js';
 import type { Opportunity } from '../analysis/opportunities.js';
@@ -15,8 +14,8 @@ import { syncVerifications } from '../verify/engine.js';
 import { lockAgent } from './agent-lock.js';
 import { decideApproval, type ApprovalDecision } from './approval.js';
 import { StrategyContexts } from './contexts.js';
+import { processRunner, type ProcessRunner } from '../runner/runner.js';
 import {
-  emptyResult,
   executePlan,
   type ActionResult,
   type ExecuteOutcome,
@@ -24,8 +23,11 @@ import {
   type ResultStatus,
 } from './execute.js';
 import { buildPlan, type OptimizationPlan } from './plan.js';
-import type { Journal } from './journal.js';
+import { removeAbandonedStaging } from '../sandbox/api.js';
+import { recordKept, recoverInterrupted } from './recovery.js';
 import { resolvePolicy, type StrategyName } from './policy.js';
+
+export { recoverInterrupted };
 
 export const DEFAULT_TEST_TIMEOUT_MS = 600_000;
 
@@ -70,6 +72,8 @@ export interface OptimizeDeps {
   agent: Agent | undefined;
   plugins: PluginSet;
   now: () => Date;
+  /** Runs the tests, the approval command and the strategies' tools (default: real processes). */
+  runner?: ProcessRunner | undefined;
   /**
    * Analyses the current feedback (the engine's analysis, so opportunities are reconciled);
    * `persist: false` computes without writing anything (a dry run).
@@ -90,7 +94,7 @@ export async function optimize(
   request: OptimizeRequest,
 ): Promise<OptimizationResult | DryRun> {
   const agent = runnableAgent(deps.agentId, deps.agent);
-  const contexts = await StrategyContexts.load(deps.stores, agent, deps.config, deps.now);
+  const contexts = await StrategyContexts.load(deps.stores, agent, deps.config, deps.now, runnerOf(deps));
   // A dry run takes no lock and writes nothing: the plan is made from an analysis in memory.
   if (request.dryRun && request.planId === undefined) {
     const { plan, warnings } = await planFromEvidence(deps, contexts, request.strategy, false);
@@ -183,6 +187,7 @@ async function approve(
     command: deps.config.approval,
     interactive: request.interactive,
     cwd: deps.configDir,
+    runner: runnerOf(deps),
   });
   if (approval.approved) for (const action of gated) action.approved = true;
   return approval;
@@ -242,6 +247,7 @@ function tryActions(
     applyLimit: (plugin) => Math.max(contexts.limitOf(plugin), testTimeoutMs),
     applyContext: contexts.apply(plan.policy, testTimeoutMs),
     now: deps.now,
+    runner: runnerOf(deps),
     onEvent,
     // The row says what is kept at every moment: a kill before the end leaves an honest record.
     onKept: (kept) => recordKept(stores, resultId, kept),
@@ -284,6 +290,10 @@ async function finish(
       for (const row of doc.learningEvents) if (absorbed.has(row.id) && !row.absorbedAt) row.absorbedAt = at;
     });
   }
+}
+
+function runnerOf(deps: OptimizeDeps): ProcessRunner {
+  return deps.runner ?? processRunner;
 }
 
 /** The same warning once (the analysis and the plan both report a plugin that failed to load). */
@@ -372,106 +382,5 @@ function safeUser(): string | null {
     return os.userInfo().username;
   } catch {
     return null;
-  }
-}
-
-/**
- * Finishes or undoes an apply that a crash interrupted, and removes sandboxes whose process is
- * gone. Run by every command that touches the optimization store, and cheap when there is nothing.
- */
-export async function recoverInterrupted(stores: Stores): Promise<void> {
-  const transactions = stores.dataDir.path('optimization', 'transactions');
-  if (fs.existsSync(transactions)) {
-    const { recoverTransactions } = await import('./transaction.js');
-    await recoverTransactions(transactions, { onCompleted: (journal) => recordRecovered(stores, journal) });
-  }
-  const sandboxes = stores.dataDir.path('sandboxes');
-  if (fs.existsSync(sandboxes)) {
-    const { cleanStaleSandboxes } = await import('../sandbox/sandbox.js');
-    await cleanStaleSandboxes(sandboxes);
-  }
-}
-
-/**
- * Puts kept actions into their result row (replacing earlier states of the same actions); with
- * `interrupted`, a row still `running` becomes `interrupted` (its run is gone).
- */
-async function recordKept(
-  stores: Stores,
-  resultId: string,
-  kept: readonly ActionResult[],
-  options: { interrupted?: boolean } = {},
-): Promise<void> {
-  await stores.optimization.update((doc) => {
-    const row = doc.optimizationResults.find((r) => r.id === resultId) as OptimizationResult | undefined;
-    if (!row) return;
-    const ids = new Set(kept.map((a) => a.id));
-    const copies = JSON.parse(JSON.stringify(kept)) as ActionResult[];
-    row.actions = [...row.actions.filter((a) => !ids.has(a.id)), ...copies];
-    if (options.interrupted && row.status === 'running') row.status = 'interrupted';
-  });
-}
-
-/**
- * Recovery finished (or found finished) a transaction of a run that died: its result row lists the
- * actions it applied — as the run had them when it kept the change (the journal's meta), else
- * rebuilt from the plan — and a row still `running` becomes `interrupted`.
- */
-async function recordRecovered(stores: Stores, journal: Journal): Promise<void> {
-  const meta = journal.meta as { resultId?: unknown; planId?: unknown; actions?: unknown; kept?: unknown };
-  if (typeof meta.resultId !== 'string' || !Array.isArray(meta.actions)) return;
-  const doc = await stores.optimization.read();
-  const row = doc.optimizationResults.find((r) => r.id === meta.resultId) as OptimizationResult | undefined;
-  if (!row) return;
-  const plan = doc.optimizationPlans.find((p) => p.id === meta.planId) as OptimizationPlan | undefined;
-  const snapshots = Array.isArray(meta.kept) ? (meta.kept as ActionResult[]) : [];
-  const kept: ActionResult[] = [];
-  for (const id of meta.actions.map(String)) {
-    const planned = plan?.actions.find((a) => a.id === id);
-    const base =
-      row.actions.find((a) => a.id === id) ??
-      snapshots.find((a) => a.id === id) ??
-      (planned ? emptyResult(planned) : undefined);
-    if (base === undefined) continue;
-    kept.push({
-      ...base,
-      status: 'applied',
-      changes: journal.changes.map((c) => c.path),
-      transactionId: journal.id,
-      ...(journal.appliedAt === undefined || base.appliedAt !== undefined
-        ? {}
-        : { appliedAt: journal.appliedAt }),
-    });
-  }
-  await recordKept(stores, meta.resultId, kept, { interrupted: true });
-}
-
-/** Staging older than this without a journal belongs to a run that died during its tests. */
-const STAGING_STALE_MS = 24 * 3_600_000;
-
-/**
- * A trial stages its captured change before the tests run; the journal comes only when the change
- * is kept. A run killed in between leaves staging that no journal points to: nothing reads it, so
- * it goes once it is old enough that no live run (bounded by testTimeoutMs) can still own it.
- */
-function removeAbandonedStaging(root: string): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(root);
-  } catch {
-    return;
-  }
-  const now = Date.now();
-  for (const name of names) {
-    if (!name.startsWith('txn_') || name.endsWith('.inflight')) continue;
-    const dir = path.join(root, name);
-    try {
-      const stat = fs.lstatSync(dir);
-      if (!stat.isDirectory() || now - stat.mtimeMs < STAGING_STALE_MS) continue;
-      if (fs.existsSync(path.join(dir, 'journal.json'))) continue;
-      fs.rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // Another command removed it first.
-    }
   }
 }

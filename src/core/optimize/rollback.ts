@@ -5,7 +5,7 @@ import type { OptimizationResult } from './optimize.js';
 import { isAlive } from '../process-alive.js';
 import { closeRolledBack } from '../verify/engine.js';
 import { lockAgent } from './agent-lock.js';
-import type { Change, Journal } from './transaction.js';
+import type { Change, Journal } from '../sandbox/api.js';
 
 export interface RollbackReport {
   resultId: string;
@@ -82,7 +82,7 @@ async function undo(
   options: { force: boolean; now: () => Date },
   refuse: (reasons: string[], extra?: Partial<RollbackReport>) => RollbackReport,
 ): Promise<RollbackReport> {
-  const { rollbackChanges, readJournal, driftFrom } = await import('./transaction.js');
+  const { rollbackChanges, readJournal, driftFrom } = await import('../sandbox/api.js');
   const root = stores.dataDir.path('optimization', 'transactions');
   const journals = (await Promise.all(transactions.map((id) => readJournal(path.join(root, id))))).filter(
     (j): j is Journal => j !== undefined && j.state === 'applied',
@@ -148,7 +148,7 @@ async function newerResultsTouching(
   result: OptimizationResult,
   paths: ReadonlySet<string>,
 ): Promise<Array<{ id: string; path: string }>> {
-  const { readJournal } = await import('./transaction.js');
+  const { readJournal } = await import('../sandbox/api.js');
   const root = stores.dataDir.path('optimization', 'transactions');
   const doc = await stores.optimization.read();
   const found: Array<{ id: string; path: string }> = [];

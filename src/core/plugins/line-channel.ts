@@ -1,7 +1,13 @@
 import type { Duplex } from 'node:stream';
 
-export interface ChannelHandlers {
-  message(message: Record<string, unknown>): void;
+/** Any message: an object with a string `kind`. */
+export interface AnyMessage {
+  kind: string;
+  [field: string]: unknown;
+}
+
+export interface ChannelHandlers<In> {
+  message(message: In): void;
   /** The other side sent something that is not a message, or one over the size limit. */
   invalid(reason: string): void;
   closed(): void;
@@ -12,7 +18,7 @@ export interface ChannelHandlers {
  * side holds at most `maxLineBytes` of one message, so a plugin process that sends gigabytes
  * cannot make kv1nt hold them: past the limit the channel stops reading and says so once.
  */
-export class LineChannel {
+export class LineChannel<In = AnyMessage, Out = AnyMessage> {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private broken = false;
@@ -20,7 +26,7 @@ export class LineChannel {
   constructor(
     private readonly stream: Duplex,
     private readonly maxLineBytes: number,
-    private readonly handlers: ChannelHandlers,
+    private readonly handlers: ChannelHandlers<In>,
   ) {
     stream.on('data', (chunk: Buffer) => this.receive(chunk));
     stream.on('close', () => handlers.closed());
@@ -28,7 +34,7 @@ export class LineChannel {
     stream.on('error', () => undefined);
   }
 
-  send(message: unknown): void {
+  send(message: Out): void {
     this.sendJson(JSON.stringify(message));
   }
 
@@ -82,7 +88,8 @@ export class LineChannel {
       this.fail('something that is not a kv1nt message (no kind)');
       return;
     }
-    this.handlers.message(message as Record<string, unknown>);
+    // Its fields are the reader's to check (see protocol.ts): only the shape of a message is known here.
+    this.handlers.message(message as In);
   }
 
   private fail(reason: string): void {

@@ -1,14 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import type { FeedbackWindow } from '../feedback/window.js';
 import type { ToolResult } from '../sdk/types.js';
-import { LineChannel } from './line-channel.js';
+import { spawnChild, type ChildProcess } from '../runner/spawn.js';
+import { LineChannel, type AnyMessage } from './line-channel.js';
 import { pluginProcessEntry } from './plugin-process-entry.js';
 import { PluginTimeoutError } from './plugin-timeout.js';
+import {
+  readPluginMessage,
+  type ComponentKind,
+  type DoneMessage,
+  type HostMessage,
+  type HostRequest,
+  type PluginMessage,
+  type RunMessage,
+  type RunResultMessage,
+  type WarnMessage,
+} from './protocol.js';
 import { RESULT_LIMITS } from './result-limits.js';
 
-/** Which list of the plugin object a component is in, as its module exports it. */
-export type ComponentKind = 'detectors' | 'learningGenerators' | 'strategies';
+export type { ComponentKind };
 
 /** A component of a plugin module, found again by id in the plugin process. */
 export interface ComponentRef {
@@ -88,7 +98,7 @@ export async function callInPluginProcess(
   if (fresh) await loaded(child, loadLimits.get(ref.modulePath) ?? limitMs);
   const { ctx } = call;
   let warned = 0;
-  let answer: Record<string, unknown>;
+  let answer: DoneMessage;
   try {
     answer = await child.request(
       {
@@ -105,7 +115,7 @@ export async function callInPluginProcess(
       (message, reply) => {
         if (message.kind === 'warn') {
           warned += 1;
-          if (warned <= WARNINGS_PER_CALL) ctx.warn(String(message.message).slice(0, WARNING_CHARS));
+          if (warned <= WARNINGS_PER_CALL) ctx.warn(message.message.slice(0, WARNING_CHARS));
         } else if (message.kind === 'run') {
           void relayRun(ctx, message).then((result) =>
             reply({ kind: 'runResult', runId: message.runId, result }),
@@ -122,16 +132,15 @@ export async function callInPluginProcess(
     if (writeDir === undefined) release(child);
     else child.stop();
   }
-  if (Array.isArray(answer.items)) {
-    // The plugin process writes a few notes (one per kind of cut); more would not come from kv1nt's side.
-    const notes = Array.isArray(answer.notes) ? answer.notes.slice(0, 20) : [];
-    return { value: answer.items, notes: notes.map((note) => String(note).slice(0, WARNING_CHARS)) };
+  if (answer.items) {
+    const notes = answer.notes ?? [];
+    return { value: answer.items, notes: notes.map((note) => note.slice(0, WARNING_CHARS)) };
   }
   return { value: answer.undefined === true ? undefined : answer.value, notes: [] };
 }
 
-type Reply = (message: Record<string, unknown>) => void;
-type Listener = (event: { message?: Record<string, unknown>; ended?: string }) => void;
+type Reply = (message: Omit<RunResultMessage, 'callId'>) => void;
+type Listener = (event: { message?: PluginMessage; ended?: string }) => void;
 
 /** One plugin process, answering one request at a time. */
 class PluginProcess {
@@ -139,14 +148,17 @@ class PluginProcess {
   private ended: string | undefined;
   private nextCall = 0;
 
-  private readonly channel: LineChannel;
+  private readonly channel: LineChannel<AnyMessage, HostMessage>;
 
   private constructor(
     readonly modulePath: string,
     private readonly child: ChildProcess,
   ) {
     this.channel = new LineChannel(child.stdio[3] as Duplex, MAX_MESSAGE_BYTES, {
-      message: (message) => this.listener?.({ message }),
+      message: (raw) => {
+        const message = readPluginMessage(raw);
+        if (message) this.listener?.({ message });
+      },
       invalid: (reason) => {
         this.end(`its process sent ${reason}`);
         this.stop();
@@ -167,10 +179,14 @@ class PluginProcess {
     const env = { ...process.env };
     // The user's NODE_OPTIONS (an --inspect port, a --require) are for kv1nt, not for its plugins.
     delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, [...permissionFlags(writeDir), pluginProcessEntry(), modulePath], {
-      stdio: ['ignore', 2, 2, 'pipe'],
-      env,
-    });
+    const child = spawnChild(
+      process.execPath,
+      [...permissionFlags(writeDir), pluginProcessEntry(), modulePath],
+      {
+        stdio: ['ignore', 2, 2, 'pipe'],
+        env,
+      },
+    );
     live.add(child);
     return new PluginProcess(modulePath, child);
   }
@@ -184,15 +200,15 @@ class PluginProcess {
    * time-out (the process is killed), or the process's end. `during` names what was awaited.
    */
   request(
-    body: Record<string, unknown>,
+    body: HostRequest,
     limitMs: number,
     during: string,
-    handle: (message: Record<string, unknown>, reply: Reply) => void,
-  ): Promise<Record<string, unknown>> {
+    handle: (message: RunMessage | WarnMessage, reply: Reply) => void,
+  ): Promise<DoneMessage> {
     const callId = this.nextCall++;
     return new Promise((resolve, reject) => {
       let settled = false;
-      const finish = (error: Error | undefined, answer?: Record<string, unknown>) => {
+      const finish = (error: Error | undefined, answer?: DoneMessage) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -208,7 +224,7 @@ class PluginProcess {
         if (ended !== undefined) return finish(new Error(`${ended} before ${during}`));
         if (!message || message.callId !== callId) return;
         if (message.kind === 'done') finish(undefined, message);
-        else if (message.kind === 'error') finish(new Error(String(message.message).slice(0, WARNING_CHARS)));
+        else if (message.kind === 'error') finish(new Error(message.message.slice(0, WARNING_CHARS)));
         else
           handle(message, (reply) => {
             if (!settled) this.channel.send({ ...reply, callId });
@@ -280,18 +296,10 @@ function release(plugin: PluginProcess): void {
   list.push(entry);
 }
 
-async function relayRun(ctx: HostContext, message: Record<string, unknown>): Promise<ToolResult> {
+async function relayRun(ctx: HostContext, message: RunMessage): Promise<ToolResult> {
   try {
     if (!ctx.run) throw new Error('this context cannot run tools');
-    const options = (message.options ?? {}) as { timeoutMs?: unknown; cwd?: unknown };
-    return await ctx.run(
-      String(message.command),
-      Array.isArray(message.args) ? message.args.map(String) : [],
-      {
-        ...(typeof options.timeoutMs === 'number' ? { timeoutMs: options.timeoutMs } : {}),
-        ...(typeof options.cwd === 'string' ? { cwd: options.cwd } : {}),
-      },
-    );
+    return await ctx.run(message.command, message.args, message.options);
   } catch (error) {
     return {
       exitCode: null,

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import { onFatalExit } from '../fatal-exit.js';
 
 /**
- * Stopping what kv1nt starts, whole — one helper for the three process wrappers (run-tests.ts,
- * run-tool.ts, run-command.ts).
+ * Stopping what kv1nt starts, whole — the one kill-tree helper of the runner (spawn.ts starts the
+ * runs, run-tests.ts and run-tool.ts stop them).
  *
  * A test or tool runs in a process group of its own, so a signal to the group reaches its
  * children. A descendant can leave the group (`setsid`, a daemonizing server, `detached: true`),

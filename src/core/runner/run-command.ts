@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { holdFatalSignals } from '../fatal-exit.js';
-import { markedEnv, newRunId } from './process-tree.js';
+import { startMarked } from './spawn.js';
 
 export interface CommandOutcome {
   /** The exit code to pass on: the command's own, 128+n for a signal, 127 when it could not start. */
@@ -20,21 +20,21 @@ export async function runAndMeasure(
   command: readonly string[],
   options: { stdoutToStderr?: boolean } = {},
 ): Promise<CommandOutcome> {
-  // execa costs ~150 ms to import: only commands that run processes pay for it.
-  const { execa } = await import('execa');
   const [file, ...args] = command as [string, ...string[]];
-  const started = performance.now();
-  const child = execa(file, args, {
-    stdin: 'inherit',
-    // fd 2: with --json, stdout must carry only kv1nt's JSON document.
-    stdout: options.stdoutToStderr ? 2 : 'inherit',
-    stderr: 'inherit',
-    reject: false,
-    // Marked like every process kv1nt starts (process-tree.ts); not killed afterwards: the user's
-    // command may start something meant to outlive it.
-    env: markedEnv(process.env, newRunId()),
-    extendEnv: false,
-  });
+  const { child, startedAt: started } = await startMarked(
+    file,
+    args,
+    {
+      stdin: 'inherit',
+      // fd 2: with --json, stdout must carry only kv1nt's JSON document.
+      stdout: options.stdoutToStderr ? 2 : 'inherit',
+      stderr: 'inherit',
+      reject: false,
+    },
+    // Marked like every process kv1nt starts (process-tree.ts), but in kv1nt's own process group
+    // and not killed afterwards: the user's command may start something meant to outlive it.
+    { env: process.env, group: false },
+  );
   // Like `time` or `npm run`: a signal ends the child, and kv1nt lives on to record that outcome.
   // Ctrl-C already reaches the child through the terminal's process group; others are forwarded.
   const forward = (signal: NodeJS.Signals) => {

@@ -1,6 +1,6 @@
-import { scrubbedEnv } from '../sandbox/run-tests.js';
 import type { ToolResult } from '../sdk/types.js';
-import { killTree, markedEnv, newRunId, track } from './process-tree.js';
+import { killTree } from './process-tree.js';
+import { scrubbedEnv, startMarked } from './spawn.js';
 
 /**
  * Runs a tool (npm, a guardian command) in `cwd` for a detector or a strategy: no stdin, output
@@ -14,30 +14,21 @@ export async function runTool(
   cwd: string,
   timeoutMs: number,
 ): Promise<ToolResult> {
-  const { execa } = await import('execa');
   // A tool run for an agent must act on the agent's repo, not on a git hook's.
-  const runId = newRunId();
-  const env = markedEnv(scrubbedEnv(process.env), runId);
-  const child = execa(command, args, {
-    cwd,
-    env,
-    extendEnv: false,
-    stdin: 'ignore',
-    reject: false,
-    detached: true,
-    maxBuffer: 32 * 1024 * 1024,
-  });
-  const tree = { pid: child.pid, runId };
-  const untrack = track(tree);
+  const run = await startMarked(
+    command,
+    args,
+    { cwd, stdin: 'ignore', reject: false, maxBuffer: 32 * 1024 * 1024 },
+    { env: scrubbedEnv(process.env), group: true },
+  );
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    killTree(tree, 'SIGKILL');
+    killTree(run.tree, 'SIGKILL');
   }, timeoutMs);
-  const result = await child.finally(() => {
+  const result = await run.child.finally(() => {
     clearTimeout(timer);
-    killTree(tree, 'SIGKILL');
-    untrack();
+    run.finish();
   });
   const base = {
     exitCode: result.exitCode ?? null,

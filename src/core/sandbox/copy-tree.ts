@@ -29,8 +29,10 @@ const DEFAULT_CONCURRENCY = 32;
  * relative link in the copy points inside the copy, never back into the original), special files
  * (FIFOs, sockets, devices) are skipped and listed — reading a FIFO would block forever.
  *
- * Not `fs.cp`: it rewrites relative symlinks into absolute ones pointing at the original and
- * aborts on sockets and FIFOs.
+ * Not `fs.cp`, nor fs-extra's `copy` (used elsewhere for plain removes and folders): they rewrite
+ * relative symlinks into absolute ones pointing at the original, abort on sockets and FIFOs, fill
+ * a sparse file's holes, never reflink, and return no manifest — and the manifest (each entry's
+ * size, mode, mtime and inode as copied) is what captureChanges compares the sandbox against.
  *
  * On the first error no new work starts, every operation already running is awaited, and only
  * then does the promise reject: once it has rejected, nothing writes into `dest` any more.

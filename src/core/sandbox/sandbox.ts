@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fse from 'fs-extra';
 import { copyTree, type CopyReport } from './copy-tree.js';
 import { EXIT_USAGE, Kv1ntError } from '../errors.js';
 import { onFatalExit } from '../fatal-exit.js';
@@ -45,7 +46,7 @@ export async function createSandbox(
   agentDir: string,
   options: { exclude?: (rel: string) => boolean } = {},
 ): Promise<Sandbox> {
-  await fs.promises.mkdir(sandboxesRoot, { recursive: true });
+  await fse.ensureDir(sandboxesRoot);
   // The copy would land inside what it copies, and copy itself again, level after level.
   if (isInside(await fs.promises.realpath(agentDir), await fs.promises.realpath(sandboxesRoot)))
     throw new Kv1ntError(
@@ -147,22 +148,22 @@ async function readOwner(home: string): Promise<SandboxOwner | undefined> {
 
 async function removeSandbox(home: string): Promise<void> {
   try {
-    await fs.promises.rm(home, { recursive: true, force: true });
+    await fse.remove(home);
   } catch {
     // The tests in the sandbox may have made folders read-only: open them up and retry.
     makeWritableSync(home);
-    await fs.promises.rm(home, { recursive: true, force: true });
+    await fse.remove(home);
   }
   liveSandboxes.delete(home);
 }
 
 function removeSandboxSync(home: string): void {
   try {
-    fs.rmSync(home, { recursive: true, force: true });
+    fse.removeSync(home);
   } catch {
     try {
       makeWritableSync(home);
-      fs.rmSync(home, { recursive: true, force: true });
+      fse.removeSync(home);
     } catch {
       // Best effort while exiting; cleanStaleSandboxes gets it next time.
     }

@@ -23,7 +23,7 @@ export async function revertRegressed(
   const outcomes = new Map<string, RevertOutcome>();
   const byAgent = new Map<string, Verification[]>();
   for (const v of regressed) byAgent.set(v.agentId, [...(byAgent.get(v.agentId) ?? []), v]);
-  const { rollbackChanges } = await import('../optimize/transaction.js');
+  const { rollbackChanges } = await import('../sandbox/api.js');
   const { recoverInterrupted } = await import('../optimize/optimize.js');
   const root = stores.dataDir.path('optimization', 'transactions');
   for (const [agentId, list] of byAgent) {

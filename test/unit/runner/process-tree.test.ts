@@ -73,7 +73,7 @@ describe('kv1nt ending on an error while a test runs', () => {
     bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kv1nt-tree-bundle-'));
     moduleFile = path.join(bundleDir, 'run-tests.mjs');
     await build({
-      entryPoints: [path.join(ROOT, 'src/core/sandbox/run-tests.ts')],
+      entryPoints: [path.join(ROOT, 'src/core/runner/run-tests.ts')],
       bundle: true,
       platform: 'node',
       format: 'esm',

@@ -19,8 +19,11 @@ beforeAll(() => {
     platform: 'node',
     format: 'esm',
     outfile: bundle,
+    external: ['fs-extra'],
     logLevel: 'silent',
   });
+  // fs-extra resolved from the repository, as the CLI does.
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(bundleDir, 'node_modules'));
 });
 afterAll(() => fs.rmSync(bundleDir, { recursive: true, force: true }));
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blobPath, stageBlob } from '../../../src/core/optimize/blobs.js';
-import { captureChanges } from '../../../src/core/optimize/changes.js';
-import { applyChanges, rollbackChanges } from '../../../src/core/optimize/transaction.js';
+import { blobPath, stageBlob } from '../../../src/core/sandbox/blobs.js';
+import { captureChanges } from '../../../src/core/sandbox/changes.js';
+import { applyChanges, rollbackChanges } from '../../../src/core/sandbox/transaction.js';
 import { copyTree } from '../../../src/core/sandbox/copy-tree.js';
 import { copyPreservingHoles, isSparse } from '../../../src/core/sandbox/sparse-copy.js';
 import { tempDir } from '../../helpers/cli.js';

@@ -1,22 +1,11 @@
 import { deepFreeze } from '../../deep-freeze.js';
-import { readFeedbackWindow, type FeedbackWindow } from '../../feedback/window.js';
+import { readFeedbackWindow } from '../../feedback/window.js';
+import type { ToolResult } from '../../sdk/types.js';
 import type { LineChannel } from '../line-channel.js';
+import type { CallRequest, HostMessage, PluginMessage } from '../protocol.js';
 
-/** A request to call a component (see main.ts). */
-export interface CallMessage {
-  kind: 'call';
-  callId: number;
-  component: { kind: string; id: string };
-  method: string;
-  args: unknown[];
-  /** The context's data as JSON (`now` as an ISO string). */
-  context: Record<string, unknown>;
-  /** Where `ctx.feedback` is read from, when the context has one. */
-  feedbackWindow?: FeedbackWindow;
-  hasRun: boolean;
-  /** Set for a method that returns a list of items (findings, learnings, actions). */
-  itemNoun?: string;
-}
+type Channel = LineChannel<HostMessage, PluginMessage>;
+type AwaitRun = (runId: number, resolve: (result: ToolResult) => void) => void;
 
 /**
  * The component's `ctx`, deep-frozen: the context's data, `now` as a Date, `warn` and `run` sent to
@@ -24,9 +13,9 @@ export interface CallMessage {
  * reads it (so a detector that does not read it costs nothing however big the window).
  */
 export function contextOf(
-  message: CallMessage,
-  channel: LineChannel,
-  awaitRun: (runId: number, resolve: (result: unknown) => void) => void,
+  message: CallRequest,
+  channel: Channel,
+  awaitRun: AwaitRun,
 ): Record<string, unknown> {
   const { callId, context, feedbackWindow, hasRun } = message;
   const ctx: Record<string, unknown> = {
@@ -55,9 +44,13 @@ let nextRun = 0;
 /** `ctx.run`: kv1nt runs the tool (this process may not start one) and sends back its result. */
 function runner(
   callId: number,
-  channel: LineChannel,
-  awaitRun: (runId: number, resolve: (result: unknown) => void) => void,
-): (command: unknown, args?: unknown, options?: { timeoutMs?: unknown; cwd?: unknown }) => Promise<unknown> {
+  channel: Channel,
+  awaitRun: AwaitRun,
+): (
+  command: unknown,
+  args?: unknown,
+  options?: { timeoutMs?: unknown; cwd?: unknown },
+) => Promise<ToolResult> {
   return (command, args, options) =>
     new Promise((resolve) => {
       const runId = nextRun++;

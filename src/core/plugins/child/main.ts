@@ -3,15 +3,8 @@
  * plugin-process.ts) as `node <permission flags> plugin-process.cjs <module>`, with read-only file
  * access (write access to a strategy's sandbox for `apply`), no child processes, no workers, no
  * addons, and this pipe on fd 3 as its only link to kv1nt. It imports the module at once, then
- * answers requests, one at a time:
- *
- * kv1nt → here: {kind:'describe', callId}: the plugin as data (plugin-description.ts);
- *   {kind:'call', callId, component:{kind, id}, method, args, context, feedbackWindow?, hasRun,
- *   itemNoun?}: calls the component; {kind:'runResult', runId, result} answers a tool run.
- * here → kv1nt: {kind:'run', callId, runId, command, args, options} (ctx.run, done by kv1nt),
- *   {kind:'warn', callId, message}, then one {kind:'done', callId, …} or {kind:'error', callId,
- *   message}. A result of items (`itemNoun` set) is bounded here before it is sent
- *   (result-limits.ts), as `items` and `notes`.
+ * answers requests, one at a time, in the messages of protocol.ts. A result of items (`itemNoun`
+ * set) is bounded here before it is sent (result-limits.ts), as `items` and `notes`.
  *
  * What the plugin prints goes to kv1nt's stderr (fd 1 and 2 are kv1nt's fd 2). The process ends
  * when kv1nt closes the pipe.
@@ -19,10 +12,12 @@
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { deepFreeze } from '../../deep-freeze.js';
+import type { ToolResult } from '../../sdk/types.js';
 import { LineChannel } from '../line-channel.js';
 import { describePlugin } from '../plugin-description.js';
+import type { CallRequest, ComponentKind, HostMessage, PluginMessage } from '../protocol.js';
 import { boundItems } from '../result-limits.js';
-import { contextOf, type CallMessage } from './context.js';
+import { contextOf } from './context.js';
 
 // No signals to other processes (kv1nt's own included): the permission model does not cover them.
 for (const name of ['kill', '_kill'] as const) {
@@ -42,14 +37,16 @@ const loading: Promise<unknown> = import(pathToFileURL(modulePath).href).then(
 // Reported when a request asks; never an unhandled rejection before that.
 loading.catch(() => undefined);
 
-const pendingRuns = new Map<number, (result: unknown) => void>();
-const channel = new LineChannel(new net.Socket({ fd: 3, readable: true, writable: true }), Infinity, {
+const pendingRuns = new Map<number, (result: ToolResult) => void>();
+const socket = new net.Socket({ fd: 3, readable: true, writable: true });
+// kv1nt's messages are trusted: kv1nt wrote them.
+const channel = new LineChannel<HostMessage, PluginMessage>(socket, Infinity, {
   message(message) {
-    if (message.kind === 'describe') void describe(Number(message.callId));
-    else if (message.kind === 'call') void call(message as unknown as CallMessage);
+    if (message.kind === 'describe') void describe(message.callId);
+    else if (message.kind === 'call') void call(message);
     else if (message.kind === 'runResult') {
-      const resolve = pendingRuns.get(Number(message.runId));
-      pendingRuns.delete(Number(message.runId));
+      const resolve = pendingRuns.get(message.runId);
+      pendingRuns.delete(message.runId);
       resolve?.(message.result);
     }
   },
@@ -65,7 +62,7 @@ async function describe(callId: number): Promise<void> {
   }
 }
 
-async function call(message: CallMessage): Promise<void> {
+async function call(message: CallRequest): Promise<void> {
   const { callId, component, method, args, itemNoun } = message;
   try {
     const target = await find(component.kind, component.id);
@@ -83,7 +80,7 @@ async function call(message: CallMessage): Promise<void> {
   }
 }
 
-async function find(kind: string, id: string): Promise<Record<string, unknown>> {
+async function find(kind: ComponentKind, id: string): Promise<Record<string, unknown>> {
   const plugin = (await loading) as Record<string, unknown> | null | undefined;
   const list = plugin && Array.isArray(plugin[kind]) ? (plugin[kind] as unknown[]) : [];
   const found = list.find((c) => c !== null && typeof c === 'object' && (c as { id?: unknown }).id === id);

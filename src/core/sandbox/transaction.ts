@@ -50,7 +50,7 @@ import path from 'node:path';
 import { Kv1ntError } from '../errors.js';
 import { fsyncDir } from '../store/atomic-file.js';
 import { withLock } from '../store/lock.js';
-import type { TreeManifest } from '../sandbox/manifest.js';
+import type { TreeManifest } from './manifest.js';
 import { blobsDirOf, hasBlob, hashFile } from './blobs.js';
 import { agentPath, matchesFileEntry, orderChanges, permissions, type Change } from './changes.js';
 import {

@@ -3,14 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { captureChanges } from '../../../src/core/optimize/changes.js';
-import { writeJournal } from '../../../src/core/optimize/journal.js';
+import { captureChanges } from '../../../src/core/sandbox/changes.js';
+import { writeJournal } from '../../../src/core/sandbox/journal.js';
 import {
   applyChanges,
   readJournal,
   recoverTransactions,
   rollbackChanges,
-} from '../../../src/core/optimize/transaction.js';
+} from '../../../src/core/sandbox/transaction.js';
 import { tempDir } from '../../helpers/cli.js';
 import { copyToSandbox, snapshot, writeFiles } from './tree-helpers.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kv1ntError, hasErrno } from '../errors.js';
 import { fsyncDir } from '../store/atomic-file.js';
-import { copyPreservingHoles, isSparse } from '../sandbox/sparse-copy.js';
+import { copyPreservingHoles, isSparse } from './sparse-copy.js';
 import { blobPath } from './blobs.js';
 import { agentPath, type Change, type NodeState } from './changes.js';
 import { mapConcurrent } from './pool.js';

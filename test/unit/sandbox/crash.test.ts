@@ -5,8 +5,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureChanges, type Change } from '../../../src/core/optimize/changes.js';
-import { applyChanges, readJournal, recoverTransactions } from '../../../src/core/optimize/transaction.js';
+import { captureChanges, type Change } from '../../../src/core/sandbox/changes.js';
+import { applyChanges, readJournal, recoverTransactions } from '../../../src/core/sandbox/transaction.js';
 import type { TreeManifest } from '../../../src/core/sandbox/manifest.js';
 import { ROOT, tempDir } from '../../helpers/cli.js';
 import { copyToSandbox, manifestOf, snapshot, writeFiles } from './tree-helpers.js';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kv1nt-txn-bundle-'));
   moduleFile = path.join(bundleDir, 'transaction.mjs');
   await build({
-    entryPoints: [path.join(ROOT, 'src/core/optimize/transaction.ts')],
+    entryPoints: [path.join(ROOT, 'src/core/sandbox/transaction.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',

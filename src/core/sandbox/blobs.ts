@@ -3,7 +3,7 @@ import { constants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Kv1ntError, hasErrno } from '../errors.js';
-import { HoleWriter } from '../sandbox/sparse-copy.js';
+import { HoleWriter } from './sparse-copy.js';
 
 const { O_RDONLY, O_NOFOLLOW, O_WRONLY, O_CREAT, O_EXCL } = constants;
 const HASH_PATTERN = /^[0-9a-f]{64}$/;

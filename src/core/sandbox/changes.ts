@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { hasErrno } from '../errors.js';
 import { fsyncDir } from '../store/atomic-file.js';
-import type { ManifestEntry, TreeManifest } from '../sandbox/manifest.js';
+import type { ManifestEntry, TreeManifest } from './manifest.js';
 import { blobsDirOf, stageBlob } from './blobs.js';
 import { mapConcurrent } from './pool.js';
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runTestCommand, scrubbedEnv } from '../../../src/core/sandbox/run-tests.js';
+import { runTestCommand } from '../../../src/core/runner/run-tests.js';
+import { scrubbedEnv } from '../../../src/core/runner/spawn.js';
 import { tempDir } from '../../helpers/cli.js';
 import { isAlive, readPidFile, waitUntilDead } from '../../helpers/process.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FirstErrors, failureDigest } from '../../../src/core/sandbox/first-errors.js';
+import { FirstErrors, failureDigest } from '../../../src/core/runner/first-errors.js';
 
 describe('FirstErrors', () => {
   it('assembles lines split across chunks, per stream, in output order', () => {
