@@ -90,6 +90,29 @@ describe('DetectorTester.check', () => {
       tester.check(asking, { ctx: { run: () => ({ exitCode: 1, stderr: 'x' }) }, warnings: [] }),
     ).rejects.toThrow(/warnings/);
   });
+
+  it('checks the error that detect() must throw (an invalid case with `error`)', async () => {
+    const offline: Detector = {
+      ...failing,
+      detect(ctx) {
+        ctx.warn('trying');
+        throw new Error('npm outdated gave no report (timed out)');
+      },
+    };
+    const findings = await tester.check(offline, {
+      error: 'npm outdated gave no report (timed out)',
+      warnings: ['trying'],
+      check: (found, ctx) => expect([found, ctx.warnings]).toEqual([[], ['trying']]),
+    });
+    expect(findings).toEqual([]);
+    await tester.check(offline, { error: /no report/ });
+    await expect(tester.check(offline, { error: 'npm outdated failed' })).rejects.toThrow(/error/);
+    await expect(tester.check(offline, { error: /offline/ })).rejects.toThrow(/error/);
+    await expect(tester.check(offline, {})).rejects.toThrow(/no report/);
+    await expect(tester.check(failing, { ctx: { metrics: { failures: 3 } }, error: 'x' })).rejects.toThrow(
+      /expected detect\(\) to throw "x", it gave 1 finding/,
+    );
+  });
 });
 
 describe('DetectorTester.run', () => {
@@ -143,5 +166,14 @@ describe('createDetectorContext', () => {
     expect(ctx.config.thresholds).toMatchObject({ qualityMin: 0.5, memoryMbMax: 500 });
     expect(Object.isFrozen(ctx.metrics.duration)).toBe(true);
     expect(ctx.now.toISOString()).toBe('2026-01-15T12:00:00.000Z');
+  });
+
+  it('counts the reads of ctx.feedback (a detector may work from the metrics alone)', () => {
+    const ctx = createDetectorContext({ feedback: [{ type: 'failure' }] });
+    expect(ctx.feedbackReads).toBe(0);
+    expect(ctx.feedback).toHaveLength(1);
+    expect(ctx.feedback[0]?.type).toBe('failure');
+    expect(ctx.feedbackReads).toBe(2);
+    expect(Object.isFrozen(ctx.feedback)).toBe(true);
   });
 });
