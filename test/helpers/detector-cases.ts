@@ -14,7 +14,7 @@ DetectorTester.it = it;
 
 export { DetectorTester };
 
-type Check = (findings: Finding[], ctx: TestDetectorContext) => void;
+export type Check = (findings: Finding[], ctx: TestDetectorContext) => void;
 
 /** The detector works from the metrics: it never read `ctx.feedback`. */
 export const readsNoFeedback: Check = (_findings, ctx) => expect(ctx.feedbackReads).toBe(0);
