@@ -69,21 +69,20 @@ export class DetectorTester {
   /** Registers one test per case, grouped under the detector's id. */
   run(detector: Detector, tests: DetectorTests): void {
     const { describe, it } = framework();
+    // A group only when it has cases: vitest fails a suite without tests.
+    const group = (kind: string, cases: Array<ValidCase | InvalidCase | ErrorCase>): void => {
+      if (cases.length === 0) return;
+      describe(kind, () => {
+        cases.forEach((testCase, index) => {
+          it(testCase.name ?? `${kind} #${index + 1}`, async () => {
+            await this.check(detector, testCase);
+          });
+        });
+      });
+    };
     describe(detector.id, () => {
-      describe('valid', () => {
-        (tests.valid ?? []).forEach((testCase, index) => {
-          it(testCase.name ?? `valid #${index + 1}`, async () => {
-            await this.check(detector, testCase);
-          });
-        });
-      });
-      describe('invalid', () => {
-        (tests.invalid ?? []).forEach((testCase, index) => {
-          it(testCase.name ?? `invalid #${index + 1}`, async () => {
-            await this.check(detector, testCase);
-          });
-        });
-      });
+      group('valid', tests.valid ?? []);
+      group('invalid', tests.invalid ?? []);
     });
   }
 
