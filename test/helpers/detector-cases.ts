@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/sdk/types.js';
 import { DetectorTester, type TestDetectorContext } from '../../src/testing/index.js';
+import { writeFiles } from './cli.js';
 
 DetectorTester.describe = describe;
 DetectorTester.it = it;
@@ -51,10 +52,6 @@ afterAll(() => {
 export function agentFolder(files: Record<string, string> = {}): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'kv1nt-detector-'));
   folders.push(folder);
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(folder, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  }
+  writeFiles(folder, files);
   return folder;
 }

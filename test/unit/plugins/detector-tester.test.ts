@@ -115,27 +115,35 @@ describe('DetectorTester.check', () => {
   });
 });
 
+/** What `register` declares through DetectorTester.describe/it: the names, and the test bodies. */
+function registrations(register: () => void): { names: string[]; bodies: Array<() => Promise<void>> } {
+  const names: string[] = [];
+  const bodies: Array<() => Promise<void>> = [];
+  DetectorTester.describe = (name, body) => {
+    names.push(`describe ${name}`);
+    body();
+  };
+  DetectorTester.it = (name, body) => {
+    names.push(`it ${name}`);
+    bodies.push(body);
+  };
+  try {
+    register();
+  } finally {
+    DetectorTester.describe = undefined;
+    DetectorTester.it = undefined;
+  }
+  return { names, bodies };
+}
+
 describe('DetectorTester.run', () => {
   it('registers one test per case through the configured describe/it', async () => {
-    const names: string[] = [];
-    const bodies: Array<() => Promise<void>> = [];
-    DetectorTester.describe = (name, body) => {
-      names.push(`describe ${name}`);
-      body();
-    };
-    DetectorTester.it = (name, body) => {
-      names.push(`it ${name}`);
-      bodies.push(body);
-    };
-    try {
+    const { names, bodies } = registrations(() =>
       tester.run(failing, {
         valid: [{ name: 'quiet' }, {}],
         invalid: [{ ctx: { metrics: { failures: 5 } }, findings: [{ title: '5 failures' }] }],
-      });
-    } finally {
-      DetectorTester.describe = undefined;
-      DetectorTester.it = undefined;
-    }
+      }),
+    );
     expect(names).toEqual([
       'describe acme/failing',
       'describe valid',
@@ -146,25 +154,12 @@ describe('DetectorTester.run', () => {
     ]);
     for (const body of bodies) await body();
   });
-});
 
-describe('DetectorTester.run without invalid cases', () => {
   it('registers no empty group (vitest fails a suite without tests)', () => {
-    const names: string[] = [];
-    DetectorTester.describe = (name, body) => {
-      names.push(`describe ${name}`);
-      body();
-    };
-    DetectorTester.it = (name) => {
-      names.push(`it ${name}`);
-    };
-    try {
+    const { names } = registrations(() => {
       tester.run(failing, { valid: [{ name: 'quiet' }] });
       tester.run(failing, { invalid: [{ name: 'loud', findings: 1 }] });
-    } finally {
-      DetectorTester.describe = undefined;
-      DetectorTester.it = undefined;
-    }
+    });
     expect(names).toEqual([
       'describe acme/failing',
       'describe valid',
