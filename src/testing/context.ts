@@ -60,6 +60,8 @@ export interface TestDetectorContext extends DetectorContext {
   readonly runCalls: Array<{ command: string; args: string[]; options?: { timeoutMs?: number } }>;
   /** Messages given to `warn`. */
   readonly warnings: string[];
+  /** How often `feedback` was read (to show that a detector works from the metrics alone). */
+  readonly feedbackReads: number;
 }
 
 export const DEFAULT_NOW = '2026-01-15T12:00:00.000Z';
@@ -69,6 +71,10 @@ export function createDetectorContext(input: DetectorContextInput = {}): TestDet
   const agentId = input.agent?.id ?? 'test-agent';
   const runCalls: TestDetectorContext['runCalls'] = [];
   const warnings: string[] = [];
+  let feedbackReads = 0;
+  const feedback = deepFreeze(
+    (input.feedback ?? []).map((entry, index) => feedbackEntry(entry, index, agentId, now)),
+  );
   const stub: RunStub =
     input.run ??
     ((command, args) => ({
@@ -77,9 +83,10 @@ export function createDetectorContext(input: DetectorContextInput = {}): TestDet
     }));
   const context = {
     agent: deepFreeze({ id: agentId, ...input.agent }),
-    feedback: deepFreeze(
-      (input.feedback ?? []).map((entry, index) => feedbackEntry(entry, index, agentId, now)),
-    ),
+    get feedback() {
+      feedbackReads++;
+      return feedback;
+    },
     components: deepFreeze({
       successRate: null,
       errorRate: null,
@@ -107,6 +114,9 @@ export function createDetectorContext(input: DetectorContextInput = {}): TestDet
     now,
     runCalls,
     warnings,
+    get feedbackReads() {
+      return feedbackReads;
+    },
   };
   // Frozen like the host's (the lists of calls and warnings stay writable for the context itself).
   return Object.freeze(context);

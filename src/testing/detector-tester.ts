@@ -38,9 +38,15 @@ export interface InvalidCase extends ValidCase {
   findings: ExpectedFinding[] | number;
 }
 
+/** A context the detector must refuse by throwing (the host turns the error into a warning). */
+export interface ErrorCase extends ValidCase {
+  /** The error's message: a string exactly, a RegExp by test. */
+  error: string | RegExp;
+}
+
 export interface DetectorTests {
   valid?: ValidCase[];
-  invalid?: InvalidCase[];
+  invalid?: Array<InvalidCase | ErrorCase>;
 }
 
 type Describe = (name: string, body: () => void) => unknown;
@@ -63,42 +69,42 @@ export class DetectorTester {
   /** Registers one test per case, grouped under the detector's id. */
   run(detector: Detector, tests: DetectorTests): void {
     const { describe, it } = framework();
+    // A group only when it has cases: vitest fails a suite without tests.
+    const group = (kind: string, cases: Array<ValidCase | InvalidCase | ErrorCase>): void => {
+      if (cases.length === 0) return;
+      describe(kind, () => {
+        cases.forEach((testCase, index) => {
+          it(testCase.name ?? `${kind} #${index + 1}`, async () => {
+            await this.check(detector, testCase);
+          });
+        });
+      });
+    };
     describe(detector.id, () => {
-      describe('valid', () => {
-        (tests.valid ?? []).forEach((testCase, index) => {
-          it(testCase.name ?? `valid #${index + 1}`, async () => {
-            await this.check(detector, testCase);
-          });
-        });
-      });
-      describe('invalid', () => {
-        (tests.invalid ?? []).forEach((testCase, index) => {
-          it(testCase.name ?? `invalid #${index + 1}`, async () => {
-            await this.check(detector, testCase);
-          });
-        });
-      });
+      group('valid', tests.valid ?? []);
+      group('invalid', tests.invalid ?? []);
     });
   }
 
   /**
    * Runs one case and asserts on it (an AssertionError on a mismatch): usable without any test
-   * framework. A case without `findings` is valid: it must give none. Returns the findings.
+   * framework. A case without `findings` is valid: it must give none; one with `error` must throw
+   * it. Returns the findings.
    */
-  async check(detector: Detector, testCase: ValidCase | InvalidCase): Promise<Finding[]> {
+  async check(detector: Detector, testCase: ValidCase | InvalidCase | ErrorCase): Promise<Finding[]> {
     const set = collectPlugins([
       { source: 'test', plugin: { apiVersion: API_VERSION, name: 'tested plugin', detectors: [detector] } },
     ]);
     if (set.warnings.length > 0) assert.fail(`invalid detector: ${set.warnings[0]!.error}`);
     const ctx = createDetectorContext(merge(this.options.defaults ?? {}, testCase.ctx ?? {}));
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_PLUGIN_LIMIT_MS;
-    const findings = checkFindings(
-      await withTimeout(
-        Promise.resolve().then(() => detector.detect(ctx)),
-        timeoutMs,
-        `${detector.id} timed out after ${timeoutMs} ms`,
-      ),
+    const detecting = withTimeout(
+      Promise.resolve().then(() => detector.detect(ctx)),
+      timeoutMs,
+      `${detector.id} timed out after ${timeoutMs} ms`,
     );
+    const findings =
+      'error' in testCase ? await thrown(detecting, testCase.error) : checkFindings(await detecting);
     const expected = 'findings' in testCase ? testCase.findings : 0;
     const count = typeof expected === 'number' ? expected : expected.length;
     assert.equal(
@@ -119,6 +125,19 @@ export class DetectorTester {
     await testCase.check?.(findings, ctx);
     return findings;
   }
+}
+
+/** Waits for detect() to throw the error wanted; its findings (none) when it does. */
+async function thrown(detecting: Promise<unknown>, want: string | RegExp): Promise<Finding[]> {
+  let result: unknown;
+  try {
+    result = await detecting;
+  } catch (error) {
+    matchText(error instanceof Error ? error.message : String(error), want, 'error');
+    return [];
+  }
+  const given = Array.isArray(result) ? `${result.length} finding(s)` : JSON.stringify(result);
+  return assert.fail(`expected detect() to throw ${JSON.stringify(String(want))}, it gave ${given}`);
 }
 
 function matchFinding(finding: Finding, want: ExpectedFinding, index: number): void {

@@ -11,6 +11,7 @@ export { DetectorTester } from './detector-tester.js';
 export type {
   DetectorTesterOptions,
   DetectorTests,
+  ErrorCase,
   ExpectedFinding,
   InvalidCase,
   ValidCase,

@@ -32,12 +32,17 @@ afterEach(() => {
 export function tempDir(files: Record<string, string> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kv1nt-test-'));
   tempDirs.push(dir);
+  writeFiles(dir, files);
+  return dir;
+}
+
+/** Writes `files` (nested paths allowed) into `dir`. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(dir, name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, content);
   }
-  return dir;
 }
 
 /**

@@ -90,29 +90,60 @@ describe('DetectorTester.check', () => {
       tester.check(asking, { ctx: { run: () => ({ exitCode: 1, stderr: 'x' }) }, warnings: [] }),
     ).rejects.toThrow(/warnings/);
   });
+
+  it('checks the error that detect() must throw (an invalid case with `error`)', async () => {
+    const offline: Detector = {
+      ...failing,
+      detect(ctx) {
+        ctx.warn('trying');
+        throw new Error('npm outdated gave no report (timed out)');
+      },
+    };
+    const findings = await tester.check(offline, {
+      error: 'npm outdated gave no report (timed out)',
+      warnings: ['trying'],
+      check: (found, ctx) => expect([found, ctx.warnings]).toEqual([[], ['trying']]),
+    });
+    expect(findings).toEqual([]);
+    await tester.check(offline, { error: /no report/ });
+    await expect(tester.check(offline, { error: 'npm outdated failed' })).rejects.toThrow(/error/);
+    await expect(tester.check(offline, { error: /offline/ })).rejects.toThrow(/error/);
+    await expect(tester.check(offline, {})).rejects.toThrow(/no report/);
+    await expect(tester.check(failing, { ctx: { metrics: { failures: 3 } }, error: 'x' })).rejects.toThrow(
+      /expected detect\(\) to throw "x", it gave 1 finding/,
+    );
+  });
 });
+
+/** What `register` declares through DetectorTester.describe/it: the names, and the test bodies. */
+function registrations(register: () => void): { names: string[]; bodies: Array<() => Promise<void>> } {
+  const names: string[] = [];
+  const bodies: Array<() => Promise<void>> = [];
+  DetectorTester.describe = (name, body) => {
+    names.push(`describe ${name}`);
+    body();
+  };
+  DetectorTester.it = (name, body) => {
+    names.push(`it ${name}`);
+    bodies.push(body);
+  };
+  try {
+    register();
+  } finally {
+    DetectorTester.describe = undefined;
+    DetectorTester.it = undefined;
+  }
+  return { names, bodies };
+}
 
 describe('DetectorTester.run', () => {
   it('registers one test per case through the configured describe/it', async () => {
-    const names: string[] = [];
-    const bodies: Array<() => Promise<void>> = [];
-    DetectorTester.describe = (name, body) => {
-      names.push(`describe ${name}`);
-      body();
-    };
-    DetectorTester.it = (name, body) => {
-      names.push(`it ${name}`);
-      bodies.push(body);
-    };
-    try {
+    const { names, bodies } = registrations(() =>
       tester.run(failing, {
         valid: [{ name: 'quiet' }, {}],
         invalid: [{ ctx: { metrics: { failures: 5 } }, findings: [{ title: '5 failures' }] }],
-      });
-    } finally {
-      DetectorTester.describe = undefined;
-      DetectorTester.it = undefined;
-    }
+      }),
+    );
     expect(names).toEqual([
       'describe acme/failing',
       'describe valid',
@@ -122,6 +153,21 @@ describe('DetectorTester.run', () => {
       'it invalid #1',
     ]);
     for (const body of bodies) await body();
+  });
+
+  it('registers no empty group (vitest fails a suite without tests)', () => {
+    const { names } = registrations(() => {
+      tester.run(failing, { valid: [{ name: 'quiet' }] });
+      tester.run(failing, { invalid: [{ name: 'loud', findings: 1 }] });
+    });
+    expect(names).toEqual([
+      'describe acme/failing',
+      'describe valid',
+      'it quiet',
+      'describe acme/failing',
+      'describe invalid',
+      'it loud',
+    ]);
   });
 });
 
@@ -143,5 +189,14 @@ describe('createDetectorContext', () => {
     expect(ctx.config.thresholds).toMatchObject({ qualityMin: 0.5, memoryMbMax: 500 });
     expect(Object.isFrozen(ctx.metrics.duration)).toBe(true);
     expect(ctx.now.toISOString()).toBe('2026-01-15T12:00:00.000Z');
+  });
+
+  it('counts the reads of ctx.feedback (a detector may work from the metrics alone)', () => {
+    const ctx = createDetectorContext({ feedback: [{ type: 'failure' }] });
+    expect(ctx.feedbackReads).toBe(0);
+    expect(ctx.feedback).toHaveLength(1);
+    expect(ctx.feedback[0]?.type).toBe('failure');
+    expect(ctx.feedbackReads).toBe(2);
+    expect(Object.isFrozen(ctx.feedback)).toBe(true);
   });
 });

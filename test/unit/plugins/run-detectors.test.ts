@@ -6,7 +6,7 @@ import {
   type PluginWarning,
 } from '../../../src/core/plugins/run-detectors.js';
 import type { Detector, Finding } from '../../../src/core/sdk/types.js';
-import { makeContext } from '../../helpers/detector-context.js';
+import { createDetectorContext } from '../../../src/testing/index.js';
 import { tempDir } from '../../helpers/cli.js';
 
 const detector = (id: string, detect: () => unknown): Detector => ({
@@ -18,7 +18,7 @@ const detector = (id: string, detect: () => unknown): Detector => ({
 
 function contextFor(plugin: string, warnings: PluginWarning[], id: string) {
   return {
-    ...makeContext(),
+    ...createDetectorContext(),
     warn: (message: string) => warnings.push({ plugin, component: id, error: message }),
   };
 }

@@ -10,7 +10,7 @@ import learningsStrategy, {
 } from '../../../src/plugins/strategies/learnings.js';
 import type { LearningInfo } from '../../../src/core/sdk/types.js';
 import { tempDir } from '../../helpers/cli.js';
-import { learning } from '../../helpers/detector-context.js';
+import { learning } from '../../helpers/learning.js';
 import {
   apply,
   makeApplyContext,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import builtin from '../../../src/plugins/index.js';
 import { OPPORTUNITY_TYPES } from '../../../src/core/sdk/types.js';
-import { detect, makeContext } from '../../helpers/detector-context.js';
+import { DetectorTester, runsNothing } from '../../helpers/detector-cases.js';
 
 const detectors = builtin.detectors ?? [];
 
@@ -27,14 +27,15 @@ describe('the built-in plugin', () => {
     expect([...types].sort()).toEqual([...OPPORTUNITY_TYPES].sort());
   });
 
-  it.each(detectors.map((d) => [d.id, d] as const))(
-    '%s finds nothing on an empty window, asks no tool, warns of nothing and reads no raw feedback',
-    async (_id, detector) => {
-      const ctx = makeContext();
-      expect(await detect(detector, ctx)).toEqual([]);
-      expect(ctx.runCalls).toEqual([]);
-      expect(ctx.warnings).toEqual([]);
-      expect(ctx.feedbackReads).toBe(0);
-    },
-  );
+  for (const detector of detectors) {
+    new DetectorTester().run(detector, {
+      valid: [
+        {
+          name: 'finds nothing on an empty window, asks no tool, warns of nothing and reads no raw feedback',
+          warnings: [],
+          check: runsNothing,
+        },
+      ],
+    });
+  }
 });
