@@ -1,3 +1,5 @@
+import type { HealthComponents } from '../sdk/context.js';
+
 /**
  * The health score (contract §4): a weighted mean of four components, each in [0, 1].
  *
@@ -6,12 +8,7 @@
  * A component without data is left out and the remaining weights are scaled to sum to 1; with
  * no data at all the score is null. Rounded to one decimal.
  */
-export interface HealthComponents {
-  successRate: number | null;
-  errorRate: number | null;
-  responseTimeScore: number | null;
-  codeQuality: number | null;
-}
+export type { HealthComponents } from '../sdk/context.js';
 
 export const HEALTH_WEIGHTS = {
   successRate: 0.4,
