@@ -84,14 +84,16 @@ export abstract class Kv1ntCommand extends Command {
 
   protected override catch(error: Error & { oclif?: { exit?: number }; parse?: unknown }): Promise<void> {
     // Messages quote user input: an invisible character in it is shown as an escape.
-    const report = visibleStrings(describe(error));
+    const report = visibleStrings(describe(error, Object.keys(this.ctor.flags ?? {})));
     process.exitCode = report.exit;
     if (this.jsonEnabled()) {
       const { exit: _exit, ...body } = report;
       this.logJson({ error: body });
     } else {
+      // As oclif prints an error: the message, what to try, where the docs explain it.
       const lines = [`Error: ${report.message}`, ...report.suggestions.map((hint) => `  → ${hint}`)];
-      if (process.env.DEBUG && error.stack) lines.push(error.stack);
+      if (typeof report.ref === 'string') lines.push(`  Reference: ${report.ref}`);
+      if (process.env.DEBUG) lines.push(...causeChain(error));
       process.stderr.write(`${lines.join('\n')}\n`);
     }
     return Promise.resolve();
@@ -115,13 +117,39 @@ interface ErrorReport {
   [extra: string]: unknown;
 }
 
-function describe(error: Error & { oclif?: { exit?: number }; parse?: unknown }): ErrorReport {
+/** The stack of `error`, then of each error that caused it (DEBUG only). */
+function causeChain(error: unknown): string[] {
+  const lines: string[] = [];
+  for (let at = error, depth = 0; at !== undefined && depth < 10; depth++) {
+    const text =
+      at instanceof Error ? (at.stack ?? at.message) : typeof at === 'string' ? at : JSON.stringify(at);
+    lines.push(depth === 0 ? text : `Caused by: ${text}`);
+    at = at instanceof Error ? at.cause : undefined;
+  }
+  return lines;
+}
+
+/**
+ * The core names the input it refused (`minFrequency`); the user typed a flag (`--min-frequency`):
+ * the message says the flag when the command has one for that input.
+ */
+function withFlagNamed(error: Kv1ntError, flags: readonly string[]): string {
+  if (error.input === undefined) return error.message;
+  const flag = error.input.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  if (!flags.includes(flag) || !error.message.startsWith(error.input)) return error.message;
+  return `--${flag}${error.message.slice(error.input.length)}`;
+}
+
+function describe(
+  error: Error & { oclif?: { exit?: number }; parse?: unknown },
+  flags: readonly string[],
+): ErrorReport {
   if (error instanceof Kv1ntError) {
-    const { code, message, suggestions, exit } = error;
+    const { code, suggestions, exit } = error;
     const extra = Object.fromEntries(
       Object.entries(error).filter(([key]) => !['code', 'suggestions', 'exit', 'name'].includes(key)),
     );
-    return { code, message, suggestions, exit, ...extra };
+    return { code, message: withFlagNamed(error, flags), suggestions, exit, ...extra };
   }
   if (error.parse !== undefined || error.oclif?.exit === EXIT_USAGE) {
     return {

@@ -11,7 +11,7 @@ import {
   type Agent,
 } from './agents/registry.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
-import { invalidInput } from './errors.js';
+import { invalidValue, agentNotFound } from './errors.js';
 import { assertAgentId } from './ids.js';
 import { unknownAgent } from './agents/known.js';
 import { resolveDataDir } from './paths.js';
@@ -273,10 +273,7 @@ export class Kv1ntCore {
   async removeAgent(id: string, options: { purge?: boolean } = {}): Promise<RemoveAgentResult> {
     const agent = await removeAgent(this.stores, this.loaded, id);
     if (!agent) {
-      throw Object.assign(
-        invalidInput(`No registered agent ${id}.`, ['`kv1nt agents list` shows the agents.']),
-        { code: 'AGENT_NOT_FOUND' },
-      );
+      throw agentNotFound(`No registered agent ${id}.`, ['`kv1nt agents list` shows the agents.']);
     }
     const purgedEntries = options.purge ? await this.purgeHistory(id) : 0;
     return { agent, purgedEntries };
@@ -416,9 +413,9 @@ export class Kv1ntCore {
     const minConfidence = options.minConfidence ?? defaults.minConfidence ?? 0.6;
     checkDays(days);
     if (!Number.isInteger(minFrequency) || minFrequency < 1)
-      throw invalidInput(`Invalid --min-frequency ${minFrequency}: a whole number of at least 1.`);
+      throw invalidValue('minFrequency', 'a whole number of at least 1', minFrequency);
     if (!(minConfidence >= 0 && minConfidence <= 1))
-      throw invalidInput(`Invalid --min-confidence ${minConfidence}: a number from 0 to 1.`);
+      throw invalidValue('minConfidence', 'a number from 0 to 1', minConfidence);
     if (agentId !== undefined) await this.assertKnownAgent(agentId);
     const declared = await this.listAgents();
     const targets =
@@ -526,7 +523,7 @@ export class Kv1ntCore {
 
   async history(agentId: string, limit = 10): Promise<OptimizationResult[]> {
     if (!Number.isInteger(limit) || limit < 1)
-      throw invalidInput(`Invalid --limit ${limit}: a whole number of at least 1.`);
+      throw invalidValue('limit', 'a whole number of at least 1', limit);
     await this.assertKnownAgent(agentId);
     const { optimizationHistory } = await import('./optimize/rollback.js');
     return optimizationHistory(this.stores, agentId, limit);
@@ -621,5 +618,5 @@ function* timestampsOf(entries: readonly FeedbackEntry[]): Generator<string> {
 
 function checkDays(days: number): void {
   if (!Number.isFinite(days) || days <= 0 || days > 3650)
-    throw invalidInput(`Invalid --days ${days}: expected a number of days above 0 and at most 3650.`);
+    throw invalidValue('days', 'a number of days above 0 and at most 3650', days);
 }

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { Kv1ntError, EXIT_USAGE } from './errors.js';
+import { dataDirError } from './errors.js';
 
 export interface DataDirSources {
   flag?: string | undefined;
@@ -25,12 +25,9 @@ export function containedPath(root: string, ...parts: string[]): string {
   const base = path.resolve(root);
   const target = path.resolve(base, ...parts);
   if (!isInside(base, target)) {
-    throw new Kv1ntError(
+    throw dataDirError(
       'PATH_ESCAPE',
       `Refusing path ${JSON.stringify(parts.join('/'))}: it resolves outside ${base}.`,
-      {
-        exit: EXIT_USAGE,
-      },
     );
   }
   return target;

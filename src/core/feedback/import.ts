@@ -1,4 +1,5 @@
-import { Kv1ntError, EXIT_USAGE } from '../errors.js';
+import type { Kv1ntError } from '../errors.js';
+import { invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
 import type { FeedbackEntry, FeedbackInput } from './types.js';
 import { LIMITS, isPlainObject, parseJsonInput, toFeedbackRecord } from './validate.js';
@@ -47,13 +48,9 @@ export function parseImport(text: string, now: Date): ParsedImport {
 export function invalidImportError(invalid: InvalidLine[]): Kv1ntError {
   const shown = invalid.slice(0, 20).map((item) => `line ${item.line}: ${item.message}`);
   if (invalid.length > shown.length) shown.push(`… and ${invalid.length - shown.length} more`);
-  const error = new Kv1ntError(
-    'INVALID_INPUT',
+  const error = invalidInput(
     `Nothing imported: ${invalid.length} invalid line${invalid.length === 1 ? '' : 's'}.\n  ${shown.join('\n  ')}`,
-    {
-      exit: EXIT_USAGE,
-      suggestions: ['Fix those lines, or pass --skip-invalid to import the valid ones.'],
-    },
+    ['Fix those lines, or pass --skip-invalid to import the valid ones.'],
   );
   return Object.assign(error, { invalidLines: invalid });
 }

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Kv1ntError, EXIT_USAGE } from '../errors.js';
+import { hooksError } from '../errors.js';
 import { detectLefthook, type LefthookSetup } from './lefthook.js';
 
 const run = promisify(execFile);
@@ -62,12 +62,13 @@ async function git(cwd: string, args: string[]): Promise<string> {
   } catch (error) {
     const err = error as NodeJS.ErrnoException & { stderr?: string };
     if (err.code === 'ENOENT')
-      throw new Kv1ntError('GIT_NOT_FOUND', 'git is not installed or not on the PATH.', { exit: EXIT_USAGE });
+      throw hooksError('GIT_NOT_FOUND', 'git is not installed or not on the PATH.', [], error);
     if (args[0] === 'config') throw error;
-    throw new Kv1ntError('NOT_A_GIT_REPOSITORY', `${cwd} is not inside a git working tree.`, {
-      exit: EXIT_USAGE,
-      suggestions: ['Run the command from inside the repository whose hooks you mean.'],
-      cause: err.stderr?.trim(),
-    });
+    throw hooksError(
+      'NOT_A_GIT_REPOSITORY',
+      `${cwd} is not inside a git working tree.`,
+      ['Run the command from inside the repository whose hooks you mean.'],
+      err.stderr?.trim(),
+    );
   }
 }

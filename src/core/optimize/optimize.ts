@@ -5,7 +5,7 @@ import type { Agent } from '../agents/registry.js';
 import type { AnalysisResult } from '../analysis/analyze.js';
 import type { Opportunity } from '../analysis/opportunities.js';
 import type { Kv1ntConfig } from '../config/schema.js';
-import { Kv1ntError, EXIT_USAGE, invalidInput } from '../errors.js';
+import { agentNotFound, agentPathMissing, notFound, planNotPending } from '../errors.js';
 import { newId } from '../ids.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
 import type { PluginSet } from '../plugins/validate-plugin.js';
@@ -310,20 +310,11 @@ function replaceRow(rows: Array<Record<string, unknown> & { id: string }>, row: 
 
 function runnableAgent(agentId: string, agent: Agent | undefined): Agent {
   if (!agent)
-    throw Object.assign(
-      invalidInput(`Agent ${agentId} is not declared: optimize needs its folder and test command.`, [
-        `Declare it in the config, or: kv1nt agents add ${agentId} --path <dir> --test "<command>"`,
-      ]),
-      { code: 'AGENT_NOT_FOUND' },
-    );
+    throw agentNotFound(`Agent ${agentId} is not declared: optimize needs its folder and test command.`, [
+      `Declare it in the config, or: kv1nt agents add ${agentId} --path <dir> --test "<command>"`,
+    ]);
   if (!fs.existsSync(agent.path) || !fs.statSync(agent.path).isDirectory())
-    throw new Kv1ntError(
-      'AGENT_PATH_MISSING',
-      `The folder of agent ${agentId} does not exist: ${agent.path}`,
-      {
-        exit: EXIT_USAGE,
-      },
-    );
+    throw agentPathMissing(agentId, agent.path);
   return agent;
 }
 
@@ -331,14 +322,12 @@ async function storedPlan(stores: Stores, agentId: string, planId: string): Prom
   const doc = await stores.optimization.read();
   const plan = doc.optimizationPlans.find((row) => row.id === planId) as OptimizationPlan | undefined;
   if (!plan || plan.agentId !== agentId)
-    throw Object.assign(
-      invalidInput(`No plan ${planId} for agent ${agentId}.`, [`kv1nt history ${agentId} shows its runs.`]),
-      { code: 'PLAN_NOT_FOUND' },
-    );
+    throw notFound('PLAN_NOT_FOUND', `No plan ${planId} for agent ${agentId}.`, [
+      `kv1nt history ${agentId} shows its runs.`,
+    ]);
   if (plan.status !== 'pending_approval' && plan.status !== 'approved')
-    throw Object.assign(
-      invalidInput(`Plan ${planId} is ${plan.status}: only a plan waiting for approval can be carried out.`),
-      { code: 'PLAN_NOT_PENDING' },
+    throw planNotPending(
+      `Plan ${planId} is ${plan.status}: only a plan waiting for approval can be carried out.`,
     );
   return plan;
 }
@@ -348,16 +337,11 @@ export async function approvePlan(stores: Stores, planId: string, now: Date): Pr
   return stores.optimization.update((doc) => {
     const plan = doc.optimizationPlans.find((row) => row.id === planId) as OptimizationPlan | undefined;
     if (!plan)
-      throw Object.assign(
-        invalidInput(`No plan ${planId}.`, ['kv1nt history <agent> shows the plans of an agent.']),
-        {
-          code: 'PLAN_NOT_FOUND',
-        },
-      );
+      throw notFound('PLAN_NOT_FOUND', `No plan ${planId}.`, [
+        'kv1nt history <agent> shows the plans of an agent.',
+      ]);
     if (plan.status !== 'pending_approval' && plan.status !== 'approved')
-      throw Object.assign(invalidInput(`Plan ${planId} is ${plan.status}: there is nothing to approve.`), {
-        code: 'PLAN_NOT_PENDING',
-      });
+      throw planNotPending(`Plan ${planId} is ${plan.status}: there is nothing to approve.`);
     plan.status = 'approved';
     plan.approvedAt = now.toISOString();
     plan.approvedBy = safeUser();

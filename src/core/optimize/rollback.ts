@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { invalidInput } from '../errors.js';
+import { notFound } from '../errors.js';
 import type { Stores } from '../store/stores.js';
 import type { OptimizationResult } from './optimize.js';
 import { isAlive } from '../process-alive.js';
@@ -172,12 +172,9 @@ async function findResult(stores: Stores, resultId: string): Promise<Optimizatio
   const doc = await stores.optimization.read();
   const row = doc.optimizationResults.find((r) => r.id === resultId) as OptimizationResult | undefined;
   if (!row)
-    throw Object.assign(
-      invalidInput(`No optimization result ${resultId}.`, [
-        'kv1nt history <agent> lists the results of an agent.',
-      ]),
-      { code: 'RESULT_NOT_FOUND' },
-    );
+    throw notFound('RESULT_NOT_FOUND', `No optimization result ${resultId}.`, [
+      'kv1nt history <agent> lists the results of an agent.',
+    ]);
   return row;
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { copyTree, type CopyReport } from './copy-tree.js';
-import { EXIT_USAGE, Kv1ntError } from '../errors.js';
+import { agentPathUnsafe } from '../errors.js';
 import { onFatalExit } from '../fatal-exit.js';
 import { isInside } from '../paths.js';
 import { isAlive } from '../process-alive.js';
@@ -48,10 +48,8 @@ export async function createSandbox(
   await fs.promises.mkdir(sandboxesRoot, { recursive: true });
   // The copy would land inside what it copies, and copy itself again, level after level.
   if (isInside(await fs.promises.realpath(agentDir), await fs.promises.realpath(sandboxesRoot)))
-    throw new Kv1ntError(
-      'AGENT_PATH_UNSAFE',
+    throw agentPathUnsafe(
       `Refusing to copy ${agentDir} into ${sandboxesRoot}: that folder is inside it, so the copy would contain itself.`,
-      { exit: EXIT_USAGE },
     );
   // The owner's pid is in the name too: a process killed before owner.json is whole still leaves
   // a sandbox the next command can attribute, and remove at once.

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { Low, type Adapter } from 'lowdb';
 import type * as v from 'valibot';
-import { Kv1ntError, hasErrno } from '../errors.js';
+import type { Kv1ntError } from '../errors.js';
+import { storeCorrupt, storeTooNew, hasErrno } from '../errors.js';
 import { atomicWriteFile, removeStaleTemps } from './atomic-file.js';
 import type { DataDir } from './data-dir.js';
 import { shapeProblem } from './doc-shape.js';
@@ -152,10 +153,9 @@ function migrate<T extends Versioned>(file: string, doc: Record<string, unknown>
     throw corrupt(file, spec, 'it has no valid schemaVersion');
   }
   if (version > spec.version) {
-    throw new Kv1ntError(
-      'STORE_TOO_NEW',
+    throw storeTooNew(
       `The store file ${file} has schema version ${version}, but this kv1nt reads up to version ${spec.version}.`,
-      { suggestions: ['Upgrade kv1nt to the version that wrote this data dir, or use another data dir.'] },
+      ['Upgrade kv1nt to the version that wrote this data dir, or use another data dir.'],
     );
   }
   let current = doc;
@@ -168,14 +168,8 @@ function migrate<T extends Versioned>(file: string, doc: Record<string, unknown>
 }
 
 function corrupt<T extends Versioned>(file: string, spec: DocSpec<T>, reason: string): Kv1ntError {
-  return new Kv1ntError(
-    'STORE_CORRUPT',
+  return storeCorrupt(
     `The ${spec.name} store file ${file} is unreadable: ${reason}. kv1nt has not changed it.`,
-    {
-      suggestions: [
-        spec.recovery ??
-          `Restore ${file} from a backup, or move it aside (it is then started afresh, empty).`,
-      ],
-    },
+    [spec.recovery ?? `Restore ${file} from a backup, or move it aside (it is then started afresh, empty).`],
   );
 }
