@@ -40,7 +40,7 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
 /**
  * Every kv1nt command: `--json`, `--data-dir`, `--config`, and one way of reporting errors —
  * `{"error": {code, message, suggestions}}` on stdout with `--json`, a short message on stderr
- * otherwise (a stack trace only with DEBUG set), and the contract's exit codes.
+ * otherwise (a stack trace only with DEBUG set), and exit 1 for a failure, 2 for bad input.
  */
 export abstract class Kv1ntCommand extends Command {
   static override enableJsonFlag = true;
@@ -56,7 +56,7 @@ export abstract class Kv1ntCommand extends Command {
     }),
   };
 
-  /** The engines, after finishing or undoing whatever a crashed optimization left (contract §6). */
+  /** The engines, after finishing or undoing whatever a crashed optimization left. */
   protected async openCore(flags: {
     'data-dir'?: string | undefined;
     config?: string | undefined;

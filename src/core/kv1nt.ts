@@ -342,7 +342,7 @@ export class Kv1ntCore {
     });
   }
 
-  /** The closed loop's decisions (contract §11): what can be decided is, regressed changes are reverted. */
+  /** The closed loop's decisions: what can be decided is, regressed changes are reverted. */
   decide(agentId?: string, persist = true): Promise<DecideReport> {
     return decideVerifications(
       { stores: this.stores, config: this.loaded.config, now: this.clock },
@@ -449,7 +449,7 @@ export class Kv1ntCore {
 
   // ── optimization ────────────────────────────────────────────────────────────
 
-  /** Plans, approves, tries in a sandbox, and keeps what passes the agent's tests (contract §6). */
+  /** Plans, approves, tries in a sandbox, and keeps what passes the agent's tests. */
   async optimize(
     agentId: string,
     request: {

@@ -9,7 +9,7 @@ export interface DataDirSources {
   config?: string | undefined;
 }
 
-/** `--data-dir` > `KV1NT_HOME` > config `dataDir` > `~/.kv1nt` (contract §0). */
+/** `--data-dir` > `KV1NT_HOME` > config `dataDir` > `~/.kv1nt`: the first one given wins. */
 export function resolveDataDir(sources: DataDirSources, cwd: string = process.cwd()): string {
   const chosen = [sources.flag, sources.env].find((value) => value !== undefined && value !== '');
   if (chosen !== undefined) return path.resolve(cwd, chosen);

@@ -31,7 +31,7 @@ export interface FeedbackEngineStatus {
   lastFeedbackAt: string | null;
 }
 
-/** The closed loop's record of one kind of change (contract §11). */
+/** The closed loop's record of one kind of change: how often kept changes of it helped. */
 export interface ActionTypeRecord {
   applied: number;
   confirmed: number;

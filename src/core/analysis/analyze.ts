@@ -29,7 +29,7 @@ import { reconcile, type Opportunity } from './opportunities.js';
 import { healthTrend, trendFields, trendRuleOf, type HealthTrend } from './trend.js';
 import { deepFreeze } from '../deep-freeze.js';
 
-/** `kv1nt analyze --json` (contract §4). */
+/** `kv1nt analyze --json`: health, trend, opportunities and the closed loop's verdicts. */
 export interface AnalysisResult {
   agentId: string;
   windowDays: number;
@@ -47,7 +47,7 @@ export interface AnalysisResult {
   analyzedAt: string;
   /** The latest optimization that kept a change, and how the health moved since (null without one). */
   sinceOptimization: SinceOptimization | null;
-  /** The agent's open and recently decided verifications (the closed loop, contract §11). */
+  /** The agent's open and recently decided verifications (the closed loop). */
   verifications?: Verification[];
 }
 

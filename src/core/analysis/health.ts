@@ -1,7 +1,7 @@
 import type { HealthComponents } from '../sdk/context.js';
 
 /**
- * The health score (contract §4): a weighted mean of four components, each in [0, 1].
+ * The health score: a weighted mean of four components, each in [0, 1].
  *
  *   health = (0.40·successRate + 0.25·responseTimeScore + 0.20·codeQuality + 0.15·(1 − errorRate)) · 100
  *

@@ -4,7 +4,7 @@ import type { OpportunityInfo, OpportunityType, Severity } from '../sdk/types.js
 import type { LogPosition } from '../store/feedback-log.js';
 import type { TriedAction } from '../verify/types.js';
 
-/** The default severity of each type (contract §4 table); a finding may say otherwise. */
+/** The default severity of each opportunity type; a finding may say otherwise. */
 export const DEFAULT_SEVERITY: Record<OpportunityType, Severity> = {
   success_rate_decline: 'HIGH',
   performance_degradation: 'MEDIUM',

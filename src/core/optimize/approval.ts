@@ -23,7 +23,7 @@ export interface ApprovalOptions {
 
 /**
  * The gate before any change of a HIGH or CRITICAL item, asked once per plan, in the order of
- * the contract: `--yes`, an earlier `kv1nt approve`, the config's approval command (exit 0
+ * precedence: `--yes`, an earlier `kv1nt approve`, the config's approval command (exit 0
  * approves; anything else, a time-out included, does not), a prompt on a terminal. Nobody to ask:
  * not approved, and the plan waits as pending_approval.
  */

@@ -14,7 +14,7 @@ import type { ActionStatus, OptimizationPlan, PlanAction } from './plan.js';
 import type { ValueSearch } from '../sdk/types.js';
 import { validatesInBatch } from './policy.js';
 
-/** The outcome of one test run, as the result JSON shows it (contract §6). */
+/** The outcome of one test run, as the result JSON shows it. */
 export interface TestSummary {
   exitCode: number | null;
   durationMs: number;

@@ -29,7 +29,7 @@ import { resolvePolicy, type StrategyName } from './policy.js';
 
 export const DEFAULT_TEST_TIMEOUT_MS = 600_000;
 
-/** `kv1nt optimize --json` (contract §6). */
+/** `kv1nt optimize --json`: one optimization run, its actions and their outcomes. */
 export interface OptimizationResult {
   [key: string]: unknown;
   id: string;
@@ -80,7 +80,7 @@ export interface OptimizeDeps {
 export type DryRun = OptimizationPlan & { status: 'dry_run'; warnings: PluginWarning[] };
 
 /**
- * `kv1nt optimize`, top-down (contract §6): analyse the current feedback and plan from it;
+ * `kv1nt optimize`, top-down: analyse the current feedback and plan from it;
  * ask approval for what needs it; run the baseline and try each action in a sandbox, keeping
  * what passes the agent's tests; record the result, and open a verification for every kept
  * change (the closed loop judges it on the feedback that follows).

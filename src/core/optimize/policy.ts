@@ -46,7 +46,7 @@ export function acceptsRisk(policy: Policy, risk: 'low' | 'medium' | 'high'): bo
   return policy !== 'conservative' || risk === 'low';
 }
 
-/** HIGH and CRITICAL items change nothing without approval (contract §6). */
+/** HIGH and CRITICAL items change nothing without approval. */
 export function needsApproval(severity: Severity): boolean {
   return severity === 'HIGH' || severity === 'CRITICAL';
 }

@@ -1,5 +1,5 @@
 /**
- * Finds third-party plugins (contract §8): oclif plugins installed or linked with `kv1nt plugins
+ * Finds third-party plugins: oclif plugins installed or linked with `kv1nt plugins
  * install|link` whose package.json declares `"kv1nt": {"plugin": "<module>"}`, and the config's
  * `plugins` entries (paths relative to the config file — a module, or a plugin package's folder —
  * or package names resolved from its folder). Only the module file is found here, none of its code

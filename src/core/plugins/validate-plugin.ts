@@ -16,7 +16,7 @@ export interface LoadedStrategy extends ComponentSite {
   strategy: Strategy;
 }
 
-/** Where a plugin came from (contract §8). */
+/** Where a plugin came from: built in, installed through oclif, or named in the config. */
 export type PluginSource = 'builtin' | 'user' | 'link' | 'config' | 'api';
 
 /** A plugin as found, before it is checked: the loaded object, or why it could not be loaded. */

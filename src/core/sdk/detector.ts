@@ -52,7 +52,7 @@ export interface DetectorContext {
 export interface Finding {
   title: string;
   description: string;
-  /** Defaults to the severity of the detector's type in the contract table. */
+  /** Defaults to the default severity of the detector's opportunity type. */
   severity?: Severity;
   evidence?: Record<string, unknown>;
   /** What the finding is about (an error type, a package…): one open opportunity per subject. */

@@ -1,7 +1,7 @@
 /** A learning generator: turns a stored pattern into learnings. */
 import type { AgentInfo, LearningInfo, PatternInfo, PluginConfig, PluginOptions } from './context.js';
 
-/** Turns a stored pattern into learnings (contract §5). */
+/** Turns a stored pattern of the types it handles into learnings. */
 export interface LearningGenerator {
   id: string;
   patternTypes: ReadonlyArray<PatternInfo['patternType']>;

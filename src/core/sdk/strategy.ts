@@ -9,7 +9,7 @@ import type {
 } from './context.js';
 import type { OpportunityType, Severity } from './detector.js';
 
-/** How hard an optimization run pushes (contract §6); `auto` is resolved to one of these first. */
+/** How hard an optimization run pushes; `auto` is resolved to one of these first. */
 export type Policy = 'conservative' | 'aggressive' | 'minimal' | 'comprehensive';
 
 /** An open opportunity as a strategy sees it (see `kv1nt opportunities --json`). */
@@ -67,7 +67,7 @@ export interface ApplyContext extends StrategyContext {
   ): Promise<ToolResult>;
 }
 
-/** An action a strategy proposes for an opportunity (contract §6). */
+/** An action a strategy proposes for an opportunity. */
 export interface PlannedAction {
   /** The kind of change, e.g. `param_tuning`, `write_learnings`, `dependency_upgrade`, `command`. */
   type: string;
@@ -115,7 +115,7 @@ export interface ValueSearch {
   step?: number;
 }
 
-/** Proposes and applies changes for the opportunity types it handles (contract §6). */
+/** Proposes and applies changes for the opportunity types it handles. */
 export interface Strategy {
   id: string;
   handles: readonly OpportunityType[];
