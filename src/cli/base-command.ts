@@ -87,12 +87,12 @@ export abstract class Kv1ntCommand extends Command {
     const report = visibleStrings(describe(error, Object.keys(this.ctor.flags ?? {})));
     process.exitCode = report.exit;
     if (this.jsonEnabled()) {
-      const { exit: _exit, ...body } = report;
-      this.logJson({ error: body });
+      const { exit: _exit, details, ...body } = report;
+      this.logJson({ error: { ...body, ...details } });
     } else {
       // As oclif prints an error: the message, what to try, where the docs explain it.
       const lines = [`Error: ${report.message}`, ...report.suggestions.map((hint) => `  → ${hint}`)];
-      if (typeof report.ref === 'string') lines.push(`  Reference: ${report.ref}`);
+      if (typeof report.details.ref === 'string') lines.push(`  Reference: ${report.details.ref}`);
       if (process.env.DEBUG) lines.push(...causeChain(error));
       process.stderr.write(`${lines.join('\n')}\n`);
     }
@@ -114,7 +114,8 @@ interface ErrorReport {
   message: string;
   suggestions: string[];
   exit: number;
-  [extra: string]: unknown;
+  /** The error's own fields (its docs `ref`, the invalid lines of an import…), reported with --json. */
+  details: Record<string, unknown>;
 }
 
 /** The stack of `error`, then of each error that caused it (DEBUG only). */
@@ -146,10 +147,10 @@ function describe(
 ): ErrorReport {
   if (error instanceof Kv1ntError) {
     const { code, suggestions, exit } = error;
-    const extra = Object.fromEntries(
+    const details = Object.fromEntries(
       Object.entries(error).filter(([key]) => !['code', 'suggestions', 'exit', 'name'].includes(key)),
     );
-    return { code, message: withFlagNamed(error, flags), suggestions, exit, ...extra };
+    return { code, message: withFlagNamed(error, flags), suggestions, exit, details };
   }
   if (error.parse !== undefined || error.oclif?.exit === EXIT_USAGE) {
     return {
@@ -157,6 +158,7 @@ function describe(
       message: error.message.replace(/\nSee more help with --help$/, ''),
       suggestions: ['Run the command with --help to see its arguments and flags.'],
       exit: EXIT_USAGE,
+      details: {},
     };
   }
   const exit = error.oclif?.exit ?? EXIT_RUNTIME;
@@ -166,5 +168,6 @@ function describe(
     suggestions:
       exit === EXIT_RUNTIME ? ['Run again with DEBUG=* for details, and report it if it persists.'] : [],
     exit,
+    details: {},
   };
 }

@@ -219,7 +219,7 @@ export class Kv1ntCore {
       totalFor(aggregates, agentId, windowStartKey(this.clock(), days)),
     );
     // The agent's most frequent active patterns, as of the last `kv1nt patterns`.
-    const topPatterns = (stored.patterns as unknown as StoredPattern[])
+    const topPatterns = stored.patterns
       .filter((p) => p.agentId === agentId && p.status !== 'inactive')
       .sort((a, b) => b.frequency - a.frequency || b.confidence - a.confidence)
       .slice(0, 5)
@@ -296,15 +296,13 @@ export class Kv1ntCore {
       doc.learningEvents = doc.learningEvents.filter((row) => row.agentId !== id);
     });
     await this.stores.optimization.update((doc) => {
-      for (const key of [
-        'performanceMetrics',
-        'opportunities',
-        'optimizationPlans',
-        'optimizationResults',
-        'healthHistory',
-      ] as const) {
-        doc[key] = doc[key].filter((row) => row.agentId !== id);
-      }
+      const others = <T extends { agentId: string }>(rows: T[]): T[] =>
+        rows.filter((row) => row.agentId !== id);
+      doc.performanceMetrics = others(doc.performanceMetrics);
+      doc.opportunities = others(doc.opportunities);
+      doc.optimizationPlans = others(doc.optimizationPlans);
+      doc.optimizationResults = others(doc.optimizationResults);
+      doc.healthHistory = others(doc.healthHistory);
     });
     return removed;
   }
@@ -377,7 +375,7 @@ export class Kv1ntCore {
   ): Promise<Opportunity[]> {
     if (agentId !== undefined) await this.assertKnownAgent(agentId);
     const doc = await this.stores.optimization.read();
-    return (doc.opportunities as unknown as Opportunity[])
+    return doc.opportunities
       .filter(
         (row) =>
           (agentId === undefined || row.agentId === agentId) && (status === 'all' || row.status === status),
@@ -395,7 +393,7 @@ export class Kv1ntCore {
       .filter((row) => row.agentId === agentId)
       .map((row) => ({
         timestamp: String(row.timestamp),
-        healthScore: (row.healthScore as number | null) ?? null,
+        healthScore: row.healthScore ?? null,
         healthTrend: String(row.healthTrend),
       }));
   }

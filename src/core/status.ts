@@ -150,7 +150,7 @@ async function optimizationStatus(core: Kv1ntCore, agentId?: string): Promise<Op
       open: opportunities.filter((row) => row.status === 'open').length,
       resolved: opportunities.filter((row) => row.status === 'resolved').length,
     },
-    byActionType: actionTypeRecords(results as unknown as OptimizationResult[], mine(doc.verifications)),
+    byActionType: actionTypeRecords(results, mine(doc.verifications)),
     plans: mine(doc.optimizationPlans).length,
     results: results.length,
     healthChecks: health.length,

@@ -122,9 +122,12 @@ export function toolResult(partial: Partial<ToolResult> = {}): ToolResult {
 }
 
 let patternCount = 0;
-export function pattern(partial: Partial<PatternInfo> = {}): PatternInfo {
+/** A pattern; `partial` may hold what a plain-JS store could (a field of the wrong type). */
+export function pattern(
+  partial: Partial<PatternInfo> | { readonly [key: string]: unknown } = {},
+): PatternInfo {
   patternCount++;
-  return {
+  const defaults: PatternInfo = {
     id: `pat_${patternCount}`,
     agentId: 'agent-1',
     patternType: 'failure',
@@ -136,8 +139,8 @@ export function pattern(partial: Partial<PatternInfo> = {}): PatternInfo {
     lastSeen: '2026-11-23T16:00:00.000Z',
     examples: [],
     status: 'active',
-    ...partial,
   };
+  return Object.assign(defaults, partial);
 }
 
 let learningCount = 0;

@@ -1,7 +1,7 @@
 import type { Kv1ntError } from '../errors.js';
 import { invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
-import type { FeedbackEntry, FeedbackInput } from './types.js';
+import type { FeedbackEntry } from './types.js';
 import { LIMITS, isPlainObject, parseJsonInput, toFeedbackRecord } from './validate.js';
 
 export interface InvalidLine {
@@ -34,7 +34,7 @@ export function parseImport(text: string, now: Date): ParsedImport {
     try {
       const parsed = parseJsonInput(line, 'the entry', LIMITS.entryBytes);
       if (!isPlainObject(parsed)) throw new Error('an entry must be a JSON object');
-      const record = toFeedbackRecord(parsed as unknown as FeedbackInput, now, newId('fb'));
+      const record = toFeedbackRecord(parsed, now, newId('fb'));
       entries.push(record.entry);
       lines.push(record.line);
     } catch (error) {

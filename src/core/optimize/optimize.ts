@@ -21,36 +21,16 @@ import {
   type ActionResult,
   type ExecuteOutcome,
   type ProgressEvent,
-  type ResultStatus,
 } from './execute.js';
 import { buildPlan, type OptimizationPlan } from './plan.js';
 import type { Journal } from './journal.js';
 import { resolvePolicy, type StrategyName } from './policy.js';
 
-export const DEFAULT_TEST_TIMEOUT_MS = 600_000;
+import type { OptimizationResult } from '../model/optimization.js';
 
-/** `kv1nt optimize --json`: one optimization run, its actions and their outcomes. */
-export interface OptimizationResult {
-  [key: string]: unknown;
-  id: string;
-  planId: string;
-  agentId: string;
-  strategy: StrategyName;
-  policy: OptimizationPlan['policy'];
-  status: ResultStatus | 'running' | 'interrupted';
-  actions: ActionResult[];
-  baseline: ExecuteOutcome['baseline'];
-  approval: ApprovalDecision | null;
-  healthBefore: number | null;
-  warnings: PluginWarning[];
-  startedAt: string;
-  finishedAt: string | null;
-  rolledBackAt: string | null;
-  /** The process running it, to tell a crashed run (`interrupted`) from a live one. */
-  pid: number;
-  /** Where the feedback log ended when the run started: its changes' epochs begin after it. */
-  logFrom?: LogPosition;
-}
+export type { OptimizationResult };
+
+export const DEFAULT_TEST_TIMEOUT_MS = 600_000;
 
 export interface OptimizeRequest {
   strategy: StrategyName;
@@ -301,9 +281,10 @@ function isOpen(status: string): boolean {
   return status === 'planned' || status === 'pending_approval';
 }
 
-function replaceRow(rows: Array<Record<string, unknown> & { id: string }>, row: { id: string }): void {
+function replaceRow<T extends { id: string }>(rows: T[], row: T): void {
   const index = rows.findIndex((r) => r.id === row.id);
-  const copy = JSON.parse(JSON.stringify(row)) as Record<string, unknown> & { id: string };
+  // A copy: the run goes on changing its own objects after they are stored.
+  const copy = structuredClone(row);
   if (index === -1) rows.push(copy);
   else rows[index] = copy;
 }
@@ -320,7 +301,7 @@ function runnableAgent(agentId: string, agent: Agent | undefined): Agent {
 
 async function storedPlan(stores: Stores, agentId: string, planId: string): Promise<OptimizationPlan> {
   const doc = await stores.optimization.read();
-  const plan = doc.optimizationPlans.find((row) => row.id === planId) as OptimizationPlan | undefined;
+  const plan = doc.optimizationPlans.find((row) => row.id === planId);
   if (!plan || plan.agentId !== agentId)
     throw notFound('PLAN_NOT_FOUND', `No plan ${planId} for agent ${agentId}.`, [
       `kv1nt history ${agentId} shows its runs.`,
@@ -335,7 +316,7 @@ async function storedPlan(stores: Stores, agentId: string, planId: string): Prom
 /** `kv1nt approve <planId>`. */
 export async function approvePlan(stores: Stores, planId: string, now: Date): Promise<OptimizationPlan> {
   return stores.optimization.update((doc) => {
-    const plan = doc.optimizationPlans.find((row) => row.id === planId) as OptimizationPlan | undefined;
+    const plan = doc.optimizationPlans.find((row) => row.id === planId);
     if (!plan)
       throw notFound('PLAN_NOT_FOUND', `No plan ${planId}.`, [
         'kv1nt history <agent> shows the plans of an agent.',
@@ -387,7 +368,7 @@ async function recordKept(
   options: { interrupted?: boolean } = {},
 ): Promise<void> {
   await stores.optimization.update((doc) => {
-    const row = doc.optimizationResults.find((r) => r.id === resultId) as OptimizationResult | undefined;
+    const row = doc.optimizationResults.find((r) => r.id === resultId);
     if (!row) return;
     const ids = new Set(kept.map((a) => a.id));
     const copies = JSON.parse(JSON.stringify(kept)) as ActionResult[];
@@ -405,9 +386,9 @@ async function recordRecovered(stores: Stores, journal: Journal): Promise<void> 
   const meta = journal.meta as { resultId?: unknown; planId?: unknown; actions?: unknown; kept?: unknown };
   if (typeof meta.resultId !== 'string' || !Array.isArray(meta.actions)) return;
   const doc = await stores.optimization.read();
-  const row = doc.optimizationResults.find((r) => r.id === meta.resultId) as OptimizationResult | undefined;
+  const row = doc.optimizationResults.find((r) => r.id === meta.resultId);
   if (!row) return;
-  const plan = doc.optimizationPlans.find((p) => p.id === meta.planId) as OptimizationPlan | undefined;
+  const plan = doc.optimizationPlans.find((p) => p.id === meta.planId);
   const snapshots = Array.isArray(meta.kept) ? (meta.kept as ActionResult[]) : [];
   const kept: ActionResult[] = [];
   for (const id of meta.actions.map(String)) {

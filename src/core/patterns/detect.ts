@@ -1,6 +1,6 @@
 import { median, sampleCorrelation } from 'simple-statistics';
 import type { FeedbackEntry } from '../feedback/types.js';
-import type { PatternInfo } from '../sdk/types.js';
+import type { PatternEvidence, PatternInfo } from '../sdk/types.js';
 import { binQuantile, durationBin } from '../feedback/aggregates.js';
 import { operationKind } from '../feedback/operation-kind.js';
 import { failureSignature, fingerprint } from './fingerprint.js';
@@ -19,7 +19,7 @@ export type PatternCandidate = Pick<
   | 'lastSeen'
   | 'examples'
 > & {
-  extra?: Record<string, unknown>;
+  extra?: PatternEvidence;
 };
 
 export interface PatternOptions {
@@ -504,7 +504,7 @@ function candidate(
   description: string,
   group: Group,
   confidence: number,
-  extra?: Record<string, unknown>,
+  extra?: PatternEvidence,
 ): PatternCandidate {
   return {
     patternType,

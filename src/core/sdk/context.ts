@@ -76,8 +76,39 @@ export interface AnalysisMetrics {
   previous: { total: number; successes: number; failures: number; successRate: number | null };
 }
 
+/** What a pattern records as evidence, by kind: each field is present where its kind records it. */
+export interface PatternEvidence {
+  /** failure: the fingerprint of the error type and message template. */
+  fingerprint?: string;
+  errorType?: string;
+  /** failure: the operation kinds failing so, most frequent first. */
+  operationKinds?: string[];
+  /** failure: the 99th percentile of those kinds' successful durations (ms). */
+  successP99Ms?: number | null;
+  /** failure: the largest duration (ms) the error messages mention. */
+  messageMaxMs?: number | null;
+  /** capability and SLA patterns: the operation kind. */
+  operationKind?: string;
+  failureRate?: number;
+  attempts?: number;
+  /** retries: how many operations were retried. */
+  operations?: number;
+  /** rising durations, falling quality: the correlation with time. */
+  correlation?: number;
+  firstScore?: number;
+  lastScore?: number;
+  slaMs?: number | null;
+  medianMs?: number;
+  /** failures clustered in one hour of the day (UTC), and their share. */
+  hourUtc?: number;
+  share?: number;
+  /** a quality dimension that stays low, and its median. */
+  dimension?: string;
+  median?: number;
+}
+
 /** A stored pattern (see `kv1nt patterns`). */
-export interface PatternInfo {
+export interface PatternInfo extends PatternEvidence {
   id: string;
   agentId: string;
   patternType: 'failure' | 'success' | 'quality' | 'performance' | 'behavior';
@@ -90,7 +121,6 @@ export interface PatternInfo {
   examples: string[];
   /** Patterns no longer seen are kept, marked inactive. */
   status?: 'active' | 'inactive';
-  [extra: string]: unknown;
 }
 
 export const LEARNING_TYPES = [
@@ -117,7 +147,8 @@ export interface LearningInfo {
   patternId: string | null;
   createdAt: string;
   absorbedAt?: string | null;
-  [extra: string]: unknown;
+  /** The learning generator that wrote it. */
+  generator?: string;
 }
 
 export interface ToolResult {

@@ -35,7 +35,6 @@ export interface OpportunityInfo {
     verdict: 'confirmed' | 'no_effect' | 'regressed' | 'inconclusive';
     at: string;
   }>;
-  [extra: string]: unknown;
 }
 
 /** What `plan` receives. Read-only, like the detector context. */
@@ -67,7 +66,7 @@ export interface ApplyContext extends StrategyContext {
   ): Promise<ToolResult>;
 }
 
-/** An action a strategy proposes for an opportunity. */
+/** An action a strategy proposes for an opportunity: the fields kv1nt reads, plus the strategy's own. */
 export interface PlannedAction {
   /** The kind of change, e.g. `param_tuning`, `write_learnings`, `dependency_upgrade`, `command`. */
   type: string;
@@ -93,7 +92,12 @@ export interface PlannedAction {
    * for the same change. Defaults to `<strategy id>:<type>:<opportunity subject>`.
    */
   target?: string;
-  [extra: string]: unknown;
+  /**
+   * The strategy's own fields (e.g. param_tuning's `param`), JSON values, kept with the plan and
+   * handed back to its `apply`. This open record is the SDK boundary: kv1nt reads only the
+   * fields above.
+   */
+  [own: string]: unknown;
 }
 
 /**

@@ -142,12 +142,28 @@ export function parseDoc<T extends Versioned>(file: string, text: string, spec: 
     );
   }
   const doc = migrate(file, parsed as Record<string, unknown>, spec);
-  const problem = spec.shape && shapeProblem(spec.shape, doc);
-  if (problem) throw corrupt(file, spec, `the field ${problem}`);
+  checkShape(file, doc, spec);
   return doc;
 }
 
-function migrate<T extends Versioned>(file: string, doc: Record<string, unknown>, spec: DocSpec<T>): T {
+/**
+ * The one place a document read from disk becomes a T: after its schema version is current and
+ * its shape (what every version of kv1nt wrote) is checked.
+ */
+function checkShape<T extends Versioned>(
+  file: string,
+  doc: Record<string, unknown>,
+  spec: DocSpec<T>,
+): asserts doc is Record<string, unknown> & T {
+  const problem = spec.shape && shapeProblem(spec.shape, doc);
+  if (problem) throw corrupt(file, spec, `the field ${problem}`);
+}
+
+function migrate<T extends Versioned>(
+  file: string,
+  doc: Record<string, unknown>,
+  spec: DocSpec<T>,
+): Record<string, unknown> {
   const version = doc.schemaVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     throw corrupt(file, spec, 'it has no valid schemaVersion');
@@ -164,7 +180,7 @@ function migrate<T extends Versioned>(file: string, doc: Record<string, unknown>
     if (!step) throw corrupt(file, spec, `no migration from schema version ${v}`);
     current = { ...step(current), schemaVersion: v + 1 };
   }
-  return current as unknown as T;
+  return current;
 }
 
 function corrupt<T extends Versioned>(file: string, spec: DocSpec<T>, reason: string): Kv1ntError {

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { OptimizationResult } from '../optimize/optimize.js';
 import { lockAgent } from '../optimize/agent-lock.js';
 import type { LogPosition } from '../store/feedback-log.js';
 import type { Stores } from '../store/stores.js';
@@ -71,7 +70,7 @@ async function unabsorbLearnings(
   const doc = await stores.optimization.read();
   const ids = new Set<string>();
   for (const row of doc.optimizationResults)
-    for (const action of (row as unknown as OptimizationResult).actions ?? [])
+    for (const action of row.actions ?? [])
       if (action.transactionId && reverted.has(action.transactionId))
         for (const id of action.learningIds ?? []) ids.add(id);
   if (ids.size === 0) return;

@@ -46,7 +46,7 @@ const pendingRuns = new Map<number, (result: unknown) => void>();
 const channel = new LineChannel(new net.Socket({ fd: 3, readable: true, writable: true }), Infinity, {
   message(message) {
     if (message.kind === 'describe') void describe(Number(message.callId));
-    else if (message.kind === 'call') void call(message as unknown as CallMessage);
+    else if (isCallMessage(message)) void call(message);
     else if (message.kind === 'runResult') {
       const resolve = pendingRuns.get(Number(message.runId));
       pendingRuns.delete(Number(message.runId));
@@ -63,6 +63,16 @@ async function describe(callId: number): Promise<void> {
   } catch (error) {
     channel.send({ kind: 'error', callId, message: explain(error) });
   }
+}
+
+/** A call from kv1nt's host: checked, since the line came through a socket. */
+function isCallMessage(message: Record<string, unknown>): message is Record<string, unknown> & CallMessage {
+  return (
+    message.kind === 'call' &&
+    typeof message.callId === 'number' &&
+    typeof message.method === 'string' &&
+    Array.isArray(message.args)
+  );
 }
 
 async function call(message: CallMessage): Promise<void> {
