@@ -328,7 +328,7 @@ export async function approvePlan(stores: Stores, planId: string, now: Date): Pr
     plan.approvedBy = safeUser();
     for (const action of plan.actions)
       if (action.status === 'pending_approval' || action.status === 'planned') action.approved = true;
-    return JSON.parse(JSON.stringify(plan)) as OptimizationPlan;
+    return structuredClone(plan);
   });
 }
 
@@ -371,7 +371,7 @@ async function recordKept(
     const row = doc.optimizationResults.find((r) => r.id === resultId);
     if (!row) return;
     const ids = new Set(kept.map((a) => a.id));
-    const copies = JSON.parse(JSON.stringify(kept)) as ActionResult[];
+    const copies = structuredClone(kept);
     row.actions = [...row.actions.filter((a) => !ids.has(a.id)), ...copies];
     if (options.interrupted && row.status === 'running') row.status = 'interrupted';
   });
