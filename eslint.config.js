@@ -81,6 +81,24 @@ export default tseslint.config(
     },
   },
   {
+    // The SDK is what third parties import: it depends on nothing else of kv1nt, so core
+    // engines import their public types from it, never the reverse.
+    files: ['src/core/sdk/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message: 'src/core/sdk imports only its own files (./…): no other part of kv1nt, no package.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

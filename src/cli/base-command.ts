@@ -9,7 +9,7 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
 /**
  * Every kv1nt command: `--json`, `--data-dir`, `--config`, and one way of reporting errors —
  * `{"error": {code, message, suggestions}}` on stdout with `--json`, a short message on stderr
- * otherwise (a stack trace only with DEBUG set), and the contract's exit codes.
+ * otherwise (a stack trace only with DEBUG set), and exit 1 for a failure, 2 for bad input.
  */
 export abstract class Kv1ntCommand extends Command {
   static override enableJsonFlag = true;
@@ -25,7 +25,7 @@ export abstract class Kv1ntCommand extends Command {
     }),
   };
 
-  /** The engines, after finishing or undoing whatever a crashed optimization left (contract §6). */
+  /** The engines, after finishing or undoing whatever a crashed optimization left. */
   protected async openCore(flags: {
     'data-dir'?: string | undefined;
     config?: string | undefined;
@@ -54,14 +54,16 @@ export abstract class Kv1ntCommand extends Command {
 
   protected override catch(error: Error & { oclif?: { exit?: number }; parse?: unknown }): Promise<void> {
     // Messages quote user input: an invisible character in it is shown as an escape.
-    const report = visibleStrings(describe(error));
+    const report = visibleStrings(describe(error, Object.keys(this.ctor.flags ?? {})));
     process.exitCode = report.exit;
     if (this.jsonEnabled()) {
-      const { exit: _exit, ...body } = report;
-      this.logJson({ error: body });
+      const { exit: _exit, details, ...body } = report;
+      this.logJson({ error: { ...body, ...details } });
     } else {
+      // As oclif prints an error: the message, what to try, where the docs explain it.
       const lines = [`Error: ${report.message}`, ...report.suggestions.map((hint) => `  → ${hint}`)];
-      if (process.env.DEBUG && error.stack) lines.push(error.stack);
+      if (typeof report.details.ref === 'string') lines.push(`  Reference: ${report.details.ref}`);
+      if (process.env.DEBUG) lines.push(...causeChain(error));
       process.stderr.write(`${lines.join('\n')}\n`);
     }
     return Promise.resolve();
@@ -82,16 +84,43 @@ interface ErrorReport {
   message: string;
   suggestions: string[];
   exit: number;
-  [extra: string]: unknown;
+  /** The error's own fields (its docs `ref`, the invalid lines of an import…), reported with --json. */
+  details: Record<string, unknown>;
 }
 
-function describe(error: Error & { oclif?: { exit?: number }; parse?: unknown }): ErrorReport {
+/** The stack of `error`, then of each error that caused it (DEBUG only). */
+function causeChain(error: unknown): string[] {
+  const lines: string[] = [];
+  for (let at = error, depth = 0; at !== undefined && depth < 10; depth++) {
+    const text =
+      at instanceof Error ? (at.stack ?? at.message) : typeof at === 'string' ? at : JSON.stringify(at);
+    lines.push(depth === 0 ? text : `Caused by: ${text}`);
+    at = at instanceof Error ? at.cause : undefined;
+  }
+  return lines;
+}
+
+/**
+ * The core names the input it refused (`minFrequency`); the user typed a flag (`--min-frequency`):
+ * the message says the flag when the command has one for that input.
+ */
+function withFlagNamed(error: Kv1ntError, flags: readonly string[]): string {
+  if (error.input === undefined) return error.message;
+  const flag = error.input.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  if (!flags.includes(flag) || !error.message.startsWith(error.input)) return error.message;
+  return `--${flag}${error.message.slice(error.input.length)}`;
+}
+
+function describe(
+  error: Error & { oclif?: { exit?: number }; parse?: unknown },
+  flags: readonly string[],
+): ErrorReport {
   if (error instanceof Kv1ntError) {
-    const { code, message, suggestions, exit } = error;
-    const extra = Object.fromEntries(
+    const { code, suggestions, exit } = error;
+    const details = Object.fromEntries(
       Object.entries(error).filter(([key]) => !['code', 'suggestions', 'exit', 'name'].includes(key)),
     );
-    return { code, message, suggestions, exit, ...extra };
+    return { code, message: withFlagNamed(error, flags), suggestions, exit, details };
   }
   if (error.parse !== undefined || error.oclif?.exit === EXIT_USAGE) {
     return {
@@ -99,6 +128,7 @@ function describe(error: Error & { oclif?: { exit?: number }; parse?: unknown })
       message: error.message.replace(/\nSee more help with --help$/, ''),
       suggestions: ['Run the command with --help to see its arguments and flags.'],
       exit: EXIT_USAGE,
+      details: {},
     };
   }
   const exit = error.oclif?.exit ?? EXIT_RUNTIME;
@@ -108,5 +138,6 @@ function describe(error: Error & { oclif?: { exit?: number }; parse?: unknown })
     suggestions:
       exit === EXIT_RUNTIME ? ['Run again with DEBUG=* for details, and report it if it persists.'] : [],
     exit,
+    details: {},
   };
 }

@@ -1,4 +1,4 @@
-import { invalidInput } from './errors.js';
+import { invalidInput, invalidValue } from './errors.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const MAX_MS = 365 * 86_400_000;
@@ -32,5 +32,5 @@ export function parseDuration(what: string, text: string): number {
 /** A window of days: above 0, at most ten years. */
 export function checkDays(days: number): void {
   if (!Number.isFinite(days) || days <= 0 || days > 3650)
-    throw invalidInput(`Invalid --days ${days}: expected a number of days above 0 and at most 3650.`);
+    throw invalidValue('days', 'a number of days above 0 and at most 3650', days);
 }

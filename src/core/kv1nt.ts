@@ -22,7 +22,7 @@ import {
   type CycleStep,
 } from './cycle.js';
 import { checkDays } from './duration.js';
-import { invalidInput } from './errors.js';
+import { invalidValue, agentNotFound } from './errors.js';
 import { assertAgentId } from './ids.js';
 import { dataDirOf } from './paths.js';
 import { DataDir } from './store/data-dir.js';
@@ -31,7 +31,7 @@ import { agentSummary, allTimeSummaries } from './feedback/agent-summary.js';
 import { FeedbackDesk, type FeedbackListener, type ImportResult } from './feedback/desk.js';
 import type { FeedbackSummary } from './feedback/summary.js';
 import type { FeedbackEntry, FeedbackInput } from './feedback/types.js';
-import { runPatterns, type StoredPattern } from './patterns/engine.js';
+import { runPatterns } from './patterns/engine.js';
 import { patternOptions, type PatternRequest } from './patterns/options.js';
 import { generateLearnings, type LearningRun } from './learnings/engine.js';
 import {
@@ -42,18 +42,19 @@ import {
   type HealthReport,
 } from './analysis/analyze.js';
 import { decideVerifications, type DecideReport } from './verify/engine.js';
-import type { Verification } from './verify/types.js';
-import {
-  listOpportunities,
-  type Opportunity,
-  type OpportunityStatusFilter,
-} from './analysis/opportunities.js';
+import { listOpportunities, type OpportunityStatusFilter } from './analysis/opportunities.js';
 import { loadPluginSet, pluginCandidates, type PluginSources } from './plugins/assemble.js';
 import type { CoreOptions, OptimizeRequest, RemoveAgentResult } from './requests.js';
+import type {
+  Opportunity,
+  OptimizationPlan,
+  OptimizationResult,
+  StoredPattern,
+  Verification,
+} from './model/index.js';
+import type { DryRun } from './optimize/optimize.js';
 import { pluginLimit, pluginOptions } from './plugins/invoke.js';
 import type { PluginSet } from './plugins/validate-plugin.js';
-import type { DryRun, OptimizationResult } from './optimize/optimize.js';
-import type { OptimizationPlan } from './optimize/plan.js';
 import type { RollbackReport } from './optimize/rollback.js';
 import { evaluateGate, type GateVerdict } from './hooks/gate.js';
 import { recordCommitTests, type CommitTestOutcome } from './hooks/post-commit.js';
@@ -116,8 +117,6 @@ export class Kv1ntCore {
     return this.clock();
   }
 
-  // ── feedback ────────────────────────────────────────────────────────────────
-
   async record(input: FeedbackInput): Promise<FeedbackEntry> {
     const [entry] = await this.recordMany([input]);
     return entry!;
@@ -157,8 +156,6 @@ export class Kv1ntCore {
     return allTimeSummaries(this.stores);
   }
 
-  // ── agents ──────────────────────────────────────────────────────────────────
-
   /**
    * Every command that reads an agent checks it first: one neither declared nor with any history is
    * a typo (exit 2, did-you-mean). Recording does not check: that is how a new agent comes to exist.
@@ -184,17 +181,10 @@ export class Kv1ntCore {
   /** Unregisters an agent; with `purge`, also deletes its feedback, patterns and results. */
   async removeAgent(id: string, options: { purge?: boolean } = {}): Promise<RemoveAgentResult> {
     const agent = await removeAgent(this.stores, this.loaded, id);
-    if (!agent) {
-      throw Object.assign(
-        invalidInput(`No registered agent ${id}.`, ['`kv1nt agents list` shows the agents.']),
-        { code: 'AGENT_NOT_FOUND' },
-      );
-    }
+    if (!agent) throw agentNotFound(`No registered agent ${id}.`, ['`kv1nt agents list` shows the agents.']);
     const purgedEntries = options.purge ? await purgeAgentHistory(this.stores, id) : 0;
     return { agent, purgedEntries };
   }
-
-  // ── analysis ────────────────────────────────────────────────────────────────
 
   /** Decides the agent's due verifications (the closed loop), then analyses its window. */
   async analyze(agentId: string, days = 7): Promise<AnalysisResult> {
@@ -258,8 +248,6 @@ export class Kv1ntCore {
     return listOpportunities(this.stores, agentId, status);
   }
 
-  // ── patterns and learnings ──────────────────────────────────────────────────
-
   /** Detects and stores patterns of one agent, or of every agent (declared or with feedback). */
   async patterns(agentId: string | undefined, request: PatternRequest = {}): Promise<StoredPattern[]> {
     const options = patternOptions(this.loaded.config, request);
@@ -288,8 +276,6 @@ export class Kv1ntCore {
     );
     return { ...run, warnings: [...plugins.warnings, ...run.warnings] };
   }
-
-  // ── optimization ────────────────────────────────────────────────────────────
 
   /** Plans, approves, tries in a sandbox, and keeps what passes the agent's tests. */
   async optimize(agentId: string, request: OptimizeRequest = {}): Promise<OptimizationResult | DryRun> {
@@ -328,7 +314,7 @@ export class Kv1ntCore {
     const { dataDir } = this.stores;
     const pending = [dataDir.path('optimization', 'transactions'), dataDir.path('sandboxes')];
     if (!pending.some((folder) => fs.existsSync(folder))) return;
-    const { recoverInterrupted } = await import('./optimize/optimize.js');
+    const { recoverInterrupted } = await import('./optimize/recovery.js');
     await recoverInterrupted(this.stores);
   }
 
@@ -339,20 +325,18 @@ export class Kv1ntCore {
 
   async rollback(resultId: string, options: { force?: boolean } = {}): Promise<RollbackReport> {
     const { rollbackResult } = await import('./optimize/rollback.js');
-    const { recoverInterrupted } = await import('./optimize/optimize.js');
+    const { recoverInterrupted } = await import('./optimize/recovery.js');
     await recoverInterrupted(this.stores);
     return rollbackResult(this.stores, resultId, { force: options.force ?? false, now: this.clock });
   }
 
   async history(agentId: string, limit = 10): Promise<OptimizationResult[]> {
     if (!Number.isInteger(limit) || limit < 1)
-      throw invalidInput(`Invalid --limit ${limit}: a whole number of at least 1.`);
+      throw invalidValue('limit', 'a whole number of at least 1', limit);
     await this.assertKnownAgent(agentId);
     const { optimizationHistory } = await import('./optimize/rollback.js');
     return optimizationHistory(this.stores, agentId, limit);
   }
-
-  // ── the loop ────────────────────────────────────────────────────────────────
 
   /** One turn of the loop for one agent (see cycle.ts). */
   async cycleAgent(agentId: string, options: CycleOptions = {}): Promise<CycleStep> {
@@ -364,8 +348,6 @@ export class Kv1ntCore {
   cycle(request: CycleRequest): Promise<CycleReport> {
     return runCycles(this, (id, options) => this.cycleAgent(id, options), request);
   }
-
-  // ── git hooks ───────────────────────────────────────────────────────────────
 
   /** The `hooks` key of the config, with its defaults. */
   hookSettings(): HookSettings {
@@ -381,8 +363,6 @@ export class Kv1ntCore {
   recordCommitTests(agentIds: readonly string[], commit: string): Promise<CommitTestOutcome[]> {
     return recordCommitTests(this, agentIds, commit);
   }
-
-  // ── status ──────────────────────────────────────────────────────────────────
 
   async status(scope: Scope = 'all'): Promise<StatusReport> {
     const [declared, summaries, plugins] = await Promise.all([

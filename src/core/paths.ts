@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { LoadedConfig } from './config/load.js';
-import { Kv1ntError, EXIT_USAGE } from './errors.js';
+import { dataDirError } from './errors.js';
 
 export interface DataDirSources {
   flag?: string | undefined;
@@ -10,7 +10,7 @@ export interface DataDirSources {
   config?: string | undefined;
 }
 
-/** `--data-dir` > `KV1NT_HOME` > config `dataDir` > `~/.kv1nt` (contract §0). */
+/** `--data-dir` > `KV1NT_HOME` > config `dataDir` > `~/.kv1nt`: the first one given wins. */
 export function resolveDataDir(sources: DataDirSources, cwd: string = process.cwd()): string {
   const chosen = [sources.flag, sources.env].find((value) => value !== undefined && value !== '');
   if (chosen !== undefined) return path.resolve(cwd, chosen);
@@ -39,12 +39,9 @@ export function containedPath(root: string, ...parts: string[]): string {
   const base = path.resolve(root);
   const target = path.resolve(base, ...parts);
   if (!isInside(base, target)) {
-    throw new Kv1ntError(
+    throw dataDirError(
       'PATH_ESCAPE',
       `Refusing path ${JSON.stringify(parts.join('/'))}: it resolves outside ${base}.`,
-      {
-        exit: EXIT_USAGE,
-      },
     );
   }
   return target;

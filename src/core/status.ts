@@ -33,7 +33,7 @@ export interface FeedbackEngineStatus {
   lastFeedbackAt: string | null;
 }
 
-/** The closed loop's record of one kind of change (contract §11). */
+/** The closed loop's record of one kind of change: how often kept changes of it helped. */
 export interface ActionTypeRecord {
   applied: number;
   confirmed: number;
@@ -164,7 +164,7 @@ async function optimizationStatus(stores: Stores, agentId?: string): Promise<Opt
       open: opportunities.filter((row) => row.status === 'open').length,
       resolved: opportunities.filter((row) => row.status === 'resolved').length,
     },
-    byActionType: actionTypeRecords(results as unknown as OptimizationResult[], mine(doc.verifications)),
+    byActionType: actionTypeRecords(results, mine(doc.verifications)),
     plans: mine(doc.optimizationPlans).length,
     results: results.length,
     healthChecks: health.length,

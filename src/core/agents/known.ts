@@ -1,5 +1,5 @@
 import { distance } from 'fastest-levenshtein';
-import { EXIT_USAGE, Kv1ntError } from '../errors.js';
+import { agentNotFound, type Kv1ntError } from '../errors.js';
 import { refreshAggregates } from '../feedback/aggregate-index.js';
 import type { Stores } from '../store/stores.js';
 import type { Agent } from './registry.js';
@@ -24,16 +24,12 @@ export function didYouMean(id: string, known: Iterable<string>): string | null {
  */
 export function unknownAgent(id: string, known: Iterable<string>): Kv1ntError {
   const suggestion = didYouMean(id, known);
-  const error = new Kv1ntError(
-    'AGENT_NOT_FOUND',
+  const error = agentNotFound(
     `Unknown agent ${id}: it is not declared (config or \`kv1nt agents add\`) and has no feedback.`,
-    {
-      exit: EXIT_USAGE,
-      suggestions: [
-        ...(suggestion === null ? [] : [`Did you mean ${suggestion}?`]),
-        '`kv1nt agents list` shows the declared agents, `kv1nt stats` those with feedback; recording feedback for a new agent (`kv1nt feedback record …`) makes it known.',
-      ],
-    },
+    [
+      ...(suggestion === null ? [] : [`Did you mean ${suggestion}?`]),
+      '`kv1nt agents list` shows the declared agents, `kv1nt stats` those with feedback; recording feedback for a new agent (`kv1nt feedback record …`) makes it known.',
+    ],
   );
   return Object.assign(error, { didYouMean: suggestion });
 }

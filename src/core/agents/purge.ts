@@ -18,15 +18,13 @@ export async function purgeAgentHistory(stores: Stores, id: string): Promise<num
     doc.learningEvents = doc.learningEvents.filter((row) => row.agentId !== id);
   });
   await stores.optimization.update((doc) => {
-    for (const key of [
-      'performanceMetrics',
-      'opportunities',
-      'optimizationPlans',
-      'optimizationResults',
-      'healthHistory',
-    ] as const) {
-      doc[key] = doc[key].filter((row) => row.agentId !== id);
-    }
+    const others = <T extends { agentId: string }>(rows: T[]): T[] =>
+      rows.filter((row) => row.agentId !== id);
+    doc.performanceMetrics = others(doc.performanceMetrics);
+    doc.opportunities = others(doc.opportunities);
+    doc.optimizationPlans = others(doc.optimizationPlans);
+    doc.optimizationResults = others(doc.optimizationResults);
+    doc.healthHistory = others(doc.healthHistory);
   });
   return removed;
 }

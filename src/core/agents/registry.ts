@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { MAX_TIMER_MS, type ParamConfig } from '../config/schema.js';
-import { EXIT_USAGE, Kv1ntError, invalidInput } from '../errors.js';
+import { invalidInput, invalidValue, agentExists, agentPathUnsafe, configInvalid } from '../errors.js';
 import { assertAgentId } from '../ids.js';
 import { ownValue, setOwn } from '../safe-record.js';
 import { AGENT_FOLDER_ADVICE, unsafeAgentFolder } from './agent-folder.js';
@@ -83,13 +83,15 @@ export async function addAgent(
   const unsafe = unsafeAgentFolder(folder, stores.dataDir.root);
   if (unsafe) throw invalidInput(`Agent folder ${folder} cannot be used: ${unsafe}.`, [AGENT_FOLDER_ADVICE]);
   if (input.test.trim() === '') throw invalidInput('The test command must not be empty.');
-  if (input.slaMs !== undefined && !(input.slaMs > 0)) throw invalidInput('--sla-ms must be above 0.');
+  if (input.slaMs !== undefined && !(input.slaMs > 0)) throw invalidValue('slaMs', 'above 0', input.slaMs);
   if (
     input.testTimeoutMs !== undefined &&
     !(Number.isInteger(input.testTimeoutMs) && input.testTimeoutMs > 0 && input.testTimeoutMs <= MAX_TIMER_MS)
   ) {
     throw invalidInput(
-      `--test-timeout-ms must be a whole number from 1 to ${MAX_TIMER_MS} (the longest timer Node.js runs, about 24.8 days).`,
+      `testTimeoutMs must be a whole number from 1 to ${MAX_TIMER_MS} (the longest timer Node.js runs, about 24.8 days).`,
+      [],
+      'testTimeoutMs',
     );
   }
   const entry: RegisteredAgent = { path: folder, test: input.test, addedAt: now.toISOString() };
@@ -99,10 +101,7 @@ export async function addAgent(
   await stores.agents.update((doc) => {
     const existing = ownValue(doc.agents, id);
     if (existing && !input.force) {
-      throw new Kv1ntError('AGENT_EXISTS', `Agent ${id} is already registered (${existing.path}).`, {
-        exit: EXIT_USAGE,
-        suggestions: ['Pass --force to replace it, or remove it first with `kv1nt agents remove`.'],
-      });
+      throw agentExists(id, existing.path);
     }
     setOwn(doc.agents, id, entry);
   });
@@ -122,24 +121,16 @@ export function checkDeclaredAgentFolders(loaded: LoadedConfig, dataDir: string)
     if (unsafe) problems.push(`agents.${id}.path: ${folder} cannot be an agent folder: ${unsafe}`);
   }
   if (problems.length > 0)
-    throw new Kv1ntError('CONFIG_INVALID', `Invalid config ${loaded.file}:\n  ${problems.join('\n  ')}`, {
-      exit: EXIT_USAGE,
-      suggestions: [AGENT_FOLDER_ADVICE],
-    });
+    throw configInvalid(`Invalid config ${loaded.file}:\n  ${problems.join('\n  ')}`, [AGENT_FOLDER_ADVICE]);
 }
 
 /** Refuses to optimize an agent whose folder cannot be one (the data dir may have moved since). */
 export function assertSafeAgentFolder(agent: Agent, dataDir: string): void {
   const unsafe = unsafeAgentFolder(agent.path, dataDir);
   if (unsafe)
-    throw new Kv1ntError(
-      'AGENT_PATH_UNSAFE',
-      `Agent ${agent.id}'s folder ${agent.path} cannot be used: ${unsafe}.`,
-      {
-        exit: EXIT_USAGE,
-        suggestions: [AGENT_FOLDER_ADVICE],
-      },
-    );
+    throw agentPathUnsafe(`Agent ${agent.id}'s folder ${agent.path} cannot be used: ${unsafe}.`, [
+      AGENT_FOLDER_ADVICE,
+    ]);
 }
 
 /** Unregisters an agent; its feedback stays unless `purge` is handled by the caller. */

@@ -17,6 +17,7 @@ import {
   type PatternInfo,
   type Thresholds,
 } from '../sdk/types.js';
+import type { OptimizationResult } from '../model/index.js';
 import type { OptimizationStoreDoc, Stores } from '../store/stores.js';
 import { peekWithEpochs, refreshWithEpochs } from '../feedback/epochs.js';
 import { wantedEpochs } from '../verify/engine.js';
@@ -29,7 +30,7 @@ import { reconcile, type Opportunity } from './opportunities.js';
 import { healthTrend, trendFields, trendRuleOf, type HealthTrend } from './trend.js';
 import { deepFreeze } from '../deep-freeze.js';
 
-/** `kv1nt analyze --json` (contract §4). */
+/** `kv1nt analyze --json`: health, trend, opportunities and the closed loop's verdicts. */
 export interface AnalysisResult {
   agentId: string;
   windowDays: number;
@@ -47,7 +48,7 @@ export interface AnalysisResult {
   analyzedAt: string;
   /** The latest optimization that kept a change, and how the health moved since (null without one). */
   sinceOptimization: SinceOptimization | null;
-  /** The agent's open and recently decided verifications (the closed loop, contract §11). */
+  /** The agent's open and recently decided verifications (the closed loop). */
   verifications?: Verification[];
 }
 
@@ -132,10 +133,8 @@ export async function runAnalysis(
     .map((row) => ({ at: Date.parse(String(row.timestamp)), score: row.healthScore as number }));
   const trend = healthTrend([...figures.daily, ...history], trendRuleOf(input.config));
 
-  const patterns = feedbackDoc.patterns.filter((row) => row.agentId === agentId) as unknown as PatternInfo[];
-  const learnings = feedbackDoc.learningEvents.filter(
-    (row) => row.agentId === agentId,
-  ) as unknown as LearningInfo[];
+  const patterns: PatternInfo[] = feedbackDoc.patterns.filter((row) => row.agentId === agentId);
+  const learnings: LearningInfo[] = feedbackDoc.learningEvents.filter((row) => row.agentId === agentId);
   const agentInfo = toAgentInfo(agentId, agent);
   const optionsOf = pluginOptions(input.config);
   const limitOf = pluginLimit(input.config);
@@ -187,9 +186,7 @@ export async function runAnalysis(
     limitOf,
   );
 
-  const mine = optimizationDoc.opportunities.filter(
-    (row) => row.agentId === agentId,
-  ) as unknown as Opportunity[];
+  const mine = optimizationDoc.opportunities.filter((row) => row.agentId === agentId);
   const epochs = await judgeEpochs({
     aggregates,
     agentId,
@@ -223,16 +220,13 @@ export async function runAnalysis(
     components: figures.components,
   };
   const merge = (doc: OptimizationStoreDoc) => {
-    const current = doc.opportunities.filter((row) => row.agentId === agentId) as unknown as Opportunity[];
+    const current = doc.opportunities.filter((row) => row.agentId === agentId);
     return reconcile(current, agentId, run.findings, run.completed, now, epochs.judgements);
   };
   const opportunities = persist
     ? await stores.optimization.update((doc) => {
         const updated = merge(doc);
-        doc.opportunities = [
-          ...doc.opportunities.filter((row) => row.agentId !== agentId),
-          ...(updated as unknown as OptimizationStoreDoc['opportunities']),
-        ];
+        doc.opportunities = [...doc.opportunities.filter((row) => row.agentId !== agentId), ...updated];
         doc.performanceMetrics = keepLatest([...doc.performanceMetrics, metricsRow], agentId);
         doc.healthHistory = keepLatest([...doc.healthHistory, healthRow], agentId);
         return updated;
@@ -256,7 +250,7 @@ export async function runAnalysis(
 
 /** Did the last kept change help? Compares the score its plan was made with to today's. */
 function sinceOptimization(
-  results: ReadonlyArray<Record<string, unknown>>,
+  results: readonly OptimizationResult[],
   agentId: string,
   healthNow: number | null,
 ): SinceOptimization | null {

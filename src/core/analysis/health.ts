@@ -1,17 +1,14 @@
+import type { HealthComponents } from '../sdk/context.js';
+
 /**
- * The health score (contract §4): a weighted mean of four components, each in [0, 1].
+ * The health score: a weighted mean of four components, each in [0, 1].
  *
  *   health = (0.40·successRate + 0.25·responseTimeScore + 0.20·codeQuality + 0.15·(1 − errorRate)) · 100
  *
  * A component without data is left out and the remaining weights are scaled to sum to 1; with
  * no data at all the score is null. Rounded to one decimal.
  */
-export interface HealthComponents {
-  successRate: number | null;
-  errorRate: number | null;
-  responseTimeScore: number | null;
-  codeQuality: number | null;
-}
+export type { HealthComponents } from '../sdk/context.js';
 
 export const HEALTH_WEIGHTS = {
   successRate: 0.4,

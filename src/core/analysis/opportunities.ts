@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { DetectedFinding } from '../plugins/run-detectors.js';
-import type { OpportunityInfo, OpportunityType, Severity } from '../sdk/types.js';
-import type { LogPosition } from '../store/feedback-log.js';
+import type { OpportunityType, Severity } from '../sdk/types.js';
 import type { Stores } from '../store/stores.js';
-import type { TriedAction } from '../verify/types.js';
 
-/** The default severity of each type (contract §4 table); a finding may say otherwise. */
+import type { Opportunity, OpportunityEpoch } from '../model/opportunities.js';
+
+export type { Opportunity, OpportunityEpoch };
+
+/** The default severity of each opportunity type; a finding may say otherwise. */
 export const DEFAULT_SEVERITY: Record<OpportunityType, Severity> = {
   success_rate_decline: 'HIGH',
   performance_degradation: 'MEDIUM',
@@ -20,33 +22,6 @@ export const DEFAULT_SEVERITY: Record<OpportunityType, Severity> = {
 };
 
 export const SEVERITY_RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3 };
-
-/** A stored opportunity: what strategies see (OpportunityInfo) plus its lifecycle. */
-export interface Opportunity extends OpportunityInfo {
-  /** `verifying`: a change for it was kept and waits for the feedback that judges it. */
-  status: 'open' | 'resolved' | 'verifying';
-  firstSeen: string;
-  lastSeen: string;
-  /** How many analyses have found it. */
-  occurrences: number;
-  resolvedAt: string | null;
-  /** The verification holding it while `verifying`. */
-  verificationId?: string | null;
-  /**
-   * The latest change kept (or reverted) for it: from then on its subject is judged only on the
-   * feedback recorded after that instant.
-   */
-  epoch?: OpportunityEpoch | null;
-  tried?: TriedAction[];
-  /** How the closed loop settled it, when it did. */
-  resolution?: { verdict: string; verificationId: string; reason: string } | null;
-}
-
-export interface OpportunityEpoch {
-  since: string;
-  key: string;
-  from: LogPosition;
-}
 
 /** How an opportunity under an epoch was judged by its detector on post-epoch feedback. */
 export interface EpochJudgement {
@@ -150,7 +125,7 @@ export async function listOpportunities(
   status: OpportunityStatusFilter,
 ): Promise<Opportunity[]> {
   const doc = await stores.optimization.read();
-  return (doc.opportunities as unknown as Opportunity[])
+  return doc.opportunities
     .filter(
       (row) =>
         (agentId === undefined || row.agentId === agentId) && (status === 'all' || row.status === status),

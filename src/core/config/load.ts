@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lilconfig, type Loader } from 'lilconfig';
 import * as v from 'valibot';
-import { EXIT_USAGE, Kv1ntError } from '../errors.js';
+import { Kv1ntError, configNotFound, configInvalid } from '../errors.js';
 import { reservedKeyIssues } from './reserved-keys.js';
 import { ConfigSchema, type Kv1ntConfig } from './schema.js';
 
@@ -36,7 +36,7 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
   if (explicit !== undefined && explicit !== '') {
     const file = path.resolve(cwd, explicit);
     if (!fs.existsSync(file)) {
-      throw new Kv1ntError('CONFIG_NOT_FOUND', `Config file ${file} does not exist.`, { exit: EXIT_USAGE });
+      throw configNotFound(file);
     }
     result = await guard(file, () => searcher.load(file));
   } else {
@@ -57,10 +57,9 @@ export function validateConfig(file: string, raw: unknown): Kv1ntConfig {
   if (!parsed.success)
     for (const issue of parsed.issues)
       problems.push(`${v.getDotPath(issue) ?? '(top level)'}: ${describeIssue(issue)}`);
-  throw new Kv1ntError('CONFIG_INVALID', `Invalid config ${file}:\n  ${problems.join('\n  ')}`, {
-    exit: EXIT_USAGE,
-    suggestions: ['See .kv1ntrc.example and kv1ntrc.schema.json for every key and its type.'],
-  });
+  throw configInvalid(`Invalid config ${file}:\n  ${problems.join('\n  ')}`, [
+    'See .kv1ntrc.example and kv1ntrc.schema.json for every key and its type.',
+  ]);
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
@@ -75,10 +74,7 @@ async function guard<T>(where: string, load: () => Promise<T>): Promise<T> {
     return await load();
   } catch (error) {
     if (error instanceof Kv1ntError) throw error;
-    throw new Kv1ntError('CONFIG_INVALID', `Cannot read the config (${where}): ${(error as Error).message}`, {
-      exit: EXIT_USAGE,
-      cause: error,
-    });
+    throw configInvalid(`Cannot read the config (${where}): ${(error as Error).message}`, [], error);
   }
 }
 
@@ -86,11 +82,7 @@ const loadJson: Loader = (file, content) => {
   try {
     return JSON.parse(content) as unknown;
   } catch (error) {
-    throw new Kv1ntError(
-      'CONFIG_INVALID',
-      `Invalid config ${file}: not valid JSON (${(error as Error).message}).`,
-      { exit: EXIT_USAGE },
-    );
+    throw configInvalid(`Invalid config ${file}: not valid JSON (${(error as Error).message}).`, [], error);
   }
 };
 
@@ -100,11 +92,7 @@ const loadYaml: Loader = async (file, content) => {
   try {
     return parse(content) as unknown;
   } catch (error) {
-    throw new Kv1ntError(
-      'CONFIG_INVALID',
-      `Invalid config ${file}: not valid YAML (${(error as Error).message}).`,
-      { exit: EXIT_USAGE },
-    );
+    throw configInvalid(`Invalid config ${file}: not valid YAML (${(error as Error).message}).`, [], error);
   }
 };
 

@@ -1,4 +1,3 @@
-import type { StoredPattern } from '../patterns/engine.js';
 import type { Stores } from '../store/stores.js';
 import { refreshAggregates } from './aggregate-index.js';
 import { emptyBucket, mergeBucket, totalFor, windowStartKey } from './aggregates.js';
@@ -13,7 +12,7 @@ export async function agentSummary(
 ): Promise<FeedbackSummary> {
   const [aggregates, stored] = await Promise.all([refreshAggregates(stores), stores.feedback.read()]);
   const summary = summarize(agentId, days, totalFor(aggregates, agentId, windowStartKey(now, days)));
-  const topPatterns = (stored.patterns as unknown as StoredPattern[])
+  const topPatterns = stored.patterns
     .filter((p) => p.agentId === agentId && p.status !== 'inactive')
     .sort((a, b) => b.frequency - a.frequency || b.confidence - a.confidence)
     .slice(0, 5)

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Kv1ntError } from '../errors.js';
+import { logCorrupt } from '../errors.js';
 import { dropSegmentTimes } from '../patterns/segment-times.js';
 import { ownValue, safeRecord, setOwn } from '../safe-record.js';
 import { parseLogLine, type FeedbackLog, type LogPosition } from '../store/feedback-log.js';
@@ -164,14 +164,9 @@ export function asEntry(record: unknown, file: string, offset: number): Feedback
     typeof entry.timestamp !== 'string' ||
     typeof entry.score !== 'number'
   ) {
-    throw new Kv1ntError(
-      'STORE_CORRUPT',
+    throw logCorrupt(
       `The feedback log segment ${file} is damaged: the record ending at byte ${offset} is not a feedback entry. kv1nt has not changed it.`,
-      {
-        suggestions: [
-          `Restore ${file} from a backup, or remove that line by hand; every other record is intact.`,
-        ],
-      },
+      [`Restore ${file} from a backup, or remove that line by hand; every other record is intact.`],
     );
   }
   return entry as FeedbackEntry;

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Kv1ntError, hasErrno, invalidInput } from '../errors.js';
+import { Kv1ntError, invalidInput, hasErrno } from '../errors.js';
 
 /**
  * Bounds of `feedback import`'s input. A line longer than `lineBytes` cannot be an entry (one is

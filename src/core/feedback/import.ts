@@ -1,6 +1,7 @@
-import { Kv1ntError, EXIT_USAGE } from '../errors.js';
+import type { Kv1ntError } from '../errors.js';
+import { invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
-import type { FeedbackEntry, FeedbackInput } from './types.js';
+import type { FeedbackEntry } from './types.js';
 import { LIMITS, isPlainObject, parseJsonInput, toFeedbackRecord } from './validate.js';
 
 export interface InvalidLine {
@@ -33,7 +34,7 @@ export function parseImport(text: string, now: Date): ParsedImport {
     try {
       const parsed = parseJsonInput(line, 'the entry', LIMITS.entryBytes);
       if (!isPlainObject(parsed)) throw new Error('an entry must be a JSON object');
-      const record = toFeedbackRecord(parsed as unknown as FeedbackInput, now, newId('fb'));
+      const record = toFeedbackRecord(parsed, now, newId('fb'));
       entries.push(record.entry);
       lines.push(record.line);
     } catch (error) {
@@ -47,13 +48,9 @@ export function parseImport(text: string, now: Date): ParsedImport {
 export function invalidImportError(invalid: InvalidLine[]): Kv1ntError {
   const shown = invalid.slice(0, 20).map((item) => `line ${item.line}: ${item.message}`);
   if (invalid.length > shown.length) shown.push(`… and ${invalid.length - shown.length} more`);
-  const error = new Kv1ntError(
-    'INVALID_INPUT',
+  const error = invalidInput(
     `Nothing imported: ${invalid.length} invalid line${invalid.length === 1 ? '' : 's'}.\n  ${shown.join('\n  ')}`,
-    {
-      exit: EXIT_USAGE,
-      suggestions: ['Fix those lines, or pass --skip-invalid to import the valid ones.'],
-    },
+    ['Fix those lines, or pass --skip-invalid to import the valid ones.'],
   );
   return Object.assign(error, { invalidLines: invalid });
 }

@@ -1,7 +1,7 @@
 import { FEEDBACK_SOURCES, FEEDBACK_TYPES, type FeedbackSource, type FeedbackType } from './types.js';
 import type { Bucket } from './aggregates.js';
 
-/** `kv1nt summary --json` (contract §3). */
+/** `kv1nt summary --json`: an agent's feedback counts and scores over a window. */
 export interface FeedbackSummary {
   agentId: string;
   days: number;

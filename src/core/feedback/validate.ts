@@ -47,9 +47,12 @@ export function toFeedbackEntry(input: FeedbackInput, now: Date, id: string = ne
   return toFeedbackRecord(input, now, id).entry;
 }
 
+/** Input as it arrives from a file or a plain-JS caller: every field is checked here. */
+export type UncheckedInput = { readonly [K in keyof FeedbackInput]?: unknown };
+
 /** The entry and its log line: each entry is serialized once, for the size check and the log. */
 export function toFeedbackRecord(
-  input: FeedbackInput,
+  input: UncheckedInput,
   now: Date,
   id: string = newId('fb'),
 ): { entry: FeedbackEntry; line: string } {
@@ -90,7 +93,7 @@ export function toFeedbackRecord(
 }
 
 /** Field names the input has but an entry does not know (no array is built when all are known). */
-function unknownFields(input: FeedbackInput): string[] {
+function unknownFields(input: UncheckedInput): string[] {
   const keys = Object.keys(input);
   for (const key of keys) {
     if (!INPUT_FIELDS.has(key)) return keys.filter((k) => !INPUT_FIELDS.has(k));

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kv1ntError, EXIT_USAGE } from '../errors.js';
+import { hooksError } from '../errors.js';
 import { outputOf } from '../runner/spawn.js';
 import { detectLefthook, type LefthookSetup } from './lefthook.js';
 
@@ -58,12 +58,13 @@ async function git(cwd: string, args: string[]): Promise<string> {
   } catch (error) {
     const err = error as NodeJS.ErrnoException & { stderr?: string };
     if (err.code === 'ENOENT')
-      throw new Kv1ntError('GIT_NOT_FOUND', 'git is not installed or not on the PATH.', { exit: EXIT_USAGE });
+      throw hooksError('GIT_NOT_FOUND', 'git is not installed or not on the PATH.', [], error);
     if (args[0] === 'config') throw error;
-    throw new Kv1ntError('NOT_A_GIT_REPOSITORY', `${cwd} is not inside a git working tree.`, {
-      exit: EXIT_USAGE,
-      suggestions: ['Run the command from inside the repository whose hooks you mean.'],
-      cause: err.stderr?.trim(),
-    });
+    throw hooksError(
+      'NOT_A_GIT_REPOSITORY',
+      `${cwd} is not inside a git working tree.`,
+      ['Run the command from inside the repository whose hooks you mean.'],
+      err.stderr?.trim(),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT_USAGE, Kv1ntError, hasErrno } from '../errors.js';
+import type { Kv1ntError } from '../errors.js';
+import { hooksError, hasErrno } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { locateHooks, type HooksLocation } from './git.js';
 import { lefthookCallsKv1nt, managedByLefthook, movedByLefthook } from './lefthook.js';
@@ -103,10 +104,10 @@ export async function installHooks(
   // Check every hook before touching any: never leave the folder half-installed by our own refusal.
   for (const plan of plans) {
     if (plan.current !== null && !isKv1ntHook(plan.current) && exists(plan.original))
-      throw new Kv1ntError(
+      throw hooksError(
         'HOOK_CONFLICT',
         `${plan.file} is not kv1nt's, and ${path.basename(plan.original)} exists next to it already: kv1nt will not overwrite either.`,
-        { suggestions: [`Move one of them away, then run \`kv1nt hooks install\` again.`] },
+        [`Move one of them away, then run \`kv1nt hooks install\` again.`],
       );
   }
   fs.mkdirSync(location.hooksDir, { recursive: true });
@@ -298,15 +299,12 @@ function huskyScripts(husky: string, hooks: readonly Kv1ntHookName[]) {
 
 function managedByHusky(location: HooksLocation, hooks: readonly Kv1ntHookName[]): Kv1ntError {
   const husky = location.husky!;
-  return new Kv1ntError(
+  return hooksError(
     'HOOKS_MANAGED_BY_HUSKY',
     `${location.hooksDir} is the folder husky 9 generates (core.hooksPath = ${location.hooksPath}): husky rewrites it on every install, and its hooks run your scripts in ${husky} by name. kv1nt installs nothing there; call it from your husky scripts instead.`,
-    {
-      exit: EXIT_USAGE,
-      suggestions: hooks.map(
-        (hook) =>
-          `Add the line \`${huskyLine(hook)}\` to ${path.join(husky, hook)} (create the file if needed).`,
-      ),
-    },
+    hooks.map(
+      (hook) =>
+        `Add the line \`${huskyLine(hook)}\` to ${path.join(husky, hook)} (create the file if needed).`,
+    ),
   );
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT_USAGE, Kv1ntError } from '../errors.js';
+import type { Kv1ntError } from '../errors.js';
+import { hooksError } from '../errors.js';
 import { callsKv1nt, isKv1ntHook } from './script.js';
 
 /**
@@ -82,18 +83,15 @@ export function managedByLefthook(
   const file = setup.config ?? path.join(location.root, 'lefthook.yml');
   const yaml = /\.ya?ml$/.test(file) ? '' : ' (YAML shown: write the same keys in its format)';
   const moved = hooks.flatMap((hook) => movedByLefthook(location.hooksDir, hook) ?? []);
-  const error = new Kv1ntError(
+  const error = hooksError(
     'HOOKS_MANAGED_BY_LEFTHOOK',
     `lefthook manages the git hooks of this repository (${setup.config ?? setup.local ?? `its hooks in ${location.hooksDir}`}): \`lefthook install\` moves any other hook to <hook>${LEFTHOOK_OLD_SUFFIX}, which lefthook never runs. kv1nt installs nothing; call it from lefthook's config instead.`,
-    {
-      exit: EXIT_USAGE,
-      suggestions: [
-        `Add these lines to ${file}${yaml}, then run \`lefthook install\`:\n${snippet.replace(/^/gm, '      ')}`,
-        ...moved.map(
-          (old) => `Delete ${old}: kv1nt's earlier hook, which lefthook moved there and never runs.`,
-        ),
-      ],
-    },
+    [
+      `Add these lines to ${file}${yaml}, then run \`lefthook install\`:\n${snippet.replace(/^/gm, '      ')}`,
+      ...moved.map(
+        (old) => `Delete ${old}: kv1nt's earlier hook, which lefthook moved there and never runs.`,
+      ),
+    ],
   );
   return Object.assign(error, { lefthookConfig: `${snippet}\n`, file });
 }

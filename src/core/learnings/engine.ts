@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import type { LoadedGenerator } from '../plugins/validate-plugin.js';
 import { invokeComponent, StuckComponents } from '../plugins/invoke.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
-import { LEARNING_TYPES, type AgentInfo, type LearningInfo, type Thresholds } from '../sdk/types.js';
+import { LEARNING_TYPES, type AgentInfo, type LearningInfo, type PluginConfig } from '../sdk/types.js';
 import type { Stores } from '../store/stores.js';
-import type { StoredPattern } from '../patterns/engine.js';
 
 export interface LearningRun {
   learnings: LearningInfo[];
@@ -20,7 +19,7 @@ export async function generateLearnings(
   stores: Stores,
   agent: AgentInfo,
   generators: readonly LoadedGenerator[],
-  config: { thresholds: Thresholds; [key: string]: unknown },
+  config: PluginConfig,
   perPlugin: {
     limitOf: (plugin: string) => number;
     optionsOf: (plugin: string) => Readonly<Record<string, unknown>>;
@@ -28,9 +27,7 @@ export async function generateLearnings(
   now: Date,
 ): Promise<LearningRun> {
   const doc = await stores.feedback.read();
-  const patterns = (doc.patterns as unknown as StoredPattern[]).filter(
-    (p) => p.agentId === agent.id && p.status !== 'inactive',
-  );
+  const patterns = doc.patterns.filter((p) => p.agentId === agent.id && p.status !== 'inactive');
   const warnings: PluginWarning[] = [];
   const fresh: LearningInfo[] = [];
   const stuck = new StuckComponents();
@@ -80,9 +77,7 @@ export async function generateLearnings(
   warnings.push(...stuck.warnings('pattern', 'patterns'));
   const learnings = await stores.feedback.update((stored) => {
     const existing = new Map(
-      stored.learningEvents
-        .filter((l) => l.agentId === agent.id)
-        .map((l) => [l.id, l as unknown as LearningInfo]),
+      stored.learningEvents.filter((l) => l.agentId === agent.id).map((l) => [l.id, l]),
     );
     for (const learning of fresh) {
       const previous = existing.get(learning.id);
@@ -94,7 +89,7 @@ export async function generateLearnings(
     }
     stored.learningEvents = [
       ...stored.learningEvents.filter((l) => l.agentId !== agent.id),
-      ...([...existing.values()] as unknown as typeof stored.learningEvents),
+      ...existing.values(),
     ];
     return [...existing.values()].sort((a, b) => b.impactScore - a.impactScore || a.id.localeCompare(b.id));
   });

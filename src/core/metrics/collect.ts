@@ -87,13 +87,13 @@ export async function collectMetrics(stores: Stores, request: MetricsRequest): P
     opportunities.samples.push(
       ...countBy(
         optimization.opportunities.filter((row) => row.agentId === agent && row.status === 'open'),
-        'severity',
+        (row) => row.severity,
       ).map(([severity, value]) => ({ labels: { agent, severity }, value })),
     );
     optimizations.samples.push(
       ...countBy(
         optimization.optimizationResults.filter((row) => row.agentId === agent),
-        'status',
+        (row) => row.status,
       ).map(([status, value]) => ({ labels: { agent, status }, value })),
     );
   }
@@ -114,11 +114,11 @@ function durationSamples(agent: string, bucket: Bucket): Sample[] {
   return samples;
 }
 
-/** Rows counted by the string value of `field`, in name order. */
-function countBy(rows: ReadonlyArray<Record<string, unknown>>, field: string): Array<[string, number]> {
+/** Rows counted by a value of theirs, in name order. */
+function countBy<T>(rows: readonly T[], valueOf: (row: T) => string): Array<[string, number]> {
   const counts = new Map<string, number>();
   for (const row of rows) {
-    const value = String(row[field]);
+    const value = valueOf(row);
     counts.set(value, (counts.get(value) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Kv1ntError } from '../errors.js';
+import { busy } from '../errors.js';
 import { acquireLock, type LockHandle } from '../store/lock.js';
 import type { Stores } from '../store/stores.js';
 
@@ -12,7 +12,7 @@ export async function lockAgent(stores: Stores, agentId: string, timeoutMs = 1_0
   try {
     return await acquireLock(path.join(dir, `${agentId}.lock`), { timeoutMs });
   } catch {
-    throw new Kv1ntError(
+    throw busy(
       'OPTIMIZATION_RUNNING',
       `Another kv1nt process is optimizing or rolling back agent ${agentId}; try again when it has finished.`,
     );

@@ -1,14 +1,8 @@
 import type { ProcessRunner } from '../runner/runner.js';
 import type { OptimizationPlan, PlanAction } from './plan.js';
 
-export type ApprovalSource = 'flag' | 'prompt' | 'command' | 'approve_command' | 'none';
-
-export interface ApprovalDecision {
-  approved: boolean;
-  source: ApprovalSource;
-  /** Why, for the report: who approved, or what to do to approve. */
-  detail: string;
-}
+export type { ApprovalDecision, ApprovalSource } from '../model/optimization.js';
+import type { ApprovalDecision } from '../model/optimization.js';
 
 export interface ApprovalOptions {
   /** `--yes`. */
@@ -26,7 +20,7 @@ export interface ApprovalOptions {
 
 /**
  * The gate before any change of a HIGH or CRITICAL item, asked once per plan, in the order of
- * the contract: `--yes`, an earlier `kv1nt approve`, the config's approval command (exit 0
+ * precedence: `--yes`, an earlier `kv1nt approve`, the config's approval command (exit 0
  * approves; anything else, a time-out included, does not), a prompt on a terminal. Nobody to ask:
  * not approved, and the plan waits as pending_approval.
  */

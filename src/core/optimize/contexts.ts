@@ -36,12 +36,10 @@ export class StrategyContexts {
     runner: ProcessRunner,
   ): Promise<StrategyContexts> {
     const doc = await stores.feedback.read();
-    const patterns = doc.patterns.filter(
+    const patterns: PatternInfo[] = doc.patterns.filter(
       (row) => row.agentId === agent.id && row.status !== 'inactive',
-    ) as unknown as PatternInfo[];
-    const learnings = doc.learningEvents.filter(
-      (row) => row.agentId === agent.id,
-    ) as unknown as LearningInfo[];
+    );
+    const learnings: LearningInfo[] = doc.learningEvents.filter((row) => row.agentId === agent.id);
     return new StrategyContexts(agent, config, patterns, learnings, now, runner);
   }
 

@@ -4,7 +4,7 @@ import type { Agent } from '../agents/registry.js';
 import type { AnalysisResult } from '../analysis/analyze.js';
 import type { Opportunity } from '../analysis/opportunities.js';
 import type { Kv1ntConfig } from '../config/schema.js';
-import { Kv1ntError, EXIT_USAGE, invalidInput } from '../errors.js';
+import { agentNotFound, agentPathMissing, notFound, planNotPending } from '../errors.js';
 import { newId } from '../ids.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
 import type { PluginSet } from '../plugins/validate-plugin.js';
@@ -15,44 +15,19 @@ import { lockAgent } from './agent-lock.js';
 import { decideApproval, type ApprovalDecision } from './approval.js';
 import { StrategyContexts } from './contexts.js';
 import { processRunner, type ProcessRunner } from '../runner/runner.js';
-import {
-  executePlan,
-  type ActionResult,
-  type ExecuteOutcome,
-  type ProgressEvent,
-  type ResultStatus,
-} from './execute.js';
+import { executePlan, type ExecuteOutcome, type ProgressEvent } from './execute.js';
 import { buildPlan, type OptimizationPlan } from './plan.js';
 import { removeAbandonedStaging } from '../sandbox/api.js';
 import { recordKept, recoverInterrupted } from './recovery.js';
 import { resolvePolicy, type StrategyName } from './policy.js';
 
+import type { OptimizationResult } from '../model/optimization.js';
+
 export { recoverInterrupted };
 
-export const DEFAULT_TEST_TIMEOUT_MS = 600_000;
+export type { OptimizationResult };
 
-/** `kv1nt optimize --json` (contract §6). */
-export interface OptimizationResult {
-  [key: string]: unknown;
-  id: string;
-  planId: string;
-  agentId: string;
-  strategy: StrategyName;
-  policy: OptimizationPlan['policy'];
-  status: ResultStatus | 'running' | 'interrupted';
-  actions: ActionResult[];
-  baseline: ExecuteOutcome['baseline'];
-  approval: ApprovalDecision | null;
-  healthBefore: number | null;
-  warnings: PluginWarning[];
-  startedAt: string;
-  finishedAt: string | null;
-  rolledBackAt: string | null;
-  /** The process running it, to tell a crashed run (`interrupted`) from a live one. */
-  pid: number;
-  /** Where the feedback log ended when the run started: its changes' epochs begin after it. */
-  logFrom?: LogPosition;
-}
+export const DEFAULT_TEST_TIMEOUT_MS = 600_000;
 
 export interface OptimizeRequest {
   strategy: StrategyName;
@@ -84,7 +59,7 @@ export interface OptimizeDeps {
 export type DryRun = OptimizationPlan & { status: 'dry_run'; warnings: PluginWarning[] };
 
 /**
- * `kv1nt optimize`, top-down (contract §6): analyse the current feedback and plan from it;
+ * `kv1nt optimize`, top-down: analyse the current feedback and plan from it;
  * ask approval for what needs it; run the baseline and try each action in a sandbox, keeping
  * what passes the agent's tests; record the result, and open a verification for every kept
  * change (the closed loop judges it on the feedback that follows).
@@ -311,44 +286,34 @@ function isOpen(status: string): boolean {
   return status === 'planned' || status === 'pending_approval';
 }
 
-function replaceRow(rows: Array<Record<string, unknown> & { id: string }>, row: { id: string }): void {
+function replaceRow<T extends { id: string }>(rows: T[], row: T): void {
   const index = rows.findIndex((r) => r.id === row.id);
-  const copy = JSON.parse(JSON.stringify(row)) as Record<string, unknown> & { id: string };
+  // A copy: the run goes on changing its own objects after they are stored.
+  const copy = structuredClone(row);
   if (index === -1) rows.push(copy);
   else rows[index] = copy;
 }
 
 function runnableAgent(agentId: string, agent: Agent | undefined): Agent {
   if (!agent)
-    throw Object.assign(
-      invalidInput(`Agent ${agentId} is not declared: optimize needs its folder and test command.`, [
-        `Declare it in the config, or: kv1nt agents add ${agentId} --path <dir> --test "<command>"`,
-      ]),
-      { code: 'AGENT_NOT_FOUND' },
-    );
+    throw agentNotFound(`Agent ${agentId} is not declared: optimize needs its folder and test command.`, [
+      `Declare it in the config, or: kv1nt agents add ${agentId} --path <dir> --test "<command>"`,
+    ]);
   if (!fs.existsSync(agent.path) || !fs.statSync(agent.path).isDirectory())
-    throw new Kv1ntError(
-      'AGENT_PATH_MISSING',
-      `The folder of agent ${agentId} does not exist: ${agent.path}`,
-      {
-        exit: EXIT_USAGE,
-      },
-    );
+    throw agentPathMissing(agentId, agent.path);
   return agent;
 }
 
 async function storedPlan(stores: Stores, agentId: string, planId: string): Promise<OptimizationPlan> {
   const doc = await stores.optimization.read();
-  const plan = doc.optimizationPlans.find((row) => row.id === planId) as OptimizationPlan | undefined;
+  const plan = doc.optimizationPlans.find((row) => row.id === planId);
   if (!plan || plan.agentId !== agentId)
-    throw Object.assign(
-      invalidInput(`No plan ${planId} for agent ${agentId}.`, [`kv1nt history ${agentId} shows its runs.`]),
-      { code: 'PLAN_NOT_FOUND' },
-    );
+    throw notFound('PLAN_NOT_FOUND', `No plan ${planId} for agent ${agentId}.`, [
+      `kv1nt history ${agentId} shows its runs.`,
+    ]);
   if (plan.status !== 'pending_approval' && plan.status !== 'approved')
-    throw Object.assign(
-      invalidInput(`Plan ${planId} is ${plan.status}: only a plan waiting for approval can be carried out.`),
-      { code: 'PLAN_NOT_PENDING' },
+    throw planNotPending(
+      `Plan ${planId} is ${plan.status}: only a plan waiting for approval can be carried out.`,
     );
   return plan;
 }
@@ -356,24 +321,19 @@ async function storedPlan(stores: Stores, agentId: string, planId: string): Prom
 /** `kv1nt approve <planId>`. */
 export async function approvePlan(stores: Stores, planId: string, now: Date): Promise<OptimizationPlan> {
   return stores.optimization.update((doc) => {
-    const plan = doc.optimizationPlans.find((row) => row.id === planId) as OptimizationPlan | undefined;
+    const plan = doc.optimizationPlans.find((row) => row.id === planId);
     if (!plan)
-      throw Object.assign(
-        invalidInput(`No plan ${planId}.`, ['kv1nt history <agent> shows the plans of an agent.']),
-        {
-          code: 'PLAN_NOT_FOUND',
-        },
-      );
+      throw notFound('PLAN_NOT_FOUND', `No plan ${planId}.`, [
+        'kv1nt history <agent> shows the plans of an agent.',
+      ]);
     if (plan.status !== 'pending_approval' && plan.status !== 'approved')
-      throw Object.assign(invalidInput(`Plan ${planId} is ${plan.status}: there is nothing to approve.`), {
-        code: 'PLAN_NOT_PENDING',
-      });
+      throw planNotPending(`Plan ${planId} is ${plan.status}: there is nothing to approve.`);
     plan.status = 'approved';
     plan.approvedAt = now.toISOString();
     plan.approvedBy = safeUser();
     for (const action of plan.actions)
       if (action.status === 'pending_approval' || action.status === 'planned') action.approved = true;
-    return JSON.parse(JSON.stringify(plan)) as OptimizationPlan;
+    return structuredClone(plan);
   });
 }
 

@@ -3,70 +3,13 @@ import { SEVERITY_RANK, type Opportunity } from '../analysis/opportunities.js';
 import { invokeComponent, StuckComponents } from '../plugins/invoke.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
 import type { LoadedStrategy } from '../plugins/validate-plugin.js';
-import type {
-  OpportunityType,
-  PlannedAction,
-  Policy,
-  Severity,
-  StrategyContext,
-  ValueSearch,
-} from '../sdk/types.js';
+import type { PlannedAction, Policy, StrategyContext, ValueSearch } from '../sdk/types.js';
 import { actionSignature } from '../verify/signature.js';
 import { acceptsRisk, handlesSeverity, needsApproval, type StrategyName } from './policy.js';
 
-export type ActionStatus =
-  'planned' | 'pending_approval' | 'applied' | 'rolled_back' | 'failed' | 'conflict' | 'no_op';
+import type { ActionStatus, OptimizationPlan, PlanAction, PlanStatus } from '../model/optimization.js';
 
-/** One step of a plan: which strategy changes what, for which opportunity, at what risk. */
-export interface PlanAction {
-  id: string;
-  /** The strategy (plugin component) that proposed it and will apply it. */
-  strategy: string;
-  plugin: string;
-  /** The most severe opportunity it addresses. */
-  opportunityId: string;
-  /** Every opportunity that asked for this same change (one action for one change). */
-  opportunityIds: string[];
-  /** What it changes (see PlannedAction.target). */
-  target: string;
-  opportunityType: OpportunityType;
-  severity: Severity;
-  type: string;
-  description: string;
-  risk: 'low' | 'medium' | 'high';
-  expectedChange: string | null;
-  candidates: unknown[] | null;
-  search: ValueSearch | null;
-  /** Test runs it may use: its candidates, or the search budget (shown before approval). */
-  maxTestRuns: number;
-  needsApproval: boolean;
-  approved: boolean;
-  status: ActionStatus;
-  /** The strategy's own action object, handed back to its apply(). */
-  action: PlannedAction;
-}
-
-export type PlanStatus =
-  'dry_run' | 'running' | 'pending_approval' | 'approved' | 'completed' | 'interrupted';
-
-export interface OptimizationPlan {
-  [key: string]: unknown;
-  id: string;
-  agentId: string;
-  strategy: StrategyName;
-  policy: Policy;
-  policyReason: string;
-  status: PlanStatus;
-  createdAt: string;
-  healthBefore: number | null;
-  actions: PlanAction[];
-  /** Opportunities left out, and why (policy, no strategy handles them, a strategy proposed nothing). */
-  skipped: Array<{ opportunityId: string; type: OpportunityType; reason: string }>;
-  /** Opportunities not planned because a kept change for them is being verified. */
-  verifying: Array<{ opportunityId: string; type: OpportunityType; verificationId: string | null }>;
-  approvedAt: string | null;
-  approvedBy: string | null;
-}
+export type { ActionStatus, OptimizationPlan, PlanAction, PlanStatus };
 
 export interface PlanInput {
   agentId: string;

@@ -1,7 +1,14 @@
 import type { Policy, Severity } from '../sdk/types.js';
 
-export const STRATEGY_NAMES = ['auto', 'conservative', 'aggressive', 'minimal', 'comprehensive'] as const;
-export type StrategyName = (typeof STRATEGY_NAMES)[number];
+export type { StrategyName } from '../model/optimization.js';
+import type { StrategyName } from '../model/optimization.js';
+export const STRATEGY_NAMES = [
+  'auto',
+  'conservative',
+  'aggressive',
+  'minimal',
+  'comprehensive',
+] as const satisfies readonly StrategyName[];
 
 export interface AutoPolicy {
   comprehensiveBelow?: number | undefined;
@@ -46,7 +53,7 @@ export function acceptsRisk(policy: Policy, risk: 'low' | 'medium' | 'high'): bo
   return policy !== 'conservative' || risk === 'low';
 }
 
-/** HIGH and CRITICAL items change nothing without approval (contract §6). */
+/** HIGH and CRITICAL items change nothing without approval. */
 export function needsApproval(severity: Severity): boolean {
   return severity === 'HIGH' || severity === 'CRITICAL';
 }

@@ -1,8 +1,6 @@
 import type { Journal } from '../sandbox/api.js';
 import type { Stores } from '../store/stores.js';
 import { emptyResult, type ActionResult } from './results.js';
-import type { OptimizationResult } from './optimize.js';
-import type { OptimizationPlan } from './plan.js';
 
 /**
  * Finishes or undoes an apply that a crash interrupted, and removes sandboxes whose process is
@@ -30,10 +28,10 @@ export async function recordKept(
   options: { interrupted?: boolean } = {},
 ): Promise<void> {
   await stores.optimization.update((doc) => {
-    const row = doc.optimizationResults.find((r) => r.id === resultId) as OptimizationResult | undefined;
+    const row = doc.optimizationResults.find((r) => r.id === resultId);
     if (!row) return;
     const ids = new Set(kept.map((a) => a.id));
-    const copies = JSON.parse(JSON.stringify(kept)) as ActionResult[];
+    const copies = structuredClone(kept);
     row.actions = [...row.actions.filter((a) => !ids.has(a.id)), ...copies];
     if (options.interrupted && row.status === 'running') row.status = 'interrupted';
   });
@@ -48,9 +46,9 @@ async function recordRecovered(stores: Stores, journal: Journal): Promise<void> 
   const meta = journal.meta as { resultId?: unknown; planId?: unknown; actions?: unknown; kept?: unknown };
   if (typeof meta.resultId !== 'string' || !Array.isArray(meta.actions)) return;
   const doc = await stores.optimization.read();
-  const row = doc.optimizationResults.find((r) => r.id === meta.resultId) as OptimizationResult | undefined;
+  const row = doc.optimizationResults.find((r) => r.id === meta.resultId);
   if (!row) return;
-  const plan = doc.optimizationPlans.find((p) => p.id === meta.planId) as OptimizationPlan | undefined;
+  const plan = doc.optimizationPlans.find((p) => p.id === meta.planId);
   const snapshots = Array.isArray(meta.kept) ? (meta.kept as ActionResult[]) : [];
   const kept: ActionResult[] = [];
   for (const id of meta.actions.map(String)) {

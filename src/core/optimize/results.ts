@@ -6,55 +6,8 @@ import type { ActionStatus, OptimizationPlan, PlanAction } from './plan.js';
 
 /** The result types of running a plan (executePlan), and the input it runs from. */
 
-/** The outcome of one test run, as the result JSON shows it (contract §6). */
-export interface TestSummary {
-  exitCode: number | null;
-  durationMs: number;
-  timedOut: boolean;
-  outputTail: string;
-  /** The whole output, in the data dir. */
-  logFile: string | null;
-}
-
-export interface Attempt {
-  candidate: unknown;
-  status: ActionStatus;
-  test: TestSummary | null;
-  error?: string;
-}
-
-export interface ActionResult {
-  id: string;
-  type: string;
-  strategy: string;
-  opportunityId: string;
-  /** Every opportunity this change addresses (the first is opportunityId). */
-  opportunityIds: string[];
-  /** What it changes (`param:timeoutMs`, `dependency:lodash`…). */
-  target: string;
-  description: string;
-  status: ActionStatus;
-  /** Paths (relative to the agent folder) that the kept change wrote. */
-  changes: string[];
-  test: TestSummary | null;
-  /** The candidate value kept, for an action with candidates or a search. */
-  candidate?: unknown;
-  /** The value the action sets (the kept candidate, or what it upgrades to): the loop's memory of it. */
-  value: unknown;
-  attempts: Attempt[];
-  transactionId: string | null;
-  /** When the change was written into the agent folder. */
-  appliedAt?: string;
-  /** Set when the closed loop reverted it (a regressed verdict), with why. */
-  revertedAt?: string;
-  revertReason?: string;
-  /** Learnings the change wrote into the agent (write_learnings): absorbed while it is kept. */
-  learningIds?: string[];
-  conflicts?: string[];
-  error?: string;
-}
-
-export type ResultStatus = 'applied' | 'partially_applied' | 'rolled_back' | 'pending_approval' | 'no_op';
+export type { ActionResult, Attempt, ResultStatus, TestSummary } from '../model/optimization.js';
+import type { ActionResult, ResultStatus, TestSummary } from '../model/optimization.js';
 
 export type ProgressEvent =
   | { kind: 'baseline' }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { invalidInput } from '../errors.js';
+import { notFound } from '../errors.js';
 import type { Stores } from '../store/stores.js';
 import type { OptimizationResult } from './optimize.js';
 import { isAlive } from '../process-alive.js';
@@ -152,7 +152,7 @@ async function newerResultsTouching(
   const root = stores.dataDir.path('optimization', 'transactions');
   const doc = await stores.optimization.read();
   const found: Array<{ id: string; path: string }> = [];
-  for (const row of doc.optimizationResults as unknown as OptimizationResult[]) {
+  for (const row of doc.optimizationResults) {
     if (row.id === result.id || row.agentId !== result.agentId || row.rolledBackAt) continue;
     if (row.startedAt < result.startedAt || (row.startedAt === result.startedAt && row.id < result.id))
       continue;
@@ -170,14 +170,11 @@ async function newerResultsTouching(
 
 async function findResult(stores: Stores, resultId: string): Promise<OptimizationResult> {
   const doc = await stores.optimization.read();
-  const row = doc.optimizationResults.find((r) => r.id === resultId) as OptimizationResult | undefined;
+  const row = doc.optimizationResults.find((r) => r.id === resultId);
   if (!row)
-    throw Object.assign(
-      invalidInput(`No optimization result ${resultId}.`, [
-        'kv1nt history <agent> lists the results of an agent.',
-      ]),
-      { code: 'RESULT_NOT_FOUND' },
-    );
+    throw notFound('RESULT_NOT_FOUND', `No optimization result ${resultId}.`, [
+      'kv1nt history <agent> lists the results of an agent.',
+    ]);
   return row;
 }
 
@@ -188,7 +185,7 @@ export async function optimizationHistory(
   limit: number,
 ): Promise<OptimizationResult[]> {
   const doc = await stores.optimization.read();
-  return (doc.optimizationResults as unknown as OptimizationResult[])
+  return doc.optimizationResults
     .filter((row) => row.agentId === agentId)
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id))
     .slice(0, limit)

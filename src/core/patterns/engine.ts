@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { PatternInfo } from '../sdk/types.js';
 import type { Stores } from '../store/stores.js';
 import { PatternAccumulator, type PatternOptions } from './detect.js';
 import { FINGERPRINT_VERSION } from './fingerprint.js';
 import { scanWindow } from './window.js';
 
-export interface StoredPattern extends PatternInfo {
-  status: 'active' | 'inactive';
-  fingerprintVersion: number;
-  updatedAt: string;
-}
+import type { StoredPattern } from '../model/knowledge.js';
+
+export type { StoredPattern };
 
 export interface PatternRunOptions extends Omit<PatternOptions, 'slaMs'> {
   days: number;
@@ -67,11 +64,7 @@ export async function runPatterns(
         ...options,
         slaMs,
       });
-      const existing = new Map(
-        (doc.patterns as unknown as StoredPattern[])
-          .filter((p) => p.agentId === agentId)
-          .map((p) => [p.id, p]),
-      );
+      const existing = new Map(doc.patterns.filter((p) => p.agentId === agentId).map((p) => [p.id, p]));
       const seen = new Set<string>();
       for (const candidate of found) {
         const id = patternId(agentId, candidate.patternType, candidate.signature);

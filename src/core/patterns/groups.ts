@@ -1,5 +1,5 @@
 import type { FeedbackEntry } from '../feedback/types.js';
-import type { PatternInfo } from '../sdk/types.js';
+import type { PatternEvidence, PatternInfo } from '../sdk/types.js';
 
 export type PatternType = PatternInfo['patternType'];
 
@@ -15,7 +15,7 @@ export type PatternCandidate = Pick<
   | 'lastSeen'
   | 'examples'
 > & {
-  extra?: Record<string, unknown>;
+  extra?: PatternEvidence;
 };
 
 /** Example operation ids a pattern keeps. */
@@ -151,7 +151,7 @@ export function candidate(
   description: string,
   group: Group,
   confidence: number,
-  extra?: Record<string, unknown>,
+  extra?: PatternEvidence,
 ): PatternCandidate {
   return {
     patternType,

@@ -1,6 +1,6 @@
 import type { Kv1ntConfig } from '../config/schema.js';
 import { checkDays } from '../duration.js';
-import { invalidInput } from '../errors.js';
+import { invalidValue } from '../errors.js';
 import type { PatternRunOptions } from './engine.js';
 
 export interface PatternRequest {
@@ -17,8 +17,8 @@ export function patternOptions(config: Kv1ntConfig, request: PatternRequest): Pa
   const minConfidence = request.minConfidence ?? defaults.minConfidence ?? 0.6;
   checkDays(days);
   if (!Number.isInteger(minFrequency) || minFrequency < 1)
-    throw invalidInput(`Invalid --min-frequency ${minFrequency}: a whole number of at least 1.`);
+    throw invalidValue('minFrequency', 'a whole number of at least 1', minFrequency);
   if (!(minConfidence >= 0 && minConfidence <= 1))
-    throw invalidInput(`Invalid --min-confidence ${minConfidence}: a number from 0 to 1.`);
+    throw invalidValue('minConfidence', 'a number from 0 to 1', minConfidence);
   return { days, minFrequency, minConfidence };
 }

@@ -1,5 +1,5 @@
 /**
- * Finds third-party plugins (contract §8): oclif plugins installed or linked with `kv1nt plugins
+ * Finds third-party plugins: oclif plugins installed or linked with `kv1nt plugins
  * install|link` whose package.json declares `"kv1nt": {"plugin": "<module>"}`, and the config's
  * `plugins` entries (paths relative to the config file — a module, or a plugin package's folder —
  * or package names resolved from its folder). Only the module file is found here, none of its code
@@ -104,8 +104,8 @@ function resolveEntry(entry: string, dir: string): { modulePath: string; version
   }
   const match = PACKAGE_NAME.exec(entry);
   if (!match) throw new Error(`${entry} is neither a path nor a package name`);
-  const [, name, subpath] = match as unknown as [string, string, string | undefined];
-  return packageModule(findPackage(name, dir), subpath);
+  // PACKAGE_NAME always captures the name; the subpath is optional.
+  return packageModule(findPackage(match[1]!, dir), match[2]);
 }
 
 /** The plugin module of the package in `root`: `subpath`, else `"kv1nt": {"plugin"}`, else its entry. */

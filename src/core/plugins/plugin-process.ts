@@ -324,7 +324,7 @@ function contextData(ctx: HostContext): {
   const context: Record<string, unknown> = {};
   for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(ctx))) {
     if (descriptor.get) {
-      if (!(key === 'feedback' && window)) context[key] = (ctx as unknown as Record<string, unknown>)[key];
+      if (!(key === 'feedback' && window)) context[key] = Reflect.get(ctx, key) as unknown;
     } else if (typeof descriptor.value !== 'function') context[key] = descriptor.value;
   }
   return {

@@ -1,12 +1,8 @@
 import { SEVERITIES, type Detector, type DetectorContext, type Finding } from '../sdk/types.js';
 import { invokeComponent, type ComponentSite } from './invoke.js';
 
-export interface PluginWarning {
-  plugin: string;
-  /** The detector, generator or strategy concerned; absent for a load failure. */
-  component?: string;
-  error: string;
-}
+export type { PluginWarning } from '../model/optimization.js';
+import type { PluginWarning } from '../model/optimization.js';
 
 export interface DetectedFinding {
   detector: string;

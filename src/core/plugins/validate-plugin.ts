@@ -16,7 +16,7 @@ export interface LoadedStrategy extends ComponentSite {
   strategy: Strategy;
 }
 
-/** Where a plugin came from (contract §8). */
+/** Where a plugin came from: built in, installed through oclif, or named in the config. */
 export type PluginSource = 'builtin' | 'user' | 'link' | 'config' | 'api';
 
 /** A plugin as found, before it is checked: the loaded object, or why it could not be loaded. */
@@ -137,8 +137,8 @@ function checkPlugin(value: unknown, name: string): Kv1ntPlugin {
   if (plugin.detectors !== undefined && !Array.isArray(plugin.detectors))
     throw new Error(`plugin ${name}: detectors must be an array`);
   for (const [index, detector] of (plugin.detectors ?? []).entries()) {
-    const d = detector as unknown as Record<string, unknown> | null;
-    if (!d || typeof d !== 'object') throw new Error(`plugin ${name}: detector ${index} is not an object`);
+    const d: unknown = detector;
+    if (!isObject(d)) throw new Error(`plugin ${name}: detector ${index} is not an object`);
     if (typeof d.id !== 'string' || d.id === '')
       throw new Error(`plugin ${name}: detector ${index} has no id`);
     if (!(OPPORTUNITY_TYPES as readonly unknown[]).includes(d.type))
@@ -151,8 +151,8 @@ function checkPlugin(value: unknown, name: string): Kv1ntPlugin {
   if (plugin.learningGenerators !== undefined && !Array.isArray(plugin.learningGenerators))
     throw new Error(`plugin ${name}: learningGenerators must be an array`);
   for (const [index, generator] of (plugin.learningGenerators ?? []).entries()) {
-    const g = generator as unknown as Record<string, unknown> | null;
-    if (!g || typeof g !== 'object' || typeof g.id !== 'string' || g.id === '')
+    const g: unknown = generator;
+    if (!isObject(g) || typeof g.id !== 'string' || g.id === '')
       throw new Error(`plugin ${name}: learning generator ${index} has no id`);
     if (!Array.isArray(g.patternTypes))
       throw new Error(`plugin ${name}: learning generator ${g.id} has no patternTypes array`);
@@ -162,8 +162,8 @@ function checkPlugin(value: unknown, name: string): Kv1ntPlugin {
   if (plugin.strategies !== undefined && !Array.isArray(plugin.strategies))
     throw new Error(`plugin ${name}: strategies must be an array`);
   for (const [index, strategy] of (plugin.strategies ?? []).entries()) {
-    const s = strategy as unknown as Record<string, unknown> | null;
-    if (!s || typeof s !== 'object' || typeof s.id !== 'string' || s.id === '')
+    const s: unknown = strategy;
+    if (!isObject(s) || typeof s.id !== 'string' || s.id === '')
       throw new Error(`plugin ${name}: strategy ${index} has no id`);
     if (
       !Array.isArray(s.handles) ||
@@ -184,4 +184,9 @@ function checkPlugin(value: unknown, name: string): Kv1ntPlugin {
 function claim(seen: Set<string>, kind: string, id: string): void {
   if (seen.has(id)) throw new Error(`${kind} id ${id} is already taken by another plugin`);
   seen.add(id);
+}
+
+/** A component as a plain-JS author may have written it: any object, its fields unchecked yet. */
+function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return value !== null && typeof value === 'object';
 }

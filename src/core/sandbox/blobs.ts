@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Kv1ntError, hasErrno } from '../errors.js';
+import { transactionError, hasErrno } from '../errors.js';
 import { HoleWriter } from './sparse-copy.js';
 
 const { O_RDONLY, O_NOFOLLOW, O_WRONLY, O_CREAT, O_EXCL } = constants;
@@ -21,7 +21,7 @@ export function blobsDirOf(txnDir: string): string {
 export function blobPath(txnDir: string, hash: string): string {
   // The journal is data on disk: never let a tampered hash become a path outside the store.
   if (!HASH_PATTERN.test(hash))
-    throw new Kv1ntError('TXN_BAD_BLOB', `Not a sha256 blob name: ${JSON.stringify(hash)}.`);
+    throw transactionError('TXN_BAD_BLOB', `Not a sha256 blob name: ${JSON.stringify(hash)}.`);
   return path.join(blobsDirOf(txnDir), hash);
 }
 

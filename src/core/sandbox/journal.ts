@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { Kv1ntError, hasErrno } from '../errors.js';
+import { transactionError, hasErrno } from '../errors.js';
 import { atomicWriteFile, fsyncDir, removeStaleTemps } from '../store/atomic-file.js';
 import type { Change } from './changes.js';
 import { isAlive } from '../process-alive.js';
@@ -58,7 +58,7 @@ export async function readJournal(txnDir: string): Promise<Journal | undefined> 
   }
   const journal = JSON.parse(text) as Journal;
   if (journal.version !== 1 || !Array.isArray(journal.changes)) {
-    throw new Kv1ntError('TXN_BAD_JOURNAL', `Unreadable transaction journal ${journalPath(txnDir)}.`);
+    throw transactionError('TXN_BAD_JOURNAL', `Unreadable transaction journal ${journalPath(txnDir)}.`);
   }
   return journal;
 }

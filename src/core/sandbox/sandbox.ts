@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fse from 'fs-extra';
 import { copyTree, type CopyReport } from './copy-tree.js';
-import { EXIT_USAGE, Kv1ntError } from '../errors.js';
+import { agentPathUnsafe } from '../errors.js';
 import { onFatalExit } from '../fatal-exit.js';
 import { isInside } from '../paths.js';
 import { isAlive } from '../process-alive.js';
@@ -49,10 +49,8 @@ export async function createSandbox(
   await fse.ensureDir(sandboxesRoot);
   // The copy would land inside what it copies, and copy itself again, level after level.
   if (isInside(await fs.promises.realpath(agentDir), await fs.promises.realpath(sandboxesRoot)))
-    throw new Kv1ntError(
-      'AGENT_PATH_UNSAFE',
+    throw agentPathUnsafe(
       `Refusing to copy ${agentDir} into ${sandboxesRoot}: that folder is inside it, so the copy would contain itself.`,
-      { exit: EXIT_USAGE },
     );
   // The owner's pid is in the name too: a process killed before owner.json is whole still leaves
   // a sandbox the next command can attribute, and remove at once.

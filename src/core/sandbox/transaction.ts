@@ -47,7 +47,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Kv1ntError } from '../errors.js';
+import { transactionError } from '../errors.js';
 import { fsyncDir } from '../store/atomic-file.js';
 import { withLock } from '../store/lock.js';
 import type { TreeManifest } from './manifest.js';
@@ -93,7 +93,7 @@ export async function applyChanges(opts: ApplyOptions): Promise<ApplyOutcome> {
     return { status: 'no_op', conflicts: [], changed: [] };
   }
   if (await readJournal(txnDir)) {
-    throw new Kv1ntError(
+    throw transactionError(
       'TXN_EXISTS',
       `Transaction ${txnDir} was already used; each apply needs its own folder.`,
     );
@@ -366,7 +366,7 @@ async function assertBlobs(txnDir: string, changes: Change[]): Promise<void> {
     }
   }
   if (missing.length > 0) {
-    throw new Kv1ntError(
+    throw transactionError(
       'TXN_BLOB_MISSING',
       `The staged content of ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} is missing from ${txnDir}; capture the changes again.`,
     );

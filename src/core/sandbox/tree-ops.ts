@@ -2,7 +2,8 @@ import { constants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kv1ntError, hasErrno } from '../errors.js';
+import type { Kv1ntError } from '../errors.js';
+import { transactionError, hasErrno } from '../errors.js';
 import { fsyncDir } from '../store/atomic-file.js';
 import { copyPreservingHoles, isSparse } from './sparse-copy.js';
 import { blobPath } from './blobs.js';
@@ -100,7 +101,7 @@ async function parentsAreRealDirs(agentDir: string, rel: string): Promise<boolea
     const stats = await lstatOrNull(agentPath(agentDir, parent));
     if (stats === null) return false;
     if (!stats.isDirectory()) {
-      throw new Kv1ntError(
+      throw transactionError(
         'TXN_UNSAFE_PATH',
         `${parent} in ${agentDir} is not a real directory; refusing to write ${rel}.`,
       );
@@ -174,7 +175,7 @@ async function commitContent(agentDir: string, rel: string, temp: string): Promi
 }
 
 function missingParent(agentDir: string, rel: string): Kv1ntError {
-  return new Kv1ntError('TXN_MISSING_PARENT', `The folder of ${rel} is missing in ${agentDir}.`);
+  return transactionError('TXN_MISSING_PARENT', `The folder of ${rel} is missing in ${agentDir}.`);
 }
 
 const isContent = (state: NodeState | null): state is Exclude<NodeState, { kind: 'dir' }> =>

@@ -1,4 +1,4 @@
-import { Kv1ntError } from '../errors.js';
+import { statsBadArgument } from '../errors.js';
 
 /**
  * The statistics take counts and measurements computed by kv1nt itself, so a bad argument is a
@@ -6,10 +6,9 @@ import { Kv1ntError } from '../errors.js';
  */
 export function requireCount(fn: string, name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0)
-    throw new Kv1ntError('STATS_BAD_ARGUMENT', `${fn}: ${name} must be a whole number ≥ 0, got ${value}`);
+    throw statsBadArgument(`${fn}: ${name} must be a whole number ≥ 0, got ${value}`);
 }
 
 export function requireFinite(fn: string, name: string, value: number): void {
-  if (!Number.isFinite(value))
-    throw new Kv1ntError('STATS_BAD_ARGUMENT', `${fn}: ${name} must be a finite number, got ${value}`);
+  if (!Number.isFinite(value)) throw statsBadArgument(`${fn}: ${name} must be a finite number, got ${value}`);
 }

@@ -1,4 +1,4 @@
-import { Kv1ntError } from '../errors.js';
+import { statsBadArgument } from '../errors.js';
 
 /**
  * Holm's step-down adjustment of p-values for testing several hypotheses at once (Holm 1979; R
@@ -9,8 +9,7 @@ import { Kv1ntError } from '../errors.js';
  */
 export function holmAdjust(pValues: readonly number[]): number[] {
   pValues.forEach((p, i) => {
-    if (!(p >= 0 && p <= 1))
-      throw new Kv1ntError('STATS_BAD_ARGUMENT', `holmAdjust: pValues[${i}] must be in [0, 1], got ${p}`);
+    if (!(p >= 0 && p <= 1)) throw statsBadArgument(`holmAdjust: pValues[${i}] must be in [0, 1], got ${p}`);
   });
   const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
   const adjusted = new Array<number>(pValues.length);

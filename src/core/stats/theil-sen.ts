@@ -1,5 +1,5 @@
 import { median } from 'simple-statistics';
-import { Kv1ntError } from '../errors.js';
+import { statsBadArgument } from '../errors.js';
 import { requireFinite } from './checks.js';
 
 export interface TheilSenFit {
@@ -28,8 +28,7 @@ export function theilSen(points: ReadonlyArray<readonly [number, number]>): Thei
       if (x1 !== x2) slopes.push((y2 - y1) / (x2 - x1));
     }
   }
-  if (slopes.length === 0)
-    throw new Kv1ntError('STATS_BAD_ARGUMENT', 'theilSen: needs points at two distinct x at least');
+  if (slopes.length === 0) throw statsBadArgument('theilSen: needs points at two distinct x at least');
   const slope = median(slopes);
   return { slope, intercept: median(points.map(([x, y]) => y - slope * x)) };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kv1ntError, hasErrno } from '../errors.js';
+import type { Kv1ntError } from '../errors.js';
+import { dataDirError, hasErrno } from '../errors.js';
 import { isInside } from '../paths.js';
 
 /**
@@ -77,25 +78,25 @@ function mkdirOrExplain(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
   } catch (error) {
     if (hasErrno(error, 'EEXIST', 'ENOTDIR')) throw notAFolder(dir);
-    throw new Kv1ntError('DATA_DIR_UNWRITABLE', `Cannot create ${dir}: ${(error as Error).message}`, {
-      cause: error,
-      suggestions: ['Choose a writable data dir with --data-dir or KV1NT_HOME.'],
-    });
+    throw dataDirError(
+      'DATA_DIR_UNWRITABLE',
+      `Cannot create ${dir}: ${(error as Error).message}`,
+      ['Choose a writable data dir with --data-dir or KV1NT_HOME.'],
+      error,
+    );
   }
 }
 
 function escape(dir: string, real: string, root: string): Kv1ntError {
-  return new Kv1ntError(
+  return dataDirError(
     'DATA_DIR_ESCAPE',
     `Refusing to use ${dir}: it resolves to ${real}, outside the data dir ${root}.`,
-    {
-      suggestions: [`Remove the link at ${dir} (kv1nt recreates the folder), or choose another data dir.`],
-    },
+    [`Remove the link at ${dir} (kv1nt recreates the folder), or choose another data dir.`],
   );
 }
 
 function notAFolder(dir: string): Kv1ntError {
-  return new Kv1ntError('DATA_DIR_INVALID', `${dir} exists but is not a folder.`, {
-    suggestions: ['Move that file away or choose another data dir with --data-dir.'],
-  });
+  return dataDirError('DATA_DIR_INVALID', `${dir} exists but is not a folder.`, [
+    'Move that file away or choose another data dir with --data-dir.',
+  ]);
 }

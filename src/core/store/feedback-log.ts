@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kv1ntError, hasErrno } from '../errors.js';
+import type { Kv1ntError } from '../errors.js';
+import { logCorrupt, storeTooNew, hasErrno } from '../errors.js';
 import { atomicWriteFile, fsyncDir } from './atomic-file.js';
 import type { DataDir } from './data-dir.js';
 import { withLock } from './lock.js';
@@ -280,14 +281,9 @@ export function parseLogLine(line: LogLine, file: string): unknown {
   try {
     return JSON.parse(line.text);
   } catch (error) {
-    throw new Kv1ntError(
-      'STORE_CORRUPT',
+    throw logCorrupt(
       `The feedback log segment ${file} is damaged: the line ending at byte ${line.end.offset} is not valid JSON (${(error as Error).message}). kv1nt has not changed it.`,
-      {
-        suggestions: [
-          `Restore ${file} from a backup, or remove that line by hand; every other record is intact.`,
-        ],
-      },
+      [`Restore ${file} from a backup, or remove that line by hand; every other record is intact.`],
     );
   }
 }
@@ -309,27 +305,19 @@ function checkHeader(fd: number, file: string): number {
   }
   if (header.format !== 'kv1nt-feedback-log') throw badHeader(file, 'it is not a kv1nt feedback log segment');
   if (typeof header.schemaVersion !== 'number' || header.schemaVersion > LOG_SCHEMA_VERSION) {
-    throw new Kv1ntError(
-      'STORE_TOO_NEW',
+    throw storeTooNew(
       `The feedback log segment ${file} has schema version ${String(header.schemaVersion)}; this kv1nt reads up to ${LOG_SCHEMA_VERSION}.`,
-      {
-        suggestions: ['Upgrade kv1nt to the version that wrote this data dir.'],
-      },
+      ['Upgrade kv1nt to the version that wrote this data dir.'],
+      'docs/storage.md#feedback-log',
     );
   }
   return nl + 1;
 }
 
 function badHeader(file: string, reason: string): Kv1ntError {
-  return new Kv1ntError(
-    'STORE_CORRUPT',
-    `The feedback log segment ${file} is unreadable: ${reason}. kv1nt has not changed it.`,
-    {
-      suggestions: [
-        `Move ${file} out of the log folder if it does not belong there, or restore it from a backup.`,
-      ],
-    },
-  );
+  return logCorrupt(`The feedback log segment ${file} is unreadable: ${reason}. kv1nt has not changed it.`, [
+    `Move ${file} out of the log folder if it does not belong there, or restore it from a backup.`,
+  ]);
 }
 
 /**

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { Low, type Adapter } from 'lowdb';
 import type * as v from 'valibot';
-import { Kv1ntError, hasErrno } from '../errors.js';
+import type { Kv1ntError } from '../errors.js';
+import { storeCorrupt, storeTooNew, hasErrno } from '../errors.js';
 import { atomicWriteFile, removeStaleTemps } from './atomic-file.js';
 import type { DataDir } from './data-dir.js';
 import { shapeProblem } from './doc-shape.js';
@@ -141,21 +142,36 @@ export function parseDoc<T extends Versioned>(file: string, text: string, spec: 
     );
   }
   const doc = migrate(file, parsed as Record<string, unknown>, spec);
-  const problem = spec.shape && shapeProblem(spec.shape, doc);
-  if (problem) throw corrupt(file, spec, `the field ${problem}`);
+  checkShape(file, doc, spec);
   return doc;
 }
 
-function migrate<T extends Versioned>(file: string, doc: Record<string, unknown>, spec: DocSpec<T>): T {
+/**
+ * The one place a document read from disk becomes a T: after its schema version is current and
+ * its shape (what every version of kv1nt wrote) is checked.
+ */
+function checkShape<T extends Versioned>(
+  file: string,
+  doc: Record<string, unknown>,
+  spec: DocSpec<T>,
+): asserts doc is Record<string, unknown> & T {
+  const problem = spec.shape && shapeProblem(spec.shape, doc);
+  if (problem) throw corrupt(file, spec, `the field ${problem}`);
+}
+
+function migrate<T extends Versioned>(
+  file: string,
+  doc: Record<string, unknown>,
+  spec: DocSpec<T>,
+): Record<string, unknown> {
   const version = doc.schemaVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     throw corrupt(file, spec, 'it has no valid schemaVersion');
   }
   if (version > spec.version) {
-    throw new Kv1ntError(
-      'STORE_TOO_NEW',
+    throw storeTooNew(
       `The store file ${file} has schema version ${version}, but this kv1nt reads up to version ${spec.version}.`,
-      { suggestions: ['Upgrade kv1nt to the version that wrote this data dir, or use another data dir.'] },
+      ['Upgrade kv1nt to the version that wrote this data dir, or use another data dir.'],
     );
   }
   let current = doc;
@@ -164,18 +180,12 @@ function migrate<T extends Versioned>(file: string, doc: Record<string, unknown>
     if (!step) throw corrupt(file, spec, `no migration from schema version ${v}`);
     current = { ...step(current), schemaVersion: v + 1 };
   }
-  return current as unknown as T;
+  return current;
 }
 
 function corrupt<T extends Versioned>(file: string, spec: DocSpec<T>, reason: string): Kv1ntError {
-  return new Kv1ntError(
-    'STORE_CORRUPT',
+  return storeCorrupt(
     `The ${spec.name} store file ${file} is unreadable: ${reason}. kv1nt has not changed it.`,
-    {
-      suggestions: [
-        spec.recovery ??
-          `Restore ${file} from a backup, or move it aside (it is then started afresh, empty).`,
-      ],
-    },
+    [spec.recovery ?? `Restore ${file} from a backup, or move it aside (it is then started afresh, empty).`],
   );
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kv1ntError, hasErrno } from '../errors.js';
+import type { Kv1ntError } from '../errors.js';
+import { busy, hasErrno } from '../errors.js';
 import { isAlive } from '../process-alive.js';
 
 /**
@@ -160,14 +161,12 @@ function breakIfStale(lockPath: string): void {
 function lockTimeout(lockPath: string, timeoutMs: number): Kv1ntError {
   const owner = readOwner(lockPath);
   const who = owner ? `process ${owner.pid} on ${owner.host} since ${owner.since}` : 'an unknown process';
-  return new Kv1ntError(
+  return busy(
     'LOCK_TIMEOUT',
     `Timed out after ${timeoutMs} ms waiting for the lock ${lockPath}, held by ${who}.`,
-    {
-      suggestions: [
-        'Wait for the other kv1nt process to finish and try again.',
-        `If no kv1nt process is running (for example after a reboot reused its pid), delete ${lockPath}.`,
-      ],
-    },
+    [
+      'Wait for the other kv1nt process to finish and try again.',
+      `If no kv1nt process is running (for example after a reboot reused its pid), delete ${lockPath}.`,
+    ],
   );
 }

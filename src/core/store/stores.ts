@@ -1,5 +1,14 @@
 import { emptyAggregates, type ScoreAggregates } from '../feedback/aggregates.js';
-import type { Verification } from '../verify/types.js';
+import type {
+  HealthHistoryRow,
+  Opportunity,
+  OptimizationPlan,
+  OptimizationResult,
+  PerformanceMetricsRow,
+  StoredLearning,
+  StoredPattern,
+  Verification,
+} from '../model/index.js';
 import type { DataDir } from './data-dir.js';
 import { FeedbackLog, type FeedbackLogOptions } from './feedback-log.js';
 import { JsonDocStore, type DocSpec } from './json-store.js';
@@ -10,29 +19,9 @@ import {
   SCORE_AGGREGATES_SHAPE,
 } from './store-shapes.js';
 
-/**
- * Every store of the data dir, in one place:
- *
- *   agents.json                    the agent registry (`kv1nt agents add`)
- *   feedback/log/NNNNNN.jsonl      feedback_entries (append-only segments)
- *   feedback/aggregates.json       score_aggregates (derived from the log; rebuildable)
- *   feedback/store.json            patterns, learning_events
- *   optimization/store.json        performance_metrics, opportunities, optimization_plans,
- *                                  optimization_results, health_history, verifications
- */
-export interface RegisteredAgent {
-  path: string;
-  test: string;
-  slaMs?: number;
-  testTimeoutMs?: number;
-  learningsFile?: string;
-  addedAt: string;
-}
+import type { AgentRegistryDoc, RegisteredAgent } from '../model/agents.js';
 
-export interface AgentRegistryDoc {
-  schemaVersion: 1;
-  agents: Record<string, RegisteredAgent>;
-}
+export type { AgentRegistryDoc, RegisteredAgent };
 
 export interface AggregatesDoc extends ScoreAggregates {
   schemaVersion: 4;
@@ -54,18 +43,17 @@ export interface FoldedSegment {
 
 export interface FeedbackStoreDoc {
   schemaVersion: 1;
-  patterns: Array<Record<string, unknown> & { id: string; agentId: string }>;
-  learningEvents: Array<Record<string, unknown> & { id: string; agentId: string }>;
+  patterns: StoredPattern[];
+  learningEvents: StoredLearning[];
 }
 
-type Row = Record<string, unknown> & { id: string; agentId: string };
 export interface OptimizationStoreDoc {
   schemaVersion: 2;
-  performanceMetrics: Row[];
-  opportunities: Row[];
-  optimizationPlans: Row[];
-  optimizationResults: Row[];
-  healthHistory: Row[];
+  performanceMetrics: PerformanceMetricsRow[];
+  opportunities: Opportunity[];
+  optimizationPlans: OptimizationPlan[];
+  optimizationResults: OptimizationResult[];
+  healthHistory: HealthHistoryRow[];
   /** The closed loop: one row per kept action and opportunity it addressed. */
   verifications: Verification[];
 }

@@ -5,7 +5,7 @@ import { emptyBucket, hourKey, type ScoreAggregates } from '../feedback/aggregat
 import { epochKey, peekWithEpochs, refreshWithEpochs, type EpochSpec } from '../feedback/epochs.js';
 import { newId } from '../ids.js';
 import type { ActionResult } from '../optimize/execute.js';
-import type { OptimizationResult } from '../optimize/optimize.js';
+import type { OptimizationResult } from '../model/optimization.js';
 import { isAlive } from '../process-alive.js';
 import type { LogPosition } from '../store/feedback-log.js';
 import type { OptimizationStoreDoc, Stores } from '../store/stores.js';
@@ -38,8 +38,6 @@ export interface DecideReport {
   warnings: Array<{ plugin: string; error: string }>;
 }
 
-type Row = OptimizationStoreDoc['opportunities'][number];
-
 /** The epochs the aggregates must keep: open verifications and recent opportunity epochs. */
 export function wantedEpochs(doc: OptimizationStoreDoc, now: Date): EpochSpec[] {
   const specs = new Map<string, EpochSpec>();
@@ -52,7 +50,7 @@ export function wantedEpochs(doc: OptimizationStoreDoc, now: Date): EpochSpec[] 
     }
   const oldest = now.getTime() - EPOCH_DAYS * DAY;
   for (const row of doc.opportunities) {
-    const epoch = (row as unknown as Opportunity).epoch;
+    const epoch = row.epoch;
     if (epoch && Date.parse(epoch.since) >= oldest)
       specs.set(epoch.key, { key: epoch.key, agentId: row.agentId, since: epoch.since, from: epoch.from });
   }
@@ -68,7 +66,7 @@ export function syncVerifications(doc: OptimizationStoreDoc): boolean {
   const known = new Set(doc.verifications.map((v) => `${v.resultId}/${v.actionId}/${v.opportunityId}`));
   let changed = false;
   for (const row of doc.optimizationResults) {
-    const result = row as unknown as OptimizationResult;
+    const result = row;
     if (!result.logFrom || result.rolledBackAt) continue;
     if (result.status === 'running' && isAlive(result.pid)) continue;
     const kept = result.actions.filter((a) => a.status === 'applied' && a.transactionId && !a.revertedAt);
@@ -81,7 +79,7 @@ export function syncVerifications(doc: OptimizationStoreDoc): boolean {
     for (const action of kept)
       for (const opportunityId of action.opportunityIds ?? [action.opportunityId]) {
         if (known.has(`${result.id}/${action.id}/${opportunityId}`)) continue;
-        const opportunity = doc.opportunities.find((o) => o.id === opportunityId) as Opportunity | undefined;
+        const opportunity = doc.opportunities.find((o) => o.id === opportunityId);
         if (!opportunity) continue;
         doc.verifications.push(openVerification(result, action, opportunity, appliedAt));
         const epoch = { since: appliedAt, key: epochKey(result.agentId, appliedAt), from: result.logFrom };
@@ -208,7 +206,7 @@ function judge(
   config: ReturnType<typeof verifyConfigOf>,
   now: Date,
 ): Verification {
-  const opportunity = doc.opportunities.find((o) => o.id === v.opportunityId) as Opportunity | undefined;
+  const opportunity = doc.opportunities.find((o) => o.id === v.opportunityId);
   const named = namedMetricOf(opportunity ?? { type: v.opportunityType, subject: v.subject, evidence: {} });
   const span = beforeSpan(doc, v);
   const beforeFrom = span?.since ?? new Date(Date.parse(v.appliedAt) - BEFORE_DAYS * DAY).toISOString();
@@ -273,7 +271,7 @@ export function beforeSpan(doc: OptimizationStoreDoc, v: Verification): EpochSpe
  *   loop does not act again (new feedback showing the problem reopens it).
  */
 function settle(doc: OptimizationStoreDoc, v: Verification, revertEpochFrom: LogPosition | null): void {
-  const row = doc.opportunities.find((o) => o.id === v.opportunityId) as (Row & Opportunity) | undefined;
+  const row = doc.opportunities.find((o) => o.id === v.opportunityId);
   if (!row) return;
   const verdict = v.status === 'reverted' ? 'regressed' : (v.status as TriedAction['verdict']);
   const tried: TriedAction = {
@@ -323,7 +321,7 @@ function markReverted(
     settle(doc, row, outcome.logEnd);
   }
   for (const result of doc.optimizationResults) {
-    for (const action of (result as unknown as OptimizationResult).actions ?? [])
+    for (const action of result.actions ?? [])
       if (action.transactionId === transactionId && !action.revertedAt) {
         action.revertedAt = outcome.revertedAt;
         action.revertReason = cause?.reason ?? 'regressed';
@@ -350,8 +348,7 @@ export function closeRolledBack(
       decidedAt: at,
       reason: `rolled back with kv1nt rollback ${resultId} before a verdict`,
     });
-    const opportunity = doc.opportunities.find((o) => o.id === row.opportunityId) as
-      (Row & Opportunity) | undefined;
+    const opportunity = doc.opportunities.find((o) => o.id === row.opportunityId);
     if (!opportunity) continue;
     Object.assign(opportunity, {
       status: 'open',

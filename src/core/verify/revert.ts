@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { OptimizationResult } from '../optimize/optimize.js';
 import { lockAgent } from '../optimize/agent-lock.js';
 import type { LogPosition } from '../store/feedback-log.js';
 import type { Stores } from '../store/stores.js';
@@ -24,7 +23,7 @@ export async function revertRegressed(
   const byAgent = new Map<string, Verification[]>();
   for (const v of regressed) byAgent.set(v.agentId, [...(byAgent.get(v.agentId) ?? []), v]);
   const { rollbackChanges } = await import('../sandbox/api.js');
-  const { recoverInterrupted } = await import('../optimize/optimize.js');
+  const { recoverInterrupted } = await import('../optimize/recovery.js');
   const root = stores.dataDir.path('optimization', 'transactions');
   for (const [agentId, list] of byAgent) {
     let lock;
@@ -71,7 +70,7 @@ async function unabsorbLearnings(
   const doc = await stores.optimization.read();
   const ids = new Set<string>();
   for (const row of doc.optimizationResults)
-    for (const action of (row as unknown as OptimizationResult).actions ?? [])
+    for (const action of row.actions ?? [])
       if (action.transactionId && reverted.has(action.transactionId))
         for (const id of action.learningIds ?? []) ids.add(id);
   if (ids.size === 0) return;

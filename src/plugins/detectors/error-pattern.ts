@@ -49,7 +49,7 @@ export default defineDetector({
 });
 
 /** The fields of `pattern` among `keys` that it has (set and not null). */
-function pick(pattern: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
+function pick<T extends object>(pattern: T, keys: ReadonlyArray<keyof T & string>): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
   for (const key of keys) if (pattern[key] !== undefined && pattern[key] !== null) picked[key] = pattern[key];
   return picked;

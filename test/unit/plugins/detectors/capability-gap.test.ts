@@ -19,7 +19,11 @@ const pdfExport = (failureRate: number) => ({
 const quietPatterns: Array<[name: string, pattern: Partial<PatternInfo>]> = [
   ['no operationKind', { failureRate: 0.9 }],
   ['no failureRate', { operationKind: 'ocr' }],
-  ['a failureRate that is not a number', { operationKind: 'ocr', failureRate: '0.9' }],
+  // As a third party's pattern data could hold it: the type says number, the value is a string.
+  [
+    'a failureRate that is not a number',
+    JSON.parse('{"operationKind": "ocr", "failureRate": "0.9"}') as Partial<PatternInfo>,
+  ],
   ['an inactive pattern', { operationKind: 'ocr', failureRate: 0.9, status: 'inactive' }],
 ];
 
