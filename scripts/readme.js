@@ -15,7 +15,7 @@ const INDEX = path.join(OUTPUT_DIR, 'README.md');
 const INTRO = `# Command reference
 
 Generated from the commands' own help by \`npm run readme\`; do not edit by hand. Every command takes
-\`--json\`, \`--data-dir\` and \`--config\`; exit codes are in [the README](../../README.md#exit-codes).
+\`--json\`, \`--data-dir\` and \`--config\`; exit codes are in [the README](../../README.md#every-command).
 
 <!-- commands -->
 `;
