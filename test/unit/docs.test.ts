@@ -149,3 +149,16 @@ describe('docs/configuration.md', () => {
     expect([...keys].filter((key) => !named(key))).toEqual([]);
   });
 });
+
+describe('docs/architecture.md', () => {
+  it('maps every folder of src/, src/core/ and test/ (a moved or new folder needs its row)', () => {
+    const text = fs.readFileSync(path.join(DOCS, 'architecture.md'), 'utf8');
+    const folders = ['src', 'src/core', 'test'].flatMap((parent) =>
+      fs
+        .readdirSync(path.join(ROOT, parent), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => `${parent}/${entry.name}/`),
+    );
+    expect(folders.filter((folder) => !text.includes(`\`${folder}\``))).toEqual([]);
+  });
+});
