@@ -44,6 +44,25 @@ export default tseslint.config(
     },
   },
   {
+    // One front door: the CLI and the programmatic API reach the core only through its facade
+    // (src/core/index.ts), its errors and the SDK.
+    files: ['src/commands/**/*.ts', 'src/cli/**/*.ts', 'src/oclif-hooks/**/*.ts', 'src/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\./|(\\.\\./)+)core/(?!index\\.js$|errors\\.js$|errors/|sdk/)',
+              message:
+                'Commands and the API import src/core/index.js (the facade), core/errors and the SDK only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Built-in plugins are written like a third party's: against the public SDK only.
     files: ['src/plugins/**/*.ts'],
     rules: {

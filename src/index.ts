@@ -8,42 +8,52 @@
  */
 import {
   Kv1ntCore,
+  type AnalysisResult,
   type CoreOptions,
+  type DryRun,
+  type FeedbackEntry,
+  type FeedbackInput,
   type FeedbackListener,
+  type FeedbackSummary,
+  type HealthReport,
   type ImportResult,
-  type PluginCandidate,
-} from './core/kv1nt.js';
-import type { LoadedConfig } from './core/config/load.js';
-import { configPluginCandidates, moduleCandidates, withoutDuplicates } from './core/plugins/discover.js';
-import type { Kv1ntPlugin } from './core/sdk/types.js';
-import type { AnalysisResult, HealthReport } from './core/analysis/analyze.js';
-import type { Opportunity } from './core/analysis/opportunities.js';
-import type { StoredPattern } from './core/patterns/engine.js';
-import type { LearningRun } from './core/learnings/engine.js';
-import type { FeedbackEntry, FeedbackInput } from './core/feedback/types.js';
-import type { FeedbackSummary } from './core/feedback/summary.js';
-import type { StatsReport, StatusReport } from './core/status.js';
-
-import type { DryRun, OptimizationResult } from './core/optimize/optimize.js';
-import type { OptimizationPlan } from './core/optimize/plan.js';
-import type { StrategyName } from './core/optimize/policy.js';
-import type { RollbackReport } from './core/optimize/rollback.js';
+  type LearningRun,
+  type OptimizationPlan,
+  type OptimizationResult,
+  type Opportunity,
+  type RollbackReport,
+  type StatsReport,
+  type StatusReport,
+  type StoredPattern,
+  type StrategyName,
+} from './core/index.js';
+import type { Kv1ntPlugin } from './core/sdk/index.js';
 export { Kv1ntError } from './core/errors.js';
-export { FEEDBACK_SOURCES, FEEDBACK_TYPES } from './core/feedback/types.js';
-export type { FeedbackEntry, FeedbackInput, FeedbackSource, FeedbackType } from './core/feedback/types.js';
-export type { FeedbackSummary } from './core/feedback/summary.js';
-export type { StatsReport, StatusReport } from './core/status.js';
-export type { Agent } from './core/agents/registry.js';
-export type { ImportResult } from './core/kv1nt.js';
-export type { AnalysisResult, HealthReport } from './core/analysis/analyze.js';
-export type { Opportunity } from './core/analysis/opportunities.js';
-export type { StoredPattern } from './core/patterns/engine.js';
-export type { LearningRun } from './core/learnings/engine.js';
-export type { DryRun, OptimizationResult } from './core/optimize/optimize.js';
-export type { OptimizationPlan, PlanAction } from './core/optimize/plan.js';
-export type { StrategyName } from './core/optimize/policy.js';
-export type { RollbackReport } from './core/optimize/rollback.js';
-export type { ActionResult, TestSummary } from './core/optimize/execute.js';
+export { FEEDBACK_SOURCES, FEEDBACK_TYPES } from './core/index.js';
+export type {
+  ActionResult,
+  Agent,
+  AnalysisResult,
+  DryRun,
+  FeedbackEntry,
+  FeedbackInput,
+  FeedbackSource,
+  FeedbackSummary,
+  FeedbackType,
+  HealthReport,
+  ImportResult,
+  LearningRun,
+  OptimizationPlan,
+  OptimizationResult,
+  Opportunity,
+  PlanAction,
+  RollbackReport,
+  StatsReport,
+  StatusReport,
+  StoredPattern,
+  StrategyName,
+  TestSummary,
+} from './core/index.js';
 export * from './core/sdk/index.js';
 
 /** Everything of an entry but its agent, operation and type. */
@@ -130,29 +140,6 @@ export interface Kv1nt {
   approvePlan(planId: string): Promise<OptimizationPlan>;
 }
 
-function apiPlugins(options: Kv1ntOptions): (loaded: LoadedConfig) => Promise<PluginCandidate[]> {
-  const cwd = options.cwd ?? process.cwd();
-  const extra = options.plugins ?? [];
-  return async (loaded) => {
-    const { default: builtin } = await import('./plugins/index.js');
-    const configured = configPluginCandidates(loaded, cwd);
-    const byModule = moduleCandidates(
-      extra.filter((p): p is string => typeof p === 'string'),
-      cwd,
-      'api',
-    );
-    const objects = extra
-      .filter((p): p is Kv1ntPlugin => typeof p !== 'string')
-      .map((plugin) => ({ source: 'api', plugin }));
-    return withoutDuplicates([
-      { source: 'builtin', plugin: builtin },
-      ...configured,
-      ...byModule,
-      ...objects,
-    ]);
-  };
-}
-
 /**
  * Creates an instance. Records made concurrently (without awaiting each) are group-committed:
  * one append and one fsync for the lot, each promise resolving once its entry is durable.
@@ -162,7 +149,7 @@ export function createKv1nt(options: Kv1ntOptions = {}): Kv1nt {
     dataDir: options.dataDir,
     config: options.config,
     cwd: options.cwd,
-    plugins: apiPlugins(options),
+    plugins: { extra: options.plugins },
     onWarning: options.onWarning,
   };
   const ready = Kv1ntCore.open(coreOptions);

@@ -1,8 +1,12 @@
-import type { AnalysisResult, HealthReport } from '../core/analysis/analyze.js';
-import { HEALTH_WEIGHTS, type HealthComponents } from '../core/analysis/health.js';
-import type { Opportunity } from '../core/analysis/opportunities.js';
-import type { TrendFields } from '../core/analysis/trend.js';
 import { percent, table } from './render.js';
+import {
+  HEALTH_WEIGHTS,
+  type AnalysisResult,
+  type HealthComponents,
+  type HealthReport,
+  type Opportunity,
+  type TrendFields,
+} from '../core/index.js';
 
 const LABELS: Record<keyof HealthComponents, string> = {
   successRate: 'success rate',

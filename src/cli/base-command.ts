@@ -1,37 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { Kv1ntCore, type PluginCandidate } from '../core/kv1nt.js';
-import type { LoadedConfig } from '../core/config/load.js';
 import { Kv1ntError, EXIT_RUNTIME, EXIT_USAGE } from '../core/errors.js';
-import { visible } from '../core/visible-text.js';
-import {
-  configPluginCandidates,
-  oclifPluginCandidates,
-  withoutDuplicates,
-  type OclifPluginInfo,
-} from '../core/plugins/discover.js';
-
-/** The built-in plugin, imported only by commands that use plugins. */
-export async function builtinPlugins(): Promise<PluginCandidate[]> {
-  const { default: plugin } = await import('../plugins/index.js');
-  return [{ source: 'builtin', plugin }];
-}
-
-/**
- * Every kv1nt plugin of this run, in order: the built-ins, those installed or linked through oclif's
- * plugin manager (`kv1nt plugins install|link`), then the config's. Found only when a command asks
- * (and the core loads file plugins in plugin processes).
- */
-export function allPlugins(
-  oclifPlugins: () => readonly OclifPluginInfo[],
-  cwd: string,
-): (loaded: LoadedConfig) => Promise<PluginCandidate[]> {
-  return async (loaded) =>
-    withoutDuplicates([
-      ...(await builtinPlugins()),
-      ...oclifPluginCandidates(oclifPlugins()),
-      ...configPluginCandidates(loaded, cwd),
-    ]);
-}
+import { Kv1ntCore, visible } from '../core/index.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof Kv1ntCommand)['baseFlags'] & T['flags']
@@ -64,7 +33,8 @@ export abstract class Kv1ntCommand extends Command {
     const core = await Kv1ntCore.open({
       dataDir: flags['data-dir'],
       config: flags.config,
-      plugins: allPlugins(() => this.config.getPluginsList(), process.cwd()),
+      // kv1nt plugins installed or linked through oclif's plugin manager, besides the config's.
+      plugins: { oclif: () => this.config.getPluginsList() },
       // stderr, so that stdout stays one JSON document with --json.
       onWarning: (message) => process.stderr.write(`Warning: ${visible(message)}\n`),
     });

@@ -1,8 +1,15 @@
 import { Args, Flags } from '@oclif/core';
 import { invalidInput } from '../core/errors.js';
-import { FEEDBACK_SOURCES, FEEDBACK_TYPES, type FeedbackInput } from '../core/feedback/types.js';
-import { LIMITS, isPlainObject, parseJsonInput } from '../core/feedback/validate.js';
-import { safeRecord, setOwn } from '../core/safe-record.js';
+import {
+  FEEDBACK_SOURCES,
+  FEEDBACK_TYPES,
+  LIMITS,
+  isPlainObject,
+  parseJsonInput,
+  safeRecord,
+  setOwn,
+  type FeedbackInput,
+} from '../core/index.js';
 
 export const agentOperationArgs = {
   agent: Args.string({ description: 'Agent id', required: true }),

@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Flags, type Config } from '@oclif/core';
-import type { HooksLocation } from '../core/hooks/git.js';
 import {
   KV1NT_HOOKS,
-  type HooksChangeReport,
+  type GateVerdict,
   type HookStatus,
+  type HooksChangeReport,
+  type HooksLocation,
   type HooksReport,
   type Kv1ntEntry,
   type Kv1ntHookName,
-} from '../core/hooks/install.js';
+} from '../core/index.js';
 
 /** `--hook` of install / uninstall / status: one of kv1nt's hooks, repeatable; default all. */
 export const hookFlag = Flags.string({
@@ -107,4 +108,31 @@ export function renderStatus(report: HooksReport): string {
       '  lefthook is set up here: the next `lefthook install` moves kv1nt’s hooks to <hook>.old, where they never run; call kv1nt from your lefthook config instead (`kv1nt hooks install` prints the lines).',
     );
   return lines.join('\n');
+}
+
+/** What the user sees on stderr when git runs the hook. */
+export function renderVerdict(verdict: GateVerdict): string {
+  if (verdict.agents.length === 0) return 'kv1nt pre-push: no agents to check.';
+  const lines: string[] = [];
+  if (verdict.passed) {
+    const scores = verdict.agents.map(
+      (a) => `${a.agentId} ${a.healthScore === null ? (a.note ?? 'no data') : round(a.healthScore)}`,
+    );
+    return `kv1nt pre-push: ok (${scores.join(', ')}).`;
+  }
+  lines.push('kv1nt pre-push: push blocked.');
+  for (const agent of verdict.agents.filter((a) => a.reasons.length > 0)) {
+    const score = agent.healthScore === null ? 'no data' : `${round(agent.healthScore)}/100`;
+    lines.push(`  agent ${agent.agentId} (health ${score}): ${agent.reasons.join('; ')}`);
+    for (const o of agent.blocking) lines.push(`    [${o.severity}] ${o.title} (${o.type}, ${o.id})`);
+  }
+  lines.push(
+    `  See \`kv1nt analyze <agent>\` and \`kv1nt optimize <agent>\`; the gate is hooks.pre-push in the config.`,
+    '  To push anyway: KV1NT_SKIP_HOOKS=1 git push (or git push --no-verify).',
+  );
+  return lines.join('\n');
+}
+
+function round(score: number): number {
+  return Math.round(score * 10) / 10;
 }

@@ -1,8 +1,13 @@
-import type { ActionResult, ProgressEvent, TestSummary } from '../core/optimize/execute.js';
-import type { DryRun, OptimizationResult } from '../core/optimize/optimize.js';
-import type { OptimizationPlan } from '../core/optimize/plan.js';
-import type { RollbackReport } from '../core/optimize/rollback.js';
 import { table } from './render.js';
+import type {
+  ActionResult,
+  DryRun,
+  OptimizationPlan,
+  OptimizationResult,
+  ProgressEvent,
+  RollbackReport,
+  TestSummary,
+} from '../core/index.js';
 
 const MARK: Record<string, string> = {
   applied: '✔ applied',

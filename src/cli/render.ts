@@ -1,4 +1,4 @@
-import type { FeedbackEntry } from '../core/feedback/types.js';
+import type { FeedbackEntry } from '../core/index.js';
 
 /** One line for a recorded entry. */
 export function describeEntry(entry: FeedbackEntry): string {

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
-import type { StatsReport, StatusReport } from '../core/status.js';
 import { bytes, percent, table } from './render.js';
+import type { StatsReport, StatusReport } from '../core/index.js';
 
 export const optionalAgentArg = {
   agent: Args.string({ description: 'Agent id (all agents when left out)' }),

@@ -1,5 +1,5 @@
-import type { Verification } from '../core/verify/types.js';
 import { table } from './render.js';
+import type { Verification } from '../core/index.js';
 
 const MARK: Record<Verification['status'], string> = {
   verifying: '… verifying',

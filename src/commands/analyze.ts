@@ -2,8 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { renderAnalysis } from '../cli/analysis-view.js';
 import { parseNumber } from '../cli/feedback-flags.js';
-import type { AnalysisResult } from '../core/analysis/analyze.js';
 import { EXIT_RUNTIME, invalidInput } from '../core/errors.js';
+import type { AnalysisResult } from '../core/index.js';
 
 export default class Analyze extends Kv1ntCommand {
   static override summary = 'Analyze an agent: health score, trend and improvement opportunities.';

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { renderPlan } from '../cli/optimize-view.js';
-import type { OptimizationPlan } from '../core/optimize/plan.js';
+import type { OptimizationPlan } from '../core/index.js';
 
 export default class Approve extends Kv1ntCommand {
   static override summary = 'Approve a plan that waits for approval (its HIGH and CRITICAL actions).';

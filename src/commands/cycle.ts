@@ -1,16 +1,15 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
-import { parseDuration } from '../core/duration.js';
 import { renderResult } from '../cli/optimize-view.js';
 import { invalidInput } from '../core/errors.js';
-import { holdFatalSignals } from '../core/fatal-exit.js';
-import type { CycleStep } from '../core/kv1nt.js';
-import { STRATEGY_NAMES, type StrategyName } from '../core/optimize/policy.js';
-
-interface CycleReport {
-  cycles: Array<{ startedAt: string; finishedAt: string; agents: CycleStep[] }>;
-  stoppedBy: string | null;
-}
+import {
+  STRATEGY_NAMES,
+  holdFatalSignals,
+  parseDuration,
+  type CycleReport,
+  type CycleStep,
+  type StrategyName,
+} from '../core/index.js';
 
 export default class Cycle extends Kv1ntCommand {
   static override summary = 'Run the loop: patterns → learnings → analyze → optimize (when health is low).';
@@ -43,15 +42,14 @@ With --interval it repeats until SIGINT or SIGTERM; the step in flight is finish
       ]);
     const intervalMs = flags.interval === undefined ? undefined : parseDuration('--interval', flags.interval);
     const core = await this.openCore(flags);
-    const report: CycleReport = { cycles: [], stoppedBy: null };
-    let wake: (() => void) | undefined;
+    // With an interval, a first SIGINT/SIGTERM stops after the step in flight; a second at once.
+    const stopper = new AbortController();
     const stop = (signal: NodeJS.Signals) => {
-      if (report.stoppedBy !== null) process.exit(130);
-      report.stoppedBy = signal;
+      if (stopper.signal.aborted) process.exit(130);
+      stopper.abort(signal);
       process.stderr.write(
         `\n${signal}: finishing the step in flight, then stopping (again to stop at once).\n`,
       );
-      wake?.();
     };
     // The step in flight finishes: kv1nt's cleanup on a fatal signal waits until the exit.
     const release = intervalMs === undefined ? () => undefined : holdFatalSignals(['SIGINT', 'SIGTERM']);
@@ -60,36 +58,20 @@ With --interval it repeats until SIGINT or SIGTERM; the step in flight is finish
       process.on('SIGTERM', stop);
     }
     try {
-      do {
-        const startedAt = core.now().toISOString();
-        const ids = flags.all ? (await core.listAgents()).map((a) => a.id) : [args.agent!];
-        const steps: CycleStep[] = [];
-        for (const id of ids) {
-          if (report.stoppedBy !== null) break;
-          const step = await core.cycleAgent(id, {
-            strategy: flags.strategy as StrategyName,
-            yes: flags.yes,
-          });
-          steps.push(step);
-          this.say(describeStep(step));
-        }
-        report.cycles.push({ startedAt, finishedAt: core.now().toISOString(), agents: steps });
-        if (intervalMs === undefined || report.stoppedBy !== null) break;
-        this.say(`Next cycle in ${flags.interval} (Ctrl-C to stop).`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, intervalMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      } while (report.stoppedBy === null);
+      return await core.cycle({
+        agents: flags.all ? 'all' : { id: args.agent! },
+        strategy: flags.strategy as StrategyName,
+        yes: flags.yes,
+        intervalMs,
+        signal: stopper.signal,
+        onStep: (step) => this.say(describeStep(step)),
+        onWait: () => this.say(`Next cycle in ${flags.interval} (Ctrl-C to stop).`),
+      });
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       release();
     }
-    return report;
   }
 }
 

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { renderHealth } from '../cli/analysis-view.js';
 import { parseNumber } from '../cli/feedback-flags.js';
-import type { HealthReport } from '../core/analysis/analyze.js';
+import type { HealthReport } from '../core/index.js';
 
 export default class Health extends Kv1ntCommand {
   static override summary = "Show an agent's health score, trend, components and a chart of its history.";

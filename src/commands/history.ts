@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { parseNumber } from '../cli/feedback-flags.js';
 import { renderHistory } from '../cli/optimize-view.js';
-import type { OptimizationResult } from '../core/optimize/optimize.js';
+import type { OptimizationResult } from '../core/index.js';
 
 export default class History extends Kv1ntCommand {
   static override summary = "An agent's optimization results, newest first.";

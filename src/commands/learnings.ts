@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { table } from '../cli/render.js';
-import type { LearningRun } from '../core/learnings/engine.js';
+import type { LearningRun } from '../core/index.js';
 
 export default class Learnings extends Kv1ntCommand {
   static override summary = "Turn an agent's stored patterns into learnings, and list them.";

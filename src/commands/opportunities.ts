@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { renderOpportunities } from '../cli/analysis-view.js';
-import type { Opportunity } from '../core/analysis/opportunities.js';
+import type { Opportunity } from '../core/index.js';
 
 export default class Opportunities extends Kv1ntCommand {
   static override summary = 'List improvement opportunities found by `kv1nt analyze`.';

@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { progressReporter, renderPlan, renderResult } from '../cli/optimize-view.js';
-import type { DryRun, OptimizationResult } from '../core/optimize/optimize.js';
-import { STRATEGY_NAMES } from '../core/optimize/policy.js';
+import { STRATEGY_NAMES, type DryRun, type OptimizationResult } from '../core/index.js';
 
 export default class Optimize extends Kv1ntCommand {
   static override summary =

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { parseNumber } from '../cli/feedback-flags.js';
 import { table } from '../cli/render.js';
-import type { StoredPattern } from '../core/patterns/engine.js';
+import type { StoredPattern } from '../core/index.js';
 
 export default class Patterns extends Kv1ntCommand {
   static override summary = 'Detect and store recurring patterns in the feedback (all agents without one).';

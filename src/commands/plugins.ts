@@ -1,7 +1,6 @@
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { table } from '../cli/render.js';
-import type { PluginWarning } from '../core/plugins/run-detectors.js';
-import type { PluginInfo } from '../core/plugins/validate-plugin.js';
+import type { PluginInfo, PluginWarning } from '../core/index.js';
 
 export interface PluginsReport {
   /**

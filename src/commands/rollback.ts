@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { renderRollback } from '../cli/optimize-view.js';
 import { EXIT_RUNTIME } from '../core/errors.js';
-import type { RollbackReport } from '../core/optimize/rollback.js';
+import type { RollbackReport } from '../core/index.js';
 
 export default class Rollback extends Kv1ntCommand {
   static override summary = 'Restore the agent folder as it was before an optimization result.';

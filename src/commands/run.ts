@@ -2,9 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { describeEntry } from '../cli/render.js';
 import { invalidInput } from '../core/errors.js';
-import type { FeedbackEntry } from '../core/feedback/types.js';
-import { toFeedbackEntry } from '../core/feedback/validate.js';
-import { runAndMeasure, type CommandOutcome } from '../core/runner/run-command.js';
+import type { RunRecord } from '../core/index.js';
 
 export default class Run extends Kv1ntCommand {
   static override summary = 'Run a command as one operation of an agent and record its outcome.';
@@ -24,38 +22,22 @@ With --json the command's stdout is sent to stderr, so that stdout carries only 
     'type-on-failure': Flags.string({ description: 'Error type to record when the command fails.' }),
   };
 
-  async run(): Promise<FeedbackEntry & { exitCode: number }> {
+  async run(): Promise<RunRecord> {
     const { args, flags, argv } = await this.parse(Run);
     const command = commandAfterDashes(this.argv) ?? (argv as string[]).slice(1);
     if (command.length === 0)
       throw invalidInput('No command to run: put it after --, e.g. `kv1nt run my-agent -- npm test`.');
     const core = await this.openCore(flags);
-    // Validate before running anything: a typo in the agent id must not run the command unrecorded.
-    const operationId = (flags.operation ?? command.join(' ')).slice(0, 256);
-    toFeedbackEntry({ agentId: args.agent, operationId, type: 'success' }, core.now());
-
-    const outcome: CommandOutcome = await runAndMeasure(command, { stdoutToStderr: this.jsonEnabled() });
-    const failed = outcome.exitCode !== 0;
-    const entry = await core.record({
+    const entry = await core.runAndRecord({
       agentId: args.agent,
-      operationId,
-      type: failed ? 'failure' : 'success',
-      durationMs: outcome.durationMs,
-      details: {
-        command: command.join(' ').slice(0, 1000),
-        exitCode: outcome.exitCode,
-        ...(outcome.signal ? { signal: outcome.signal } : {}),
-      },
-      ...(failed
-        ? {
-            errorType: flags['type-on-failure'] ?? outcome.errorType,
-            ...(outcome.message ? { message: outcome.message } : {}),
-          }
-        : {}),
+      command,
+      operationId: flags.operation,
+      typeOnFailure: flags['type-on-failure'],
+      stdoutToStderr: this.jsonEnabled(),
     });
     this.say(describeEntry(entry));
-    process.exitCode = outcome.exitCode;
-    return { ...entry, exitCode: outcome.exitCode };
+    process.exitCode = entry.exitCode;
+    return entry;
   }
 }
 

@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { percent, table } from '../cli/render.js';
-import type { FeedbackSummary } from '../core/feedback/summary.js';
 import { parseNumber } from '../cli/feedback-flags.js';
+import type { FeedbackSummary } from '../core/index.js';
 
 export default class Summary extends Kv1ntCommand {
   static override summary = "Summarize an agent's feedback over the last days.";

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { renderVerifications } from '../cli/verify-view.js';
-import type { Verification } from '../core/verify/types.js';
+import type { Verification } from '../core/index.js';
 
 export default class Verify extends Kv1ntCommand {
   static override summary = 'Judge kept changes on the feedback that followed them, and list the verdicts.';

@@ -10,23 +10,31 @@ import {
   type AddAgentInput,
   type Agent,
 } from './agents/registry.js';
+import { knownAgentIds, unknownAgent } from './agents/known.js';
+import { purgeAgentHistory } from './agents/purge.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
+import {
+  cycleAgent,
+  runCycles,
+  type CycleEngines,
+  type CycleOptions,
+  type CycleReport,
+  type CycleRequest,
+  type CycleStep,
+} from './cycle.js';
 import { invalidInput } from './errors.js';
 import { assertAgentId } from './ids.js';
-import { unknownAgent } from './agents/known.js';
 import { resolveDataDir } from './paths.js';
 import { DataDir } from './store/data-dir.js';
 import { openStores, type Stores } from './store/stores.js';
-import { foldNew, markFolded, refreshAggregates, samePosition } from './feedback/aggregate-index.js';
-import { emptyBucket, foldEntries, mergeBucket, totalFor, windowStartKey } from './feedback/aggregates.js';
+import { agentSummary, allTimeSummaries } from './feedback/agent-summary.js';
+import { appendImport } from './feedback/append-import.js';
 import { invalidImportError, parseImport, type InvalidLine } from './feedback/import.js';
 import { Recorder } from './feedback/recorder.js';
-import { summarize, type FeedbackSummary } from './feedback/summary.js';
+import type { FeedbackSummary } from './feedback/summary.js';
 import type { FeedbackEntry, FeedbackInput } from './feedback/types.js';
 import { toFeedbackRecord } from './feedback/validate.js';
 import { runPatterns, type StoredPattern } from './patterns/engine.js';
-import { noteWrittenSegment } from './patterns/segment-times.js';
-import type { LogPosition } from './store/feedback-log.js';
 import { generateLearnings, type LearningRun } from './learnings/engine.js';
 import {
   healthOf,
@@ -38,15 +46,19 @@ import {
 import { decideVerifications, type DecideReport } from './verify/engine.js';
 import type { Verification } from './verify/types.js';
 import { bySeverity, type Opportunity } from './analysis/opportunities.js';
-import { collectPlugins, type PluginCandidate, type PluginSet } from './plugins/validate-plugin.js';
+import { loadPluginSet, pluginCandidates, type PluginSources } from './plugins/assemble.js';
 import { pluginLimit, pluginOptions } from './plugins/invoke.js';
-import { loadCandidates } from './plugins/load-plugins.js';
+import type { PluginSet } from './plugins/validate-plugin.js';
 import type { ProgressEvent } from './optimize/execute.js';
 import type { DryRun, OptimizationResult } from './optimize/optimize.js';
 import type { OptimizationPlan } from './optimize/plan.js';
 import type { StrategyName } from './optimize/policy.js';
 import type { RollbackReport } from './optimize/rollback.js';
-import { collectStatus, collectStats, type Scope, type StatsReport, type StatusReport } from './status.js';
+import { evaluateGate, type GateVerdict } from './hooks/gate.js';
+import { recordCommitTests, type CommitTestOutcome } from './hooks/post-commit.js';
+import { hookSettings, type HookSettings } from './hooks/settings.js';
+import { runAndRecord, type RunRequest, type RunRecord } from './run-and-record.js';
+import { collectStats, collectStatus, type Scope, type StatsReport, type StatusReport } from './status.js';
 
 export interface CoreOptions {
   /** Overrides everything else (the `--data-dir` flag). */
@@ -56,16 +68,11 @@ export interface CoreOptions {
   cwd?: string | undefined;
   env?: NodeJS.ProcessEnv | undefined;
   clock?: (() => Date) | undefined;
-  /**
-   * Where plugin objects come from (the built-ins, then installed and configured ones); called on
-   * first use with the loaded config, whose `plugins` entries are resolved from its folder.
-   */
-  plugins?: ((loaded: LoadedConfig) => Promise<PluginCandidate[]>) | undefined;
+  /** Plugins besides the built-ins and the config's (found on first use, see plugins/assemble.ts). */
+  plugins?: Omit<PluginSources, 'cwd'> | undefined;
   /** Told what the stores repaired on their own (default: process.emitWarning). */
   onWarning?: ((message: string) => void) | undefined;
 }
-
-export type { PluginCandidate } from './plugins/validate-plugin.js';
 
 export interface ImportResult {
   imported: number;
@@ -78,40 +85,35 @@ export interface RemoveAgentResult {
   purgedEntries: number;
 }
 
-/** One agent's turn of `kv1nt cycle`. */
-export interface CycleStep {
-  agentId: string;
-  startedAt: string;
-  finishedAt: string;
-  /** Active patterns after detection. */
-  patterns: number;
-  learnings: number;
-  healthScore: number | null;
-  healthTrend: string;
-  opportunities: number;
-  optimized: boolean;
-  /** Why it was or was not optimized. */
-  reason: string;
-  optimization: OptimizationResult | null;
-  warnings: Array<{ plugin: string; component?: string; error: string }>;
-}
-
 export type FeedbackListener = (entry: FeedbackEntry) => void;
 
-/** The engines behind every command and the programmatic API. No printing, no exiting. */
+export interface OptimizeRequest {
+  strategy?: StrategyName;
+  yes?: boolean;
+  dryRun?: boolean;
+  planId?: string | undefined;
+  interactive?: boolean;
+  onEvent?: (event: ProgressEvent) => void;
+}
+
+/**
+ * The front door: every command and the programmatic API go through it (and only it). It opens the
+ * stores and the config once, checks what users name, and hands each request to its engine; the
+ * engines take stores and plain functions, never this class. No printing, no exiting.
+ */
 export class Kv1ntCore {
   readonly dataDir: string;
   readonly stores: Stores;
   private readonly recorder: Recorder;
   private readonly listeners = new Set<FeedbackListener>();
   private pluginSet: Promise<PluginSet> | undefined;
-  private pluginSource: (loaded: LoadedConfig) => Promise<PluginCandidate[]> = () => Promise.resolve([]);
 
   private constructor(
     readonly loaded: LoadedConfig,
     dataDir: string,
     private readonly clock: () => Date,
     private readonly cwd: string,
+    private readonly pluginSources: PluginSources,
     onWarning: ((message: string) => void) | undefined,
   ) {
     this.dataDir = dataDir;
@@ -129,31 +131,31 @@ export class Kv1ntCore {
       loaded.config.dataDir === undefined ? undefined : path.resolve(configDir, loaded.config.dataDir);
     const dataDir = resolveDataDir({ flag: options.dataDir, env: env.KV1NT_HOME, config: fromConfig }, cwd);
     checkDeclaredAgentFolders(loaded, dataDir);
-    const core = new Kv1ntCore(loaded, dataDir, options.clock ?? (() => new Date()), cwd, options.onWarning);
-    if (options.plugins) core.pluginSource = options.plugins;
-    return core;
+    const sources = { ...options.plugins, cwd };
+    return new Kv1ntCore(
+      loaded,
+      dataDir,
+      options.clock ?? (() => new Date()),
+      cwd,
+      sources,
+      options.onWarning,
+    );
   }
 
-  /** The plugins in use, loaded (file plugins in plugin processes) and validated once per process. */
+  /** The plugins in use, loaded (file plugins in plugin processes) and validated once per instance. */
   plugins(): Promise<PluginSet> {
-    const loadLimit = this.loaded.config.pluginTimeoutMs ?? 10_000;
-    this.pluginSet ??= this.pluginSource(this.loaded).then(async (found) => {
-      const set = collectPlugins(await loadCandidates(found, loadLimit));
-      // Options for a plugin that is not there are most likely a typo of its name.
-      const names = set.plugins.map((p) => p.name);
-      for (const name of Object.keys(this.loaded.config.pluginOptions ?? {}))
-        if (!names.includes(name))
-          set.warnings.push({
-            plugin: name,
-            error: `pluginOptions.${name} names no loaded plugin (loaded: ${names.join(', ')})`,
-          });
-      return set;
-    });
+    this.pluginSet ??= pluginCandidates(this.pluginSources, this.loaded).then((found) =>
+      loadPluginSet(found, this.loaded),
+    );
     return this.pluginSet;
   }
 
   get configFile(): string | null {
     return this.loaded.file;
+  }
+
+  now(): Date {
+    return this.clock();
   }
 
   // ── feedback ────────────────────────────────────────────────────────────────
@@ -166,14 +168,9 @@ export class Kv1ntCore {
   /** Validates all first: one invalid input and nothing is written. */
   async recordMany(inputs: readonly FeedbackInput[]): Promise<FeedbackEntry[]> {
     const now = this.clock();
-    const entries: FeedbackEntry[] = [];
-    const lines: string[] = [];
-    for (const input of inputs) {
-      const record = toFeedbackRecord(input, now);
-      entries.push(record.entry);
-      lines.push(record.line);
-    }
-    await this.recorder.write(lines);
+    const records = inputs.map((input) => toFeedbackRecord(input, now));
+    await this.recorder.write(records.map((record) => record.line));
+    const entries = records.map((record) => record.entry);
     this.notify(entries);
     return entries;
   }
@@ -182,23 +179,17 @@ export class Kv1ntCore {
   async importLines(text: string, options: { skipInvalid?: boolean } = {}): Promise<ImportResult> {
     const { entries, lines, invalid } = parseImport(text, this.clock());
     if (invalid.length > 0 && !options.skipInvalid) throw invalidImportError(invalid);
-    // The entries are parsed already: fold them into the aggregates now, so that the next reader
-    // does not re-read a large import from the log. Only when nothing else landed in between.
-    let written: LogPosition | undefined;
-    await this.stores.aggregates.locked(async (db) => {
-      foldNew(this.stores, db.data);
-      const span = await this.stores.log.appendSegment(lines);
-      written = span?.after;
-      if (span && samePosition(span.before, db.data.foldedTo)) {
-        foldEntries(db.data, entries);
-        markFolded(this.stores.log, db.data, span.after);
-      }
-      await db.write();
-    });
-    // The new segment's time span, for windowed reads (derived: losing it only costs speed).
-    if (written) noteWrittenSegment(this.stores.log, written.segment, written.offset, timestampsOf(entries));
+    await appendImport(this.stores, entries, lines);
     this.notify(entries);
     return { imported: entries.length, skipped: invalid, ids: entries.map((entry) => entry.id) };
+  }
+
+  /**
+   * `kv1nt run`: runs a command as one operation of the agent and records its outcome. The entry
+   * is validated before the command runs: a typo in the agent id must not run it unrecorded.
+   */
+  runAndRecord(request: RunRequest): Promise<RunRecord> {
+    return runAndRecord(request, { now: this.clock, record: (input) => this.record(input) });
   }
 
   onFeedback(listener: FeedbackListener): () => void {
@@ -209,29 +200,12 @@ export class Kv1ntCore {
   async summary(agentId: string, days = 7): Promise<FeedbackSummary> {
     checkDays(days);
     await this.assertKnownAgent(agentId);
-    const [aggregates, stored] = await Promise.all([
-      refreshAggregates(this.stores),
-      this.stores.feedback.read(),
-    ]);
-    const summary = summarize(
-      agentId,
-      days,
-      totalFor(aggregates, agentId, windowStartKey(this.clock(), days)),
-    );
-    // The agent's most frequent active patterns, as of the last `kv1nt patterns`.
-    const topPatterns = (stored.patterns as unknown as StoredPattern[])
-      .filter((p) => p.agentId === agentId && p.status !== 'inactive')
-      .sort((a, b) => b.frequency - a.frequency || b.confidence - a.confidence)
-      .slice(0, 5)
-      .map(({ id, patternType, description, frequency, confidence, lastSeen }) => ({
-        id,
-        patternType,
-        description,
-        frequency,
-        confidence,
-        lastSeen,
-      }));
-    return { ...summary, topPatterns };
+    return agentSummary(this.stores, agentId, days, this.clock());
+  }
+
+  /** All-time totals for each agent that has feedback. */
+  allTimeSummaries(): Promise<FeedbackSummary[]> {
+    return allTimeSummaries(this.stores);
   }
 
   // ── agents ──────────────────────────────────────────────────────────────────
@@ -243,18 +217,8 @@ export class Kv1ntCore {
    */
   async assertKnownAgent(agentId: string): Promise<void> {
     assertAgentId(agentId);
-    const known = await this.knownAgentIds(agentId);
+    const known = await knownAgentIds(this.stores, await this.listAgents(), agentId);
     if (!known.has(agentId)) throw unknownAgent(agentId, known);
-  }
-
-  /** The ids of the agents kv1nt knows of; stops early once `wanted` is found. */
-  private async knownAgentIds(wanted?: string): Promise<Set<string>> {
-    const known = new Set((await this.listAgents()).map((agent) => agent.id));
-    if (wanted !== undefined && known.has(wanted)) return known;
-    for (const id of Object.keys((await refreshAggregates(this.stores)).agents)) known.add(id);
-    if (wanted !== undefined && known.has(wanted)) return known;
-    for (const row of (await this.stores.optimization.read()).optimizationResults) known.add(row.agentId);
-    return known;
   }
 
   listAgents(): Promise<Agent[]> {
@@ -278,38 +242,8 @@ export class Kv1ntCore {
         { code: 'AGENT_NOT_FOUND' },
       );
     }
-    const purgedEntries = options.purge ? await this.purgeHistory(id) : 0;
+    const purgedEntries = options.purge ? await purgeAgentHistory(this.stores, id) : 0;
     return { agent, purgedEntries };
-  }
-
-  /**
-   * Deletes an agent's history. The aggregates are reset first (under their lock, which also
-   * keeps readers from folding a half-rewritten log), then the log is rewritten: a crash at any
-   * point leaves aggregates that a full re-fold rebuilds correctly.
-   */
-  private async purgeHistory(id: string): Promise<number> {
-    let removed = 0;
-    await this.stores.aggregates.locked(async (db) => {
-      Object.assign(db.data, this.stores.aggregates.defaults());
-      await db.write();
-      removed = await this.stores.log.rewrite((record) => (record as { agentId?: unknown }).agentId !== id);
-    });
-    await this.stores.feedback.update((doc) => {
-      doc.patterns = doc.patterns.filter((row) => row.agentId !== id);
-      doc.learningEvents = doc.learningEvents.filter((row) => row.agentId !== id);
-    });
-    await this.stores.optimization.update((doc) => {
-      for (const key of [
-        'performanceMetrics',
-        'opportunities',
-        'optimizationPlans',
-        'optimizationResults',
-        'healthHistory',
-      ] as const) {
-        doc[key] = doc[key].filter((row) => row.agentId !== id);
-      }
-    });
-    return removed;
   }
 
   // ── analysis ────────────────────────────────────────────────────────────────
@@ -345,7 +279,7 @@ export class Kv1ntCore {
     });
   }
 
-  /** The closed loop's decisions (contract §11): what can be decided is, regressed changes are reverted. */
+  /** The closed loop's decisions: what can be decided is, regressed changes are reverted. */
   decide(agentId?: string, persist = true): Promise<DecideReport> {
     return decideVerifications(
       { stores: this.stores, config: this.loaded.config, now: this.clock },
@@ -363,14 +297,8 @@ export class Kv1ntCore {
   async health(agentId: string, days = 7): Promise<HealthReport> {
     checkDays(days);
     await this.assertKnownAgent(agentId);
-    return healthOf(
-      this.stores,
-      this.loaded.config,
-      agentId,
-      await this.findAgent(agentId),
-      days,
-      this.clock(),
-    );
+    const agent = await this.findAgent(agentId);
+    return healthOf(this.stores, this.loaded.config, agentId, agent, days, this.clock());
   }
 
   /** Opportunities of one agent or all, most severe first. */
@@ -452,39 +380,23 @@ export class Kv1ntCore {
 
   // ── optimization ────────────────────────────────────────────────────────────
 
-  /** Plans, approves, tries in a sandbox, and keeps what passes the agent's tests (contract §6). */
-  async optimize(
-    agentId: string,
-    request: {
-      strategy?: StrategyName;
-      yes?: boolean;
-      dryRun?: boolean;
-      planId?: string;
-      interactive?: boolean;
-      onEvent?: (event: ProgressEvent) => void;
-    } = {},
-  ): Promise<OptimizationResult | DryRun> {
+  /** Plans, approves, tries in a sandbox, and keeps what passes the agent's tests. */
+  async optimize(agentId: string, request: OptimizeRequest = {}): Promise<OptimizationResult | DryRun> {
     await this.assertKnownAgent(agentId);
     const { optimize } = await import('./optimize/optimize.js');
     const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
     if (agent) assertSafeAgentFolder(agent, this.dataDir);
     // The loop closes first: a regressed change is reverted before anything new is planned.
     const loop = await this.decide(agentId, !request.dryRun);
+    const analyze = async (persist: boolean) => {
+      const run = await this.runAnalysis(agentId, 7, persist);
+      run.result.warnings.unshift(...loop.warnings);
+      return run;
+    };
+    const configDir = this.loaded.file ? path.dirname(this.loaded.file) : this.cwd;
+    const context = { stores: this.stores, config: this.loaded.config, configDir, agentId, agent, plugins };
     return optimize(
-      {
-        stores: this.stores,
-        config: this.loaded.config,
-        configDir: this.loaded.file ? path.dirname(this.loaded.file) : this.cwd,
-        agentId,
-        agent,
-        plugins,
-        now: this.clock,
-        analyze: async (persist) => {
-          const run = await this.runAnalysis(agentId, 7, persist);
-          run.result.warnings.unshift(...loop.warnings);
-          return run;
-        },
-      },
+      { ...context, now: this.clock, analyze },
       {
         strategy: request.strategy ?? 'auto',
         yes: request.yes ?? false,
@@ -503,11 +415,8 @@ export class Kv1ntCore {
    */
   async recover(): Promise<void> {
     const { dataDir } = this.stores;
-    if (
-      !fs.existsSync(dataDir.path('optimization', 'transactions')) &&
-      !fs.existsSync(dataDir.path('sandboxes'))
-    )
-      return;
+    const pending = [dataDir.path('optimization', 'transactions'), dataDir.path('sandboxes')];
+    if (!pending.some((folder) => fs.existsSync(folder))) return;
     const { recoverInterrupted } = await import('./optimize/optimize.js');
     await recoverInterrupted(this.stores);
   }
@@ -532,73 +441,74 @@ export class Kv1ntCore {
     return optimizationHistory(this.stores, agentId, limit);
   }
 
-  /**
-   * One turn of the loop for one agent: patterns → learnings → analyze → optimize when the health
-   * is under `optimizeBelow` (default 80). An agent without a score is not optimized: there is no
-   * evidence to act on.
-   */
-  async cycleAgent(
-    agentId: string,
-    options: { strategy?: StrategyName; yes?: boolean; interactive?: boolean } = {},
-  ): Promise<CycleStep> {
+  // ── the loop ────────────────────────────────────────────────────────────────
+
+  /** One turn of the loop for one agent (see cycle.ts). */
+  async cycleAgent(agentId: string, options: CycleOptions = {}): Promise<CycleStep> {
     await this.assertKnownAgent(agentId);
-    const startedAt = this.clock().toISOString();
-    const patterns = await this.patterns(agentId);
-    const learnings = await this.learnings(agentId);
-    const analysis = await this.analyze(agentId);
-    const optimizeBelow = this.loaded.config.optimizeBelow ?? 80;
-    const agent = await this.findAgent(agentId);
-    let optimization: OptimizationResult | null = null;
-    let reason: string;
-    if (analysis.healthScore === null) reason = 'no health score yet: nothing to act on';
-    else if (analysis.healthScore >= optimizeBelow)
-      reason = `health ${analysis.healthScore} is not under optimizeBelow ${optimizeBelow}`;
-    else if (!agent) reason = 'not declared (no folder and test command): analysis only';
-    else {
-      reason = `health ${analysis.healthScore} is under optimizeBelow ${optimizeBelow}`;
-      optimization = (await this.optimize(agentId, { ...options, dryRun: false })) as OptimizationResult;
-    }
+    return cycleAgent(this.cycleEngines(), agentId, options);
+  }
+
+  /** `kv1nt cycle`: once, or every `intervalMs` until `signal` aborts (the step in flight finishes). */
+  cycle(request: CycleRequest): Promise<CycleReport> {
+    return runCycles(this.cycleEngines(), (id, options) => this.cycleAgent(id, options), request);
+  }
+
+  private cycleEngines(): CycleEngines {
     return {
-      agentId,
-      startedAt,
-      finishedAt: this.clock().toISOString(),
-      patterns: patterns.filter((p) => p.status !== 'inactive').length,
-      learnings: learnings.learnings.length,
-      healthScore: analysis.healthScore,
-      healthTrend: analysis.healthTrend,
-      opportunities: analysis.opportunities.filter((o) => o.status === 'open').length,
-      optimized: optimization !== null,
-      reason,
-      optimization,
-      warnings: [...learnings.warnings, ...analysis.warnings],
+      now: this.clock,
+      listAgents: () => this.listAgents(),
+      findAgent: (id) => this.findAgent(id),
+      patterns: (id) => this.patterns(id),
+      learnings: (id) => this.learnings(id),
+      analyze: (id) => this.analyze(id),
+      optimize: (id, request) => this.optimize(id, request),
+      optimizeBelow: this.loaded.config.optimizeBelow ?? 80,
     };
+  }
+
+  // ── git hooks ───────────────────────────────────────────────────────────────
+
+  /** The `hooks` key of the config, with its defaults. */
+  hookSettings(): HookSettings {
+    return hookSettings(this.loaded.config);
+  }
+
+  /** The pre-push gate: a fresh analysis of each of the hooks' agents. */
+  prePushGate(): Promise<GateVerdict> {
+    return evaluateGate((id) => this.analyze(id), this.hookSettings());
+  }
+
+  /** The post-commit worker: runs each agent's tests and records their outcome as `test` feedback. */
+  recordCommitTests(agentIds: readonly string[], commit: string): Promise<CommitTestOutcome[]> {
+    return recordCommitTests(
+      { dataDir: this.dataDir, findAgent: (id) => this.findAgent(id), record: (input) => this.record(input) },
+      agentIds,
+      commit,
+    );
   }
 
   // ── status ──────────────────────────────────────────────────────────────────
 
   async status(scope: Scope = 'all'): Promise<StatusReport> {
-    return collectStatus(this, scope);
+    const [declared, summaries, plugins] = await Promise.all([
+      this.listAgents(),
+      this.allTimeSummaries(),
+      this.plugins(),
+    ]);
+    const sources = {
+      stores: this.stores,
+      dataDir: this.dataDir,
+      configFile: this.configFile,
+      declared,
+      summaries,
+    };
+    return collectStatus(sources, plugins, scope);
   }
 
   async stats(agentId: string | undefined, scope: Scope = 'all'): Promise<StatsReport> {
     if (agentId !== undefined) await this.assertKnownAgent(agentId);
-    return collectStats(this, agentId, scope);
-  }
-
-  /** All-time totals for each agent that has feedback. */
-  async allTimeSummaries(): Promise<FeedbackSummary[]> {
-    const aggregates = await refreshAggregates(this.stores);
-    return Object.keys(aggregates.agents)
-      .sort()
-      .map((agentId) => {
-        const total = emptyBucket('');
-        mergeBucket(total, totalFor(aggregates, agentId));
-        return summarize(agentId, 0, total);
-      });
-  }
-
-  now(): Date {
-    return this.clock();
+    return collectStats({ stores: this.stores, summaries: await this.allTimeSummaries() }, agentId, scope);
   }
 
   private notify(entries: readonly FeedbackEntry[]): void {
@@ -613,10 +523,6 @@ export class Kv1ntCore {
       }
     }
   }
-}
-
-function* timestampsOf(entries: readonly FeedbackEntry[]): Generator<string> {
-  for (const entry of entries) yield entry.timestamp;
 }
 
 function checkDays(days: number): void {

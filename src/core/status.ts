@@ -1,6 +1,8 @@
 import fs from 'node:fs';
-import type { Kv1ntCore } from './kv1nt.js';
+import type { Agent } from './agents/registry.js';
 import type { FeedbackSummary } from './feedback/summary.js';
+import type { PluginSet } from './plugins/validate-plugin.js';
+import type { Stores } from './store/stores.js';
 import type { OptimizationResult } from './optimize/optimize.js';
 import type { Verification } from './verify/types.js';
 
@@ -73,9 +75,22 @@ export interface StatsReport {
   }>;
 }
 
-export async function collectStatus(core: Kv1ntCore, scope: Scope): Promise<StatusReport> {
-  const { stores } = core;
-  const [declared, summaries] = await Promise.all([core.listAgents(), core.allTimeSummaries()]);
+/** What status and stats read: the stores, and what the facade has already worked out. */
+export interface StatusSources {
+  stores: Stores;
+  dataDir: string;
+  configFile: string | null;
+  declared: readonly Agent[];
+  /** All-time totals of each agent with feedback. */
+  summaries: readonly FeedbackSummary[];
+}
+
+export async function collectStatus(
+  sources: StatusSources,
+  plugins: PluginSet,
+  scope: Scope,
+): Promise<StatusReport> {
+  const { stores, declared, summaries } = sources;
   const byId = new Map(summaries.map((summary) => [summary.agentId, summary]));
   const ids = [...new Set([...declared.map((agent) => agent.id), ...byId.keys()])].sort();
   const agents = ids.map((id): AgentStatus => {
@@ -89,13 +104,12 @@ export async function collectStatus(core: Kv1ntCore, scope: Scope): Promise<Stat
       lastFeedbackAt: summary?.lastSeen ?? null,
     };
   });
-  const plugins = await core.plugins();
   const report: StatusReport = {
     scope,
-    dataDir: core.dataDir,
-    configFile: core.configFile,
+    dataDir: sources.dataDir,
+    configFile: sources.configFile,
     agents,
-    stores: storeFiles(core, scope),
+    stores: storeFiles(stores, scope),
     plugins: plugins.plugins.map((plugin) => ({ ...plugin })),
   };
   if (plugins.warnings.length > 0) report.warnings = plugins.warnings;
@@ -109,16 +123,16 @@ export async function collectStatus(core: Kv1ntCore, scope: Scope): Promise<Stat
       lastFeedbackAt: latest(summaries.map((summary) => summary.lastSeen)),
     };
   }
-  if (scope !== 'feedback') report.optimization = await optimizationStatus(core);
+  if (scope !== 'feedback') report.optimization = await optimizationStatus(stores);
   return report;
 }
 
 export async function collectStats(
-  core: Kv1ntCore,
+  sources: Pick<StatusSources, 'stores' | 'summaries'>,
   agentId: string | undefined,
   scope: Scope,
 ): Promise<StatsReport> {
-  const summaries = (await core.allTimeSummaries()).filter(
+  const summaries = sources.summaries.filter(
     (summary) => agentId === undefined || summary.agentId === agentId,
   );
   const ids = agentId === undefined ? summaries.map((summary) => summary.agentId) : [agentId];
@@ -132,14 +146,14 @@ export async function collectStats(
         row.feedback = rest;
       }
     }
-    if (scope !== 'feedback') row.optimization = await optimizationStatus(core, id);
+    if (scope !== 'feedback') row.optimization = await optimizationStatus(sources.stores, id);
     agents.push(row);
   }
   return { scope, agents };
 }
 
-async function optimizationStatus(core: Kv1ntCore, agentId?: string): Promise<OptimizationEngineStatus> {
-  const doc = await core.stores.optimization.read();
+async function optimizationStatus(stores: Stores, agentId?: string): Promise<OptimizationEngineStatus> {
+  const doc = await stores.optimization.read();
   const mine = <T extends { agentId: string }>(rows: T[]) =>
     rows.filter((row) => agentId === undefined || row.agentId === agentId);
   const opportunities = mine(doc.opportunities);
@@ -161,8 +175,7 @@ async function optimizationStatus(core: Kv1ntCore, agentId?: string): Promise<Op
   };
 }
 
-function storeFiles(core: Kv1ntCore, scope: Scope): StoreFile[] {
-  const { stores } = core;
+function storeFiles(stores: Stores, scope: Scope): StoreFile[] {
   const files: StoreFile[] = [];
   const add = (name: string, engine: StoreFile['engine'], file: string) => {
     if (scope !== 'all' && engine !== scope) return;

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { checkFindings } from '../core/plugins/run-detectors.js';
-import { withTimeout } from '../core/plugins/invoke.js';
+import { DEFAULT_PLUGIN_LIMIT_MS, withTimeout } from '../core/plugins/invoke.js';
 import { collectPlugins } from '../core/plugins/validate-plugin.js';
 import { API_VERSION, type Detector, type Finding, type Severity } from '../core/sdk/types.js';
 import { createDetectorContext, type DetectorContextInput, type TestDetectorContext } from './context.js';
@@ -91,7 +91,7 @@ export class DetectorTester {
     ]);
     if (set.warnings.length > 0) assert.fail(`invalid detector: ${set.warnings[0]!.error}`);
     const ctx = createDetectorContext(merge(this.options.defaults ?? {}, testCase.ctx ?? {}));
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_PLUGIN_LIMIT_MS;
     const findings = checkFindings(
       await withTimeout(
         Promise.resolve().then(() => detector.detect(ctx)),

@@ -405,7 +405,9 @@ describe('summary', () => {
 
   it('answers for a declared agent without feedback and refuses bad --days', () => {
     const data = home();
-    const folder = path.dirname(data);
+    // Next to the data dir, not around it: a folder that holds the data dir is refused.
+    const folder = path.join(path.dirname(data), 'nobody');
+    fs.mkdirSync(folder);
     expect(kv1nt(data, ['agents', 'add', 'nobody', '--path', folder, '--test', 'true']).code).toBe(0);
     expect(kv1nt(data, ['summary', 'nobody', '--json']).json()).toMatchObject({
       agentId: 'nobody',

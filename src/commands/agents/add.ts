@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../../cli/base-command.js';
 import { parseNumber } from '../../cli/feedback-flags.js';
-import type { Agent } from '../../core/agents/registry.js';
+import type { Agent } from '../../core/index.js';
 
 export default class AgentsAdd extends Kv1ntCommand {
   static override summary = 'Register an agent: its folder and its test command.';

@@ -1,6 +1,6 @@
 import { Kv1ntCommand } from '../../cli/base-command.js';
 import { table } from '../../cli/render.js';
-import type { Agent } from '../../core/agents/registry.js';
+import type { Agent } from '../../core/index.js';
 
 export default class AgentsList extends Kv1ntCommand {
   static override summary = 'List the agents declared in the config and registered in the data dir.';

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../../cli/base-command.js';
-import type { RemoveAgentResult } from '../../core/kv1nt.js';
+import type { RemoveAgentResult } from '../../core/index.js';
 
 export default class AgentsRemove extends Kv1ntCommand {
   static override summary = 'Unregister an agent (its history stays unless --purge).';

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../../cli/base-command.js';
 import { agentOperationArgs, entryFlags, inputFromFlags } from '../../cli/feedback-flags.js';
 import { describeEntry } from '../../cli/render.js';
-import type { FeedbackEntry } from '../../core/feedback/types.js';
+import type { FeedbackEntry } from '../../core/index.js';
 
 export default class FeedbackFailure extends Kv1ntCommand {
   static override summary = 'Record a failed operation (shortcut for `feedback record --type failure`).';

@@ -1,9 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../../cli/base-command.js';
 import { EXIT_RUNTIME } from '../../core/errors.js';
-import { readImportSource } from '../../core/feedback/import-source.js';
-import { visible } from '../../core/visible-text.js';
-import type { ImportResult } from '../../core/kv1nt.js';
+import { readImportSource, visible, type ImportResult } from '../../core/index.js';
 
 export default class FeedbackImport extends Kv1ntCommand {
   static override summary = 'Import feedback entries from a JSON Lines file (or - for stdin).';

@@ -9,7 +9,7 @@ import {
 } from '../../cli/feedback-flags.js';
 import { describeEntry } from '../../cli/render.js';
 import { invalidInput } from '../../core/errors.js';
-import type { FeedbackEntry } from '../../core/feedback/types.js';
+import type { FeedbackEntry } from '../../core/index.js';
 
 export default class FeedbackQuality extends Kv1ntCommand {
   static override summary =

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../../cli/base-command.js';
 import { agentOperationArgs, entryFlags, inputFromFlags, parseNumber } from '../../cli/feedback-flags.js';
 import { describeEntry } from '../../cli/render.js';
-import type { FeedbackEntry } from '../../core/feedback/types.js';
+import type { FeedbackEntry } from '../../core/index.js';
 
 export default class FeedbackRate extends Kv1ntCommand {
   static override summary =

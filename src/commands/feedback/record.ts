@@ -8,7 +8,7 @@ import {
   typeFlag,
 } from '../../cli/feedback-flags.js';
 import { describeEntry } from '../../cli/render.js';
-import type { FeedbackEntry } from '../../core/feedback/types.js';
+import type { FeedbackEntry } from '../../core/index.js';
 
 export default class FeedbackRecord extends Kv1ntCommand {
   static override summary = 'Record the outcome of one operation of an agent.';

@@ -1,7 +1,7 @@
 import { Kv1ntCommand } from '../../cli/base-command.js';
 import { agentOperationArgs, entryFlags, inputFromFlags } from '../../cli/feedback-flags.js';
 import { describeEntry } from '../../cli/render.js';
-import type { FeedbackEntry } from '../../core/feedback/types.js';
+import type { FeedbackEntry } from '../../core/index.js';
 
 export default class FeedbackSuccess extends Kv1ntCommand {
   static override summary = 'Record a successful operation (shortcut for `feedback record --type success`).';

@@ -1,6 +1,6 @@
 import { Kv1ntCommand } from '../../cli/base-command.js';
 import { chosenHooks, currentEntry, hookFlag, renderChanges } from '../../cli/hooks-view.js';
-import { installHooks, type HooksChangeReport } from '../../core/hooks/install.js';
+import { installHooks, type HooksChangeReport } from '../../core/index.js';
 
 export default class HooksInstall extends Kv1ntCommand {
   static override summary =

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../../cli/base-command.js';
-import { logWorkerError, recordCommitTests, type CommitTestOutcome } from '../../core/hooks/post-commit.js';
+import { logWorkerError, type CommitTestOutcome } from '../../core/index.js';
 
 export default class HooksRecordTests extends Kv1ntCommand {
   static override hidden = true;
@@ -19,7 +19,7 @@ export default class HooksRecordTests extends Kv1ntCommand {
     const { args, flags } = await this.parse(HooksRecordTests);
     try {
       const core = await this.openCore(flags);
-      return { commit: args.commit, outcomes: await recordCommitTests(core, flags.agent, args.commit) };
+      return { commit: args.commit, outcomes: await core.recordCommitTests(flags.agent, args.commit) };
     } catch (error) {
       const dataDir = flags['data-dir'] ?? process.env.KV1NT_HOME ?? path.join(os.homedir(), '.kv1nt');
       logWorkerError(

@@ -1,16 +1,15 @@
 import { Args } from '@oclif/core';
 import { Kv1ntCommand } from '../../cli/base-command.js';
-import { currentEntry } from '../../cli/hooks-view.js';
-import { evaluateGate, renderVerdict, type GateVerdict } from '../../core/hooks/gate.js';
-import { headCommit } from '../../core/hooks/git.js';
-import { startTestRecorder } from '../../core/hooks/post-commit.js';
-import { BLOCK_EXIT } from '../../core/hooks/script.js';
+import { currentEntry, renderVerdict } from '../../cli/hooks-view.js';
 import {
-  hookSettings,
+  BLOCK_EXIT,
+  headCommit,
   hooksSkipped,
+  startTestRecorder,
+  type GateVerdict,
   type HookOnError,
   type HookSettings,
-} from '../../core/hooks/settings.js';
+} from '../../core/index.js';
 
 export interface HookRunResult {
   hook: string;
@@ -39,9 +38,9 @@ export default class HooksRun extends Kv1ntCommand {
     let settings: HookSettings | undefined;
     try {
       const core = await this.openCore(flags);
-      settings = hookSettings(core.loaded.config);
+      settings = core.hookSettings();
       if (hook === 'pre-push') {
-        const verdict = await evaluateGate(core, settings);
+        const verdict = await core.prePushGate();
         if (settings.agents.length > 0) process.stderr.write(`${renderVerdict(verdict)}\n`);
         if (!verdict.passed) process.exitCode = BLOCK_EXIT;
         return { hook, skipped: false, verdict };

@@ -1,6 +1,6 @@
 import { Kv1ntCommand } from '../../cli/base-command.js';
 import { chosenHooks, hookFlag, renderStatus } from '../../cli/hooks-view.js';
-import { hooksStatus, type HooksReport } from '../../core/hooks/install.js';
+import { hooksStatus, type HooksReport } from '../../core/index.js';
 
 export default class HooksStatus extends Kv1ntCommand {
   static override summary = "Show which of kv1nt's git hooks are installed in this repository.";

@@ -1,6 +1,6 @@
 import { Kv1ntCommand } from '../../cli/base-command.js';
 import { chosenHooks, hookFlag, renderChanges } from '../../cli/hooks-view.js';
-import { uninstallHooks, type HooksChangeReport } from '../../core/hooks/install.js';
+import { uninstallHooks, type HooksChangeReport } from '../../core/index.js';
 
 export default class HooksUninstall extends Kv1ntCommand {
   static override summary = "Remove kv1nt's git hooks and restore the hooks they replaced, byte for byte.";

@@ -1,6 +1,6 @@
 import { Kv1ntCommand } from '../../cli/base-command.js';
 import { optionalAgentArg, renderStats } from '../../cli/status-view.js';
-import type { StatsReport } from '../../core/status.js';
+import type { StatsReport } from '../../core/index.js';
 
 export default class OptimizationStats extends Kv1ntCommand {
   static override summary = "Show the optimization engine's all-time statistics per agent.";

@@ -1,6 +1,6 @@
 import { Kv1ntCommand } from '../../cli/base-command.js';
 import { renderStatus } from '../../cli/status-view.js';
-import type { StatusReport } from '../../core/status.js';
+import type { StatusReport } from '../../core/index.js';
 
 export default class OptimizationStatus extends Kv1ntCommand {
   static override summary =

@@ -1,5 +1,8 @@
 import { distance } from 'fastest-levenshtein';
 import { EXIT_USAGE, Kv1ntError } from '../errors.js';
+import { refreshAggregates } from '../feedback/aggregate-index.js';
+import type { Stores } from '../store/stores.js';
+import type { Agent } from './registry.js';
 
 /**
  * The known id closest to `id` by edit distance, if it is close enough to be a typo: at most a
@@ -33,4 +36,21 @@ export function unknownAgent(id: string, known: Iterable<string>): Kv1ntError {
     },
   );
   return Object.assign(error, { didYouMean: suggestion });
+}
+
+/**
+ * The ids of the agents kv1nt knows of: declared, with feedback, or with optimization results.
+ * Stops reading stores once `wanted` is found (the usual case costs only the registry).
+ */
+export async function knownAgentIds(
+  stores: Stores,
+  declared: readonly Agent[],
+  wanted?: string,
+): Promise<Set<string>> {
+  const known = new Set(declared.map((agent) => agent.id));
+  if (wanted !== undefined && known.has(wanted)) return known;
+  for (const id of Object.keys((await refreshAggregates(stores)).agents)) known.add(id);
+  if (wanted !== undefined && known.has(wanted)) return known;
+  for (const row of (await stores.optimization.read()).optimizationResults) known.add(row.agentId);
+  return known;
 }

@@ -1,7 +1,7 @@
+import type { AnalysisResult } from '../analysis/analyze.js';
 import type { Opportunity } from '../analysis/opportunities.js';
 import { bySeverity } from '../analysis/opportunities.js';
 import { Kv1ntError } from '../errors.js';
-import type { Kv1ntCore } from '../kv1nt.js';
 import type { HookSettings } from './settings.js';
 
 export interface AgentVerdict {
@@ -29,11 +29,14 @@ export interface GateVerdict {
  * (a typo in `hooks.agents`) is one without data, named as such. Other errors propagate: the caller
  * applies `onError`.
  */
-export async function evaluateGate(core: Kv1ntCore, settings: HookSettings): Promise<GateVerdict> {
+export async function evaluateGate(
+  analyze: (agentId: string) => Promise<AnalysisResult>,
+  settings: HookSettings,
+): Promise<GateVerdict> {
   const { minHealth, blockOn, failOnNoData } = settings.prePush;
   const agents: AgentVerdict[] = [];
   for (const agentId of settings.agents) {
-    const analysis = await analyzeKnown(core, agentId);
+    const analysis = await analyzeKnown(analyze, agentId);
     if ('note' in analysis) {
       const reasons = failOnNoData ? [`no health score: ${analysis.note} (failOnNoData)`] : [];
       agents.push({ agentId, healthScore: null, reasons, blocking: [], note: analysis.note });
@@ -64,39 +67,16 @@ export async function evaluateGate(core: Kv1ntCore, settings: HookSettings): Pro
 }
 
 async function analyzeKnown(
-  core: Kv1ntCore,
+  analyze: (agentId: string) => Promise<AnalysisResult>,
   agentId: string,
-): Promise<Awaited<ReturnType<Kv1ntCore['analyze']>> | { note: string }> {
+): Promise<AnalysisResult | { note: string }> {
   try {
-    return await core.analyze(agentId);
+    return await analyze(agentId);
   } catch (error) {
     if (!(error instanceof Kv1ntError) || error.code !== 'AGENT_NOT_FOUND') throw error;
     const suggestion = (error as Kv1ntError & { didYouMean?: string | null }).didYouMean;
     return { note: `unknown agent${suggestion ? ` (did you mean ${suggestion}?)` : ''}` };
   }
-}
-
-/** What the user sees on stderr when git runs the hook. */
-export function renderVerdict(verdict: GateVerdict): string {
-  if (verdict.agents.length === 0) return 'kv1nt pre-push: no agents to check.';
-  const lines: string[] = [];
-  if (verdict.passed) {
-    const scores = verdict.agents.map(
-      (a) => `${a.agentId} ${a.healthScore === null ? (a.note ?? 'no data') : round(a.healthScore)}`,
-    );
-    return `kv1nt pre-push: ok (${scores.join(', ')}).`;
-  }
-  lines.push('kv1nt pre-push: push blocked.');
-  for (const agent of verdict.agents.filter((a) => a.reasons.length > 0)) {
-    const score = agent.healthScore === null ? 'no data' : `${round(agent.healthScore)}/100`;
-    lines.push(`  agent ${agent.agentId} (health ${score}): ${agent.reasons.join('; ')}`);
-    for (const o of agent.blocking) lines.push(`    [${o.severity}] ${o.title} (${o.type}, ${o.id})`);
-  }
-  lines.push(
-    `  See \`kv1nt analyze <agent>\` and \`kv1nt optimize <agent>\`; the gate is hooks.pre-push in the config.`,
-    '  To push anyway: KV1NT_SKIP_HOOKS=1 git push (or git push --no-verify).',
-  );
-  return lines.join('\n');
 }
 
 function round(score: number): number {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FeedbackEntry } from '../feedback/types.js';
-import type { Kv1ntCore } from '../kv1nt.js';
+import type { Agent } from '../agents/registry.js';
+import type { FeedbackEntry, FeedbackInput } from '../feedback/types.js';
 import { runTestCommand } from '../sandbox/run-tests.js';
 
 const DEFAULT_TEST_TIMEOUT_MS = 600_000;
@@ -36,7 +36,11 @@ export interface CommitTestOutcome {
  * other variables the hook exported, so a test's own git commands act on the agent's repository.
  */
 export async function recordCommitTests(
-  core: Kv1ntCore,
+  core: {
+    dataDir: string;
+    findAgent(id: string): Promise<Agent | undefined>;
+    record(input: FeedbackInput): Promise<FeedbackEntry>;
+  },
   agentIds: readonly string[],
   commit: string,
 ): Promise<CommitTestOutcome[]> {

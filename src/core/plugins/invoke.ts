@@ -80,12 +80,16 @@ export function pluginOptions(config: {
     );
 }
 
+/** A plugin call's (and a plugin load's) time limit when the config sets none. */
+export const DEFAULT_PLUGIN_LIMIT_MS = 10_000;
+
 /** The time limit of one call of a plugin: `pluginTimeouts[name]`, else `pluginTimeoutMs`, else 10 s. */
 export function pluginLimit(config: {
   pluginTimeoutMs?: number | undefined;
   pluginTimeouts?: Readonly<Record<string, number>> | undefined;
 }): (plugin: string) => number {
-  return (plugin) => ownValue(config.pluginTimeouts, plugin) ?? config.pluginTimeoutMs ?? 10_000;
+  return (plugin) =>
+    ownValue(config.pluginTimeouts, plugin) ?? config.pluginTimeoutMs ?? DEFAULT_PLUGIN_LIMIT_MS;
 }
 
 /**

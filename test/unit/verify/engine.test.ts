@@ -3,7 +3,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Kv1ntCore } from '../../../src/core/kv1nt.js';
 import type { OptimizationResult } from '../../../src/core/optimize/optimize.js';
-import builtin from '../../../src/plugins/index.js';
 import { tempDir } from '../../helpers/cli.js';
 
 const DAY = 86_400_000;
@@ -33,7 +32,6 @@ async function optimizedAgent() {
     cwd: dir,
     env: {},
     clock: () => clock.now(),
-    plugins: () => Promise.resolve([{ source: 'builtin', plugin: builtin }]),
   });
   const at = (hoursBefore: number) => new Date(now.getTime() - hoursBefore * 3_600_000).toISOString();
   await core.recordMany(
