@@ -56,8 +56,6 @@ export interface CycleEngines {
   learnings(agentId: string): Promise<LearningRun>;
   analyze(agentId: string): Promise<AnalysisResult>;
   optimize(agentId: string, request: CycleOptions & { dryRun: false }): Promise<OptimizationResult | DryRun>;
-  /** Health under this is optimized (config `optimizeBelow`, default 80). */
-  optimizeBelow: number;
 }
 
 /**
@@ -67,13 +65,14 @@ export interface CycleEngines {
 export async function cycleAgent(
   engines: CycleEngines,
   agentId: string,
-  options: CycleOptions = {},
+  options: CycleOptions,
+  /** Health under this is optimized (config `optimizeBelow`, default 80). */
+  optimizeBelow: number,
 ): Promise<CycleStep> {
   const startedAt = engines.now().toISOString();
   const patterns = await engines.patterns(agentId);
   const learnings = await engines.learnings(agentId);
   const analysis = await engines.analyze(agentId);
-  const { optimizeBelow } = engines;
   const agent = await engines.findAgent(agentId);
   let optimization: OptimizationResult | null = null;
   let reason: string;

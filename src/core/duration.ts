@@ -28,3 +28,9 @@ export function parseDuration(what: string, text: string): number {
     );
   return ms;
 }
+
+/** A window of days: above 0, at most ten years. */
+export function checkDays(days: number): void {
+  if (!Number.isFinite(days) || days <= 0 || days > 3650)
+    throw invalidInput(`Invalid --days ${days}: expected a number of days above 0 and at most 3650.`);
+}

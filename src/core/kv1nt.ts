@@ -16,25 +16,23 @@ import { loadConfig, type LoadedConfig } from './config/load.js';
 import {
   cycleAgent,
   runCycles,
-  type CycleEngines,
   type CycleOptions,
   type CycleReport,
   type CycleRequest,
   type CycleStep,
 } from './cycle.js';
+import { checkDays } from './duration.js';
 import { invalidInput } from './errors.js';
 import { assertAgentId } from './ids.js';
-import { resolveDataDir } from './paths.js';
+import { dataDirOf } from './paths.js';
 import { DataDir } from './store/data-dir.js';
 import { openStores, type Stores } from './store/stores.js';
 import { agentSummary, allTimeSummaries } from './feedback/agent-summary.js';
-import { appendImport } from './feedback/append-import.js';
-import { invalidImportError, parseImport, type InvalidLine } from './feedback/import.js';
-import { Recorder } from './feedback/recorder.js';
+import { FeedbackDesk, type FeedbackListener, type ImportResult } from './feedback/desk.js';
 import type { FeedbackSummary } from './feedback/summary.js';
 import type { FeedbackEntry, FeedbackInput } from './feedback/types.js';
-import { toFeedbackRecord } from './feedback/validate.js';
 import { runPatterns, type StoredPattern } from './patterns/engine.js';
+import { patternOptions, type PatternRequest } from './patterns/options.js';
 import { generateLearnings, type LearningRun } from './learnings/engine.js';
 import {
   healthOf,
@@ -45,56 +43,23 @@ import {
 } from './analysis/analyze.js';
 import { decideVerifications, type DecideReport } from './verify/engine.js';
 import type { Verification } from './verify/types.js';
-import { bySeverity, type Opportunity } from './analysis/opportunities.js';
+import {
+  listOpportunities,
+  type Opportunity,
+  type OpportunityStatusFilter,
+} from './analysis/opportunities.js';
 import { loadPluginSet, pluginCandidates, type PluginSources } from './plugins/assemble.js';
+import type { CoreOptions, OptimizeRequest, RemoveAgentResult } from './requests.js';
 import { pluginLimit, pluginOptions } from './plugins/invoke.js';
 import type { PluginSet } from './plugins/validate-plugin.js';
-import type { ProgressEvent } from './optimize/execute.js';
 import type { DryRun, OptimizationResult } from './optimize/optimize.js';
 import type { OptimizationPlan } from './optimize/plan.js';
-import type { StrategyName } from './optimize/policy.js';
 import type { RollbackReport } from './optimize/rollback.js';
 import { evaluateGate, type GateVerdict } from './hooks/gate.js';
 import { recordCommitTests, type CommitTestOutcome } from './hooks/post-commit.js';
 import { hookSettings, type HookSettings } from './hooks/settings.js';
 import { runAndRecord, type RunRequest, type RunRecord } from './run-and-record.js';
 import { collectStats, collectStatus, type Scope, type StatsReport, type StatusReport } from './status.js';
-
-export interface CoreOptions {
-  /** Overrides everything else (the `--data-dir` flag). */
-  dataDir?: string | undefined;
-  /** An explicit config file (`--config`); else `KV1NT_CONFIG`, else searched from `cwd`. */
-  config?: string | undefined;
-  cwd?: string | undefined;
-  env?: NodeJS.ProcessEnv | undefined;
-  clock?: (() => Date) | undefined;
-  /** Plugins besides the built-ins and the config's (found on first use, see plugins/assemble.ts). */
-  plugins?: Omit<PluginSources, 'cwd'> | undefined;
-  /** Told what the stores repaired on their own (default: process.emitWarning). */
-  onWarning?: ((message: string) => void) | undefined;
-}
-
-export interface ImportResult {
-  imported: number;
-  skipped: InvalidLine[];
-  ids: string[];
-}
-
-export interface RemoveAgentResult {
-  agent: Agent;
-  purgedEntries: number;
-}
-
-export type FeedbackListener = (entry: FeedbackEntry) => void;
-
-export interface OptimizeRequest {
-  strategy?: StrategyName;
-  yes?: boolean;
-  dryRun?: boolean;
-  planId?: string | undefined;
-  interactive?: boolean;
-  onEvent?: (event: ProgressEvent) => void;
-}
 
 /**
  * The front door: every command and the programmatic API go through it (and only it). It opens the
@@ -104,42 +69,33 @@ export interface OptimizeRequest {
 export class Kv1ntCore {
   readonly dataDir: string;
   readonly stores: Stores;
-  private readonly recorder: Recorder;
-  private readonly listeners = new Set<FeedbackListener>();
+  private readonly desk: FeedbackDesk;
   private pluginSet: Promise<PluginSet> | undefined;
+
+  private readonly clock: () => Date;
+  private readonly cwd: string;
+  private readonly pluginSources: PluginSources;
 
   private constructor(
     readonly loaded: LoadedConfig,
     dataDir: string,
-    private readonly clock: () => Date,
-    private readonly cwd: string,
-    private readonly pluginSources: PluginSources,
-    onWarning: ((message: string) => void) | undefined,
+    options: CoreOptions & { cwd: string },
   ) {
     this.dataDir = dataDir;
-    this.stores = openStores(new DataDir(dataDir), undefined, onWarning);
-    this.recorder = new Recorder(this.stores.log);
+    this.clock = options.clock ?? (() => new Date());
+    this.cwd = options.cwd;
+    this.pluginSources = { ...options.plugins, cwd: options.cwd };
+    this.stores = openStores(new DataDir(dataDir), undefined, options.onWarning);
+    this.desk = new FeedbackDesk(this.stores, this.clock);
   }
 
   static async open(options: CoreOptions = {}): Promise<Kv1ntCore> {
     const env = options.env ?? process.env;
     const cwd = options.cwd ?? process.cwd();
     const loaded = await loadConfig(cwd, options.config ?? env.KV1NT_CONFIG);
-    const configDir = loaded.file ? path.dirname(loaded.file) : cwd;
-    // Relative to the config file; an absolute dataDir stays as it is.
-    const fromConfig =
-      loaded.config.dataDir === undefined ? undefined : path.resolve(configDir, loaded.config.dataDir);
-    const dataDir = resolveDataDir({ flag: options.dataDir, env: env.KV1NT_HOME, config: fromConfig }, cwd);
+    const dataDir = dataDirOf(loaded, options.dataDir, env, cwd);
     checkDeclaredAgentFolders(loaded, dataDir);
-    const sources = { ...options.plugins, cwd };
-    return new Kv1ntCore(
-      loaded,
-      dataDir,
-      options.clock ?? (() => new Date()),
-      cwd,
-      sources,
-      options.onWarning,
-    );
+    return new Kv1ntCore(loaded, dataDir, { ...options, cwd });
   }
 
   /** The plugins in use, loaded (file plugins in plugin processes) and validated once per instance. */
@@ -166,22 +122,13 @@ export class Kv1ntCore {
   }
 
   /** Validates all first: one invalid input and nothing is written. */
-  async recordMany(inputs: readonly FeedbackInput[]): Promise<FeedbackEntry[]> {
-    const now = this.clock();
-    const records = inputs.map((input) => toFeedbackRecord(input, now));
-    await this.recorder.write(records.map((record) => record.line));
-    const entries = records.map((record) => record.entry);
-    this.notify(entries);
-    return entries;
+  recordMany(inputs: readonly FeedbackInput[]): Promise<FeedbackEntry[]> {
+    return this.desk.recordMany(inputs);
   }
 
   /** JSON Lines import, all or nothing unless `skipInvalid`. The batch lands atomically. */
-  async importLines(text: string, options: { skipInvalid?: boolean } = {}): Promise<ImportResult> {
-    const { entries, lines, invalid } = parseImport(text, this.clock());
-    if (invalid.length > 0 && !options.skipInvalid) throw invalidImportError(invalid);
-    await appendImport(this.stores, entries, lines);
-    this.notify(entries);
-    return { imported: entries.length, skipped: invalid, ids: entries.map((entry) => entry.id) };
+  importLines(text: string, options: { skipInvalid?: boolean } = {}): Promise<ImportResult> {
+    return this.desk.importLines(text, options);
   }
 
   /**
@@ -192,9 +139,9 @@ export class Kv1ntCore {
     return runAndRecord(request, { now: this.clock, record: (input) => this.record(input) });
   }
 
+  /** Called after each entry this instance records; returns an unsubscribe function. */
   onFeedback(listener: FeedbackListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.desk.onFeedback(listener);
   }
 
   async summary(agentId: string, days = 7): Promise<FeedbackSummary> {
@@ -211,9 +158,8 @@ export class Kv1ntCore {
   // ── agents ──────────────────────────────────────────────────────────────────
 
   /**
-   * Every command that reads an agent checks it first: an agent neither declared nor with any
-   * feedback or optimization result is a typo (exit 2, did-you-mean), not an agent without data.
-   * Recording feedback does not check: that is how a new agent comes to exist.
+   * Every command that reads an agent checks it first: one neither declared nor with any history is
+   * a typo (exit 2, did-you-mean). Recording does not check: that is how a new agent comes to exist.
    */
   async assertKnownAgent(agentId: string): Promise<void> {
     assertAgentId(agentId);
@@ -304,62 +250,25 @@ export class Kv1ntCore {
   /** Opportunities of one agent or all, most severe first. */
   async opportunities(
     agentId: string | undefined,
-    status: 'open' | 'resolved' | 'all' = 'open',
+    status: OpportunityStatusFilter = 'open',
   ): Promise<Opportunity[]> {
     if (agentId !== undefined) await this.assertKnownAgent(agentId);
-    const doc = await this.stores.optimization.read();
-    return (doc.opportunities as unknown as Opportunity[])
-      .filter(
-        (row) =>
-          (agentId === undefined || row.agentId === agentId) && (status === 'all' || row.status === status),
-      )
-      .sort((a, b) => bySeverity(a, b) || a.agentId.localeCompare(b.agentId));
-  }
-
-  /** The stored health history of an agent, oldest first. */
-  async healthHistory(
-    agentId: string,
-  ): Promise<Array<{ timestamp: string; healthScore: number | null; healthTrend: string }>> {
-    assertAgentId(agentId);
-    const doc = await this.stores.optimization.read();
-    return doc.healthHistory
-      .filter((row) => row.agentId === agentId)
-      .map((row) => ({
-        timestamp: String(row.timestamp),
-        healthScore: (row.healthScore as number | null) ?? null,
-        healthTrend: String(row.healthTrend),
-      }));
+    return listOpportunities(this.stores, agentId, status);
   }
 
   // ── patterns and learnings ──────────────────────────────────────────────────
 
   /** Detects and stores patterns of one agent, or of every agent (declared or with feedback). */
-  async patterns(
-    agentId: string | undefined,
-    options: { days?: number; minFrequency?: number; minConfidence?: number } = {},
-  ): Promise<StoredPattern[]> {
-    const defaults = this.loaded.config.patterns ?? {};
-    const days = options.days ?? defaults.days ?? 7;
-    const minFrequency = options.minFrequency ?? defaults.minFrequency ?? 3;
-    const minConfidence = options.minConfidence ?? defaults.minConfidence ?? 0.6;
-    checkDays(days);
-    if (!Number.isInteger(minFrequency) || minFrequency < 1)
-      throw invalidInput(`Invalid --min-frequency ${minFrequency}: a whole number of at least 1.`);
-    if (!(minConfidence >= 0 && minConfidence <= 1))
-      throw invalidInput(`Invalid --min-confidence ${minConfidence}: a number from 0 to 1.`);
+  async patterns(agentId: string | undefined, request: PatternRequest = {}): Promise<StoredPattern[]> {
+    const options = patternOptions(this.loaded.config, request);
     if (agentId !== undefined) await this.assertKnownAgent(agentId);
     const declared = await this.listAgents();
     const targets =
       agentId === undefined
         ? declared
         : [declared.find((a) => a.id === agentId) ?? { id: agentId, slaMs: undefined }];
-    return runPatterns(
-      this.stores,
-      targets.map((a) => ({ id: a.id, slaMs: a.slaMs ?? null })),
-      agentId === undefined,
-      { days, minFrequency, minConfidence },
-      this.clock(),
-    );
+    const agents = targets.map((a) => ({ id: a.id, slaMs: a.slaMs ?? null }));
+    return runPatterns(this.stores, agents, agentId === undefined, options, this.clock());
   }
 
   /** Turns the agent's stored patterns into learnings (run `patterns` first). */
@@ -446,25 +355,12 @@ export class Kv1ntCore {
   /** One turn of the loop for one agent (see cycle.ts). */
   async cycleAgent(agentId: string, options: CycleOptions = {}): Promise<CycleStep> {
     await this.assertKnownAgent(agentId);
-    return cycleAgent(this.cycleEngines(), agentId, options);
+    return cycleAgent(this, agentId, options, this.loaded.config.optimizeBelow ?? 80);
   }
 
   /** `kv1nt cycle`: once, or every `intervalMs` until `signal` aborts (the step in flight finishes). */
   cycle(request: CycleRequest): Promise<CycleReport> {
-    return runCycles(this.cycleEngines(), (id, options) => this.cycleAgent(id, options), request);
-  }
-
-  private cycleEngines(): CycleEngines {
-    return {
-      now: this.clock,
-      listAgents: () => this.listAgents(),
-      findAgent: (id) => this.findAgent(id),
-      patterns: (id) => this.patterns(id),
-      learnings: (id) => this.learnings(id),
-      analyze: (id) => this.analyze(id),
-      optimize: (id, request) => this.optimize(id, request),
-      optimizeBelow: this.loaded.config.optimizeBelow ?? 80,
-    };
+    return runCycles(this, (id, options) => this.cycleAgent(id, options), request);
   }
 
   // ── git hooks ───────────────────────────────────────────────────────────────
@@ -481,11 +377,7 @@ export class Kv1ntCore {
 
   /** The post-commit worker: runs each agent's tests and records their outcome as `test` feedback. */
   recordCommitTests(agentIds: readonly string[], commit: string): Promise<CommitTestOutcome[]> {
-    return recordCommitTests(
-      { dataDir: this.dataDir, findAgent: (id) => this.findAgent(id), record: (input) => this.record(input) },
-      agentIds,
-      commit,
-    );
+    return recordCommitTests(this, agentIds, commit);
   }
 
   // ── status ──────────────────────────────────────────────────────────────────
@@ -496,13 +388,8 @@ export class Kv1ntCore {
       this.allTimeSummaries(),
       this.plugins(),
     ]);
-    const sources = {
-      stores: this.stores,
-      dataDir: this.dataDir,
-      configFile: this.configFile,
-      declared,
-      summaries,
-    };
+    const { stores, dataDir, configFile } = this;
+    const sources = { stores, dataDir, configFile, declared, summaries };
     return collectStatus(sources, plugins, scope);
   }
 
@@ -510,22 +397,4 @@ export class Kv1ntCore {
     if (agentId !== undefined) await this.assertKnownAgent(agentId);
     return collectStats({ stores: this.stores, summaries: await this.allTimeSummaries() }, agentId, scope);
   }
-
-  private notify(entries: readonly FeedbackEntry[]): void {
-    for (const entry of entries) {
-      for (const listener of this.listeners) {
-        // The entry is already durable: a faulty listener must not turn that into a failure.
-        try {
-          listener(entry);
-        } catch (error) {
-          process.emitWarning(`kv1nt onFeedback listener threw: ${(error as Error).message}`);
-        }
-      }
-    }
-  }
-}
-
-function checkDays(days: number): void {
-  if (!Number.isFinite(days) || days <= 0 || days > 3650)
-    throw invalidInput(`Invalid --days ${days}: expected a number of days above 0 and at most 3650.`);
 }

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
+import type { LoadedConfig } from './config/load.js';
 import { Kv1ntError, EXIT_USAGE } from './errors.js';
 
 export interface DataDirSources {
@@ -15,6 +16,19 @@ export function resolveDataDir(sources: DataDirSources, cwd: string = process.cw
   if (chosen !== undefined) return path.resolve(cwd, chosen);
   if (sources.config !== undefined && sources.config !== '') return path.resolve(sources.config);
   return path.join(homedir(), '.kv1nt');
+}
+
+/** The data dir of a run: `flag`, else KV1NT_HOME, else the config's `dataDir` (relative to its file). */
+export function dataDirOf(
+  loaded: LoadedConfig,
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): string {
+  const configDir = loaded.file ? path.dirname(loaded.file) : cwd;
+  const fromConfig =
+    loaded.config.dataDir === undefined ? undefined : path.resolve(configDir, loaded.config.dataDir);
+  return resolveDataDir({ flag, env: env.KV1NT_HOME, config: fromConfig }, cwd);
 }
 
 /**

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allEntries } from '../../src/core/feedback/aggregate-index.js';
 import type { FeedbackEntry } from '../../src/core/feedback/types.js';
-import { byTimestamp } from '../../src/core/patterns/detect.js';
+import { byTimestamp } from '../../src/core/patterns/timestamps.js';
 import { windowBounds } from '../../src/core/patterns/engine.js';
 import {
   noteWrittenSegment,

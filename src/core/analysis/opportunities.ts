@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DetectedFinding } from '../plugins/run-detectors.js';
 import type { OpportunityInfo, OpportunityType, Severity } from '../sdk/types.js';
 import type { LogPosition } from '../store/feedback-log.js';
+import type { Stores } from '../store/stores.js';
 import type { TriedAction } from '../verify/types.js';
 
 /** The default severity of each type (contract §4 table); a finding may say otherwise. */
@@ -138,4 +139,21 @@ export function bySeverity(a: Opportunity, b: Opportunity): number {
     a.type.localeCompare(b.type) ||
     a.subject.localeCompare(b.subject)
   );
+}
+
+export type OpportunityStatusFilter = 'open' | 'resolved' | 'all';
+
+/** The stored opportunities of one agent or all, most severe first. */
+export async function listOpportunities(
+  stores: Stores,
+  agentId: string | undefined,
+  status: OpportunityStatusFilter,
+): Promise<Opportunity[]> {
+  const doc = await stores.optimization.read();
+  return (doc.opportunities as unknown as Opportunity[])
+    .filter(
+      (row) =>
+        (agentId === undefined || row.agentId === agentId) && (status === 'all' || row.status === status),
+    )
+    .sort((a, b) => bySeverity(a, b) || a.agentId.localeCompare(b.agentId));
 }

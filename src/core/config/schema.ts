@@ -1,138 +1,27 @@
 import * as v from 'valibot';
 import { durationMs } from '../duration.js';
 import { AGENT_ID_PATTERN } from '../ids.js';
-import { OPPORTUNITY_TYPES, SEVERITIES } from '../sdk/types.js';
+import { OPPORTUNITY_TYPES } from '../sdk/types.js';
 
 /**
  * The config file's schema. Unknown keys are errors (strict objects) so a typo never passes as
  * "no setting". `kv1ntrc.schema.json` is generated from this at build, descriptions included.
  */
-const positiveInt = (what: string) =>
-  v.pipe(
-    v.number(`${what} must be a number`),
-    v.integer(`${what} must be a whole number`),
-    v.minValue(1, `${what} must be at least 1`),
-  );
+import { AgentConfigSchema, type ParamSchema } from './agent-schema.js';
+import { HooksSchema } from './hooks-schema.js';
+import {
+  MAX_TOOL_TIMEOUT_MS,
+  bounded,
+  count,
+  healthScore,
+  nonEmpty,
+  positiveInt,
+  timerMs,
+} from './fields.js';
 
-/** The longest delay a Node.js timer takes (2^31 − 1 ms, about 24.8 days); a longer one fires at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-/** Strategies give a fixer or `npm install` 15 × toolTimeoutMs, which must still be a valid timer. */
-const MAX_TOOL_TIMEOUT_MS = Math.floor(MAX_TIMER_MS / 15);
-
-/** A time limit in whole milliseconds that a timer can hold. */
-const timerMs = (what: string, max = MAX_TIMER_MS) =>
-  v.pipe(
-    positiveInt(what),
-    v.maxValue(
-      max,
-      `${what} must be at most ${max} ms (the longest timer Node.js runs is ${MAX_TIMER_MS} ms)`,
-    ),
-  );
-const nonEmpty = (what: string) =>
-  v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
-
-/** An optional number within [min, max]. */
-const bounded = (what: string, description: string, min: number, max: number) =>
-  v.optional(
-    v.pipe(
-      v.number(`${what} must be a number`),
-      v.finite(`${what} must be a finite number`),
-      v.minValue(min, `${what} must be at least ${min}`),
-      v.maxValue(max, `${what} must be at most ${max}`),
-      v.description(description),
-    ),
-  );
-
-/** A health score bound (0–100), optional. */
-const healthScore = (what: string, description: string) => bounded(what, description, 0, 100);
-
-export const ParamSchema = v.pipe(
-  v.strictObject({
-    file: v.pipe(nonEmpty('file'), v.description('JSON file inside the agent folder that holds the value.')),
-    key: v.pipe(
-      nonEmpty('key'),
-      v.description('Dotted key of the value in that file, e.g. "model.timeoutMs".'),
-    ),
-    min: v.pipe(
-      v.number('min must be a number'),
-      v.finite('min must be a finite number'),
-      v.description('Lowest value a strategy may set.'),
-    ),
-    max: v.pipe(
-      v.number('max must be a number'),
-      v.finite('max must be a finite number'),
-      v.description('Highest value a strategy may set.'),
-    ),
-    step: v.optional(
-      v.pipe(
-        v.number('step must be a number'),
-        v.finite('step must be a finite number'),
-        v.gtValue(0, 'step must be above 0'),
-        v.description('Granularity of changes (e.g. 1 for whole numbers).'),
-      ),
-    ),
-  }),
-  v.check((param) => param.min <= param.max, 'min must not be above max'),
-  v.description('A tunable knob of the agent, changed only inside [min, max].'),
-);
-
-export const AgentConfigSchema = v.pipe(
-  v.strictObject({
-    path: v.pipe(
-      nonEmpty('path'),
-      v.description('Folder of the agent, relative to this config file (or absolute).'),
-    ),
-    test: v.pipe(
-      nonEmpty('test'),
-      v.description('The agent\'s own test command, run in its folder (e.g. "npm test").'),
-    ),
-    testTimeoutMs: v.optional(
-      v.pipe(timerMs('testTimeoutMs'), v.description('Time limit of one test run in ms (default 600000).')),
-    ),
-    slaMs: v.optional(
-      v.pipe(
-        v.number('slaMs must be a number'),
-        v.finite('slaMs must be a finite number'),
-        v.gtValue(0, 'slaMs must be above 0'),
-        v.description('Response-time target of one operation in ms.'),
-      ),
-    ),
-    learningsFile: v.optional(
-      v.pipe(
-        nonEmpty('learningsFile'),
-        v.description('File in the agent folder that receives learnings (a marked section).'),
-      ),
-    ),
-    guardian: v.optional(
-      v.pipe(
-        nonEmpty('guardian'),
-        v.description('Quality command whose findings feed code_smell (e.g. "npx eslint . -f json").'),
-      ),
-    ),
-    params: v.optional(
-      v.pipe(
-        v.record(
-          v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a param name is letters, digits and _')),
-          ParamSchema,
-        ),
-        v.description("The agent's tunable params by name."),
-      ),
-    ),
-  }),
-  v.description('An agent: a folder with a test command.'),
-);
-
-/** An optional whole number from `min` (to `max`). */
-const count = (what: string, description: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
-  v.optional(
-    v.pipe(
-      v.number(`${what} must be a number`),
-      v.integer(`${what} must be a whole number`),
-      v.minValue(min, `${what} must be at least ${min}`),
-      v.maxValue(max, `${what} must be at most ${max}`),
-      v.description(description),
-    ),
-  );
+export { AgentConfigSchema, ParamSchema } from './agent-schema.js';
+export { HooksSchema } from './hooks-schema.js';
+export { MAX_TIMER_MS } from './fields.js';
 
 /** Each threshold is bounded to the range where it means something (a score 0–1, a percentage 0–100). */
 export const ThresholdsSchema = v.pipe(
@@ -298,82 +187,6 @@ export const ActionsSchema = v.pipe(
   ),
   v.description(
     'Commands run by `kv1nt optimize` for an opportunity type, in a sandbox copy of the agent folder (sh -c, time limit 15 × thresholds.toolTimeoutMs); the change is kept only when the agent\'s tests pass. E.g. {"code_smell": "npx eslint --fix ."}.',
-  ),
-);
-
-export const HooksSchema = v.pipe(
-  v.strictObject({
-    agents: v.optional(
-      v.pipe(
-        v.array(
-          v.pipe(
-            v.string('an agent id must be a string'),
-            v.regex(
-              AGENT_ID_PATTERN,
-              'an agent id is 1–128 letters, digits, ".", "_" or "-", starting with a letter or digit',
-            ),
-          ),
-          'agents must be an array of agent ids',
-        ),
-        v.description('Agents the hooks check (default: every agent this config declares).'),
-      ),
-    ),
-    'pre-push': v.optional(
-      v.pipe(
-        v.strictObject({
-          minHealth: healthScore(
-            'minHealth',
-            "The push fails when an agent's health is under this, 0–100 (default 70).",
-          ),
-          blockOn: v.optional(
-            v.pipe(
-              v.array(
-                v.picklist(SEVERITIES, `a severity is one of ${SEVERITIES.join(', ')}`),
-                'blockOn must be an array of severities',
-              ),
-              v.description(
-                'The push fails when an agent has an open opportunity of one of these severities (default ["CRITICAL"]).',
-              ),
-            ),
-          ),
-          failOnNoData: v.optional(
-            v.pipe(
-              v.boolean('failOnNoData must be true or false'),
-              v.description(
-                'The push fails when an agent has no health score (no feedback in the window) instead of passing it (default false).',
-              ),
-            ),
-          ),
-          onError: v.optional(
-            v.pipe(
-              v.picklist(['allow', 'block'], 'onError is "allow" or "block"'),
-              v.description(
-                'When kv1nt itself cannot judge (its node binary is gone, a store is unreadable, it crashed): "allow" lets the push through with a warning on stderr, "block" fails it (default "allow").',
-              ),
-            ),
-          ),
-        }),
-        v.description('The pre-push gate.'),
-      ),
-    ),
-    'post-commit': v.optional(
-      v.pipe(
-        v.strictObject({
-          recordTests: v.optional(
-            v.pipe(
-              v.boolean('recordTests must be true or false'),
-              v.description(
-                "After each commit, run each agent's tests in the background and record the outcome (default true).",
-              ),
-            ),
-          ),
-        }),
-        v.description('The post-commit hook.'),
-      ),
-    ),
-  }),
-  v.description(
-    'Git hooks installed with `kv1nt hooks install`; read from the config found from the repository root.',
   ),
 );
 

@@ -1,26 +1,21 @@
 import { median, sampleCorrelation } from 'simple-statistics';
 import type { FeedbackEntry } from '../feedback/types.js';
-import type { PatternInfo } from '../sdk/types.js';
 import { binQuantile, durationBin } from '../feedback/aggregates.js';
 import { operationKind } from '../feedback/operation-kind.js';
 import { failureSignature, fingerprint } from './fingerprint.js';
+import {
+  Correlation,
+  EXAMPLES,
+  FailureGroup,
+  Group,
+  addAttempt,
+  candidate,
+  type Operation,
+  type PatternCandidate,
+} from './groups.js';
+import { byTimestamp, timeOf, utcHour } from './timestamps.js';
 
-export type PatternType = PatternInfo['patternType'];
-
-/** A pattern as found in one run, before it gets its stored id (confidence: see each detector). */
-export type PatternCandidate = Pick<
-  PatternInfo,
-  | 'patternType'
-  | 'signature'
-  | 'description'
-  | 'frequency'
-  | 'confidence'
-  | 'firstSeen'
-  | 'lastSeen'
-  | 'examples'
-> & {
-  extra?: Record<string, unknown>;
-};
+export type { PatternCandidate, PatternType } from './groups.js';
 
 export interface PatternOptions {
   minFrequency: number;
@@ -28,7 +23,6 @@ export interface PatternOptions {
   slaMs: number | null;
 }
 
-const EXAMPLES = 5;
 const DAY = 86_400_000;
 
 /** All five kinds over `entries` (any order), filtered by frequency and confidence, most frequent first. */
@@ -373,196 +367,6 @@ function qualityPatterns(scores: readonly FeedbackEntry[]): PatternCandidate[] {
     );
   }
   return result;
-}
-
-/** What a pattern reports of the entries behind it, kept as they are added. */
-class Group {
-  count = 0;
-  first = '';
-  last = '';
-  /** The earliest sightings of distinct operation ids, in time order (ties in the order added). */
-  private readonly earliest: Array<{ timestamp: string; id: string }> = [];
-
-  static of(entries: readonly FeedbackEntry[]): Group {
-    const group = new Group();
-    for (const entry of entries) group.add(entry);
-    return group;
-  }
-
-  add(entry: FeedbackEntry): void {
-    const timestamp = entry.timestamp;
-    if (this.count === 0 || timestamp < this.first) this.first = timestamp;
-    if (this.count === 0 || timestamp > this.last) this.last = timestamp;
-    this.count += 1;
-    const earliest = this.earliest;
-    // The common case, a log in time order: later than every example kept.
-    if (earliest.length === EXAMPLES && timestamp >= earliest[EXAMPLES - 1]!.timestamp) return;
-    let at = earliest.length;
-    while (at > 0 && earliest[at - 1]!.timestamp > timestamp) at -= 1;
-    const seen = earliest.findIndex((e) => e.id === entry.operationId);
-    if (seen !== -1) {
-      if (seen < at) return;
-      earliest.splice(seen, 1);
-    }
-    earliest.splice(at, 0, { timestamp, id: entry.operationId });
-    if (earliest.length > EXAMPLES) earliest.pop();
-  }
-
-  get examples(): string[] {
-    return this.earliest.map((e) => e.id);
-  }
-}
-
-/** A failure signature's group, with the evidence a fix needs: which kinds fail, what durations the messages name. */
-class FailureGroup extends Group {
-  errorType: string | undefined;
-  messageMaxMs: number | null = null;
-  private readonly kinds = new Map<string, number>();
-  private parsed = 0;
-
-  addEvidence(kind: string, message: string | undefined): void {
-    if (this.kinds.size < MAX_KINDS || this.kinds.has(kind))
-      this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
-    // One template, one set of numbers: a sample of messages tells the durations they name.
-    if (message === undefined || this.parsed >= MESSAGES_PARSED) return;
-    this.parsed += 1;
-    const ms = longestDurationMs(message);
-    if (ms !== null && (this.messageMaxMs === null || ms > this.messageMaxMs)) this.messageMaxMs = ms;
-  }
-
-  /** The kinds that fail most, at most five. */
-  topKinds(): string[] {
-    return [...this.kinds]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, 5)
-      .map(([kind]) => kind);
-  }
-}
-
-const MAX_KINDS = 50;
-const MESSAGES_PARSED = 200;
-const DURATION_IN_TEXT = /(\d+(?:\.\d+)?)\s*(ms|msecs?|milliseconds?|s|secs?|seconds?)\b/gi;
-
-/** The longest duration a message names ("timed out after 3000 ms", "took 2.5s"), in ms. */
-export function longestDurationMs(message: string): number | null {
-  let longest: number | null = null;
-  for (const [, value, unit] of message.matchAll(DURATION_IN_TEXT)) {
-    const ms = Number(value) * (/^m/i.test(unit!) ? 1 : 1000);
-    if (Number.isFinite(ms) && (longest === null || ms > longest)) longest = ms;
-  }
-  return longest;
-}
-
-interface Operation {
-  attempts: number;
-  /** Its earliest timestamp, and when that was seen (orders operations first seen at one instant). */
-  first: string;
-  firstSeq: number;
-  last: string;
-}
-
-/** Counts one more attempt of an operation, seen `seq`-th among the outcomes. */
-function addAttempt(op: Operation, timestamp: string, seq: number): void {
-  op.attempts += 1;
-  if (timestamp < op.first || (timestamp === op.first && seq < op.firstSeq)) {
-    op.first = timestamp;
-    op.firstSeq = seq;
-  }
-  if (timestamp > op.last) op.last = timestamp;
-}
-
-/** Pearson's correlation updated one pair at a time (Welford's method: stable over a million pairs). */
-class Correlation {
-  private n = 0;
-  private meanX = 0;
-  private meanY = 0;
-  private sxx = 0;
-  private syy = 0;
-  private sxy = 0;
-
-  add(x: number, y: number): void {
-    this.n += 1;
-    const dx = x - this.meanX;
-    const dy = y - this.meanY;
-    this.meanX += dx / this.n;
-    this.meanY += dy / this.n;
-    this.sxx += dx * (x - this.meanX);
-    this.syy += dy * (y - this.meanY);
-    this.sxy += dx * (y - this.meanY);
-  }
-
-  /** null when undefined (fewer than two pairs, or no spread in x or y). */
-  value(): number | null {
-    const r = this.sxy / Math.sqrt(this.sxx * this.syy);
-    return this.n > 1 && Number.isFinite(r) ? r : null;
-  }
-}
-
-function candidate(
-  patternType: PatternType,
-  signature: string,
-  description: string,
-  group: Group,
-  confidence: number,
-  extra?: Record<string, unknown>,
-): PatternCandidate {
-  return {
-    patternType,
-    signature,
-    description,
-    frequency: group.count,
-    confidence,
-    firstSeen: group.first,
-    lastSeen: group.last,
-    examples: group.examples,
-    ...(extra ? { extra } : {}),
-  };
-}
-
-/**
- * Orders entries by timestamp. Stored timestamps are canonical ISO-8601 UTC: code-unit order is
- * time order (and much cheaper than localeCompare over a million entries).
- */
-export function byTimestamp(a: FeedbackEntry, b: FeedbackEntry): number {
-  return a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0;
-}
-
-const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/** Milliseconds since the epoch; canonical timestamps are read digit by digit (Date.parse is slow). */
-function timeOf(timestamp: string): number {
-  if (!CANONICAL_UTC.test(timestamp)) return Date.parse(timestamp);
-  const year = digits(timestamp, 0, 4);
-  // Date.UTC reads years 0–99 as 1900–1999.
-  if (year < 100) return Date.parse(timestamp);
-  return Date.UTC(
-    year,
-    digits(timestamp, 5, 7) - 1,
-    digits(timestamp, 8, 10),
-    digits(timestamp, 11, 13),
-    digits(timestamp, 14, 16),
-    digits(timestamp, 17, 19),
-    digits(timestamp, 20, 23),
-  );
-}
-
-/**
- * The number written by the digits text[from, to). A top-level function, not a closure in
- * timeOf: the bundle's keepNames wraps every named closure in a defineProperty call per creation,
- * which cost more than the parse itself over a million timestamps.
- */
-function digits(text: string, from: number, to: number): number {
-  let value = 0;
-  for (let i = from; i < to; i++) value = value * 10 + text.charCodeAt(i) - 48;
-  return value;
-}
-
-/** The UTC hour; stored timestamps are canonical ISO-8601, so it is read from the text. */
-function utcHour(timestamp: string): number {
-  if (CANONICAL_UTC.test(timestamp)) {
-    return (timestamp.charCodeAt(11) - 48) * 10 + (timestamp.charCodeAt(12) - 48);
-  }
-  return new Date(timestamp).getUTCHours();
 }
 
 function safeCorrelation(x: number[], y: number[]): number | null {

@@ -1,0 +1,167 @@
+import type { FeedbackEntry } from '../feedback/types.js';
+import type { PatternInfo } from '../sdk/types.js';
+
+export type PatternType = PatternInfo['patternType'];
+
+/** A pattern as found in one run, before it gets its stored id (confidence: see each detector). */
+export type PatternCandidate = Pick<
+  PatternInfo,
+  | 'patternType'
+  | 'signature'
+  | 'description'
+  | 'frequency'
+  | 'confidence'
+  | 'firstSeen'
+  | 'lastSeen'
+  | 'examples'
+> & {
+  extra?: Record<string, unknown>;
+};
+
+/** Example operation ids a pattern keeps. */
+export const EXAMPLES = 5;
+
+/** What a pattern reports of the entries behind it, kept as they are added. */
+export class Group {
+  count = 0;
+  first = '';
+  last = '';
+  /** The earliest sightings of distinct operation ids, in time order (ties in the order added). */
+  private readonly earliest: Array<{ timestamp: string; id: string }> = [];
+
+  static of(entries: readonly FeedbackEntry[]): Group {
+    const group = new Group();
+    for (const entry of entries) group.add(entry);
+    return group;
+  }
+
+  add(entry: FeedbackEntry): void {
+    const timestamp = entry.timestamp;
+    if (this.count === 0 || timestamp < this.first) this.first = timestamp;
+    if (this.count === 0 || timestamp > this.last) this.last = timestamp;
+    this.count += 1;
+    const earliest = this.earliest;
+    // The common case, a log in time order: later than every example kept.
+    if (earliest.length === EXAMPLES && timestamp >= earliest[EXAMPLES - 1]!.timestamp) return;
+    let at = earliest.length;
+    while (at > 0 && earliest[at - 1]!.timestamp > timestamp) at -= 1;
+    const seen = earliest.findIndex((e) => e.id === entry.operationId);
+    if (seen !== -1) {
+      if (seen < at) return;
+      earliest.splice(seen, 1);
+    }
+    earliest.splice(at, 0, { timestamp, id: entry.operationId });
+    if (earliest.length > EXAMPLES) earliest.pop();
+  }
+
+  get examples(): string[] {
+    return this.earliest.map((e) => e.id);
+  }
+}
+
+/** A failure signature's group, with the evidence a fix needs: which kinds fail, what durations the messages name. */
+export class FailureGroup extends Group {
+  errorType: string | undefined;
+  messageMaxMs: number | null = null;
+  private readonly kinds = new Map<string, number>();
+  private parsed = 0;
+
+  addEvidence(kind: string, message: string | undefined): void {
+    if (this.kinds.size < MAX_KINDS || this.kinds.has(kind))
+      this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+    // One template, one set of numbers: a sample of messages tells the durations they name.
+    if (message === undefined || this.parsed >= MESSAGES_PARSED) return;
+    this.parsed += 1;
+    const ms = longestDurationMs(message);
+    if (ms !== null && (this.messageMaxMs === null || ms > this.messageMaxMs)) this.messageMaxMs = ms;
+  }
+
+  /** The kinds that fail most, at most five. */
+  topKinds(): string[] {
+    return [...this.kinds]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 5)
+      .map(([kind]) => kind);
+  }
+}
+
+const MAX_KINDS = 50;
+const MESSAGES_PARSED = 200;
+const DURATION_IN_TEXT = /(\d+(?:\.\d+)?)\s*(ms|msecs?|milliseconds?|s|secs?|seconds?)\b/gi;
+
+/** The longest duration a message names ("timed out after 3000 ms", "took 2.5s"), in ms. */
+export function longestDurationMs(message: string): number | null {
+  let longest: number | null = null;
+  for (const [, value, unit] of message.matchAll(DURATION_IN_TEXT)) {
+    const ms = Number(value) * (/^m/i.test(unit!) ? 1 : 1000);
+    if (Number.isFinite(ms) && (longest === null || ms > longest)) longest = ms;
+  }
+  return longest;
+}
+
+export interface Operation {
+  attempts: number;
+  /** Its earliest timestamp, and when that was seen (orders operations first seen at one instant). */
+  first: string;
+  firstSeq: number;
+  last: string;
+}
+
+/** Counts one more attempt of an operation, seen `seq`-th among the outcomes. */
+export function addAttempt(op: Operation, timestamp: string, seq: number): void {
+  op.attempts += 1;
+  if (timestamp < op.first || (timestamp === op.first && seq < op.firstSeq)) {
+    op.first = timestamp;
+    op.firstSeq = seq;
+  }
+  if (timestamp > op.last) op.last = timestamp;
+}
+
+/** Pearson's correlation updated one pair at a time (Welford's method: stable over a million pairs). */
+export class Correlation {
+  private n = 0;
+  private meanX = 0;
+  private meanY = 0;
+  private sxx = 0;
+  private syy = 0;
+  private sxy = 0;
+
+  add(x: number, y: number): void {
+    this.n += 1;
+    const dx = x - this.meanX;
+    const dy = y - this.meanY;
+    this.meanX += dx / this.n;
+    this.meanY += dy / this.n;
+    this.sxx += dx * (x - this.meanX);
+    this.syy += dy * (y - this.meanY);
+    this.sxy += dx * (y - this.meanY);
+  }
+
+  /** null when undefined (fewer than two pairs, or no spread in x or y). */
+  value(): number | null {
+    const r = this.sxy / Math.sqrt(this.sxx * this.syy);
+    return this.n > 1 && Number.isFinite(r) ? r : null;
+  }
+}
+
+/** A pattern candidate from a group's figures. */
+export function candidate(
+  patternType: PatternType,
+  signature: string,
+  description: string,
+  group: Group,
+  confidence: number,
+  extra?: Record<string, unknown>,
+): PatternCandidate {
+  return {
+    patternType,
+    signature,
+    description,
+    frequency: group.count,
+    confidence,
+    firstSeen: group.first,
+    lastSeen: group.last,
+    examples: group.examples,
+    ...(extra ? { extra } : {}),
+  };
+}
