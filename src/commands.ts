@@ -22,6 +22,7 @@ import FeedbackStats from './commands/feedback/stats.js';
 import FeedbackStatus from './commands/feedback/status.js';
 import FeedbackSuccess from './commands/feedback/success.js';
 import Health from './commands/health.js';
+import Metrics from './commands/metrics.js';
 import HooksInstall from './commands/hooks/install.js';
 import HooksRecordTests from './commands/hooks/record-tests.js';
 import HooksRun from './commands/hooks/run.js';
@@ -47,6 +48,7 @@ export const COMMANDS = {
   optimize: Optimize,
   rollback: Rollback,
   health: Health,
+  metrics: Metrics,
   learnings: Learnings,
   opportunities: Opportunities,
   patterns: Patterns,

@@ -59,6 +59,8 @@ import { evaluateGate, type GateVerdict } from './hooks/gate.js';
 import { recordCommitTests, type CommitTestOutcome } from './hooks/post-commit.js';
 import { hookSettings, type HookSettings } from './hooks/settings.js';
 import { runAndRecord, type RunRequest, type RunRecord } from './run-and-record.js';
+import { collectMetrics } from './metrics/collect.js';
+import type { MetricFamily } from './metrics/exposition.js';
 import { collectStats, collectStatus, type Scope, type StatsReport, type StatusReport } from './status.js';
 
 /**
@@ -391,6 +393,16 @@ export class Kv1ntCore {
     const { stores, dataDir, configFile } = this;
     const sources = { stores, dataDir, configFile, declared, summaries };
     return collectStatus(sources, plugins, scope);
+  }
+
+  /** `kv1nt metrics`: Prometheus metric families of one agent or of every known agent. */
+  async metrics(agentId: string | undefined, days = 7): Promise<MetricFamily[]> {
+    checkDays(days);
+    if (agentId !== undefined) await this.assertKnownAgent(agentId);
+    const known = await knownAgentIds(this.stores, await this.listAgents());
+    const agentIds = agentId === undefined ? [...known].sort() : [agentId];
+    const healthScore = async (id: string) => (await this.health(id, days)).healthScore;
+    return collectMetrics(this.stores, { agentIds, days, now: this.clock(), healthScore });
   }
 
   async stats(agentId: string | undefined, scope: Scope = 'all'): Promise<StatsReport> {

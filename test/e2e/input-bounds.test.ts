@@ -157,7 +157,7 @@ describe('stores with the right schema version but wrong field types', () => {
     [
       'feedback/aggregates.json',
       {
-        schemaVersion: 3,
+        schemaVersion: 4,
         foldedTo: { segment: 0, offset: 0 },
         agents: { a: { '2026-11-20T10': { n: 'many' } } },
         epochs: {},

@@ -46,6 +46,12 @@ describe('score aggregates', () => {
       n: 6,
       byType: { success: 2, failure: 2, user_rating: 1, quality_score: 1 },
       bySource: { agent: 4, user: 1, guardian: 1 },
+      byTypeSource: {
+        'success/agent': 2,
+        'failure/agent': 2,
+        'user_rating/user': 1,
+        'quality_score/guardian': 1,
+      },
       scoreSum: { success: 2, failure: 0, user_rating: 0.5, quality_score: 0.7 },
       scoreMin: { success: 1, failure: 0, user_rating: 0.5, quality_score: 0.7 },
       sourceScoreSum: { agent: 2, user: 0.5, guardian: 0.7 },

@@ -23,6 +23,8 @@ export interface Bucket {
   n: number;
   byType: Partial<Record<FeedbackType, number>>;
   bySource: Partial<Record<FeedbackSource, number>>;
+  /** Entries per `type/source` pair (`failure/test`): the metrics' entry counter is labelled by both. */
+  byTypeSource: Record<string, number>;
   scoreSum: Partial<Record<FeedbackType, number>>;
   scoreMin: Partial<Record<FeedbackType, number>>;
   /** Score sums per source (the count is bySource). */
@@ -108,6 +110,7 @@ export function addToBucket(bucket: Bucket, entry: FeedbackEntry): void {
   bucket.n += 1;
   countInto(bucket.byType, entry.type);
   countInto(bucket.bySource, entry.source);
+  countInto(bucket.byTypeSource, `${entry.type}/${entry.source}`);
   countInto(bucket.scoreSum, entry.type, entry.score);
   const min = ownValue(bucket.scoreMin, entry.type);
   if (min === undefined || entry.score < min) setOwn(bucket.scoreMin, entry.type, entry.score);
@@ -181,6 +184,7 @@ export function mergeBucket(into: Bucket, from: Bucket): void {
   into.n += from.n;
   addCounts(into.byType, from.byType);
   addCounts(into.bySource, from.bySource);
+  addCounts(into.byTypeSource, from.byTypeSource);
   addCounts(into.scoreSum, from.scoreSum);
   addCounts(into.sourceScoreSum, from.sourceScoreSum);
   addCounts(into.durationBins, from.durationBins);
@@ -217,6 +221,7 @@ export function emptyBucket(timestamp: string): Bucket {
     n: 0,
     byType: safeRecord(),
     bySource: safeRecord(),
+    byTypeSource: safeRecord(),
     scoreSum: safeRecord(),
     scoreMin: safeRecord(),
     sourceScoreSum: safeRecord(),

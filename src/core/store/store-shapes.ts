@@ -44,6 +44,7 @@ function bucketProblem(bucket: unknown): string | undefined {
 const COUNTS = [
   'byType',
   'bySource',
+  'byTypeSource',
   'scoreSum',
   'scoreMin',
   'sourceScoreSum',

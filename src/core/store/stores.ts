@@ -35,7 +35,7 @@ export interface AgentRegistryDoc {
 }
 
 export interface AggregatesDoc extends ScoreAggregates {
-  schemaVersion: 3;
+  schemaVersion: 4;
   /**
    * Segment number → its size and inode where the fold stopped in it: a segment later found
    * shorter, gone or replaced means the log changed under the aggregates (see logChangedUnder).
@@ -85,10 +85,14 @@ export const SCORE_AGGREGATES: DocSpec<AggregatesDoc> = {
   name: 'score_aggregates',
   folder: 'feedback',
   fileName: 'aggregates.json',
-  version: 3,
-  defaults: () => ({ schemaVersion: 3, ...emptyAggregates(), foldedSegments: {} }),
+  version: 4,
+  defaults: () => ({ schemaVersion: 4, ...emptyAggregates(), foldedSegments: {} }),
   // Aggregates are derived from the log: a new layout is rebuilt by re-folding it from the start.
-  migrations: { 1: () => ({ ...emptyAggregates() }), 2: () => ({ ...emptyAggregates() }) },
+  migrations: {
+    1: () => ({ ...emptyAggregates() }),
+    2: () => ({ ...emptyAggregates() }),
+    3: () => ({ ...emptyAggregates() }),
+  },
   recovery:
     'The aggregates are derived from the feedback log: move the file aside (e.g. `mv aggregates.json aggregates.json.bad`) and the next command rebuilds it from the log.',
   shape: SCORE_AGGREGATES_SHAPE,

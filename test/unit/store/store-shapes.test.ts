@@ -47,7 +47,7 @@ describe('store shapes: what every store accepts', () => {
     );
     foldEntry(aggregates, entry({ agentId: 'toString', type: 'user_rating', score: 0.5, rating: 3 }));
     expect(
-      parseDoc(FILE, JSON.stringify({ schemaVersion: 3, ...aggregates }), SCORE_AGGREGATES).agents,
+      parseDoc(FILE, JSON.stringify({ schemaVersion: 4, ...aggregates }), SCORE_AGGREGATES).agents,
     ).toEqual(JSON.parse(JSON.stringify(aggregates.agents)));
     const registry = {
       schemaVersion: 1,
@@ -139,7 +139,7 @@ describe('store shapes: wrong field types name the file and the field', () => {
       'duration: expected an object, got null',
     ],
   ])('aggregates.json %j', (doc, reason) => {
-    expect(problem(SCORE_AGGREGATES, { schemaVersion: 3, epochs: {}, ...doc })).toContain(reason);
+    expect(problem(SCORE_AGGREGATES, { schemaVersion: 4, epochs: {}, ...doc })).toContain(reason);
   });
 
   it.each([
@@ -179,6 +179,7 @@ function bucket() {
     n: 1,
     byType: {},
     bySource: {},
+    byTypeSource: {},
     scoreSum: {},
     scoreMin: {},
     sourceScoreSum: {},
