@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { parseNumber } from '../../../src/cli/feedback-flags.js';
+import { parseImport } from '../../../src/core/feedback/import.js';
+import { readImportSource, type ImportLimits } from '../../../src/core/feedback/import-source.js';
+import { visible } from '../../../src/core/visible-text.js';
+import { tempDir } from '../../helpers/cli.js';
+import { rejection, thrown } from '../store/helpers.js';
+
+const SMALL: ImportLimits = { lineBytes: 1024, inputBytes: 64 * 1024 };
+const LINE = '{"agentId":"a","operationId":"op","type":"success"}\n';
+const noStdin = Readable.from([]);
+
+/** A stream that never ends: `chunk` again and again, as /dev/zero or a runaway producer gives. */
+function endless(chunk: Buffer): Readable {
+  return new Readable({
+    read() {
+      this.push(chunk);
+    },
+  });
+}
+
+describe('readImportSource', () => {
+  it('reads a file and standard input', async () => {
+    const file = path.join(tempDir({ 'a.jsonl': LINE.repeat(3) }), 'a.jsonl');
+    expect(await readImportSource(file, noStdin)).toBe(LINE.repeat(3));
+    expect(await readImportSource('-', Readable.from([Buffer.from(LINE), LINE]))).toBe(LINE.repeat(2));
+  });
+
+  it('reads a named pipe (a FIFO)', async () => {
+    const fifo = path.join(tempDir(), 'in.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writer = fs.promises.writeFile(fifo, LINE);
+    expect(await readImportSource(fifo, noStdin)).toBe(LINE);
+    await writer;
+  });
+
+  it.each([
+    ['/dev/zero', 'a character device'],
+    ['/dev/urandom', 'a character device'],
+  ])('refuses %s (%s) before reading a byte', async (file, kind) => {
+    const error = await rejection(readImportSource(file, noStdin));
+    expect({ code: error.code, exit: error.exit }).toEqual({ code: 'INVALID_INPUT', exit: 2 });
+    expect(error.message).toBe(
+      `${file} is ${kind}, not a file: import reads a regular file, a pipe, or - for standard input.`,
+    );
+  });
+
+  it('refuses a folder and a missing file by name', async () => {
+    const dir = tempDir();
+    expect((await rejection(readImportSource(dir, noStdin))).message).toContain(`${dir} is a folder`);
+    expect((await rejection(readImportSource(path.join(dir, 'nope'), noStdin))).message).toBe(
+      `Cannot read ${path.join(dir, 'nope')}: no such file.`,
+    );
+  });
+
+  it('stops an endless line (zeros on standard input) at the line limit', async () => {
+    const error = await rejection(readImportSource('-', endless(Buffer.alloc(300)), SMALL));
+    expect(error.message).toBe(
+      'Nothing imported: line 1 of standard input is longer than 1 KiB without a line break (an entry is at most 64 KiB).',
+    );
+  });
+
+  it('names the line that is too long, counting the lines before it', async () => {
+    const text = `${LINE}${LINE}${'x'.repeat(1025)}\n${LINE}`;
+    const error = await rejection(readImportSource('-', Readable.from([Buffer.from(text)]), SMALL));
+    expect(error.message).toContain('line 3 of standard input is longer than 1 KiB');
+  });
+
+  it('stops an endless stream of short lines at the input limit', async () => {
+    const error = await rejection(readImportSource('-', endless(Buffer.from('garbage\n')), SMALL));
+    expect(error.message).toBe('Nothing imported: standard input is larger than 64 KiB.');
+    expect(error.suggestions[0]).toMatch(/split/);
+  });
+
+  it('refuses a file over the input limit from its size, without reading it', async () => {
+    const file = path.join(tempDir({ 'big.jsonl': LINE.repeat(2000) }), 'big.jsonl');
+    expect((await rejection(readImportSource(file, noStdin, SMALL))).message).toBe(
+      `Nothing imported: ${file} is larger than 64 KiB.`,
+    );
+  });
+});
+
+describe('parseImport: a byte order mark', () => {
+  it('is not part of the first line', () => {
+    const parsed = parseImport(`\uFEFF${LINE}${LINE}`, new Date());
+    expect(parsed.invalid).toEqual([]);
+    expect(parsed.entries).toHaveLength(2);
+  });
+});
+
+describe('parseNumber: decimal numbers only', () => {
+  it.each([
+    '0x1',
+    '0b1',
+    '0o7',
+    '0x10',
+    'Infinity',
+    '-Infinity',
+    '1_000',
+    '',
+    ' ',
+    '1e',
+    '.',
+    '+-1',
+    '1 2',
+    'NaN',
+  ])('refuses %j', (text) => {
+    const error = thrown(() => parseNumber('--score', text));
+    expect({ code: error.code, exit: error.exit }).toEqual({ code: 'INVALID_INPUT', exit: 2 });
+    expect(error.message).toBe(
+      `--score expects a decimal number (e.g. 0.5 or 250), got ${JSON.stringify(text)}.`,
+    );
+  });
+
+  it.each([
+    ['1', 1],
+    ['0.5', 0.5],
+    ['.5', 0.5],
+    ['5.', 5],
+    ['-2', -2],
+    ['+3', 3],
+    ['2e3', 2000],
+    ['1E-2', 0.01],
+    [' 16 ', 16],
+    ['007', 7],
+  ])('reads %j as %d', (text, value) => {
+    expect(parseNumber('--x', text)).toBe(value);
+  });
+});
+
+describe('visible', () => {
+  it('writes invisible characters as escapes and leaves the rest alone', () => {
+    expect(visible('\uFEFF{"a"}')).toBe('\\u{FEFF}{"a"}');
+    expect(visible('a\u200Bb\u202Ec\u2028d\x1b[31me\x07\u00AD')).toBe(
+      'a\\u{200B}b\\u{202E}c\\u{2028}d\\u{001B}[31me\\u{0007}\\u{00AD}',
+    );
+    expect(visible('line 1\n\tline 2 — é 中 😀')).toBe('line 1\n\tline 2 — é 中 😀');
+  });
+});
