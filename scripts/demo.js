@@ -263,6 +263,12 @@ try {
   step('Learnings drawn from the patterns, each with what to do', ['learnings', 'summarizer']);
   step('Analyze: health score, trend and the opportunities the detectors find', ['analyze', 'summarizer']);
   step('Health with a chart of its history', ['health', 'summarizer']);
+  step('The same figures for Prometheus (node_exporter textfile collector)', [
+    'metrics',
+    'summarizer',
+    '--output',
+    path.join(home, 'kv1nt.prom'),
+  ]);
   step('A CI gate: exit 1 when health is under 95', ['analyze', 'summarizer', '--fail-under', '95'], {
     expectExit: 1,
   });

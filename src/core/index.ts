@@ -5,7 +5,8 @@
  * functions below need neither (a git repository's hooks, input parsing, durations).
  */
 export { Kv1ntCore } from './kv1nt.js';
-export type { CoreOptions, OptimizeRequest, RemoveAgentResult } from './requests.js';
+export type { CoreOptions, OptimizeRequest } from './requests.js';
+export type { RemoveAgentResult } from './agents/remove.js';
 export type { FeedbackListener, ImportResult } from './feedback/desk.js';
 
 // Feedback input, as the CLI parses it before handing it to the core.

@@ -6,12 +6,11 @@ import {
   checkDeclaredAgentFolders,
   findAgent,
   listAgents,
-  removeAgent,
   type AddAgentInput,
   type Agent,
 } from './agents/registry.js';
 import { knownAgentIds, unknownAgent } from './agents/known.js';
-import { purgeAgentHistory } from './agents/purge.js';
+import { removeAgentAndData, type RemoveAgentResult } from './agents/remove.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import {
   cycleAgent,
@@ -22,7 +21,7 @@ import {
   type CycleStep,
 } from './cycle.js';
 import { checkDays } from './duration.js';
-import { invalidValue, agentNotFound } from './errors.js';
+import { invalidValue } from './errors.js';
 import { assertAgentId } from './ids.js';
 import { dataDirOf } from './paths.js';
 import { DataDir } from './store/data-dir.js';
@@ -31,7 +30,7 @@ import { agentSummary, allTimeSummaries } from './feedback/agent-summary.js';
 import { FeedbackDesk, type FeedbackListener, type ImportResult } from './feedback/desk.js';
 import type { FeedbackSummary } from './feedback/summary.js';
 import type { FeedbackEntry, FeedbackInput } from './feedback/types.js';
-import { runPatterns } from './patterns/engine.js';
+import { runPatterns, storedPatterns } from './patterns/engine.js';
 import { patternOptions, type PatternRequest } from './patterns/options.js';
 import { generateLearnings, type LearningRun } from './learnings/engine.js';
 import {
@@ -44,7 +43,7 @@ import {
 import { decideVerifications, type DecideReport } from './verify/engine.js';
 import { listOpportunities, type OpportunityStatusFilter } from './analysis/opportunities.js';
 import { loadPluginSet, pluginCandidates, type PluginSources } from './plugins/assemble.js';
-import type { CoreOptions, OptimizeRequest, RemoveAgentResult } from './requests.js';
+import type { CoreOptions, OptimizeRequest } from './requests.js';
 import type {
   Opportunity,
   OptimizationPlan,
@@ -178,12 +177,11 @@ export class Kv1ntCore {
     return addAgent(this.stores, this.loaded, input, this.cwd, this.clock());
   }
 
-  /** Unregisters an agent; with `purge`, also deletes its feedback, patterns and results. */
+  /** Unregisters an agent; with `purge`, deletes the data of any agent that has some (agents/remove.ts). */
   async removeAgent(id: string, options: { purge?: boolean } = {}): Promise<RemoveAgentResult> {
-    const agent = await removeAgent(this.stores, this.loaded, id);
-    if (!agent) throw agentNotFound(`No registered agent ${id}.`, ['`kv1nt agents list` shows the agents.']);
-    const purgedEntries = options.purge ? await purgeAgentHistory(this.stores, id) : 0;
-    return { agent, purgedEntries };
+    assertAgentId(id);
+    const declared = await this.findAgent(id);
+    return removeAgentAndData(this.stores, this.loaded, declared, id, options.purge ?? false);
   }
 
   /** Decides the agent's due verifications (the closed loop), then analyses its window. */
@@ -259,6 +257,12 @@ export class Kv1ntCore {
         : [declared.find((a) => a.id === agentId) ?? { id: agentId, slaMs: undefined }];
     const agents = targets.map((a) => ({ id: a.id, slaMs: a.slaMs ?? null }));
     return runPatterns(this.stores, agents, agentId === undefined, options, this.clock());
+  }
+
+  /** `kv1nt patterns --stored`: the stored patterns of one agent or all, without detecting. */
+  async storedPatterns(agentId: string | undefined): Promise<StoredPattern[]> {
+    if (agentId !== undefined) await this.assertKnownAgent(agentId);
+    return storedPatterns(this.stores, agentId);
   }
 
   /** Turns the agent's stored patterns into learnings (run `patterns` first). */

@@ -1,4 +1,3 @@
-import type { Agent } from './agents/registry.js';
 import type { ProgressEvent } from './optimize/execute.js';
 import type { StrategyName } from './optimize/policy.js';
 import type { PluginSources } from './plugins/assemble.js';
@@ -16,11 +15,6 @@ export interface CoreOptions {
   plugins?: Omit<PluginSources, 'cwd'> | undefined;
   /** Told what the stores repaired on their own (default: process.emitWarning). */
   onWarning?: ((message: string) => void) | undefined;
-}
-
-export interface RemoveAgentResult {
-  agent: Agent;
-  purgedEntries: number;
 }
 
 export interface OptimizeRequest {

@@ -189,6 +189,39 @@ describe('agents', () => {
     expect(kv1nt(data, ['summary', 'keep', '--json']).json()).toMatchObject({ total: 1 });
   });
 
+  it('--purge deletes the data of an agent known only from its feedback, or declared in the config (left as it is)', () => {
+    const config = JSON.stringify({ agents: { declared: { path: './declared', test: 'true' } } });
+    const dir = tempDir({ '.kv1ntrc.json': config, 'declared/x': '' });
+    const data = path.join(dir, 'data');
+    const cli = (args: string[]) => kv1nt(data, args, { cwd: dir });
+    kv1nt(data, ['feedback', 'import', '-'], {
+      cwd: dir,
+      input: ['declared', 'loose', 'loose', 'keep']
+        .map((agentId, i) => JSON.stringify({ agentId, operationId: `o${i}`, type: 'success' }))
+        .join('\n'),
+    });
+    // Known from its feedback only: nothing to unregister, its data goes.
+    const loose = cli(['agents', 'remove', 'loose', '--purge', '--json']);
+    expect(loose.code).toBe(0);
+    expect(loose.json()).toEqual({ agent: null, unregistered: false, purgedEntries: 2 });
+    expect(cli(['summary', 'loose', '--json']).json()).toMatchObject({ error: { code: 'AGENT_NOT_FOUND' } });
+    // Declared in the config: without --purge, refused; with it, the data goes and the file stays.
+    expect(cli(['agents', 'remove', 'declared']).code).toBe(2);
+    const declared = cli(['agents', 'remove', 'declared', '--purge']);
+    expect(declared.code).toBe(0);
+    expect(declared.stdout).toMatch(/Deleted the data of agent declared: 1 feedback entry/);
+    expect(declared.stdout).toMatch(
+      /stays declared in .*\.kv1ntrc\.json: kv1nt does not edit the config file/,
+    );
+    expect(fs.readFileSync(path.join(dir, '.kv1ntrc.json'), 'utf8')).toBe(config);
+    expect(cli(['summary', 'declared', '--json']).json()).toMatchObject({ total: 0 });
+    expect(cli(['summary', 'keep', '--json']).json()).toMatchObject({ total: 1 });
+    // Neither declared nor with data: a typo, with a did-you-mean.
+    const typo = cli(['agents', 'remove', 'kep', '--purge', '--json']);
+    expect(typo.code).toBe(2);
+    expect(typo.json()).toMatchObject({ error: { code: 'AGENT_NOT_FOUND', didYouMean: 'keep' } });
+  });
+
   it('refuses bad registrations with exit 2 and writes nothing', () => {
     const dir = tempDir({ file: '' });
     const data = path.join(dir, 'data');

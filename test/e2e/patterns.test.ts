@@ -96,7 +96,7 @@ describe('kv1nt patterns', () => {
     ).toBeGreaterThan(0);
   });
 
-  it('keeps ids on a re-run, covers every agent without an argument, and marks vanished patterns inactive', () => {
+  it('keeps ids on a re-run, covers every agent without an argument, and keeps vanished patterns', () => {
     const data = setup([
       ...Array.from({ length: 5 }, (_, i) => timeout(i)),
       ...Array.from({ length: 4 }, (_, i) => timeout(i, 'other', 30 + i)),
@@ -105,12 +105,40 @@ describe('kv1nt patterns', () => {
     expect(new Set(first.map((p) => p.agentId))).toEqual(new Set(['bot', 'other']));
     const second = kv1nt(data, ['feedback', 'patterns', '--json']).json<{ patterns: Pattern[] }>().patterns;
     expect(second.map((p) => p.id).sort()).toEqual(first.map((p) => p.id).sort());
-    // Over the last day, "other" (30 h ago) has nothing: its patterns become inactive, not deleted.
+    // Over the last day, "other" (30 h ago) has nothing: its patterns stay stored.
     expect(
       kv1nt(data, ['patterns', 'other', '--days', '1', '--json']).json<{ patterns: Pattern[] }>().patterns,
     ).toEqual([]);
     const status = kv1nt(data, ['status', '--json']).json<{ feedback: { patterns: number } }>();
     expect(status.feedback.patterns).toBe(first.length);
+  });
+
+  it('retires a vanished pattern only in a run with the default settings; --stored lists them all', () => {
+    // The config's default window is one day; "other" failed 30 h ago.
+    const dir = tempDir({ '.kv1ntrc.json': JSON.stringify({ patterns: { days: 1 } }) });
+    const data = path.join(dir, 'data');
+    const cli = (args: string[]) => kv1nt(data, args, { cwd: dir });
+    const lines = [
+      ...Array.from({ length: 5 }, (_, i) => timeout(i)),
+      ...Array.from({ length: 4 }, (_, i) => timeout(i, 'other', 30 + i)),
+    ];
+    expect(kv1nt(data, ['feedback', 'import', '-'], { cwd: dir, input: jsonl(lines) }).code).toBe(0);
+    const seen = cli(['patterns', '--days', '7', '--json']).json<{ patterns: Pattern[] }>().patterns;
+    const others = seen.filter((p) => p.agentId === 'other');
+    expect(others.length).toBeGreaterThan(0);
+    const stored = () =>
+      cli(['patterns', 'other', '--stored', '--json']).json<{ patterns: Pattern[] }>().patterns;
+    // Other settings see other patterns: a stricter run finds nothing and retires nothing.
+    expect(cli(['patterns', 'other', '--days', '7', '--min-frequency', '50', '--json']).json()).toEqual({
+      patterns: [],
+    });
+    expect(stored().map((p) => [p.id, p.status])).toEqual(others.map((p) => [p.id, 'active']));
+    // The defaults (one day) no longer see "other": its patterns are retired, kept and listed.
+    expect(cli(['patterns', 'other', '--json']).json()).toEqual({ patterns: [] });
+    expect(stored().map((p) => [p.id, p.status])).toEqual(others.map((p) => [p.id, 'inactive']));
+    expect(cli(['patterns', 'other', '--stored']).stdout).toMatch(/inactive/);
+    // --stored detects nothing, so detection flags make no sense with it.
+    expect(cli(['patterns', '--stored', '--days', '3']).code).toBe(2);
   });
 
   it('refuses bad flags with exit 2', () => {

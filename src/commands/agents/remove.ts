@@ -5,7 +5,7 @@ import type { RemoveAgentResult } from '../../core/index.js';
 export default class AgentsRemove extends Kv1ntCommand {
   static override summary = 'Unregister an agent (its history stays unless --purge).';
   static override description =
-    'Removes a registered agent. With --purge its feedback entries, patterns, learnings and optimization records are deleted too (this rewrites the feedback log).';
+    'Removes a registered agent. With --purge its feedback entries, patterns, learnings, optimization records and verifications are deleted too (this rewrites the feedback log) — for any agent that has data: registered, known only from its feedback, or declared in the config file (which kv1nt never edits: the agent stays declared there).';
   static override examples = [
     '<%= config.bin %> agents remove summarizer',
     '<%= config.bin %> agents remove summarizer --purge',
@@ -17,9 +17,10 @@ export default class AgentsRemove extends Kv1ntCommand {
     const { args, flags } = await this.parse(AgentsRemove);
     const core = await this.openCore(flags);
     const result = await core.removeAgent(args.id, { purge: flags.purge });
-    this.say(
-      `Removed agent ${args.id}${flags.purge ? ` and ${result.purgedEntries} feedback entr${result.purgedEntries === 1 ? 'y' : 'ies'}` : ''}.`,
-    );
+    const entries = `${result.purgedEntries} feedback entr${result.purgedEntries === 1 ? 'y' : 'ies'}`;
+    if (result.unregistered) this.say(`Removed agent ${args.id}${flags.purge ? ` and ${entries}` : ''}.`);
+    else this.say(`Deleted the data of agent ${args.id}: ${entries}, its patterns and optimization records.`);
+    if (result.note) this.say(result.note);
     return result;
   }
 }

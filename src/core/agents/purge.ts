@@ -25,6 +25,7 @@ export async function purgeAgentHistory(stores: Stores, id: string): Promise<num
     doc.optimizationPlans = others(doc.optimizationPlans);
     doc.optimizationResults = others(doc.optimizationResults);
     doc.healthHistory = others(doc.healthHistory);
+    doc.verifications = others(doc.verifications);
   });
   return removed;
 }

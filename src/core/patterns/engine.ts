@@ -10,6 +10,11 @@ export type { StoredPattern };
 
 export interface PatternRunOptions extends Omit<PatternOptions, 'slaMs'> {
   days: number;
+  /**
+   * Mark the agents' stored patterns not found this time inactive. Only a run with the default
+   * settings may: a run with others (`--min-frequency 50`) does not see what the defaults see.
+   */
+  deactivateUnseen?: boolean;
 }
 
 export function patternId(agentId: string, patternType: string, signature: string): string {
@@ -29,7 +34,8 @@ export function windowBounds(from: number, to: number): [string, string] {
 
 /**
  * Detects the patterns of each agent and stores them: same (agent, type, signature) → same id,
- * updated in place; a stored pattern not seen this time is marked inactive, not deleted.
+ * updated in place; a stored pattern not seen this time is marked inactive, not deleted (only by
+ * a run with `deactivateUnseen`).
  */
 export async function runPatterns(
   stores: Stores,
@@ -91,7 +97,7 @@ export async function runPatterns(
         existing.set(id, pattern);
         result.push(pattern);
       }
-      for (const pattern of existing.values()) {
+      for (const pattern of options.deactivateUnseen === false ? [] : existing.values()) {
         if (!seen.has(pattern.id) && pattern.status !== 'inactive') {
           pattern.status = 'inactive';
           pattern.updatedAt = at;
@@ -104,4 +110,15 @@ export async function runPatterns(
     }
     return result;
   });
+}
+
+/** The stored patterns of one agent or all, as the last detection left them: most frequent first. */
+export async function storedPatterns(stores: Stores, agentId: string | undefined): Promise<StoredPattern[]> {
+  const doc = await stores.feedback.read();
+  return doc.patterns
+    .filter((p) => agentId === undefined || p.agentId === agentId)
+    .sort(
+      (a, b) =>
+        a.agentId.localeCompare(b.agentId) || b.frequency - a.frequency || b.confidence - a.confidence,
+    );
 }

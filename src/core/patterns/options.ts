@@ -20,5 +20,10 @@ export function patternOptions(config: Kv1ntConfig, request: PatternRequest): Pa
     throw invalidValue('minFrequency', 'a whole number of at least 1', minFrequency);
   if (!(minConfidence >= 0 && minConfidence <= 1))
     throw invalidValue('minConfidence', 'a number from 0 to 1', minConfidence);
-  return { days, minFrequency, minConfidence };
+  // Other settings than the defaults see other patterns: they must not retire what the defaults see.
+  const deactivateUnseen =
+    days === (defaults.days ?? 7) &&
+    minFrequency === (defaults.minFrequency ?? 3) &&
+    minConfidence === (defaults.minConfidence ?? 0.6);
+  return { days, minFrequency, minConfidence, deactivateUnseen };
 }
