@@ -30,6 +30,7 @@ import HooksStatus from './commands/hooks/status.js';
 import HooksUninstall from './commands/hooks/uninstall.js';
 import Learnings from './commands/learnings.js';
 import Opportunities from './commands/opportunities.js';
+import OpportunitiesDismiss from './commands/opportunities/dismiss.js';
 import Patterns from './commands/patterns.js';
 import Plugins from './commands/plugins.js';
 import OptimizationStats from './commands/optimization/stats.js';
@@ -51,6 +52,7 @@ export const COMMANDS = {
   metrics: Metrics,
   learnings: Learnings,
   opportunities: Opportunities,
+  'opportunities:dismiss': OpportunitiesDismiss,
   patterns: Patterns,
   plugins: Plugins,
   run: Run,

@@ -116,7 +116,7 @@ export interface Kv1nt {
   getAgentHealth(agentId: string, options?: { days?: number }): Promise<HealthReport>;
   listOptimizationOpportunities(
     agentId?: string,
-    options?: { status?: 'open' | 'resolved' | 'all' },
+    options?: { status?: 'open' | 'resolved' | 'verifying' | 'dismissed' | 'detector_gone' | 'all' },
   ): Promise<Opportunity[]>;
   optimizationStatus(): Promise<StatusReport>;
   /** `kv1nt patterns`: detects and stores patterns of one agent, or of all. */
@@ -188,7 +188,7 @@ export function createKv1nt(options: Kv1ntOptions = {}): Kv1nt {
     analyzeAgentPerformance: async (agentId, opts = {}) => (await core()).analyze(agentId, opts.days ?? 7),
     getAgentHealth: async (agentId, opts = {}) => (await core()).health(agentId, opts.days ?? 7),
     listOptimizationOpportunities: async (agentId, opts = {}) =>
-      (await core()).opportunities(agentId, opts.status ?? 'open'),
+      (await core()).opportunities(agentId, { status: opts.status ?? 'open' }),
     optimizationStatus: async () => (await core()).status('optimization'),
     detectPatterns: async (agentId, opts = {}) => (await core()).patterns(agentId, opts),
     generateLearnings: async (agentId) => (await core()).learnings(agentId),

@@ -25,6 +25,7 @@ const CATALOGUE = {
   PLAN_NOT_FOUND: { exit: EXIT_USAGE, ref: 'docs/optimization.md#approval' },
   PLAN_NOT_PENDING: { exit: EXIT_USAGE, ref: 'docs/optimization.md#approval' },
   RESULT_NOT_FOUND: { exit: EXIT_USAGE, ref: 'docs/optimization.md#rollback' },
+  OPPORTUNITY_NOT_FOUND: { exit: EXIT_USAGE, ref: 'docs/analysis.md#dismissing-an-opportunity' },
   TXN_EXISTS: { exit: EXIT_RUNTIME, ref: 'docs/optimization.md#rollback' },
   TXN_BAD_JOURNAL: { exit: EXIT_RUNTIME, ref: 'docs/optimization.md#rollback' },
   TXN_BAD_BLOB: { exit: EXIT_RUNTIME, ref: 'docs/optimization.md#rollback' },
@@ -125,9 +126,9 @@ export function storeTooNew(message: string, suggestions: string[], ref?: string
   return new Kv1ntError('STORE_TOO_NEW', message, { suggestions, ...(ref === undefined ? {} : { ref }) });
 }
 
-/** `what` is missing: a plan or an optimization result (exit 2). */
+/** `what` is missing: a plan, an optimization result or an opportunity (exit 2). */
 export function notFound(
-  code: 'PLAN_NOT_FOUND' | 'RESULT_NOT_FOUND',
+  code: 'PLAN_NOT_FOUND' | 'RESULT_NOT_FOUND' | 'OPPORTUNITY_NOT_FOUND',
   message: string,
   suggestions: string[],
 ): Kv1ntError {

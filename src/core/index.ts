@@ -28,7 +28,7 @@ export type { LearningRun } from './learnings/engine.js';
 export type { AnalysisResult, HealthReport } from './analysis/analyze.js';
 export { HEALTH_WEIGHTS } from './analysis/health.js';
 export type { HealthComponents } from './analysis/health.js';
-export type { Opportunity } from './analysis/opportunities.js';
+export type { Opportunity, OpportunityFilter, OpportunityStatusFilter } from './analysis/opportunities.js';
 export type { TrendFields } from './analysis/trend.js';
 export type { Verification } from './verify/types.js';
 export { STRATEGY_NAMES } from './optimize/policy.js';

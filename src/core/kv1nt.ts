@@ -41,7 +41,7 @@ import {
   type HealthReport,
 } from './analysis/analyze.js';
 import { decideVerifications, type DecideReport } from './verify/engine.js';
-import { listOpportunities, type OpportunityStatusFilter } from './analysis/opportunities.js';
+import { dismissOpportunity, listOpportunities, type OpportunityFilter } from './analysis/opportunities.js';
 import { loadPluginSet, pluginCandidates, type PluginSources } from './plugins/assemble.js';
 import type { CoreOptions, OptimizeRequest } from './requests.js';
 import type {
@@ -237,13 +237,15 @@ export class Kv1ntCore {
     return healthOf(this.stores, this.loaded.config, agentId, agent, days, this.clock());
   }
 
-  /** Opportunities of one agent or all, most severe first. */
-  async opportunities(
-    agentId: string | undefined,
-    status: OpportunityStatusFilter = 'open',
-  ): Promise<Opportunity[]> {
+  /** Opportunities of one agent or all, most severe first (open ones unless the filter says otherwise). */
+  async opportunities(agentId: string | undefined, filter: OpportunityFilter = {}): Promise<Opportunity[]> {
     if (agentId !== undefined) await this.assertKnownAgent(agentId);
-    return listOpportunities(this.stores, agentId, status);
+    return listOpportunities(this.stores, agentId, filter);
+  }
+
+  /** `kv1nt opportunities dismiss`: not worth fixing; reopened only at a higher severity. */
+  dismissOpportunity(id: string, reason?: string): Promise<Opportunity> {
+    return dismissOpportunity(this.stores, id, reason, this.clock());
   }
 
   /** Detects and stores patterns of one agent, or of every agent (declared or with feedback). */

@@ -186,6 +186,11 @@ export async function runAnalysis(
     limitOf,
   );
 
+  // A detector missing from a complete load is gone; after a failed load, none is.
+  const loaded =
+    ((await input.loadWarnings) ?? []).length === 0
+      ? new Set(detectors.map((d) => d.detector.id))
+      : undefined;
   const mine = optimizationDoc.opportunities.filter((row) => row.agentId === agentId);
   const epochs = await judgeEpochs({
     aggregates,
@@ -221,7 +226,7 @@ export async function runAnalysis(
   };
   const merge = (doc: OptimizationStoreDoc) => {
     const current = doc.opportunities.filter((row) => row.agentId === agentId);
-    return reconcile(current, agentId, run.findings, run.completed, now, epochs.judgements);
+    return reconcile(current, agentId, run.findings, run.completed, now, epochs.judgements, loaded);
   };
   const opportunities = persist
     ? await stores.optimization.update((doc) => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DetectedFinding } from '../plugins/run-detectors.js';
 import type { OpportunityType, Severity } from '../sdk/types.js';
 import type { Stores } from '../store/stores.js';
+import { notFound } from '../errors.js';
 
 import type { Opportunity, OpportunityEpoch } from '../model/opportunities.js';
 
@@ -55,6 +56,8 @@ export function reconcile(
   completed: ReadonlySet<string>,
   now: Date,
   epochs: ReadonlyMap<string, EpochJudgement> = new Map(),
+  /** The ids of the detectors loaded now; undefined when a plugin failed to load (then none is gone). */
+  loaded?: ReadonlySet<string>,
 ): Opportunity[] {
   const at = now.toISOString();
   const byId = new Map(existing.map((opportunity) => [opportunity.id, { ...opportunity }]));
@@ -75,12 +78,20 @@ export function reconcile(
       previous.lastSeen = at;
       continue;
     }
+    const severity = finding.severity ?? DEFAULT_SEVERITY[type];
+    // Dismissed stays dismissed while the finding is no more severe than when it was dismissed.
+    const dismissal = previous?.status === 'dismissed' ? previous.dismissal : undefined;
+    if (previous && dismissal && SEVERITY_RANK[severity] >= SEVERITY_RANK[dismissal.severity]) {
+      previous.lastSeen = at;
+      previous.occurrences += 1;
+      continue;
+    }
     const next: Opportunity = {
       ...previous,
       id,
       agentId,
       type,
-      severity: finding.severity ?? DEFAULT_SEVERITY[type],
+      severity,
       title: finding.title,
       description: finding.description,
       evidence: finding.evidence ?? {},
@@ -92,12 +103,18 @@ export function reconcile(
       occurrences: (previous?.occurrences ?? 0) + 1,
       resolvedAt: null,
     };
-    // Reopened: how the loop settled it before no longer holds.
+    // Reopened: how the loop settled it, or a person dismissed it, before no longer holds.
     if (next.resolution) next.resolution = null;
+    if (next.dismissal) next.dismissal = null;
     byId.set(id, next);
   }
   for (const opportunity of byId.values()) {
     if (opportunity.status !== 'open' || seen.has(opportunity.id)) continue;
+    if (loaded && !loaded.has(opportunity.detector)) {
+      opportunity.status = 'detector_gone';
+      opportunity.resolvedAt = at;
+      continue;
+    }
     const judgement = epochs.get(opportunity.id);
     const decided = judgement ? judgement.canResolve : completed.has(opportunity.detector);
     if (decided) {
@@ -116,19 +133,59 @@ export function bySeverity(a: Opportunity, b: Opportunity): number {
   );
 }
 
-export type OpportunityStatusFilter = 'open' | 'resolved' | 'all';
+export type OpportunityStatusFilter = Opportunity['status'] | 'all';
+
+export interface OpportunityFilter {
+  status?: OpportunityStatusFilter;
+  type?: OpportunityType | undefined;
+  severity?: Severity | undefined;
+}
 
 /** The stored opportunities of one agent or all, most severe first. */
 export async function listOpportunities(
   stores: Stores,
   agentId: string | undefined,
-  status: OpportunityStatusFilter,
+  filter: OpportunityFilter,
 ): Promise<Opportunity[]> {
   const doc = await stores.optimization.read();
+  const status = filter.status ?? 'open';
   return doc.opportunities
     .filter(
       (row) =>
-        (agentId === undefined || row.agentId === agentId) && (status === 'all' || row.status === status),
+        (agentId === undefined || row.agentId === agentId) &&
+        (status === 'all' || row.status === status) &&
+        (filter.type === undefined || row.type === filter.type) &&
+        (filter.severity === undefined || row.severity === filter.severity),
     )
     .sort((a, b) => bySeverity(a, b) || a.agentId.localeCompare(b.agentId));
+}
+
+/**
+ * `kv1nt opportunities dismiss`: a person says the finding is not worth fixing. It stays
+ * dismissed through later analyses unless its detector reports it at a higher severity.
+ */
+export async function dismissOpportunity(
+  stores: Stores,
+  id: string,
+  reason: string | undefined,
+  now: Date,
+): Promise<Opportunity> {
+  let dismissed: Opportunity | undefined;
+  // Written only when it changes: an unknown id, or one dismissed already, writes nothing.
+  await stores.optimization.mutate((doc) => {
+    const row = doc.opportunities.find((candidate) => candidate.id === id);
+    if (!row) return false;
+    const changed = row.status !== 'dismissed';
+    if (changed) {
+      row.status = 'dismissed';
+      row.dismissal = { at: now.toISOString(), reason: reason ?? null, severity: row.severity };
+    }
+    dismissed = structuredClone(row);
+    return changed;
+  });
+  if (!dismissed)
+    throw notFound('OPPORTUNITY_NOT_FOUND', `No opportunity ${id}.`, [
+      '`kv1nt opportunities --status all` lists them with their ids.',
+    ]);
+  return dismissed;
 }

@@ -216,6 +216,36 @@ describe('opportunity lifecycle', () => {
     });
   });
 
+  it('keeps a dismissed opportunity dismissed until its severity rises', () => {
+    const [open] = reconcile([], 'a', [finding('x')], new Set(['d1']), now);
+    const dismissed = { ...open!, status: 'dismissed' as const };
+    dismissed.dismissal = { at: now.toISOString(), reason: 'by design', severity: 'MEDIUM' };
+    const same = reconcile([dismissed], 'a', [finding('x')], new Set(['d1']), later);
+    expect(same[0]).toMatchObject({ status: 'dismissed', occurrences: 2, lastSeen: later.toISOString() });
+    // Not found any more: a dismissed opportunity is not "resolved" either.
+    expect(reconcile([dismissed], 'a', [], new Set(['d1']), later)[0]).toMatchObject({ status: 'dismissed' });
+    const worse: DetectedFinding = {
+      ...finding('x'),
+      finding: { ...finding('x').finding, severity: 'HIGH' },
+    };
+    expect(reconcile([dismissed], 'a', [worse], new Set(['d1']), later)[0]).toMatchObject({
+      status: 'open',
+      severity: 'HIGH',
+      dismissal: null,
+    });
+  });
+
+  it('closes as detector_gone what a detector no longer loaded raised, but not after a failed load', () => {
+    const first = reconcile([], 'a', [finding('x')], new Set(['d1']), now);
+    expect(reconcile(first, 'a', [], new Set<string>(), later, new Map(), new Set(['d2']))[0]).toMatchObject({
+      status: 'detector_gone',
+      resolvedAt: later.toISOString(),
+    });
+    expect(reconcile(first, 'a', [], new Set<string>(), later, new Map(), undefined)[0]).toMatchObject({
+      status: 'open',
+    });
+  });
+
   it('keeps the findings of a detector that failed this time', () => {
     const first = reconcile([], 'a', [finding('x')], new Set(['d1']), now);
     const second = reconcile(first, 'a', [], new Set<string>(), later);

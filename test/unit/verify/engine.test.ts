@@ -67,7 +67,7 @@ describe('the closed loop engine', () => {
       { status: 'inconclusive', reason: expect.stringMatching(/only 5 of the 30 entries needed/) as unknown },
     ]);
     // Without new evidence the loop does not act again: the opportunity rests, the change stays.
-    const [opportunity] = await core.opportunities('bot', 'all');
+    const [opportunity] = await core.opportunities('bot', { status: 'all' });
     expect(opportunity).toMatchObject({ status: 'resolved', resolution: { verdict: 'inconclusive' } });
     ({ verifications } = await core.verify('bot'));
     expect(verifications[0]!.status).toBe('inconclusive');
@@ -90,7 +90,7 @@ describe('the closed loop engine', () => {
         target: 'param:timeoutMs',
       },
     ]);
-    expect((await core.opportunities('bot', 'all'))[0]!.status).toBe('verifying');
+    expect((await core.opportunities('bot', { status: 'all' }))[0]!.status).toBe('verifying');
   });
 
   it('catches an epoch up from the log after the aggregates were rebuilt', async () => {
