@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kv1nt, snapshot, tempDir } from '../helpers/cli.js';
+import { plugin, pluginProject } from '../helpers/plugin-project.js';
 
 interface Opp {
   id: string;
@@ -73,5 +74,29 @@ describe('kv1nt opportunities dismiss', () => {
     expect(run.code).toBe(2);
     expect(run.json()).toMatchObject({ error: { code: 'OPPORTUNITY_NOT_FOUND' } });
     expect(snapshot(data)).toEqual(before);
+  });
+});
+
+describe('an opportunity whose detector is gone', () => {
+  it('is closed as detector_gone by the next analyze, but not while a plugin fails to load', async () => {
+    const smell = plugin('acme', "return [{ title: 'a smell', description: 'found by acme' }];");
+    const config = { agents: { a1: { path: './agent', test: 'true' } } };
+    const { dir, cliAsync: cli } = pluginProject({ plugins: ['./acme.mjs'] }, { 'acme.mjs': smell });
+    const byAcme = async (status: string) =>
+      (await cli(['opportunities', 'a1', '--status', status, '--json']))
+        .json<{ opportunities: Array<{ detector: string }> }>()
+        .opportunities.filter((o) => o.detector === 'acme/detector');
+    expect((await cli(['analyze', 'a1'])).code).toBe(0);
+    expect(await byAcme('open')).toHaveLength(1);
+    // The config now names a plugin that cannot load: kv1nt cannot tell gone from broken.
+    const rc = path.join(dir, '.kv1ntrc.json');
+    fs.writeFileSync(rc, JSON.stringify({ ...config, plugins: ['./missing.mjs'] }));
+    expect((await cli(['analyze', 'a1'])).code).toBe(0);
+    expect(await byAcme('open')).toHaveLength(1);
+    // Removed for good: its opportunity is closed, not left open forever.
+    fs.writeFileSync(rc, JSON.stringify(config));
+    expect((await cli(['analyze', 'a1'])).code).toBe(0);
+    expect(await byAcme('open')).toHaveLength(0);
+    expect(await byAcme('detector_gone')).toHaveLength(1);
   });
 });
