@@ -385,10 +385,12 @@ export class Kv1ntCore {
   async metrics(agentId: string | undefined, days = 7): Promise<MetricFamily[]> {
     checkDays(days);
     if (agentId !== undefined) await this.assertKnownAgent(agentId);
-    const known = await knownAgentIds(this.stores, await this.listAgents());
-    const agentIds = agentId === undefined ? [...known].sort() : [agentId];
-    const healthScore = async (id: string) => (await this.health(id, days)).healthScore;
-    return collectMetrics(this.stores, { agentIds, days, now: this.clock(), healthScore });
+    return collectMetrics(this.stores, {
+      agentId,
+      declared: await this.listAgents(),
+      days,
+      now: this.clock(),
+    });
   }
 
   async stats(agentId: string | undefined, scope: Scope = 'all'): Promise<StatsReport> {

@@ -1,15 +1,18 @@
 import { refreshAggregates } from '../feedback/aggregate-index.js';
 import { binQuantile, totalFor, windowStartKey, type Bucket } from '../feedback/aggregates.js';
+import type { Agent } from '../agents/registry.js';
+import { windowFigures } from '../analysis/metrics.js';
 import type { Stores } from '../store/stores.js';
 import type { MetricFamily, Sample } from './exposition.js';
 
 export interface MetricsRequest {
-  agentIds: readonly string[];
+  /** One agent, or every agent kv1nt knows (declared, with feedback or with results). */
+  agentId: string | undefined;
+  /** The declared agents (their SLA counts in the health score). */
+  declared: readonly Agent[];
   /** The window of the gauges (health, success ratio, duration quantiles), in days. */
   days: number;
   now: Date;
-  /** An agent's health score now (null without data), as `kv1nt health` computes it. */
-  healthScore: (agentId: string) => Promise<number | null>;
 }
 
 const QUANTILES = [0.5, 0.95, 0.99];
@@ -25,6 +28,18 @@ export async function collectMetrics(stores: Stores, request: MetricsRequest): P
     stores.optimization.read(),
   ]);
   const windowStart = windowStartKey(request.now, request.days);
+  // Both documents are read once for every agent: the health score comes from the same aggregates.
+  const agentIds =
+    request.agentId !== undefined
+      ? [request.agentId]
+      : [
+          ...new Set([
+            ...request.declared.map((agent) => agent.id),
+            ...Object.keys(aggregates.agents),
+            ...optimization.optimizationResults.map((row) => row.agentId),
+          ]),
+        ].sort();
+  const slaOf = (id: string) => request.declared.find((agent) => agent.id === id)?.slaMs ?? null;
   const family = (name: string, type: MetricFamily['type'], help: string): MetricFamily => ({
     name,
     type,
@@ -68,10 +83,10 @@ export async function collectMetrics(stores: Stores, request: MetricsRequest): P
     'Optimization runs, by result status.',
   );
 
-  for (const agent of request.agentIds) {
+  for (const agent of agentIds) {
     const all = totalFor(aggregates, agent);
     const recent = totalFor(aggregates, agent, windowStart);
-    const score = await request.healthScore(agent);
+    const score = windowFigures(aggregates, agent, request.now, request.days, slaOf(agent)).healthScore;
     if (score !== null) health.samples.push({ labels: { agent }, value: score });
     const outcomes = (recent.byType.success ?? 0) + (recent.byType.failure ?? 0);
     if (outcomes > 0)
