@@ -187,6 +187,10 @@ try {
       report(`summary over ${count / 1000}k, aggregates current`, first, 'ms');
       const analyze = median([0, 1, 2].map(() => cli(home, ['analyze', 'agent-0', '--json'])));
       report(`analyze over ${count / 1000}k (process, incl. start-up)`, analyze, 'ms', (v) => v < 1000);
+      // Metrics read the same aggregates as summary (no log scan): the same cost, whatever the history.
+      const summary = median([0, 1, 2].map(() => cli(home, ['summary', 'agent-0', '--json'])));
+      const metrics = median([0, 1, 2].map(() => cli(home, ['metrics', '--json'])));
+      report(`metrics over ${count / 1000}k / summary`, metrics / summary, 'x', (v) => v <= 1.5);
     }
     // A third-party detector runs in a plugin process of its own (started, and its module loaded,
     // once per run); one that reads only the metrics must not pay for the window's entries (the
