@@ -24,9 +24,39 @@ export interface CliOptions {
 }
 
 const tempDirs: string[] = [];
-afterEach(() => {
-  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+afterEach(async () => {
+  for (const dir of tempDirs.splice(0)) {
+    // A detached worker a test started (the post-commit hook's test recorder) may still be
+    // writing in the folder: let it finish before removing it, or rmdir meets ENOTEMPTY.
+    await waitForProcessesIn(dir, 15_000);
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  }
 });
+
+/** Waits (up to `timeoutMs`) until no process has its working directory inside `dir` (Linux /proc). */
+async function waitForProcessesIn(dir: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (processesIn(dir) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+function processesIn(dir: string): number {
+  let pids: string[];
+  try {
+    pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return 0; // no /proc: nothing to wait for
+  }
+  let count = 0;
+  for (const pid of pids) {
+    try {
+      const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd === dir || cwd.startsWith(dir + path.sep)) count++;
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return count;
+}
 
 /** A temp folder removed after the test; `files` are written into it (nested paths allowed). */
 export function tempDir(files: Record<string, string> = {}): string {
