@@ -42,6 +42,8 @@ export type { Scope, StatsReport, StatusReport } from './status.js';
 export { renderExposition } from './metrics/exposition.js';
 export type { MetricFamily } from './metrics/exposition.js';
 export { atomicWriteFile } from './store/atomic-file.js';
+export { renderReport } from './report/html.js';
+export type { ReportData } from './report/collect.js';
 export type { PluginInfo } from './plugins/validate-plugin.js';
 export type { PluginWarning } from './plugins/run-detectors.js';
 export type { OclifPluginInfo } from './plugins/discover.js';

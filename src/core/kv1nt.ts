@@ -61,6 +61,7 @@ import { hookSettings, type HookSettings } from './hooks/settings.js';
 import { runAndRecord, type RunRequest, type RunRecord } from './run-and-record.js';
 import { collectMetrics } from './metrics/collect.js';
 import type { MetricFamily } from './metrics/exposition.js';
+import { collectReport, type ReportData } from './report/collect.js';
 import { collectStats, collectStatus, type Scope, type StatsReport, type StatusReport } from './status.js';
 
 /**
@@ -386,6 +387,18 @@ export class Kv1ntCore {
     checkDays(days);
     if (agentId !== undefined) await this.assertKnownAgent(agentId);
     return collectMetrics(this.stores, {
+      agentId,
+      declared: await this.listAgents(),
+      days,
+      now: this.clock(),
+    });
+  }
+
+  /** `kv1nt report`: the figures of the HTML report, for one agent or every known agent. */
+  async report(agentId: string | undefined, days = 30): Promise<ReportData> {
+    checkDays(days);
+    if (agentId !== undefined) await this.assertKnownAgent(agentId);
+    return collectReport(this.stores, {
       agentId,
       declared: await this.listAgents(),
       days,
