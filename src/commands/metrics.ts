@@ -3,7 +3,7 @@ import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { parseNumber } from '../cli/feedback-flags.js';
 import { invalidInput } from '../core/errors.js';
-import { atomicWriteFile, renderExposition, type MetricFamily } from '../core/index.js';
+import { atomicWriteFile, metricsView, renderExposition, type MetricFamily } from '../core/index.js';
 
 export default class Metrics extends Kv1ntCommand {
   static override summary = "Print kv1nt's figures as Prometheus metrics (text exposition format).";
@@ -36,7 +36,7 @@ With --output the file is replaced atomically (written next to it, then renamed)
       ]);
     const days = parseNumber('--days', flags.days);
     const core = await this.openCore(flags);
-    const families = await core.metrics(args.agent, days);
+    const families = await core.view(metricsView, args.agent, days);
     const text = renderExposition(families);
     const output = flags.output === undefined ? null : path.resolve(flags.output);
     if (output !== null) {

@@ -4,7 +4,7 @@ import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { parseNumber } from '../cli/feedback-flags.js';
 import { invalidInput } from '../core/errors.js';
-import { atomicWriteFile, renderReport } from '../core/index.js';
+import { atomicWriteFile, renderReport, reportView } from '../core/index.js';
 
 export default class Report extends Kv1ntCommand {
   static override summary =
@@ -37,7 +37,7 @@ The file is replaced atomically. With --json: {file, agents, bytes}. See docs/re
     const file = path.resolve(flags.output);
     checkOutput(file);
     const core = await this.openCore(flags);
-    const data = await core.report(args.agent, days);
+    const data = await core.view(reportView, args.agent, days);
     const html = renderReport(data);
     atomicWriteFile(file, html);
     const agents = data.agents.map((agent) => agent.agentId);

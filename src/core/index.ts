@@ -43,6 +43,7 @@ export { renderExposition } from './metrics/exposition.js';
 export type { MetricFamily } from './metrics/exposition.js';
 export { atomicWriteFile } from './store/atomic-file.js';
 export { renderReport } from './report/html.js';
+export { metricsView, reportView } from './views.js';
 export type { ReportData } from './report/collect.js';
 export type { PluginInfo } from './plugins/validate-plugin.js';
 export type { PluginWarning } from './plugins/run-detectors.js';

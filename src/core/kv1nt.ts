@@ -59,9 +59,7 @@ import { evaluateGate, type GateVerdict } from './hooks/gate.js';
 import { recordCommitTests, type CommitTestOutcome } from './hooks/post-commit.js';
 import { hookSettings, type HookSettings } from './hooks/settings.js';
 import { runAndRecord, type RunRequest, type RunRecord } from './run-and-record.js';
-import { collectMetrics } from './metrics/collect.js';
-import type { MetricFamily } from './metrics/exposition.js';
-import { collectReport, type ReportData } from './report/collect.js';
+import type { ViewCollector } from './views.js';
 import { collectStats, collectStatus, type Scope, type StatsReport, type StatusReport } from './status.js';
 
 /**
@@ -382,28 +380,14 @@ export class Kv1ntCore {
     return collectStatus(sources, plugins, scope);
   }
 
-  /** `kv1nt metrics`: Prometheus metric families of one agent or of every known agent. */
-  async metrics(agentId: string | undefined, days = 7): Promise<MetricFamily[]> {
+  /**
+   * A read-only view over a window (`kv1nt metrics`, `kv1nt report`; see views.ts): of one agent,
+   * checked, or of every agent kv1nt knows.
+   */
+  async view<T>(collect: ViewCollector<T>, agentId: string | undefined, days: number): Promise<T> {
     checkDays(days);
     if (agentId !== undefined) await this.assertKnownAgent(agentId);
-    return collectMetrics(this.stores, {
-      agentId,
-      declared: await this.listAgents(),
-      days,
-      now: this.clock(),
-    });
-  }
-
-  /** `kv1nt report`: the figures of the HTML report, for one agent or every known agent. */
-  async report(agentId: string | undefined, days = 30): Promise<ReportData> {
-    checkDays(days);
-    if (agentId !== undefined) await this.assertKnownAgent(agentId);
-    return collectReport(this.stores, {
-      agentId,
-      declared: await this.listAgents(),
-      days,
-      now: this.clock(),
-    });
+    return collect(this.stores, { agentId, declared: await this.listAgents(), days, now: this.clock() });
   }
 
   async stats(agentId: string | undefined, scope: Scope = 'all'): Promise<StatsReport> {

@@ -6,25 +6,14 @@ import {
   windowStartKey,
   type Bucket,
 } from '../feedback/aggregates.js';
-import type { Agent } from '../agents/registry.js';
 import { windowFigures } from '../analysis/metrics.js';
+import type { MetricsRequest } from '../metrics/collect.js';
 import type { Opportunity, OptimizationResult, Verification, VerificationStatus } from '../model/index.js';
 import { ownValue } from '../safe-record.js';
 import type { Stores } from '../store/stores.js';
 
-/**
- * What `kv1nt report` draws, gathered from the hourly aggregates and the optimization store, each
- * read once for every agent (as `kv1nt metrics` does): per-day figures are the UTC days' hourly
- * buckets added up, durations' p50/p95 come from their log-scale histograms, and failures by hour
- * of day from the hour of each bucket. No log scan, whatever the size of the history.
- */
-export interface ReportRequest {
-  /** One agent, or every agent kv1nt knows (declared, with feedback or with results). */
-  agentId: string | undefined;
-  declared: readonly Agent[];
-  days: number;
-  now: Date;
-}
+/** One agent or every agent kv1nt knows, over the last `days` (the same scope as `kv1nt metrics`). */
+export type ReportRequest = MetricsRequest;
 
 export interface ReportData {
   generatedAt: string;
@@ -98,6 +87,12 @@ const TOP_ERROR_TYPES = 6;
 const LAST_CHANGES = 10;
 const SEVERITY_ORDER = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
 
+/**
+ * What `kv1nt report` draws, gathered from the hourly aggregates and the optimization store, each
+ * read once for every agent (as `kv1nt metrics` does): per-day figures are the UTC days' hourly
+ * buckets added up, durations' p50/p95 come from their log-scale histograms, and failures by hour
+ * of day from the hour of each bucket. No log scan, whatever the size of the history.
+ */
 export async function collectReport(stores: Stores, request: ReportRequest): Promise<ReportData> {
   const [aggregates, optimization] = await Promise.all([
     refreshAggregates(stores),

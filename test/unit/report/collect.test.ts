@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Kv1ntCore } from '../../../src/core/kv1nt.js';
+import { reportView } from '../../../src/core/views.js';
 import type { FeedbackInput } from '../../../src/core/feedback/types.js';
 import type { OptimizationResult } from '../../../src/core/optimize/optimize.js';
 import { tempDir } from '../../helpers/cli.js';
@@ -68,7 +69,7 @@ function countBy(inputs: readonly FeedbackInput[], slot: (timestamp: string) => 
 describe('collectReport', () => {
   it('gathers per-day and per-hour figures, markers and changes from the aggregates and the store', async () => {
     const { core, history, result } = await reportedAgent();
-    const report = await core.report('bot', 3);
+    const report = await core.view(reportView, 'bot', 3);
     expect(report.dayKeys).toEqual(['2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24']);
     const [agent] = report.agents;
     expect(agent).toMatchObject({ agentId: 'bot', slaMs: 250, entries: 100, successes: 68, failures: 32 });
@@ -135,7 +136,7 @@ describe('collectReport', () => {
   it('marks a result rolled back by a person', async () => {
     const { core, result } = await reportedAgent({ worse: false });
     await core.rollback(result.id);
-    const [agent] = (await core.report('bot', 3)).agents;
+    const [agent] = (await core.view(reportView, 'bot', 3)).agents;
     const applied = result.actions.find((a) => a.status === 'applied')!;
     expect(agent!.markers.map((m) => [m.kind, m.target, m.resultId])).toEqual([
       ['applied', applied.target, result.id],
@@ -168,7 +169,7 @@ describe('collectReport', () => {
         })),
       ),
     );
-    const [agent] = (await core.report(undefined, 1)).agents;
+    const [agent] = (await core.view(reportView, undefined, 1)).agents;
     expect(agent!.failuresByDay.map((s) => [s.errorType, s.counts])).toEqual([
       ['e8', [0, 8]],
       ['e7', [0, 7]],
