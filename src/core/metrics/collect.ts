@@ -23,22 +23,9 @@ const QUANTILES = [0.5, 0.95, 0.99];
  * are all-time totals; gauges and the duration summary cover the last `days`.
  */
 export async function collectMetrics(stores: Stores, request: MetricsRequest): Promise<MetricFamily[]> {
-  const [aggregates, optimization] = await Promise.all([
-    refreshAggregates(stores),
-    stores.optimization.read(),
-  ]);
-  const windowStart = windowStartKey(request.now, request.days);
   // Both documents are read once for every agent: the health score comes from the same aggregates.
-  const agentIds =
-    request.agentId !== undefined
-      ? [request.agentId]
-      : [
-          ...new Set([
-            ...request.declared.map((agent) => agent.id),
-            ...Object.keys(aggregates.agents),
-            ...optimization.optimizationResults.map((row) => row.agentId),
-          ]),
-        ].sort();
+  const { aggregates, optimization, agentIds } = await readViewSources(stores, request);
+  const windowStart = windowStartKey(request.now, request.days);
   const slaOf = (id: string) => request.declared.find((agent) => agent.id === id)?.slaMs ?? null;
   const family = (name: string, type: MetricFamily['type'], help: string): MetricFamily => ({
     name,
@@ -113,6 +100,28 @@ export async function collectMetrics(stores: Stores, request: MetricsRequest): P
     );
   }
   return [health, success, entries, failures, durations, lastSeen, opportunities, optimizations];
+}
+
+/**
+ * The aggregates and the optimization store, each read once, and the agents of the request: the
+ * one asked for, or every agent kv1nt knows (declared, with feedback or with results), by id.
+ */
+export async function readViewSources(stores: Stores, request: MetricsRequest) {
+  const [aggregates, optimization] = await Promise.all([
+    refreshAggregates(stores),
+    stores.optimization.read(),
+  ]);
+  const agentIds =
+    request.agentId !== undefined
+      ? [request.agentId]
+      : [
+          ...new Set([
+            ...request.declared.map((agent) => agent.id),
+            ...Object.keys(aggregates.agents),
+            ...optimization.optimizationResults.map((row) => row.agentId),
+          ]),
+        ].sort();
+  return { aggregates, optimization, agentIds };
 }
 
 function durationSamples(agent: string, bucket: Bucket): Sample[] {

@@ -1,4 +1,3 @@
-import { refreshAggregates } from '../feedback/aggregate-index.js';
 import {
   binQuantile,
   emptyBucket,
@@ -7,7 +6,7 @@ import {
   type Bucket,
 } from '../feedback/aggregates.js';
 import { windowFigures } from '../analysis/metrics.js';
-import type { MetricsRequest } from '../metrics/collect.js';
+import { readViewSources, type MetricsRequest } from '../metrics/collect.js';
 import type { Opportunity, OptimizationResult, Verification, VerificationStatus } from '../model/index.js';
 import { ownValue } from '../safe-record.js';
 import type { Stores } from '../store/stores.js';
@@ -94,20 +93,7 @@ const SEVERITY_ORDER = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
  * of day from the hour of each bucket. No log scan, whatever the size of the history.
  */
 export async function collectReport(stores: Stores, request: ReportRequest): Promise<ReportData> {
-  const [aggregates, optimization] = await Promise.all([
-    refreshAggregates(stores),
-    stores.optimization.read(),
-  ]);
-  const agentIds =
-    request.agentId !== undefined
-      ? [request.agentId]
-      : [
-          ...new Set([
-            ...request.declared.map((agent) => agent.id),
-            ...Object.keys(aggregates.agents),
-            ...optimization.optimizationResults.map((row) => row.agentId),
-          ]),
-        ].sort();
+  const { aggregates, optimization, agentIds } = await readViewSources(stores, request);
   const fromKey = windowStartKey(request.now, request.days);
   const dayKeys = daysBetween(fromKey.slice(0, 10), request.now.toISOString().slice(0, 10));
   const agents = agentIds.map((agentId): AgentReport => {
