@@ -109,12 +109,12 @@ export const CLIENT_SCRIPT = String.raw`(function () {
 
   function durationChart(agent) {
     var datasets = [
-      { label: 'p50 (ms)', data: agent.durations.p50, borderColor: '#0072B2', backgroundColor: '#0072B2', spanGaps: true },
-      { label: 'p95 (ms)', data: agent.durations.p95, borderColor: '#E69F00', backgroundColor: '#E69F00', borderDash: [8, 4], spanGaps: true }
+      { label: 'p50 (ms)', pointStyle: 'circle', data: agent.durations.p50, borderColor: '#0072B2', backgroundColor: '#0072B2', spanGaps: true },
+      { label: 'p95 (ms)', pointStyle: 'triangle', data: agent.durations.p95, borderColor: '#E69F00', backgroundColor: '#E69F00', borderDash: [8, 4], spanGaps: true }
     ];
     if (agent.slaMs !== null)
       datasets.push({
-        label: 'SLA ' + agent.slaMs + ' ms', data: data.dayKeys.map(function () { return agent.slaMs; }),
+        label: 'SLA ' + agent.slaMs + ' ms', pointStyle: 'line', data: data.dayKeys.map(function () { return agent.slaMs; }),
         borderColor: '#D55E00', backgroundColor: '#D55E00', borderDash: [2, 3], pointRadius: 0, borderWidth: 2
       });
     return {
