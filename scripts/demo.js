@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm run demo`: the whole kv1nt cycle on the example agent in examples/, in a temporary folder
-// (removed at the end unless --keep): a copy of examples/ (optimization changes the agent's files,
-// and the repo's copy must stay as it is) and the data dir. Every step is a real CLI call.
+// (removed at the end unless --keep, all but the HTML report it writes last): a copy of examples/
+// (optimization changes the agent's files, and the repo's copy must stay as it is) and the data
+// dir. Every step is a real CLI call.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const examples = path.join(root, 'examples');
@@ -14,6 +15,7 @@ const bin = path.join(root, 'bin', 'run.js');
 const keep = process.argv.includes('--keep');
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kv1nt-demo-'));
 const project = path.join(home, 'examples');
+const report = path.join(home, 'kv1nt-report.html');
 fs.cpSync(examples, project, { recursive: true });
 const env = {
   ...process.env,
@@ -375,8 +377,18 @@ try {
   demoHooks();
   step('Both engines at a glance', ['status']);
   step('All-time statistics', ['stats']);
-  console.log('\nDemo complete.');
+  step(
+    'An HTML report: health over time with the changes and verdicts marked, failures, durations against the SLA',
+    ['report', 'summarizer', '--days', '10', '--output', report],
+  );
+  console.log(`\nDemo complete. Open the report in a browser: ${pathToFileURL(report).href}`);
 } finally {
   if (keep) console.log(`(kept ${home})`);
-  else fs.rmSync(home, { recursive: true, force: true });
+  else {
+    // Everything goes but the report, which the last line points to.
+    for (const name of fs.readdirSync(home))
+      if (path.join(home, name) !== report)
+        fs.rmSync(path.join(home, name), { recursive: true, force: true });
+    if (!fs.existsSync(report)) fs.rmSync(home, { recursive: true, force: true });
+  }
 }
