@@ -34,12 +34,12 @@ export default class History extends Kv1ntCommand {
     const limit = parseNumber('--limit', flags.limit);
     const core = await this.openCore(flags);
     if (flags.diff) {
-      const diff = await core.resultDiff(args.target);
+      const diff = await (await core.records()).diff(args.target);
       this.say(renderDiff(diff));
       return diff;
     }
     if (await namesAResult(core, args.target)) {
-      const result = await core.result(args.target);
+      const result = await (await core.records()).result(args.target);
       this.say(renderResult(result));
       return result;
     }

@@ -21,9 +21,7 @@ import {
   type CycleStep,
 } from './cycle.js';
 import { checkDays } from './duration.js';
-import { invalidValue } from './errors.js';
 import { assertAgentId } from './ids.js';
-import type { IdKind } from './id-prefix.js';
 import { resolveStoredId } from './stored-ids.js';
 import { dataDirOf } from './paths.js';
 import { DataDir } from './store/data-dir.js';
@@ -56,8 +54,7 @@ import type {
 import type { DryRun } from './optimize/optimize.js';
 import { pluginLimit, pluginOptions } from './plugins/invoke.js';
 import type { PluginSet } from './plugins/validate-plugin.js';
-import type { RollbackReport } from './optimize/rollback.js';
-import type { ResultDiff } from './optimize/result-diff.js';
+import type { OptimizationRecords, RollbackReport, RollbackTarget } from './optimize/records.js';
 import { evaluateGate, type GateVerdict } from './hooks/gate.js';
 import { recordCommitTests, type CommitTestOutcome } from './hooks/post-commit.js';
 import { hookSettings, type HookSettings } from './hooks/settings.js';
@@ -247,13 +244,8 @@ export class Kv1ntCore {
   }
 
   /** `kv1nt opportunities dismiss`: not worth fixing; reopened only at a higher severity. */
-  async dismissOpportunity(id: string, reason?: string): Promise<Opportunity> {
-    return dismissOpportunity(this.stores, await this.resolveId('opportunity', id), reason, this.clock());
-  }
-
-  /** The whole id a person typed a unique prefix of (`res_0193ab`, or `0193ab`); see id-prefix.ts. */
-  resolveId(kind: IdKind, typed: string): Promise<string> {
-    return resolveStoredId(this.stores, kind, typed);
+  dismissOpportunity(id: string, reason?: string): Promise<Opportunity> {
+    return dismissOpportunity(this.stores, id, reason, this.clock());
   }
 
   /** Detects and stores patterns of one agent, or of every agent (declared or with feedback). */
@@ -294,8 +286,7 @@ export class Kv1ntCore {
   /** Plans, approves, tries in a sandbox, and keeps what passes the agent's tests. */
   async optimize(agentId: string, request: OptimizeRequest = {}): Promise<OptimizationResult | DryRun> {
     await this.assertKnownAgent(agentId);
-    // Checked before the loop decides anything: a mistyped plan id writes nothing.
-    const planId = request.planId === undefined ? undefined : await this.resolveId('plan', request.planId);
+    const planId = request.planId && (await resolveStoredId(this.stores, 'plan', request.planId));
     const { optimize } = await import('./optimize/optimize.js');
     const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
     if (agent) assertSafeAgentFolder(agent, this.dataDir);
@@ -316,6 +307,7 @@ export class Kv1ntCore {
         dryRun: request.dryRun ?? false,
         planId,
         interactive: request.interactive ?? false,
+        choose: request.choose,
         onEvent: request.onEvent,
       },
     );
@@ -334,50 +326,22 @@ export class Kv1ntCore {
     await recoverInterrupted(this.stores);
   }
 
-  async approve(planId: string): Promise<OptimizationPlan> {
-    const { approvePlan } = await import('./optimize/optimize.js');
-    return approvePlan(this.stores, await this.resolveId('plan', planId), this.clock());
+  /** Plans and results by the ids a person types (whole or a unique prefix): optimize/records.ts. */
+  async records(): Promise<OptimizationRecords> {
+    const { OptimizationRecords } = await import('./optimize/records.js');
+    return new OptimizationRecords(this.stores, this.clock, (id) => this.assertKnownAgent(id));
   }
 
-  /** `resultId` a whole id or a unique prefix; `{ last: agentId }` the agent's most recent kept result. */
-  async rollback(
-    resultId: string | { last: string },
-    options: { force?: boolean } = {},
-  ): Promise<RollbackReport> {
-    const { rollbackResult } = await import('./optimize/rollback.js');
-    const { recoverInterrupted } = await import('./optimize/recovery.js');
-    if (typeof resultId !== 'string') await this.assertKnownAgent(resultId.last);
-    await recoverInterrupted(this.stores);
-    const id =
-      typeof resultId === 'string'
-        ? await this.resolveId('result', resultId)
-        : await (await import('./optimize/last-kept.js')).lastKeptResultId(this.stores, resultId.last);
-    return rollbackResult(this.stores, id, { force: options.force ?? false, now: this.clock });
+  async approve(planId: string): Promise<OptimizationPlan> {
+    return (await this.records()).approve(planId);
+  }
+
+  async rollback(target: RollbackTarget, options: { force?: boolean } = {}): Promise<RollbackReport> {
+    return (await this.records()).rollback(target, options.force ?? false);
   }
 
   async history(agentId: string, limit = 10): Promise<OptimizationResult[]> {
-    if (!Number.isInteger(limit) || limit < 1)
-      throw invalidValue('limit', 'a whole number of at least 1', limit);
-    await this.assertKnownAgent(agentId);
-    const { optimizationHistory } = await import('./optimize/rollback.js');
-    return optimizationHistory(this.stores, agentId, limit);
-  }
-
-  /** One optimization result, by its id or a unique prefix (`kv1nt history <resultId>`). */
-  async result(resultId: string): Promise<OptimizationResult> {
-    const id = await this.resolveId('result', resultId);
-    const { optimizationResult } = await import('./optimize/rollback.js');
-    return optimizationResult(this.stores, id);
-  }
-
-  /** `kv1nt history <resultId> --diff`: what the result's applied changes did, file by file. */
-  async resultDiff(resultId: string): Promise<ResultDiff> {
-    const result = await this.result(resultId);
-    const [{ resultDiff }, { processRunner }] = await Promise.all([
-      import('./optimize/result-diff.js'),
-      import('./runner/runner.js'),
-    ]);
-    return resultDiff(this.stores, result, processRunner);
+    return (await this.records()).history(agentId, limit);
   }
 
   /** One turn of the loop for one agent (see cycle.ts). */
