@@ -87,6 +87,21 @@ describe('kv1nt optimize -i: a checklist of the planned actions', () => {
     expect(readConfig(bot).timeoutMs).toBe(2000);
   });
 
+  it('Ctrl-C in the checklist runs nothing: every action waits with the plan', async () => {
+    const { bot, optimizeOnPty, lastResult, statuses } = twoActions();
+    const run = await optimizeOnPty([{ waitFor: CHECKLIST, send: KEY.ctrlC }]);
+    expect(run.code, run.screen).toBe(0);
+    expect(withoutEscapes(run.screen)).toContain('Nothing chosen: the plan waits for approval.');
+    const result = lastResult();
+    expect(statuses(result)).toEqual({
+      param_tuning: 'pending_approval',
+      write_learnings: 'pending_approval',
+    });
+    expect(result.baseline).toBeNull();
+    expect(readConfig(bot).timeoutMs).toBe(2000);
+    expect(fs.existsSync(path.join(bot, 'LEARNINGS.md'))).toBe(false);
+  });
+
   it('refuses without a terminal (exit 2), pointing to --yes, approve and the approval command; nothing is written', () => {
     const { data, cli } = twoActions();
     const before = snapshot(data);
