@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { snapshot } from '../helpers/cli.js';
+import { snapshot, type CliResult } from '../helpers/cli.js';
 import { project, readConfig, testWhen, treeHash, type ResultJson } from '../helpers/agent-project.js';
 
 interface DiffJson {
@@ -28,7 +28,7 @@ const prefixOf = (id: string) => id.slice(0, 'res_'.length + 12);
 describe('ids by unique prefix', () => {
   it('rollback, approve, optimize --plan and opportunities dismiss take a unique prefix, with or without the tag', () => {
     const { bot, cli } = project(testWhen('t >= 1000'));
-    const pending = cli(['optimize', 'bot', '--strategy', 'conservative', '--json']).json<ResultJson>();
+    const pending = keepWhatPasses(cli, []);
     expect(pending.status).toBe('pending_approval');
     const planPrefix = pending.planId.slice('plan_'.length, 'plan_'.length + 14);
     expect(cli(['approve', planPrefix, '--json']).json()).toMatchObject({
@@ -54,8 +54,8 @@ describe('ids by unique prefix', () => {
 
   it('an ambiguous prefix is refused with exit 2, naming the candidates, and nothing is written', () => {
     const { data, cli } = project(testWhen('t >= 1000'));
-    const first = cli(['optimize', 'bot', '--strategy', 'conservative', '--json']).json<ResultJson>();
-    const second = cli(['optimize', 'bot', '--strategy', 'conservative', '--json']).json<ResultJson>();
+    const first = keepWhatPasses(cli, []);
+    const second = keepWhatPasses(cli, []);
     // Both plans begin with the same creation time digits: "plan_0" fits both.
     const shared = commonPrefix(first.planId, second.planId);
     expect(shared.length).toBeGreaterThanOrEqual('plan_'.length + 4);
@@ -82,25 +82,11 @@ describe('kv1nt rollback --last <agent>', () => {
   it("rolls back the agent's most recent kept result, then the one before, then says there is none", () => {
     const { bot, cli } = project(testWhen('t >= 1000'));
     const original = treeHash(bot);
-    const first = cli([
-      'optimize',
-      'bot',
-      '--strategy',
-      'conservative',
-      '--yes',
-      '--json',
-    ]).json<ResultJson>();
+    const first = keepWhatPasses(cli);
     expect(first.status).toBe('applied');
     const afterFirst = treeHash(bot);
     // A second change on top: a file edited by hand, then a run that keeps nothing new.
-    const nothing = cli([
-      'optimize',
-      'bot',
-      '--strategy',
-      'conservative',
-      '--yes',
-      '--json',
-    ]).json<ResultJson>();
+    const nothing = keepWhatPasses(cli);
     expect(nothing.actions.filter((a) => a.status === 'applied')).toEqual([]);
 
     const undo = cli(['rollback', '--last', 'bot', '--json']);
@@ -135,14 +121,7 @@ describe('kv1nt rollback --last <agent>', () => {
 describe('kv1nt history <resultId> [--diff]', () => {
   it('shows one result by its id, and with --diff a unified diff of each file it changed', () => {
     const { bot, cli } = project(testWhen('t >= 1000'));
-    const result = cli([
-      'optimize',
-      'bot',
-      '--strategy',
-      'conservative',
-      '--yes',
-      '--json',
-    ]).json<ResultJson>();
+    const result = keepWhatPasses(cli);
     const tuned = result.actions.find((a) => a.type === 'param_tuning')!;
     expect(tuned.status).toBe('applied');
     const kept = readConfig(bot).timeoutMs;
@@ -204,14 +183,7 @@ describe('kv1nt history <resultId> [--diff]', () => {
     const { bot, cli } = project(testWhen('t <= 2000'), { learningsFile: 'LEARNINGS.md' });
     expect(cli(['patterns', 'bot']).code).toBe(0);
     expect(cli(['learnings', 'bot']).code).toBe(0);
-    const result = cli([
-      'optimize',
-      'bot',
-      '--strategy',
-      'conservative',
-      '--yes',
-      '--json',
-    ]).json<ResultJson>();
+    const result = keepWhatPasses(cli);
     const written = result.actions.find((a) => a.type === 'write_learnings')!;
     expect(written).toMatchObject({ status: 'applied', changes: ['LEARNINGS.md'] });
     const diff = cli(['history', result.id, '--diff', '--json']).json<DiffJson>();
@@ -236,20 +208,18 @@ describe('kv1nt history <resultId> [--diff]', () => {
     );
 
     // A run whose every action failed its tests changed nothing.
-    const rolled = cli([
-      'optimize',
-      'bot',
-      '--strategy',
-      'conservative',
-      '--yes',
-      '--json',
-    ]).json<ResultJson>();
+    const rolled = keepWhatPasses(cli);
     expect(rolled.actions.every((a) => a.status !== 'applied')).toBe(true);
     const none = cli(['history', rolled.id, '--diff']);
     expect(none.code).toBe(0);
     expect(none.stdout).toContain('It changed no file: no action of it was kept.');
   });
 });
+
+/** `optimize bot --strategy conservative --yes --json` (`approval` [] leaves HIGH actions pending). */
+function keepWhatPasses(cli: (args: string[]) => CliResult, approval = ['--yes']): ResultJson {
+  return cli(['optimize', 'bot', '--strategy', 'conservative', ...approval, '--json']).json<ResultJson>();
+}
 
 function commonPrefix(a: string, b: string): string {
   let i = 0;
