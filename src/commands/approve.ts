@@ -12,7 +12,10 @@ export default class Approve extends Kv1ntCommand {
     '<%= config.bin %> optimize summarizer --plan plan_0193…',
   ];
   static override args = {
-    planId: Args.string({ description: 'Plan id (from optimize or history)', required: true }),
+    planId: Args.string({
+      description: 'Plan id (from optimize or history), or a unique prefix of it',
+      required: true,
+    }),
   };
 
   async run(): Promise<OptimizationPlan> {

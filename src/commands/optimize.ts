@@ -1,6 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
+import { chooseActions } from '../cli/choose-actions.js';
 import { progressReporter, renderPlan, renderResult } from '../cli/optimize-view.js';
+import { invalidInput } from '../core/errors.js';
 import { STRATEGY_NAMES, type DryRun, type OptimizationResult } from '../core/index.js';
 
 export default class Optimize extends Kv1ntCommand {
@@ -18,6 +20,7 @@ Strategies: conservative (low-risk actions, one at a time), minimal (HIGH and CR
     '<%= config.bin %> optimize summarizer --strategy conservative',
     '<%= config.bin %> optimize summarizer --yes --json',
     '<%= config.bin %> optimize summarizer --plan plan_0193… ',
+    '<%= config.bin %> optimize summarizer -i',
   ];
   static override args = { agent: Args.string({ description: 'Agent id', required: true }) };
   static override flags = {
@@ -31,11 +34,28 @@ Strategies: conservative (low-risk actions, one at a time), minimal (HIGH and CR
       description:
         'Print the plan and stop: nothing is stored, copied or changed; the data dir is left byte for byte as it was.',
     }),
-    plan: Flags.string({ description: 'Carry out a stored plan that was waiting for approval.' }),
+    plan: Flags.string({
+      description: 'Carry out a stored plan that was waiting for approval (its id, or a unique prefix).',
+    }),
+    interactive: Flags.boolean({
+      char: 'i',
+      description:
+        'Choose the actions to try from a checklist (needs a terminal); ticking a HIGH or CRITICAL one approves it.',
+      exclusive: ['dry-run'],
+    }),
   };
 
   async run(): Promise<OptimizationResult | DryRun> {
     const { args, flags } = await this.parse(Optimize);
+    if (flags.interactive && !(process.stdin.isTTY && process.stderr.isTTY))
+      throw invalidInput(
+        '-i (--interactive) shows a checklist on a terminal, and stdin or stderr is not one.',
+        [
+          `Approve without a terminal: kv1nt optimize ${args.agent} --yes`,
+          'Or: kv1nt approve <planId>, then kv1nt optimize <agent> --plan <planId>',
+          "Or let a program decide: the config's approval.command.",
+        ],
+      );
     const core = await this.openCore(flags);
     const interactive = !this.jsonEnabled() && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY);
     const progress = interactive ? progressReporter(process.stderr) : undefined;
@@ -46,11 +66,18 @@ Strategies: conservative (low-risk actions, one at a time), minimal (HIGH and CR
         dryRun: flags['dry-run'],
         planId: flags.plan,
         interactive,
+        choose: flags.interactive ? chooseActions : undefined,
         onEvent: progress?.onEvent,
       });
       progress?.stop();
       if (!this.jsonEnabled())
         this.log(outcome.status === 'dry_run' ? await renderPlan(outcome) : renderResult(outcome));
+      const waiting =
+        outcome.status !== 'dry_run' && outcome.actions.some((a) => a.status === 'pending_approval');
+      if (flags.interactive && waiting)
+        this.say(
+          `What was not chosen or approved waits with the plan: kv1nt approve ${outcome.planId}, then kv1nt optimize ${args.agent} --plan ${outcome.planId}`,
+        );
       return outcome;
     } finally {
       progress?.stop();

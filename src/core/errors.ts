@@ -26,6 +26,8 @@ const CATALOGUE = {
   PLAN_NOT_PENDING: { exit: EXIT_USAGE, ref: 'docs/optimization.md#approval' },
   RESULT_NOT_FOUND: { exit: EXIT_USAGE, ref: 'docs/optimization.md#rollback' },
   OPPORTUNITY_NOT_FOUND: { exit: EXIT_USAGE, ref: 'docs/analysis.md#dismissing-an-opportunity' },
+  ID_NOT_FOUND: { exit: EXIT_USAGE, ref: 'docs/optimization.md#ids-by-prefix' },
+  ID_AMBIGUOUS: { exit: EXIT_USAGE, ref: 'docs/optimization.md#ids-by-prefix' },
   TXN_EXISTS: { exit: EXIT_RUNTIME, ref: 'docs/optimization.md#rollback' },
   TXN_BAD_JOURNAL: { exit: EXIT_RUNTIME, ref: 'docs/optimization.md#rollback' },
   TXN_BAD_BLOB: { exit: EXIT_RUNTIME, ref: 'docs/optimization.md#rollback' },
@@ -126,13 +128,20 @@ export function storeTooNew(message: string, suggestions: string[], ref?: string
   return new Kv1ntError('STORE_TOO_NEW', message, { suggestions, ...(ref === undefined ? {} : { ref }) });
 }
 
-/** `what` is missing: a plan, an optimization result or an opportunity (exit 2). */
+/** `what` is missing: a plan, an optimization result, an opportunity or another stored row (exit 2). */
 export function notFound(
-  code: 'PLAN_NOT_FOUND' | 'RESULT_NOT_FOUND' | 'OPPORTUNITY_NOT_FOUND',
+  code: 'PLAN_NOT_FOUND' | 'RESULT_NOT_FOUND' | 'OPPORTUNITY_NOT_FOUND' | 'ID_NOT_FOUND',
   message: string,
   suggestions: string[],
 ): Kv1ntError {
   return new Kv1ntError(code, message, { suggestions });
+}
+
+/** An id prefix that fits several ids: `candidates` (reported with --json) are the ids it fits. */
+export function ambiguousId(message: string, candidates: string[], suggestions: string[]): Kv1ntError {
+  const error = new Kv1ntError('ID_AMBIGUOUS', message, { suggestions });
+  Object.defineProperty(error, 'candidates', { value: candidates, enumerable: true });
+  return error;
 }
 
 export function planNotPending(message: string): Kv1ntError {

@@ -37,6 +37,8 @@ export type { OptimizationPlan, PlanAction } from './optimize/plan.js';
 export type { ActionResult, ProgressEvent, TestSummary } from './optimize/execute.js';
 export type { DryRun, OptimizationResult } from './optimize/optimize.js';
 export type { RollbackReport } from './optimize/rollback.js';
+export type { FileChange, ResultDiff } from './optimize/result-diff.js';
+export type { OptimizationRecords, RollbackTarget } from './optimize/records.js';
 export type { CycleReport, CycleRequest, CycleStep } from './cycle.js';
 export type { Scope, StatsReport, StatusReport } from './status.js';
 export { renderExposition } from './metrics/exposition.js';

@@ -21,8 +21,8 @@ import {
   type CycleStep,
 } from './cycle.js';
 import { checkDays } from './duration.js';
-import { invalidValue } from './errors.js';
 import { assertAgentId } from './ids.js';
+import { resolveStoredId } from './stored-ids.js';
 import { dataDirOf } from './paths.js';
 import { DataDir } from './store/data-dir.js';
 import { openStores, type Stores } from './store/stores.js';
@@ -54,7 +54,7 @@ import type {
 import type { DryRun } from './optimize/optimize.js';
 import { pluginLimit, pluginOptions } from './plugins/invoke.js';
 import type { PluginSet } from './plugins/validate-plugin.js';
-import type { RollbackReport } from './optimize/rollback.js';
+import type { OptimizationRecords, RollbackReport, RollbackTarget } from './optimize/records.js';
 import { evaluateGate, type GateVerdict } from './hooks/gate.js';
 import { recordCommitTests, type CommitTestOutcome } from './hooks/post-commit.js';
 import { hookSettings, type HookSettings } from './hooks/settings.js';
@@ -285,6 +285,7 @@ export class Kv1ntCore {
   /** Plans, approves, tries in a sandbox, and keeps what passes the agent's tests. */
   async optimize(agentId: string, request: OptimizeRequest = {}): Promise<OptimizationResult | DryRun> {
     await this.assertKnownAgent(agentId);
+    const planId = request.planId && (await resolveStoredId(this.stores, 'plan', request.planId));
     const { optimize } = await import('./optimize/optimize.js');
     const [agent, plugins] = await Promise.all([this.findAgent(agentId), this.plugins()]);
     if (agent) assertSafeAgentFolder(agent, this.dataDir);
@@ -303,8 +304,9 @@ export class Kv1ntCore {
         strategy: request.strategy ?? 'auto',
         yes: request.yes ?? false,
         dryRun: request.dryRun ?? false,
-        planId: request.planId,
+        planId,
         interactive: request.interactive ?? false,
+        choose: request.choose,
         onEvent: request.onEvent,
       },
     );
@@ -323,24 +325,22 @@ export class Kv1ntCore {
     await recoverInterrupted(this.stores);
   }
 
-  async approve(planId: string): Promise<OptimizationPlan> {
-    const { approvePlan } = await import('./optimize/optimize.js');
-    return approvePlan(this.stores, planId, this.clock());
+  /** Plans and results by the ids a person types (whole or a unique prefix): optimize/records.ts. */
+  async records(): Promise<OptimizationRecords> {
+    const { OptimizationRecords } = await import('./optimize/records.js');
+    return new OptimizationRecords(this.stores, this.clock, (id) => this.assertKnownAgent(id));
   }
 
-  async rollback(resultId: string, options: { force?: boolean } = {}): Promise<RollbackReport> {
-    const { rollbackResult } = await import('./optimize/rollback.js');
-    const { recoverInterrupted } = await import('./optimize/recovery.js');
-    await recoverInterrupted(this.stores);
-    return rollbackResult(this.stores, resultId, { force: options.force ?? false, now: this.clock });
+  async approve(planId: string): Promise<OptimizationPlan> {
+    return (await this.records()).approve(planId);
+  }
+
+  async rollback(target: RollbackTarget, options: { force?: boolean } = {}): Promise<RollbackReport> {
+    return (await this.records()).rollback(target, options.force ?? false);
   }
 
   async history(agentId: string, limit = 10): Promise<OptimizationResult[]> {
-    if (!Number.isInteger(limit) || limit < 1)
-      throw invalidValue('limit', 'a whole number of at least 1', limit);
-    await this.assertKnownAgent(agentId);
-    const { optimizationHistory } = await import('./optimize/rollback.js');
-    return optimizationHistory(this.stores, agentId, limit);
+    return (await this.records()).history(agentId, limit);
   }
 
   /** One turn of the loop for one agent (see cycle.ts). */

@@ -1,4 +1,5 @@
 import type { ProgressEvent } from './optimize/execute.js';
+import type { PlanAction } from './optimize/plan.js';
 import type { StrategyName } from './optimize/policy.js';
 import type { PluginSources } from './plugins/assemble.js';
 
@@ -24,5 +25,11 @@ export interface OptimizeRequest {
   /** Carry out a stored plan (after `kv1nt approve`). */
   planId?: string | undefined;
   interactive?: boolean;
+  /**
+   * `optimize -i`: given the plan's open actions, returns the ids of those to try now (a checklist
+   * on the terminal). The others wait as pending_approval; a chosen HIGH or CRITICAL one counts as
+   * approved at the prompt, unless --yes, `kv1nt approve` or the approval command decide first.
+   */
+  choose?: ((actions: PlanAction[]) => Promise<string[]>) | undefined;
   onEvent?: (event: ProgressEvent) => void;
 }

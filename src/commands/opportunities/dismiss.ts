@@ -9,7 +9,9 @@ export default class OpportunitiesDismiss extends Kv1ntCommand {
   static override examples = [
     '<%= config.bin %> opportunities dismiss opp_3f2a91c0 --reason "the upstream API is slow by contract"',
   ];
-  static override args = { id: Args.string({ description: 'Opportunity id', required: true }) };
+  static override args = {
+    id: Args.string({ description: 'Opportunity id, or a unique prefix of it', required: true }),
+  };
   static override flags = { reason: Flags.string({ description: 'Why, for whoever reads it later.' }) };
 
   async run(): Promise<Opportunity> {

@@ -3,6 +3,7 @@ import type { DetectedFinding } from '../plugins/run-detectors.js';
 import type { OpportunityType, Severity } from '../sdk/types.js';
 import type { Stores } from '../store/stores.js';
 import { notFound } from '../errors.js';
+import { resolveId } from '../id-prefix.js';
 
 import type { Opportunity, OpportunityEpoch } from '../model/opportunities.js';
 
@@ -173,7 +174,13 @@ export async function dismissOpportunity(
   let dismissed: Opportunity | undefined;
   // Written only when it changes: an unknown id, or one dismissed already, writes nothing.
   await stores.optimization.mutate((doc) => {
-    const row = doc.opportunities.find((candidate) => candidate.id === id);
+    // The id as typed: whole, or a unique prefix (an ambiguous or unknown one throws, nothing written).
+    const whole = resolveId(
+      'opportunity',
+      id,
+      doc.opportunities.map((candidate) => candidate.id),
+    );
+    const row = doc.opportunities.find((candidate) => candidate.id === whole);
     if (!row) return false;
     const changed = row.status !== 'dismissed';
     if (changed) {

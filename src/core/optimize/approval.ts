@@ -11,6 +11,8 @@ export interface ApprovalOptions {
   preApproved: boolean;
   /** The config's approval.command. */
   command?: { command: string; timeoutMs?: number | undefined } | undefined;
+  /** The person chose these actions in `optimize -i`'s checklist: the tick is the approval. */
+  chosen?: boolean;
   /** Whether a person can be asked (stdin and stderr are terminals, and not --json). */
   interactive: boolean;
   cwd: string;
@@ -21,7 +23,8 @@ export interface ApprovalOptions {
 /**
  * The gate before any change of a HIGH or CRITICAL item, asked once per plan, in the order of
  * precedence: `--yes`, an earlier `kv1nt approve`, the config's approval command (exit 0
- * approves; anything else, a time-out included, does not), a prompt on a terminal. Nobody to ask:
+ * approves; anything else, a time-out included, does not), a tick in `optimize -i`'s checklist,
+ * a prompt on a terminal. Nobody to ask:
  * not approved, and the plan waits as pending_approval.
  */
 export async function decideApproval(
@@ -33,6 +36,8 @@ export async function decideApproval(
   if (options.preApproved)
     return { approved: true, source: 'approve_command', detail: `approved with kv1nt approve ${plan.id}` };
   if (options.command) return runApprovalCommand(plan, options.command, options.cwd, options.runner);
+  if (options.chosen)
+    return { approved: true, source: 'prompt', detail: 'approved by choosing it in the checklist (-i)' };
   if (options.interactive) return askOnTerminal(gated);
   return {
     approved: false,

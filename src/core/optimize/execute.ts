@@ -43,7 +43,8 @@ export async function executePlan(input: ExecuteInput): Promise<ExecuteOutcome> 
   for (const action of open) {
     const result = emptyResult(action);
     results.set(action.id, result);
-    if (action.needsApproval && !action.approved) result.status = 'pending_approval';
+    const waits = (action.needsApproval && !action.approved) || input.deferred?.has(action.id);
+    if (waits) result.status = 'pending_approval';
     else runnable.push(action);
   }
   let baseline: ExecuteOutcome['baseline'] = null;

@@ -16,7 +16,7 @@ import { decideApproval, type ApprovalDecision } from './approval.js';
 import { StrategyContexts } from './contexts.js';
 import { processRunner, type ProcessRunner } from '../runner/runner.js';
 import { executePlan, type ExecuteOutcome, type ProgressEvent } from './execute.js';
-import { buildPlan, type OptimizationPlan } from './plan.js';
+import { buildPlan, type OptimizationPlan, type PlanAction } from './plan.js';
 import { removeAbandonedStaging } from '../sandbox/api.js';
 import { recordKept, recoverInterrupted } from './recovery.js';
 import { resolvePolicy, type StrategyName } from './policy.js';
@@ -36,6 +36,8 @@ export interface OptimizeRequest {
   /** Carry out a stored plan (after `kv1nt approve`). */
   planId?: string | undefined;
   interactive: boolean;
+  /** `optimize -i`: picks the actions to try now from the open ones (see requests.ts). */
+  choose?: ((actions: PlanAction[]) => Promise<string[]>) | undefined;
   onEvent?: ((event: ProgressEvent) => void) | undefined;
 }
 
@@ -92,9 +94,10 @@ export async function optimize(
     if (request.planId === undefined)
       await deps.stores.optimization.update((doc) => void doc.optimizationPlans.push(plan));
     if (request.dryRun) return { ...plan, status: 'dry_run', warnings };
-    const approval = await approve(deps, plan, request);
+    const deferred = await deferredByChoice(plan, request.choose);
+    const approval = await approve(deps, plan, request, deferred);
     const result = await startResult(deps, plan, approval, warnings, logFrom);
-    const outcome = await tryActions(deps, agent, contexts, plan, result.id, request.onEvent);
+    const outcome = await tryActions(deps, agent, contexts, plan, result.id, request.onEvent, deferred);
     await finish(deps, plan, result, outcome);
     return result;
   } finally {
@@ -148,18 +151,33 @@ async function loopMemory(stores: Stores, agentId: string) {
   return { verifyingTargets, record };
 }
 
+/** `optimize -i`: the open actions the person left out of the checklist (they wait, pending). */
+async function deferredByChoice(
+  plan: OptimizationPlan,
+  choose: OptimizeRequest['choose'],
+): Promise<ReadonlySet<string>> {
+  const open = plan.actions.filter((a) => isOpen(a.status));
+  if (!choose || open.length === 0) return new Set();
+  const chosen = new Set(await choose(open.map((a) => structuredClone(a))));
+  return new Set(open.filter((a) => !chosen.has(a.id)).map((a) => a.id));
+}
+
 /** HIGH and CRITICAL actions need approval: --yes, a prompt, or the config's approval command. */
 async function approve(
   deps: OptimizeDeps,
   plan: OptimizationPlan,
   request: OptimizeRequest,
+  deferred: ReadonlySet<string>,
 ): Promise<ApprovalDecision | null> {
-  const gated = plan.actions.filter((a) => a.needsApproval && !a.approved && isOpen(a.status));
+  const gated = plan.actions.filter(
+    (a) => a.needsApproval && !a.approved && isOpen(a.status) && !deferred.has(a.id),
+  );
   if (gated.length === 0) return null;
   const approval = await decideApproval(plan, gated, {
     yes: request.yes,
     preApproved: plan.status === 'approved',
     command: deps.config.approval,
+    chosen: request.choose !== undefined,
     interactive: request.interactive,
     cwd: deps.configDir,
     runner: runnerOf(deps),
@@ -206,6 +224,7 @@ function tryActions(
   plan: OptimizationPlan,
   resultId: string,
   onEvent: OptimizeRequest['onEvent'],
+  deferred: ReadonlySet<string>,
 ): Promise<ExecuteOutcome> {
   const { stores } = deps;
   const testTimeoutMs = agent.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
@@ -224,6 +243,7 @@ function tryActions(
     now: deps.now,
     runner: runnerOf(deps),
     onEvent,
+    deferred,
     // The row says what is kept at every moment: a kill before the end leaves an honest record.
     onKept: (kept) => recordKept(stores, resultId, kept),
   });

@@ -41,6 +41,8 @@ export interface ExecuteInput {
   /** Runs the agent's tests. */
   runner: ProcessRunner;
   onEvent?: ((event: ProgressEvent) => void) | undefined;
+  /** Open actions left out of this run (`optimize -i`): they wait, pending_approval. */
+  deferred?: ReadonlySet<string>;
   /** Records the actions of a transaction once it is applied, before it is done with (crash-safe). */
   onKept?: (kept: ActionResult[]) => Promise<void>;
 }

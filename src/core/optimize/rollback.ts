@@ -189,5 +189,14 @@ export async function optimizationHistory(
     .filter((row) => row.agentId === agentId)
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id))
     .slice(0, limit)
-    .map((row) => (row.status === 'running' && !isAlive(row.pid) ? { ...row, status: 'interrupted' } : row));
+    .map(shownStatus);
+}
+
+/** `kv1nt history <resultId>`: one result, as history shows it. */
+export async function optimizationResult(stores: Stores, resultId: string): Promise<OptimizationResult> {
+  return shownStatus(await findResult(stores, resultId));
+}
+
+function shownStatus(row: OptimizationResult): OptimizationResult {
+  return row.status === 'running' && !isAlive(row.pid) ? { ...row, status: 'interrupted' } : row;
 }

@@ -76,3 +76,39 @@ describe('decideApproval with an approval command', () => {
     });
   });
 });
+
+describe("decideApproval after optimize -i's checklist", () => {
+  const refusing = (): ProcessRunner =>
+    fakeRunner({
+      status: 'failed',
+      exitCode: 3,
+      signal: null,
+      timedOut: false,
+      durationMs: 5,
+      outputTail: '',
+      logFile: null,
+    });
+  const base = { yes: false, preApproved: false, interactive: true, cwd: tempDir(), runner: refusing() };
+
+  it('takes the tick as the approval at the prompt, without asking again', async () => {
+    expect(await decideApproval(plan, [], { ...base, chosen: true })).toEqual({
+      approved: true,
+      source: 'prompt',
+      detail: 'approved by choosing it in the checklist (-i)',
+    });
+  });
+
+  it('lets --yes, kv1nt approve and the approval command decide first', async () => {
+    expect(await decideApproval(plan, [], { ...base, chosen: true, yes: true })).toMatchObject({
+      source: 'flag',
+    });
+    expect(await decideApproval(plan, [], { ...base, chosen: true, preApproved: true })).toMatchObject({
+      source: 'approve_command',
+    });
+    const command = { command: 'refuse', timeoutMs: 1000 };
+    expect(await decideApproval(plan, [], { ...base, chosen: true, command })).toMatchObject({
+      approved: false,
+      source: 'command',
+    });
+  });
+});
