@@ -1,6 +1,7 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { Kv1ntError, EXIT_RUNTIME, EXIT_USAGE } from '../core/errors.js';
 import { Kv1ntCore, visible } from '../core/index.js';
+import { setWide } from './terminal.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof Kv1ntCommand)['baseFlags'] & T['flags']
@@ -23,7 +24,17 @@ export abstract class Kv1ntCommand extends Command {
       description: 'Config file to use instead of searching for one. Overrides KV1NT_CONFIG.',
       helpGroup: 'GLOBAL',
     }),
+    wide: Flags.boolean({
+      description: 'Print tables and lines whole instead of fitting them to the terminal width.',
+      helpGroup: 'GLOBAL',
+    }),
   };
+
+  override async init(): Promise<void> {
+    await super.init();
+    // Read before parsing: every renderer sizes its output to the terminal through terminal.ts.
+    setWide(this.argv.includes('--wide'));
+  }
 
   /** The engines, after finishing or undoing whatever a crashed optimization left. */
   protected async openCore(flags: {

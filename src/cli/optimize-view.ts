@@ -1,4 +1,5 @@
 import { table } from './render.js';
+import { severity, when } from './terminal.js';
 import type {
   ActionResult,
   DryRun,
@@ -45,6 +46,7 @@ export async function renderPlan(plan: OptimizationPlan | DryRun): Promise<strin
           a.description,
           a.needsApproval ? (a.approved ? 'approved' : 'needed') : '—',
         ]),
+        { keep: ['action'], paint: { severity } },
       ),
     );
   for (const skipped of plan.skipped) lines.push(`  skipped ${skipped.type}: ${skipped.reason}`);
@@ -116,13 +118,14 @@ export async function renderHistory(agentId: string, results: OptimizationResult
     ['result', 'started', 'strategy', 'status', 'kept', 'rolled back', 'reverted'],
     results.map((r) => [
       r.id,
-      r.startedAt,
+      when(r.startedAt),
       `${r.strategy} → ${r.policy}`,
       `${r.status}${r.rolledBackAt ? ' (undone)' : ''}`,
       r.actions.filter((a) => a.status === 'applied' && !a.revertedAt).length,
       r.actions.filter((a) => a.status === 'rolled_back').length,
       r.actions.filter((a) => a.revertedAt).length,
     ]),
+    { keep: ['result'] },
   );
 }
 

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { parseNumber } from '../cli/feedback-flags.js';
 import { table } from '../cli/render.js';
+import { when } from '../cli/terminal.js';
 import type { StoredPattern } from '../core/index.js';
 
 export default class Patterns extends Kv1ntCommand {
@@ -62,7 +63,7 @@ With --stored, lists the stored patterns (active and inactive) without detecting
                 p.description,
                 p.frequency,
                 p.confidence.toFixed(2),
-                p.lastSeen,
+                when(p.lastSeen),
                 ...(flags.stored ? [p.status] : []),
               ]),
             ),
