@@ -1,5 +1,5 @@
 import { cut, terminal, type Terminal } from './terminal.js';
-import type { FeedbackEntry } from '../core/index.js';
+import { visible, type FeedbackEntry } from '../core/index.js';
 
 /** One line for a recorded entry. */
 export function describeEntry(entry: FeedbackEntry): string {
@@ -21,6 +21,8 @@ export interface TableOptions {
 }
 
 const GAP = 2;
+/** The narrowest a column is cut to: four characters and the `…`. */
+const MIN_COLUMN = 5;
 
 /**
  * An aligned table without borders, sized to the terminal: when the rows are wider than it, the
@@ -34,10 +36,11 @@ export async function table(
 ): Promise<string> {
   const { default: Table } = await import('cli-table3');
   const term = options.term ?? terminal();
-  const cells = rows.map((row) => row.map((cell) => cut(cell === null ? '—' : String(cell), null)));
+  // Made visible before painting: only kv1nt's own colours reach the terminal.
+  const cells = rows.map((row) => row.map((cell) => cut(visible(cell === null ? '—' : String(cell)), null)));
   const widths = fitWidths(
     head.map((title, i) => Math.max(title.length, ...cells.map((row) => [...(row[i] ?? '')].length))),
-    head.map((title) => (options.keep?.includes(title) ? Infinity : Math.min(title.length, 8))),
+    head.map((title) => (options.keep?.includes(title) ? Infinity : MIN_COLUMN)),
     term.width,
   );
   const t = new Table({

@@ -1,4 +1,5 @@
 import { ux } from '@oclif/core';
+import { visible } from '../core/index.js';
 
 /** The terminal the human output goes to: how wide, whether in colour. */
 export interface Terminal {
@@ -35,6 +36,22 @@ export function cut(text: string, width: number | null): string {
   const chars = [...flat];
   if (chars.length <= width) return flat;
   return width < 1 ? '' : `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/** The colour sequences `severity` paints with (SGR foreground colours and their reset). */
+// eslint-disable-next-line no-control-regex -- ESC starts exactly the sequences to keep
+const COLOUR_SEQUENCE = /(\x1b\[(?:3[0-9]|9[0-7])m)/;
+
+/**
+ * `visible` for a whole line of output, except the colour sequences kv1nt painted (cells are
+ * made visible before painting): an escape that came with the data is still shown as `\u{001B}`.
+ */
+export function visibleExceptColour(text: string, term: Terminal = terminal()): string {
+  if (!term.color) return visible(text);
+  return text
+    .split(COLOUR_SEQUENCE)
+    .map((part, i) => (i % 2 === 1 ? part : visible(part)))
+    .join('');
 }
 
 const SEVERITY_COLOR: Record<string, string> = {

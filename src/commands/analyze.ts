@@ -11,7 +11,7 @@ export default class Analyze extends Kv1ntCommand {
   static override summary = 'Analyze an agent: health score, trend and improvement opportunities.';
   static override description = `First decides the agent's due verifications (the closed loop: kept changes judged on the feedback that followed them; regressed ones rolled back), then computes over the window (--days): successRate, errorRate, responseTimeScore and codeQuality, the weighted health score (40 / 25 / 20 / 15 %; components without data are left out and the rest re-weighted), and its trend. Then runs every detector (built-in and plugins), each isolated; a detector that fails is listed in warnings and the rest still run. A finding seen before updates its open opportunity; one no longer found is resolved. Each run stores a performance_metrics and a health_history row.
 
---fail-under N exits 1 when the score is below N (for CI and git hooks); an agent without data passes, unless --fail-on-no-data. An agent that is neither declared nor has any feedback is refused (exit 2, AGENT_NOT_FOUND, with the closest known id): a typo never passes a gate. --all analyses every agent kv1nt knows; the gate fails when any of them fails it.
+--fail-under N exits 1 when the score is below N (for CI and git hooks); an agent without data passes, unless --fail-on-no-data. An agent that is neither declared nor has any feedback is refused (exit 2, AGENT_NOT_FOUND, with the closest known id): a typo never passes a gate. --all analyses every agent declared or with feedback; the gate fails when any of them fails it.
 
 --format junit prints JUnit XML for CI test reporters: a testsuite per agent, a testcase for the health against --fail-under (else the pre-push gate's minHealth), one per open opportunity — HIGH and CRITICAL fail, LOW and MEDIUM are skipped. --format markdown prints a table per agent (health, trend, top opportunities). With --fail-under and GITHUB_STEP_SUMMARY set (GitHub Actions), the markdown is also appended to that file.`;
   static override aliases = ['optimization:analyze'];
@@ -24,7 +24,7 @@ export default class Analyze extends Kv1ntCommand {
   ];
   static override args = { agent: Args.string({ description: 'Agent id (or --all)' }) };
   static override flags = {
-    all: Flags.boolean({ description: 'Every agent kv1nt knows.' }),
+    all: Flags.boolean({ description: 'Every agent declared or with feedback.' }),
     format: Flags.string({
       description: 'Output format (--json stays the JSON document).',
       options: ['text', 'junit', 'markdown'],
@@ -52,9 +52,17 @@ export default class Analyze extends Kv1ntCommand {
       throw invalidInput(`--fail-under ${failUnder} is out of range: give a health score from 0 to 100.`);
     const days = parseNumber('--days', flags.days);
     const core = await this.openCore(flags);
-    const ids = args.agent === undefined ? await core.knownAgents() : [args.agent];
-    const analyses: AnalysisResult[] = [];
-    for (const id of ids) analyses.push(await core.analyze(id, days));
+    // Declared or with feedback; an unknown id is refused before any progress line.
+    const ids = args.agent === undefined ? (await core.status()).agents.map((a) => a.id) : [args.agent];
+    if (args.agent !== undefined) await core.assertKnownAgent(args.agent);
+    const analyses = await this.withProgress(async (progress) => {
+      const results: AnalysisResult[] = [];
+      for (const [i, id] of ids.entries()) {
+        progress.step(`[${i + 1}/${ids.length}] Analysing ${id}: health, then the detectors of every plugin`);
+        results.push(await core.analyze(id, days));
+      }
+      return results;
+    });
     const gate = healthGate(core, failUnder, flags['fail-on-no-data']);
     if (!this.jsonEnabled()) this.log(await this.render(analyses, flags.format, gate));
     // A GitHub Actions job summary: each gated run adds its block to the job's page.

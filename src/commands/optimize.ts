@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
-import { progressReporter, renderPlan, renderResult } from '../cli/optimize-view.js';
+import { optimizeProgress, renderPlan, renderResult } from '../cli/optimize-view.js';
 import { STRATEGY_NAMES, type DryRun, type OptimizationResult } from '../core/index.js';
 
 export default class Optimize extends Kv1ntCommand {
@@ -38,22 +38,19 @@ Strategies: conservative (low-risk actions, one at a time), minimal (HIGH and CR
     const { args, flags } = await this.parse(Optimize);
     const core = await this.openCore(flags);
     const interactive = !this.jsonEnabled() && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY);
-    const progress = interactive ? progressReporter(process.stderr) : undefined;
-    try {
-      const outcome = await core.optimize(args.agent, {
+    // The first event comes after the approval: no progress line competes with its prompt.
+    const outcome = await this.withProgress((progress) =>
+      core.optimize(args.agent, {
         strategy: flags.strategy as (typeof STRATEGY_NAMES)[number],
         yes: flags.yes,
         dryRun: flags['dry-run'],
         planId: flags.plan,
         interactive,
-        onEvent: progress?.onEvent,
-      });
-      progress?.stop();
-      if (!this.jsonEnabled())
-        this.log(outcome.status === 'dry_run' ? await renderPlan(outcome) : renderResult(outcome));
-      return outcome;
-    } finally {
-      progress?.stop();
-    }
+        onEvent: optimizeProgress(progress),
+      }),
+    );
+    if (!this.jsonEnabled())
+      this.log(outcome.status === 'dry_run' ? await renderPlan(outcome) : renderResult(outcome));
+    return outcome;
   }
 }

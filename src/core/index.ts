@@ -37,7 +37,7 @@ export type { OptimizationPlan, PlanAction } from './optimize/plan.js';
 export type { ActionResult, ProgressEvent, TestSummary } from './optimize/execute.js';
 export type { DryRun, OptimizationResult } from './optimize/optimize.js';
 export type { RollbackReport } from './optimize/rollback.js';
-export type { CycleReport, CycleRequest, CycleStep } from './cycle.js';
+export type { CyclePhase, CycleReport, CycleRequest, CycleStep } from './cycle.js';
 export type { Scope, StatsReport, StatusReport } from './status.js';
 export { renderExposition } from './metrics/exposition.js';
 export type { MetricFamily } from './metrics/exposition.js';

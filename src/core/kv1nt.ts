@@ -165,11 +165,6 @@ export class Kv1ntCore {
     if (!known.has(agentId)) throw unknownAgent(agentId, known);
   }
 
-  /** Every agent id kv1nt knows (declared, with feedback, or optimized), sorted. */
-  async knownAgents(): Promise<string[]> {
-    return [...(await knownAgentIds(this.stores, await this.listAgents()))].sort();
-  }
-
   listAgents(): Promise<Agent[]> {
     return listAgents(this.stores, this.loaded);
   }

@@ -14,13 +14,7 @@ describe('sparkline', () => {
 describe('plot', () => {
   it('draws the series with box characters, labels the axis and marks the reference line', () => {
     const lines = plot([80, 80, 70, 60, 60, 75], { height: 5, line: { value: 65, label: 'minHealth 65' } });
-    expect(lines).toEqual([
-      '80 ┤──╮',
-      '75 ┤  │  ╭',
-      '70 ┤  ╰╮ │',
-      '65 ┤┈┈┈│┈│ minHealth 65',
-      '60 ┤   ╰─╯',
-    ]);
+    expect(lines).toEqual(['80 ┤──╮', '75 ┤  │  ╭', '70 ┤  ╰╮ │', '65 ┤┈┈┈│┈│ minHealth 65', '60 ┤   ╰─╯']);
   });
 
   it('keeps the last points that fit the width, labels and note included', () => {
