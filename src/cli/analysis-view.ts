@@ -1,4 +1,6 @@
 import { percent, table } from './render.js';
+import { plot, sparkline } from './chart.js';
+import { severity } from './terminal.js';
 import {
   HEALTH_WEIGHTS,
   type AnalysisResult,
@@ -68,6 +70,7 @@ export async function renderOpportunities(
       o.status,
       o.id,
     ]),
+    { keep: ['id'], paint: { severity } },
   );
 }
 
@@ -106,16 +109,11 @@ export async function renderAnalysis(result: AnalysisResult): Promise<string> {
   return lines.join('\n');
 }
 
-const BARS = '▁▂▃▄▅▆▇█';
-
-/** A one-line chart of 0–100 scores. */
-export function sparkline(scores: readonly number[]): string {
-  return scores
-    .map((score) => BARS[Math.min(BARS.length - 1, Math.max(0, Math.floor((score / 100) * BARS.length)))])
-    .join('');
-}
-
-export function renderHealth(report: HealthReport): string {
+/** `plot`: the multi-line chart of `health --plot`, with the pre-push gate's minimum health. */
+export function renderHealth(
+  report: HealthReport,
+  chart?: { minHealth: number; width: number | null },
+): string {
   const lines = [
     scoreLine(report.agentId, report.healthScore, report.healthTrend, report.windowDays, report.sampleSize),
   ];
@@ -123,10 +121,18 @@ export function renderHealth(report: HealthReport): string {
   if (trend !== null) lines.push(trend);
   lines.push('', renderComponents(report.components));
   const recent = report.history.slice(-40);
-  if (recent.length > 0) {
+  if (recent.length === 0) return lines.join('\n');
+  const scores = recent.map((h) => h.healthScore);
+  const span = `${recent.length} point(s), ${recent[0]!.timestamp.slice(0, 10)} → ${recent.at(-1)!.timestamp.slice(0, 10)}; min ${Math.min(...scores)}, max ${Math.max(...scores)}`;
+  if (chart === undefined) lines.push('', `  history  ${sparkline(scores)}  (${span})`);
+  else {
+    const scoresToPlot = report.history.map((h) => h.healthScore);
+    const line = { value: chart.minHealth, label: `minHealth ${chart.minHealth}` };
+    const width = chart.width === null ? null : chart.width - 2;
     lines.push(
       '',
-      `  history  ${sparkline(recent.map((h) => h.healthScore))}  (${recent.length} point(s), ${recent[0]!.timestamp.slice(0, 10)} → ${recent.at(-1)!.timestamp.slice(0, 10)}; min ${Math.min(...recent.map((h) => h.healthScore))}, max ${Math.max(...recent.map((h) => h.healthScore))})`,
+      `  health history (${span})`,
+      ...plot(scoresToPlot, { width, line }).map((row) => `  ${row}`),
     );
   }
   return lines.join('\n');

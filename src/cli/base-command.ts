@@ -1,6 +1,8 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { Kv1ntError, EXIT_RUNTIME, EXIT_USAGE } from '../core/errors.js';
 import { Kv1ntCore, visible } from '../core/index.js';
+import { withProgress, type Progress } from './progress.js';
+import { setWide, visibleExceptColour } from './terminal.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof Kv1ntCommand)['baseFlags'] & T['flags']
@@ -23,7 +25,17 @@ export abstract class Kv1ntCommand extends Command {
       description: 'Config file to use instead of searching for one. Overrides KV1NT_CONFIG.',
       helpGroup: 'GLOBAL',
     }),
+    wide: Flags.boolean({
+      description: 'Print tables and lines whole instead of fitting them to the terminal width.',
+      helpGroup: 'GLOBAL',
+    }),
   };
+
+  override async init(): Promise<void> {
+    await super.init();
+    // Read before parsing: every renderer sizes its output to the terminal through terminal.ts.
+    setWide(this.argv.includes('--wide'));
+  }
 
   /** The engines, after finishing or undoing whatever a crashed optimization left. */
   protected async openCore(flags: {
@@ -42,14 +54,22 @@ export abstract class Kv1ntCommand extends Command {
     return core;
   }
 
+  /** Progress of `work` on stderr (none with --json: a machine reads the document only). */
+  protected withProgress<T>(work: (progress: Progress) => Promise<T>): Promise<T> {
+    return withProgress(!this.jsonEnabled(), work);
+  }
+
   /** Human output only: nothing but the JSON document may reach stdout with --json. */
   protected say(text: string): void {
     if (!this.jsonEnabled()) this.log(text);
   }
 
-  /** Every human line: an invisible character in it (user input, quoted) is shown as an escape. */
+  /**
+   * Every human line: an invisible character in it (user input, quoted) is shown as an escape —
+   * all but the colours kv1nt painted on a colour terminal.
+   */
   override log(message = '', ...args: unknown[]): void {
-    super.log(visible(message), ...args);
+    super.log(visibleExceptColour(message), ...args);
   }
 
   protected override catch(error: Error & { oclif?: { exit?: number }; parse?: unknown }): Promise<void> {

@@ -1,4 +1,6 @@
+import type { Progress } from './progress.js';
 import { table } from './render.js';
+import { cut, severity, terminal, when } from './terminal.js';
 import type {
   ActionResult,
   DryRun,
@@ -45,6 +47,7 @@ export async function renderPlan(plan: OptimizationPlan | DryRun): Promise<strin
           a.description,
           a.needsApproval ? (a.approved ? 'approved' : 'needed') : '—',
         ]),
+        { keep: ['action'], paint: { severity } },
       ),
     );
   for (const skipped of plan.skipped) lines.push(`  skipped ${skipped.type}: ${skipped.reason}`);
@@ -83,7 +86,14 @@ export function renderResult(result: OptimizationResult): string {
 
 function actionLines(action: ActionResult): string[] {
   const kept = action.candidate === undefined ? '' : ` (kept ${JSON.stringify(action.candidate)})`;
-  const lines = [`  ${(MARK[action.status] ?? action.status).padEnd(20)} ${action.description}${kept}`];
+  const head = `  ${(MARK[action.status] ?? action.status).padEnd(20)} `;
+  // The description gives way to the terminal's width; what was kept stays whole.
+  const { width } = terminal();
+  const description = cut(
+    action.description,
+    width === null ? null : Math.max(20, width - head.length - kept.length),
+  );
+  const lines = [`${head}${description}${kept}`];
   if (action.attempts.length > 0) lines.push(`      ${testLine(action.test)}`);
   if (action.changes.length > 0)
     lines.push(
@@ -116,52 +126,32 @@ export async function renderHistory(agentId: string, results: OptimizationResult
     ['result', 'started', 'strategy', 'status', 'kept', 'rolled back', 'reverted'],
     results.map((r) => [
       r.id,
-      r.startedAt,
+      when(r.startedAt),
       `${r.strategy} → ${r.policy}`,
       `${r.status}${r.rolledBackAt ? ' (undone)' : ''}`,
       r.actions.filter((a) => a.status === 'applied' && !a.revertedAt).length,
       r.actions.filter((a) => a.status === 'rolled_back').length,
       r.actions.filter((a) => a.revertedAt).length,
     ]),
+    { keep: ['result'] },
   );
 }
 
-/** Progress on a terminal: which action, which test run, and the time it has taken so far. */
-export function progressReporter(stream: NodeJS.WriteStream): {
-  onEvent: (event: ProgressEvent) => void;
-  stop: () => void;
-} {
-  let label = '';
-  let since = Date.now();
-  // Nothing to draw between steps: the approval prompt may own the line then.
-  const draw = () => {
-    if (label) stream.write(`\r\x1b[2K${label} ${seconds(Date.now() - since)}`);
-  };
-  const timer = setInterval(draw, 500);
-  timer.unref();
-  const set = (text: string) => {
-    label = text;
-    since = Date.now();
-    draw();
-  };
-  return {
-    onEvent(event) {
-      if (event.kind === 'baseline') set('baseline: running the tests on an unchanged copy…');
-      else if (event.kind === 'attempt')
-        set(
-          `[${event.index + 1}/${event.total}] ${event.action.description}${event.candidate === undefined ? '' : ` — trying ${JSON.stringify(event.candidate)}`}…`,
-        );
-      else if (event.kind === 'test') set(`${label.replace(/…$/, '')}: running the tests (${event.label})…`);
-      else if (event.kind === 'batch') set(`trying ${event.size} action(s) together…`);
-      else if (event.kind === 'done') {
-        stream.write(`\r\x1b[2K${MARK[event.status] ?? event.status}: ${event.action.description}\n`);
-        label = '';
-      }
-    },
-    stop() {
-      clearInterval(timer);
-      if (label) stream.write('\r\x1b[2K');
-      label = '';
-    },
+/** The optimizer's events as progress steps: the baseline, which action, which test run, its outcome. */
+export function optimizeProgress(progress: Progress): (event: ProgressEvent) => void {
+  // What is tried comes first: the description, often long, is what the width cuts.
+  let counter = '';
+  let subject = '';
+  return (event) => {
+    if (event.kind === 'baseline') progress.step('Baseline: running the tests on an unchanged copy');
+    else if (event.kind === 'attempt') {
+      counter = `[${event.index + 1}/${event.total}]`;
+      const candidate = event.candidate === undefined ? '' : `trying ${JSON.stringify(event.candidate)}: `;
+      subject = `${candidate}${event.action.description}`;
+      progress.step(`${counter} ${subject}`);
+    } else if (event.kind === 'test')
+      progress.step(`${counter} running the tests (${event.label}) — ${subject}`);
+    else if (event.kind === 'batch') progress.step(`Trying ${event.size} action(s) together`);
+    else progress.done(MARK[event.status] ?? event.status, event.action.description);
   };
 }

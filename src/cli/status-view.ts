@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { bytes, percent, table } from './render.js';
+import { when } from './terminal.js';
 import type { StatsReport, StatusReport } from '../core/index.js';
 
 export const optionalAgentArg = {
@@ -18,7 +19,7 @@ export async function renderStatus(report: StatusReport): Promise<string> {
     lines.push(
       await table(
         ['agent', 'declared', 'entries', 'last feedback'],
-        report.agents.map((a) => [a.id, a.declared, a.entries, a.lastFeedbackAt]),
+        report.agents.map((a) => [a.id, a.declared, a.entries, when(a.lastFeedbackAt)]),
       ),
     );
   if (report.feedback) {
@@ -59,8 +60,8 @@ export async function renderStats(report: StatsReport): Promise<string> {
       f?.total ?? 0,
       percent(f?.successRate ?? null),
       f?.averageRating?.toFixed(2) ?? null,
-      f?.firstSeen ?? null,
-      f?.lastSeen ?? null,
+      f?.firstSeen ? when(f.firstSeen) : null,
+      f?.lastSeen ? when(f.lastSeen) : null,
       o ? `${o.opportunities.open}/${o.results}` : null,
     ];
   });

@@ -1,12 +1,13 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
-import { renderResult } from '../cli/optimize-view.js';
+import { optimizeProgress, renderResult } from '../cli/optimize-view.js';
 import { invalidInput } from '../core/errors.js';
 import {
   STRATEGY_NAMES,
   holdFatalSignals,
   parseDuration,
   type CycleReport,
+  type CyclePhase,
   type CycleStep,
   type StrategyName,
 } from '../core/index.js';
@@ -58,15 +59,22 @@ With --interval it repeats until SIGINT or SIGTERM; the step in flight is finish
       process.on('SIGTERM', stop);
     }
     try {
-      return await core.cycle({
-        agents: flags.all ? 'all' : { id: args.agent! },
-        strategy: flags.strategy as StrategyName,
-        yes: flags.yes,
-        intervalMs,
-        signal: stopper.signal,
-        onStep: (step) => this.say(describeStep(step)),
-        onWait: () => this.say(`Next cycle in ${flags.interval} (Ctrl-C to stop).`),
-      });
+      return await this.withProgress((progress) =>
+        core.cycle({
+          agents: flags.all ? 'all' : { id: args.agent! },
+          strategy: flags.strategy as StrategyName,
+          yes: flags.yes,
+          intervalMs,
+          signal: stopper.signal,
+          onPhase: (agentId, phase) => progress.step(`${agentId}: ${PHASES[phase]}`),
+          onEvent: optimizeProgress(progress),
+          onStep: (step) => {
+            progress.done();
+            this.say(describeStep(step));
+          },
+          onWait: () => this.say(`Next cycle in ${flags.interval} (Ctrl-C to stop).`),
+        }),
+      );
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -74,6 +82,13 @@ With --interval it repeats until SIGINT or SIGTERM; the step in flight is finish
     }
   }
 }
+
+const PHASES: Record<CyclePhase, string> = {
+  patterns: 'detecting patterns',
+  learnings: 'generating learnings',
+  analyze: 'analysing (health and detectors)',
+  optimize: 'planning the optimization',
+};
 
 function describeStep(step: CycleStep): string {
   const lines = [

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { chooseActions } from '../cli/choose-actions.js';
-import { progressReporter, renderPlan, renderResult } from '../cli/optimize-view.js';
+import { optimizeProgress, renderPlan, renderResult } from '../cli/optimize-view.js';
 import { invalidInput } from '../core/errors.js';
 import { STRATEGY_NAMES, type DryRun, type OptimizationResult } from '../core/index.js';
 
@@ -58,29 +58,26 @@ Strategies: conservative (low-risk actions, one at a time), minimal (HIGH and CR
       );
     const core = await this.openCore(flags);
     const interactive = !this.jsonEnabled() && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY);
-    const progress = interactive ? progressReporter(process.stderr) : undefined;
-    try {
-      const outcome = await core.optimize(args.agent, {
+    // The first event comes after the approval: no progress line competes with its prompt.
+    const outcome = await this.withProgress((progress) =>
+      core.optimize(args.agent, {
         strategy: flags.strategy as (typeof STRATEGY_NAMES)[number],
         yes: flags.yes,
         dryRun: flags['dry-run'],
         planId: flags.plan,
         interactive,
         choose: flags.interactive ? chooseActions : undefined,
-        onEvent: progress?.onEvent,
-      });
-      progress?.stop();
-      if (!this.jsonEnabled())
-        this.log(outcome.status === 'dry_run' ? await renderPlan(outcome) : renderResult(outcome));
-      const waiting =
-        outcome.status !== 'dry_run' && outcome.actions.some((a) => a.status === 'pending_approval');
-      if (flags.interactive && waiting)
-        this.say(
-          `What was not chosen or approved waits with the plan: kv1nt approve ${outcome.planId}, then kv1nt optimize ${args.agent} --plan ${outcome.planId}`,
-        );
-      return outcome;
-    } finally {
-      progress?.stop();
-    }
+        onEvent: optimizeProgress(progress),
+      }),
+    );
+    if (!this.jsonEnabled())
+      this.log(outcome.status === 'dry_run' ? await renderPlan(outcome) : renderResult(outcome));
+    const waiting =
+      outcome.status !== 'dry_run' && outcome.actions.some((a) => a.status === 'pending_approval');
+    if (flags.interactive && waiting)
+      this.say(
+        `What was not chosen or approved waits with the plan: kv1nt approve ${outcome.planId}, then kv1nt optimize ${args.agent} --plan ${outcome.planId}`,
+      );
+    return outcome;
   }
 }

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../cli/base-command.js';
 import { parseNumber } from '../cli/feedback-flags.js';
 import { table } from '../cli/render.js';
+import { when } from '../cli/terminal.js';
 import type { StoredPattern } from '../core/index.js';
 
 export default class Patterns extends Kv1ntCommand {
@@ -33,12 +34,17 @@ With --stored, lists the stored patterns (active and inactive) without detecting
     const number = (flag: string, value: string | undefined) =>
       value === undefined ? undefined : parseNumber(flag, value);
     const core = await this.openCore(flags);
+    const request = {
+      days: number('--days', flags.days),
+      minFrequency: number('--min-frequency', flags['min-frequency']),
+      minConfidence: number('--min-confidence', flags['min-confidence']),
+    };
+    if (args.agent !== undefined) await core.assertKnownAgent(args.agent);
     const patterns = flags.stored
       ? await core.storedPatterns(args.agent)
-      : await core.patterns(args.agent, {
-          days: number('--days', flags.days),
-          minFrequency: number('--min-frequency', flags['min-frequency']),
-          minConfidence: number('--min-confidence', flags['min-confidence']),
+      : await this.withProgress((progress) => {
+          progress.step(`Detecting the patterns of ${args.agent ?? 'every agent'}`);
+          return core.patterns(args.agent, request);
         });
     if (!this.jsonEnabled()) {
       this.log(
@@ -62,7 +68,7 @@ With --stored, lists the stored patterns (active and inactive) without detecting
                 p.description,
                 p.frequency,
                 p.confidence.toFixed(2),
-                p.lastSeen,
+                when(p.lastSeen),
                 ...(flags.stored ? [p.status] : []),
               ]),
             ),

@@ -3,6 +3,7 @@ import type { AnalysisResult } from './analysis/analyze.js';
 import type { LearningRun } from './learnings/engine.js';
 import type { DryRun, OptimizationResult } from './optimize/optimize.js';
 import type { StrategyName } from './optimize/policy.js';
+import type { ProgressEvent } from './optimize/results.js';
 import type { StoredPattern } from './patterns/engine.js';
 
 /** One agent's turn of `kv1nt cycle`. */
@@ -33,7 +34,13 @@ export interface CycleOptions {
   strategy?: StrategyName;
   yes?: boolean;
   interactive?: boolean;
+  /** Told as each step of an agent's turn begins (for a progress line). */
+  onPhase?: ((agentId: string, phase: CyclePhase) => void) | undefined;
+  /** The optimize step's progress: which action, which test run. */
+  onEvent?: ((event: ProgressEvent) => void) | undefined;
 }
+
+export type CyclePhase = 'patterns' | 'learnings' | 'analyze' | 'optimize';
 
 export interface CycleRequest extends CycleOptions {
   /** One agent, or every declared agent (read again at each cycle). */
@@ -70,8 +77,12 @@ export async function cycleAgent(
   optimizeBelow: number,
 ): Promise<CycleStep> {
   const startedAt = engines.now().toISOString();
+  const { onPhase, ...optimizeOptions } = options;
+  onPhase?.(agentId, 'patterns');
   const patterns = await engines.patterns(agentId);
+  onPhase?.(agentId, 'learnings');
   const learnings = await engines.learnings(agentId);
+  onPhase?.(agentId, 'analyze');
   const analysis = await engines.analyze(agentId);
   const agent = await engines.findAgent(agentId);
   let optimization: OptimizationResult | null = null;
@@ -82,7 +93,11 @@ export async function cycleAgent(
   else if (!agent) reason = 'not declared (no folder and test command): analysis only';
   else {
     reason = `health ${analysis.healthScore} is under optimizeBelow ${optimizeBelow}`;
-    optimization = (await engines.optimize(agentId, { ...options, dryRun: false })) as OptimizationResult;
+    onPhase?.(agentId, 'optimize');
+    optimization = (await engines.optimize(agentId, {
+      ...optimizeOptions,
+      dryRun: false,
+    })) as OptimizationResult;
   }
   return {
     agentId,
@@ -111,6 +126,8 @@ export async function runCycles(
     strategy: request.strategy,
     yes: request.yes,
     interactive: request.interactive,
+    onPhase: request.onPhase,
+    onEvent: request.onEvent,
   };
   const report: CycleReport = { cycles: [], stoppedBy: null };
   for (;;) {

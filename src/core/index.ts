@@ -39,7 +39,7 @@ export type { DryRun, OptimizationResult } from './optimize/optimize.js';
 export type { RollbackReport } from './optimize/rollback.js';
 export type { FileChange, ResultDiff } from './optimize/result-diff.js';
 export type { OptimizationRecords, RollbackTarget } from './optimize/records.js';
-export type { CycleReport, CycleRequest, CycleStep } from './cycle.js';
+export type { CyclePhase, CycleReport, CycleRequest, CycleStep } from './cycle.js';
 export type { Scope, StatsReport, StatusReport } from './status.js';
 export { renderExposition } from './metrics/exposition.js';
 export type { MetricFamily } from './metrics/exposition.js';

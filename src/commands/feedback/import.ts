@@ -26,7 +26,10 @@ Reads a file, a named pipe or standard input; a leading UTF-8 byte order mark is
     const { args, flags } = await this.parse(FeedbackImport);
     const text = await readImportSource(args.file, process.stdin as AsyncIterable<Buffer>);
     const core = await this.openCore(flags);
-    const result = await core.importLines(text, { skipInvalid: flags['skip-invalid'] });
+    const result = await this.withProgress((progress) => {
+      progress.step(`Importing ${args.file === '-' ? 'standard input' : args.file}`);
+      return core.importLines(text, { skipInvalid: flags['skip-invalid'] });
+    });
     this.say(`Imported ${result.imported} entr${result.imported === 1 ? 'y' : 'ies'}.`);
     if (result.skipped.length > 0) {
       process.exitCode = EXIT_RUNTIME;
