@@ -10,7 +10,7 @@ import {
   type Sandbox,
   type TreeManifest,
 } from '../sandbox/api.js';
-import type { PlannedAction } from '../sdk/types.js';
+import type { ApplyContext, PlannedAction } from '../sdk/types.js';
 import type { ActionStatus, PlanAction } from './plan.js';
 import type { ActionResult, ExecuteInput, TestSummary } from './results.js';
 
@@ -87,8 +87,8 @@ export class TrialRunner {
     let sandbox: Sandbox | undefined;
     try {
       sandbox = await createSandbox(this.input.sandboxesRoot, this.input.agentDir);
-      for (const { action, candidate } of steps) {
-        const error = await this.apply(action, candidate, sandbox.dir);
+      for (const group of byStrategy(steps)) {
+        const error = await this.apply(group, sandbox.dir);
         if (error !== undefined)
           return {
             changes: [],
@@ -120,33 +120,67 @@ export class TrialRunner {
     fse.removeSync(trial.txnDir);
   }
 
-  /** Runs the strategy's apply(); its failure is the action's, never the run's. */
+  /**
+   * Runs the strategy's apply() — or, for several of its actions when it has one, its applyBatch()
+   * once (a batch of upgrades: one npm install). Its failure is the actions', never the run's.
+   */
   private async apply(
-    action: PlanAction,
-    candidate: unknown,
+    steps: ReadonlyArray<{ action: PlanAction; candidate: unknown }>,
     sandboxDir: string,
   ): Promise<string | undefined> {
-    const loaded = this.input.strategies.find((s) => s.strategy.id === action.strategy);
-    if (!loaded) return `strategy ${action.strategy} is not loaded any more`;
-    const own: PlannedAction = candidate === undefined ? action.action : { ...action.action, candidate };
-    try {
-      const ctx = this.input.applyContext(loaded.plugin, this.warnings, sandboxDir, candidate);
-      await invokeComponent(
-        loaded,
-        { kind: 'strategies', id: loaded.strategy.id },
-        {
+    const strategyId = steps[0]!.action.strategy;
+    const loaded = this.input.strategies.find((s) => s.strategy.id === strategyId);
+    if (!loaded) return `strategy ${strategyId} is not loaded any more`;
+    const own = steps.map(({ action, candidate }): PlannedAction =>
+      candidate === undefined ? action.action : { ...action.action, candidate },
+    );
+    const batch = steps.length > 1 && typeof loaded.strategy.applyBatch === 'function';
+    const calls: Array<{
+      method: string;
+      arg: unknown;
+      candidate: unknown;
+      local: (ctx: ApplyContext) => unknown;
+    }> = batch
+      ? [
+          {
+            method: 'applyBatch',
+            arg: own,
+            candidate: undefined,
+            local: (ctx) => loaded.strategy.applyBatch!(own, sandboxDir, ctx),
+          },
+        ]
+      : own.map((action, i) => ({
           method: 'apply',
-          args: [own, sandboxDir],
-          ctx,
-          local: () => loaded.strategy.apply(own, sandboxDir, ctx),
-        },
-        this.input.applyLimit(loaded.plugin),
-      );
+          arg: action,
+          candidate: steps[i]!.candidate,
+          local: (ctx) => loaded.strategy.apply(action, sandboxDir, ctx),
+        }));
+    try {
+      for (const call of calls) {
+        const ctx = this.input.applyContext(loaded.plugin, this.warnings, sandboxDir, call.candidate);
+        await invokeComponent(
+          loaded,
+          { kind: 'strategies', id: loaded.strategy.id },
+          { method: call.method, args: [call.arg, sandboxDir], ctx, local: () => call.local(ctx) },
+          this.input.applyLimit(loaded.plugin),
+        );
+      }
       return undefined;
     } catch (error) {
-      return `${action.strategy}: ${(error as Error).message}`;
+      return `${strategyId}: ${(error as Error).message}`;
     }
   }
+}
+
+/** The steps grouped by strategy, in the order each strategy first appears (strategies touch their own files). */
+function byStrategy<T extends { action: PlanAction }>(steps: readonly T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const step of steps) {
+    const group = groups.get(step.action.strategy);
+    if (group) group.push(step);
+    else groups.set(step.action.strategy, [step]);
+  }
+  return [...groups.values()];
 }
 
 export async function runTests(

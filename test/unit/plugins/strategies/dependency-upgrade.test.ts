@@ -6,9 +6,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import dependencyUpgrade, {
+  INSTALL_ARGS,
   isBreaking,
   parseVersion,
-  rangeFlags,
+  upgradedRange,
 } from '../../../../src/plugins/strategies/dependency-upgrade.js';
 import { runTool } from '../../../../src/core/runner/run-tool.js';
 import { tempDir } from '../../../helpers/cli.js';
@@ -44,11 +45,11 @@ describe('versions', () => {
   });
 
   it('keeps the range style', () => {
-    expect(rangeFlags('1.2.3')).toEqual(['--save-exact']);
-    expect(rangeFlags('=1.2.3')).toEqual(['--save-exact']);
-    expect(rangeFlags('~1.2.3')).toEqual(['--save-prefix=~']);
-    expect(rangeFlags('^1.2.3')).toEqual(['--save-prefix=^']);
-    expect(rangeFlags('>=1')).toEqual([]);
+    expect(upgradedRange('1.2.3', '2.0.0')).toBe('2.0.0');
+    expect(upgradedRange('=1.2.3', '2.0.0')).toBe('2.0.0');
+    expect(upgradedRange('~1.2.3', '1.4.0')).toBe('~1.4.0');
+    expect(upgradedRange('^1.2.3', '2.0.0')).toBe('^2.0.0');
+    expect(upgradedRange('>=1', '2.0.0')).toBe('^2.0.0');
   });
 });
 
@@ -196,6 +197,20 @@ describe('kv1nt/dependency-upgrade apply (local registry)', () => {
     return { agent, sandbox };
   }
 
+  /** An apply context that records every command the strategy runs. */
+  function countingContext(sandbox: string) {
+    const base = makeApplyContext(sandbox);
+    const calls: string[][] = [];
+    const ctx = Object.freeze({
+      ...base,
+      run: (command: string, args: readonly string[], options?: { cwd?: string; timeoutMs?: number }) => {
+        calls.push([command, ...args]);
+        return base.run(command, args, options);
+      },
+    });
+    return { ctx, calls };
+  }
+
   /** The parts of package.json, package-lock.json and an installed package.json the tests read. */
   interface NpmJson {
     version?: string;
@@ -261,8 +276,72 @@ describe('kv1nt/dependency-upgrade apply (local registry)', () => {
     const { sandbox } = await installedAgent({ dependencies: { 'fake-gone': '^1.0.0' } });
     const action = { type: 'dependency_upgrade', description: 'x', package: 'fake-gone', to: '9.9.9' };
     await expect(apply(dependencyUpgrade, action, makeApplyContext(sandbox))).rejects.toThrow(
-      /npm install fake-gone@9\.9\.9 .*failed \(exit \d+\): [\s\S]*(ETARGET|No matching version)/,
+      /npm install \(fake-gone@9\.9\.9\) failed \(exit \d+\): [\s\S]*(ETARGET|No matching version)/,
     );
+  }, 60_000);
+
+  it('a batch of upgrades costs one offline-first npm install; every package follows', async () => {
+    publish('fake-a', '1.0.0');
+    publish('fake-b', '1.0.0');
+    publish('fake-c', '1.0.0');
+    const { sandbox } = await installedAgent({
+      dependencies: { 'fake-a': '^1.0.0', 'fake-b': '~1.0.0' },
+      devDependencies: { 'fake-c': '1.0.0' },
+    });
+    publish('fake-a', '2.0.0');
+    publish('fake-b', '1.1.0');
+    publish('fake-c', '1.2.0');
+    // npm's cache knows the new versions (as after a first try of them): nothing is asked again.
+    for (const pkg of ['fake-a', 'fake-b', 'fake-c'])
+      await runTool('npm', ['view', pkg, 'versions'], sandbox, 60_000);
+    const { ctx, calls } = countingContext(sandbox);
+    const upgrade = (pkg: string, to: string, dependencyType: string) => ({
+      type: 'dependency_upgrade',
+      description: 'x',
+      package: pkg,
+      to,
+      dependencyType,
+    });
+    await dependencyUpgrade.applyBatch(
+      [
+        upgrade('fake-a', '2.0.0', 'dependencies'),
+        upgrade('fake-b', '1.1.0', 'dependencies'),
+        upgrade('fake-c', '1.2.0', 'devDependencies'),
+      ],
+      sandbox,
+      ctx,
+    );
+    expect(calls).toEqual([['npm', ...INSTALL_ARGS]]);
+    expect(INSTALL_ARGS).toEqual(['install', '--prefer-offline', '--no-audit', '--no-fund']);
+    const manifest = read(path.join(sandbox, 'package.json'));
+    expect(manifest.dependencies).toEqual({ 'fake-a': '^2.0.0', 'fake-b': '~1.1.0' });
+    expect(manifest.devDependencies).toEqual({ 'fake-c': '1.2.0' });
+    const lock = read(path.join(sandbox, 'package-lock.json')).packages;
+    expect(['fake-a', 'fake-b', 'fake-c'].map((p) => lock[`node_modules/${p}`]?.version)).toEqual([
+      '2.0.0',
+      '1.1.0',
+      '1.2.0',
+    ]);
+    for (const [pkg, version] of [
+      ['fake-a', '2.0.0'],
+      ['fake-b', '1.1.0'],
+      ['fake-c', '1.2.0'],
+    ])
+      expect(read(path.join(sandbox, 'node_modules', pkg!, 'package.json')).version).toBe(version);
+  }, 60_000);
+
+  it('a packument cached before the release: the offline-first install asks the registry once more', async () => {
+    publish('fake-late', '1.0.0');
+    const { sandbox } = await installedAgent({ dependencies: { 'fake-late': '^1.0.0' } });
+    publish('fake-late', '1.1.0');
+    const { ctx, calls } = countingContext(sandbox);
+    const action = { type: 'dependency_upgrade', description: 'x', package: 'fake-late', to: '1.1.0' };
+    await dependencyUpgrade.apply(action, sandbox, ctx);
+    expect(calls).toEqual([
+      ['npm', ...INSTALL_ARGS],
+      ['npm', 'install', '--prefer-online', '--no-audit', '--no-fund'],
+    ]);
+    expect(read(path.join(sandbox, 'node_modules/fake-late/package.json')).version).toBe('1.1.0');
   }, 60_000);
 
   it('refuses an action whose package or version is not an npm one', async () => {
