@@ -135,7 +135,7 @@ async function tryOnce(
     runner.discard(trial);
     return 'stop';
   }
-  if (trial.changes.length === 0) {
+  if (TrialRunner.isEmpty(trial)) {
     attempt.status = 'no_op';
     result.status = 'no_op';
     runner.discard(trial);
@@ -207,7 +207,7 @@ async function runBatch(
         ...(trial.error === undefined ? {} : { error: trial.error }),
       });
     }
-    if (trial.passed && trial.changes.length > 0) {
+    if (trial.passed && !TrialRunner.isEmpty(trial)) {
       passing.set(keyOf(set), trial);
       return true;
     }

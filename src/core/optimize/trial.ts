@@ -5,10 +5,14 @@ import type { PluginWarning } from '../plugins/run-detectors.js';
 import {
   applyChanges,
   captureChanges,
+  changedPaths,
   createSandbox,
+  stageTreeSwap,
+  TREE,
   type Change,
   type Sandbox,
   type TreeManifest,
+  type TreeSwap,
 } from '../sandbox/api.js';
 import type { ApplyContext, PlannedAction } from '../sdk/types.js';
 import type { ActionStatus, PlanAction } from './plan.js';
@@ -17,6 +21,8 @@ import type { ActionResult, ExecuteInput, TestSummary } from './results.js';
 /** A sandbox in which some actions were applied, with the change they made captured before the tests ran. */
 export interface Trial {
   changes: Change[];
+  /** The installed tree (node_modules), staged to be swapped in as one directory; null: none or path by path. */
+  swap: TreeSwap | null;
   manifest: TreeManifest;
   txnDir: string;
   txnId: string;
@@ -31,6 +37,7 @@ export async function keep(trial: Trial, owners: ActionResult[], input: ExecuteI
     txnDir: trial.txnDir,
     agentDir: input.agentDir,
     changes: trial.changes,
+    swap: trial.swap,
     manifest: trial.manifest,
     meta: {
       resultId: input.resultId,
@@ -44,7 +51,7 @@ export async function keep(trial: Trial, owners: ActionResult[], input: ExecuteI
         owners.map((o) => ({
           ...o,
           status: 'applied',
-          changes: trial.changes.map((c) => c.path),
+          changes: changedPaths(trial.changes, trial.swap),
           transactionId: trial.txnId,
           appliedAt: input.now().toISOString(),
         })),
@@ -54,7 +61,7 @@ export async function keep(trial: Trial, owners: ActionResult[], input: ExecuteI
   const status: ActionStatus = outcome.status;
   for (const owner of owners) {
     owner.status = status;
-    owner.changes = trial.changes.map((change) => change.path);
+    owner.changes = changedPaths(trial.changes, trial.swap);
     if (status === 'applied') {
       owner.transactionId = trial.txnId;
       owner.appliedAt = input.now().toISOString();
@@ -92,6 +99,7 @@ export class TrialRunner {
         if (error !== undefined)
           return {
             changes: [],
+            swap: null,
             manifest: sandbox.report.manifest,
             txnDir,
             txnId,
@@ -100,20 +108,28 @@ export class TrialRunner {
             error,
           };
       }
-      const changes = await captureChanges({
+      const where = {
         sandboxDir: sandbox.dir,
         agentDir: this.input.agentDir,
         manifest: sandbox.report.manifest,
         txnDir,
-      });
-      if (changes.length === 0)
-        return { changes, manifest: sandbox.report.manifest, txnDir, txnId, test: null, passed: false };
+      };
+      // A changed node_modules travels as one directory, not as thousands of journaled paths.
+      const swap = await stageTreeSwap(where);
+      const changes = await captureChanges(swap ? { ...where, exclude: (rel) => rel === TREE } : where);
+      const base = { changes, swap, manifest: sandbox.report.manifest, txnDir, txnId };
+      if (changes.length === 0 && !swap) return { ...base, test: null, passed: false };
       this.input.onEvent?.({ kind: 'test', label });
       const { test, passed } = await runTests(this.input, sandbox.dir, label);
-      return { changes, manifest: sandbox.report.manifest, txnDir, txnId, test, passed };
+      return { ...base, test, passed };
     } finally {
       await sandbox?.dispose();
     }
+  }
+
+  /** Nothing to keep: the actions changed no path and no installed tree. */
+  static isEmpty(trial: Trial): boolean {
+    return trial.changes.length === 0 && trial.swap === null;
   }
 
   discard(trial: Trial): void {

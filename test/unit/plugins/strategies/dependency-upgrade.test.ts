@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import dependencyUpgrade, {
@@ -13,6 +9,7 @@ import dependencyUpgrade, {
 } from '../../../../src/plugins/strategies/dependency-upgrade.js';
 import { runTool } from '../../../../src/core/runner/run-tool.js';
 import { tempDir } from '../../../helpers/cli.js';
+import { npmEnv, startRegistry, type LocalRegistry } from '../../../helpers/npm-registry.js';
 import {
   apply,
   makeApplyContext,
@@ -112,72 +109,21 @@ describe('kv1nt/dependency-upgrade plan', () => {
  * upgrade runs the real npm, hermetically (private cache and HOME).
  */
 describe('kv1nt/dependency-upgrade apply (local registry)', () => {
-  let server: http.Server;
+  let local: LocalRegistry;
   let registry: string;
-  const tarballs = new Map<string, Buffer>();
-  const packuments = new Map<string, { versions: Record<string, unknown>; latest: string }>();
   let home: string;
-
-  function publish(name: string, version: string): void {
-    const source = tempDir({
-      'package.json': JSON.stringify({ name, version }),
-      'index.js': `module.exports = '${version}';\n`,
-    });
-    const out = tempDir();
-    execFileSync('npm', ['pack', '--pack-destination', out], { cwd: source, stdio: 'ignore' });
-    const file = fs.readdirSync(out).find((f) => f.endsWith('.tgz'))!;
-    const bytes = fs.readFileSync(path.join(out, file));
-    const tarballPath = `/${name}/-/${name}-${version}.tgz`;
-    tarballs.set(tarballPath, bytes);
-    const entry = packuments.get(name) ?? { versions: {}, latest: version };
-    entry.versions[version] = {
-      name,
-      version,
-      dist: {
-        tarball: `${registry}${tarballPath.slice(1)}`,
-        shasum: crypto.createHash('sha1').update(bytes).digest('hex'),
-        integrity: `sha512-${crypto.createHash('sha512').update(bytes).digest('base64')}`,
-      },
-    };
-    entry.latest = version;
-    packuments.set(name, entry);
-  }
+  const publish = (name: string, version: string) => local.publish(name, version);
 
   beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      const url = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-      const tarball = tarballs.get(url);
-      if (tarball) {
-        res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tarball);
-        return;
-      }
-      const entry = packuments.get(url.slice(1));
-      if (!entry) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
-        return;
-      }
-      const name = url.slice(1);
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ name, 'dist-tags': { latest: entry.latest }, versions: entry.versions }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    registry = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    local = await startRegistry();
+    registry = local.url;
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => local.close());
 
   beforeEach(() => {
     home = tempDir();
-    vi.stubEnv('HOME', home);
-    vi.stubEnv('npm_config_cache', path.join(home, 'npm-cache'));
-    vi.stubEnv('npm_config_userconfig', path.join(home, '.npmrc'));
-    vi.stubEnv('npm_config_registry', undefined);
-    vi.stubEnv('npm_config_update_notifier', 'false');
-    vi.stubEnv('npm_config_audit', 'false');
-    vi.stubEnv('npm_config_fund', 'false');
+    for (const [key, value] of Object.entries(npmEnv(home))) vi.stubEnv(key, value);
     return () => vi.unstubAllEnvs();
   });
 
