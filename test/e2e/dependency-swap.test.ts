@@ -156,7 +156,9 @@ describe('dependency upgrades: one install per batch, node_modules swapped as a 
     expect(next.code, next.stderr).toBe(0);
     expect([versionIn(p.bot, 'fake-a'), versionIn(p.bot, 'fake-tool')]).toEqual(['2.0.0', '1.1.0']);
     const [row] = next.json<{ results: ResultJson[] }>().results;
-    expect(row!.actions.map((a) => a.status)).toEqual(['applied', 'applied']);
+    const statuses = row!.actions.map((a) => a.status);
+    expect(statuses.length, next.stdout).toBeGreaterThan(0);
+    expect(new Set(statuses), next.stdout).toEqual(new Set(['applied']));
     // The folder is consistent: npm agrees the tree is the manifest's, and a rollback is byte for byte.
     const ls = await npmIn(p.bot, p.env, ['ls', '--json']);
     expect(ls.exitCode, ls.stdout).toBe(0);

@@ -7,6 +7,7 @@ import {
   captureChanges,
   changedPaths,
   createSandbox,
+  markTree,
   stageTreeSwap,
   TREE,
   type Change,
@@ -94,6 +95,7 @@ export class TrialRunner {
     let sandbox: Sandbox | undefined;
     try {
       sandbox = await createSandbox(this.input.sandboxesRoot, this.input.agentDir);
+      const mark = await markTree(sandbox.dir);
       for (const group of byStrategy(steps)) {
         const error = await this.apply(group, sandbox.dir);
         if (error !== undefined)
@@ -115,7 +117,7 @@ export class TrialRunner {
         txnDir,
       };
       // A changed node_modules travels as one directory, not as thousands of journaled paths.
-      const swap = await stageTreeSwap(where);
+      const swap = await stageTreeSwap({ ...where, mark });
       const changes = await captureChanges(swap ? { ...where, exclude: (rel) => rel === TREE } : where);
       const base = { changes, swap, manifest: sandbox.report.manifest, txnDir, txnId };
       if (changes.length === 0 && !swap) return { ...base, test: null, passed: false };

@@ -53,19 +53,18 @@ export async function stageTreeSwap(opts: {
   agentDir: string;
   manifest: TreeManifest;
   txnDir: string;
+  /** markTree() of the sandbox before the actions. */
+  mark: string | null;
 }): Promise<TreeSwap | null> {
   const sandboxTree = path.join(opts.sandboxDir, TREE);
   const agentTree = path.join(opts.agentDir, TREE);
   const [inSandbox, inAgent] = await Promise.all([lstatOrNull(sandboxTree), lstatOrNull(agentTree)]);
   if (!inSandbox?.isDirectory() || !inAgent?.isDirectory()) return null;
-  if (!opts.manifest.has(TREE)) return null;
+  if (!opts.manifest.has(TREE) || opts.mark === null || (await markTree(opts.sandboxDir)) === opts.mark)
+    return null;
   await fs.mkdir(path.join(opts.txnDir, 'tree'), { recursive: true });
   const txnRoot = path.dirname(path.resolve(opts.txnDir));
   if ((await fs.stat(txnRoot)).dev !== (await fs.stat(opts.agentDir)).dev) {
-    await fs.rm(path.join(opts.txnDir, 'tree'), { recursive: true, force: true });
-    return null;
-  }
-  if (await sameAsManifest(sandboxTree, opts.manifest, 'copy')) {
     await fs.rm(path.join(opts.txnDir, 'tree'), { recursive: true, force: true });
     return null;
   }
@@ -78,12 +77,23 @@ export async function stageTreeSwap(opts: {
   return { path: TREE, fingerprint: fingerprintOf(listing), entries: listing.length };
 }
 
+/**
+ * The sandbox's tree as it stands (null: none), to tell afterwards whether the actions touched it.
+ * Inodes and ctimes, not mtimes: npm gives extracted files the tarball's fixed mtime, and a new
+ * version's package.json may have the old one's size; every write or new file moves the ctime.
+ */
+export async function markTree(sandboxDir: string): Promise<string | null> {
+  const tree = path.join(sandboxDir, TREE);
+  if (!(await lstatOrNull(tree))?.isDirectory()) return null;
+  return fingerprintOf(await listTree(tree), { ctime: true });
+}
+
 /** Why the agent's tree may not be swapped: it changed since the sandbox was copied (null: it may). */
 export async function swapConflict(agentDir: string, manifest: TreeManifest): Promise<string | null> {
   const agentTree = path.join(agentDir, TREE);
   const stats = await lstatOrNull(agentTree);
   if (!stats?.isDirectory()) return `${TREE} is no longer a directory in the agent folder`;
-  return (await sameAsManifest(agentTree, manifest, 'original'))
+  return (await sameAsManifest(agentTree, manifest))
     ? null
     : `${TREE} changed in the agent folder during the optimization`;
 }
@@ -151,30 +161,25 @@ async function listTree(root: string): Promise<Listed[]> {
   return out;
 }
 
-function fingerprintOf(listing: readonly Listed[]): string {
+function fingerprintOf(listing: readonly Listed[], options: { ctime?: boolean } = {}): string {
   const hash = createHash('sha256');
   for (const { rel, stats, target } of listing) {
     const kind = target !== undefined ? 'l' : stats.isDirectory() ? 'd' : 'f';
     const size = kind === 'f' ? stats.size : 0;
     const mtime = kind === 'f' ? stats.mtimeMs : 0;
+    const ctime = options.ctime ? stats.ctimeMs : 0;
     hash.update(
-      `${rel}\0${kind}\0${permissions(stats.mode)}\0${size}\0${mtime}\0${stats.ino}\0${target ?? ''}\n`,
+      `${rel}\0${kind}\0${permissions(stats.mode)}\0${size}\0${mtime}\0${ctime}\0${stats.ino}\0${target ?? ''}\n`,
     );
   }
   return hash.digest('hex');
 }
 
 /**
- * True when the tree at `root` is the one the manifest recorded under `node_modules/`: the same
- * paths and kinds, and — for a `copy` (the sandbox) — the same sizes, mtimes, modes and symlink
- * targets (the copy keeps mtimes; any write moves them), or — for the `original` (the agent) — the
- * very inodes, untouched since (size, mtime, ctime).
+ * True when the agent's tree at `root` is the one the manifest recorded under `node_modules/`: the
+ * same paths, the very inodes, untouched since (size, mtime, ctime; symlink targets; dir modes).
  */
-async function sameAsManifest(
-  root: string,
-  manifest: TreeManifest,
-  side: 'copy' | 'original',
-): Promise<boolean> {
+async function sameAsManifest(root: string, manifest: TreeManifest): Promise<boolean> {
   const listing = await listTree(root);
   let expected = 0;
   for (const rel of manifest.keys()) if (rel.startsWith(`${TREE}/`)) expected += 1;
@@ -183,19 +188,10 @@ async function sameAsManifest(
     const entry = manifest.get(rel);
     if (!entry) return false;
     if (target !== undefined) {
-      if (entry.kind !== 'symlink' || entry.target !== target) return false;
-      if (side === 'original' && entry.ino !== stats.ino) return false;
+      if (entry.kind !== 'symlink' || entry.target !== target || entry.ino !== stats.ino) return false;
     } else if (stats.isDirectory()) {
       if (entry.kind !== 'dir' || permissions(entry.mode) !== permissions(stats.mode)) return false;
-    } else if (side === 'original') {
-      if (!matchesFileEntry(stats, entry)) return false;
-    } else if (
-      entry.kind !== 'file' ||
-      entry.size !== stats.size ||
-      entry.mtimeMs !== stats.mtimeMs ||
-      permissions(entry.mode) !== permissions(stats.mode)
-    )
-      return false;
+    } else if (!matchesFileEntry(stats, entry)) return false;
   }
   return true;
 }
