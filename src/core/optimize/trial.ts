@@ -8,6 +8,7 @@ import {
   changedPaths,
   createSandbox,
   markTree,
+  snapshotTouched,
   stageTreeSwap,
   TREE,
   type Change,
@@ -81,6 +82,7 @@ export async function keep(trial: Trial, owners: ActionResult[], input: ExecuteI
 /** Runs trials: each in a fresh sandbox, numbered for its transaction's id. */
 export class TrialRunner {
   private count = 0;
+  private readonly disposals: Array<Promise<void>> = [];
 
   constructor(
     private readonly input: ExecuteInput,
@@ -123,10 +125,24 @@ export class TrialRunner {
       if (changes.length === 0 && !swap) return { ...base, test: null, passed: false };
       this.input.onEvent?.({ kind: 'test', label });
       const { test, passed } = await runTests(this.input, sandbox.dir, label);
+      const touched = passed && swap ? await snapshotTouched(txnDir, swap) : null;
+      if (touched) return { ...base, test, passed: false, error: touched };
       return { ...base, test, passed };
     } finally {
-      await sandbox?.dispose();
+      if (sandbox) this.disposeLater(sandbox);
     }
+  }
+
+  /**
+   * Removes a used sandbox while the run goes on (thousands of files under node_modules take
+   * seconds to unlink, on the path of the next copy or of the keep); settle() awaits them all.
+   */
+  disposeLater(sandbox: Sandbox): void {
+    this.disposals.push(sandbox.dispose());
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all(this.disposals.splice(0));
   }
 
   /** Nothing to keep: the actions changed no path and no installed tree. */

@@ -21,7 +21,7 @@ export {
   rollbackChanges,
   type Journal,
 } from './transaction.js';
-export { markTree, stageTreeSwap, swapDrift, TREE, type TreeSwap } from './tree-swap.js';
+export { markTree, snapshotTouched, stageTreeSwap, swapDrift, TREE, type TreeSwap } from './tree-swap.js';
 
 export interface SandboxRoots {
   /** `<dataDir>/optimization/transactions` */

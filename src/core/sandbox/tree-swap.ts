@@ -4,7 +4,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fsyncDir } from '../store/atomic-file.js';
-import { copyTree } from './copy-tree.js';
 import { matchesFileEntry, permissions } from './changes.js';
 import type { TreeManifest } from './manifest.js';
 import { lstatOrNull } from './tree-ops.js';
@@ -12,8 +11,8 @@ import { lstatOrNull } from './tree-ops.js';
 /**
  * An installed dependency tree (`node_modules`) kept as ONE directory instead of thousands of
  * journaled paths. A dependency upgrade rewrites ~2,000 files; journaling them one by one cost
- * more than the install. So the trial moves the sandbox's tree into the transaction folder right
- * after the actions (before the tests, which get a copy), and keeping the change is two renames
+ * more than the install. So the trial snapshots the sandbox's tree into the transaction folder
+ * right after the actions (hard links, before the tests), and keeping the change is two renames
  * on one file system:
  *
  *   apply:    <agent>/node_modules → <txn>/tree/before;  <txn>/tree/after → <agent>/node_modules
@@ -37,6 +36,8 @@ export interface TreeSwap {
   /** Listing of the new tree (paths, kinds, modes, sizes, mtimes, inodes, symlink targets), hashed. */
   fingerprint: string;
   entries: number;
+  /** The staged snapshot's listing with ctimes, right after it was made (see snapshotTouched). */
+  snapshot?: string;
 }
 
 export function swapDirs(txnDir: string): { after: string; before: string } {
@@ -69,12 +70,42 @@ export async function stageTreeSwap(opts: {
     return null;
   }
   const { after } = swapDirs(opts.txnDir);
-  await fs.rename(sandboxTree, after);
+  // A snapshot by hard links (no data copied): the tests then run on the sandbox's own tree. A
+  // test that writes an installed file in place would reach the snapshot through the shared
+  // inode — snapshotTouched() tells, and such a trial is not kept. New files it adds don't.
+  await linkTree(sandboxTree, after);
   fsyncDir(path.dirname(after));
-  // The tests run on a copy: what they write (caches, build output) never reaches the kept tree.
-  await copyTree(after, sandboxTree);
   const listing = await listTree(after);
-  return { path: TREE, fingerprint: fingerprintOf(listing), entries: listing.length };
+  return {
+    path: TREE,
+    fingerprint: fingerprintOf(listing),
+    entries: listing.length,
+    snapshot: fingerprintOf(listing, { ctime: true }),
+  };
+}
+
+/**
+ * Why the staged snapshot is no longer what the actions produced (null: it is): the tests wrote
+ * into, renamed or removed an installed file, and the shared inode moved with it. Call before the
+ * sandbox is removed (its removal unlinks the other name of every inode).
+ */
+export async function snapshotTouched(txnDir: string, swap: TreeSwap): Promise<string | null> {
+  if (fingerprintOf(await listTree(swapDirs(txnDir).after), { ctime: true }) === swap.snapshot) return null;
+  return `the tests changed files installed in ${swap.path} (written in place, renamed or removed), so the tree they ran on is not the one the actions installed; nothing was kept`;
+}
+
+/** `dest` as a tree of hard links to the files of `src` (dirs made with their modes, symlinks re-made). */
+async function linkTree(src: string, dest: string): Promise<void> {
+  const stats = await fs.lstat(src);
+  await fs.mkdir(dest, { mode: 0o700 }); // writable while it is filled; its own mode at the end
+  for (const entry of await fs.readdir(src, { withFileTypes: true })) {
+    const from = path.join(src, entry.name);
+    const to = path.join(dest, entry.name);
+    if (entry.isSymbolicLink()) await fs.symlink(await fs.readlink(from), to);
+    else if (entry.isDirectory()) await linkTree(from, to);
+    else if (entry.isFile()) await fs.link(from, to);
+  }
+  await fs.chmod(dest, permissions(stats.mode));
 }
 
 /**

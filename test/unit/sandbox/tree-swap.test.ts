@@ -5,6 +5,7 @@ import { copyTree } from '../../../src/core/sandbox/copy-tree.js';
 import {
   markTree,
   runSwap,
+  snapshotTouched,
   stageTreeSwap,
   swapConflict,
   swapDirs,
@@ -52,7 +53,7 @@ const version = (dir: string) =>
   ).version;
 
 describe('tree swap: node_modules as one directory', () => {
-  it('stages the changed tree and leaves the tests a copy; an unchanged tree is not staged', async () => {
+  it('stages the changed tree, the sandbox keeping its own; an unchanged tree is not staged', async () => {
     const { txnDir, sandbox, agent, manifest } = await staged();
     expect(treeHash(swapDirs(txnDir).after)).toBe(treeHash(path.join(sandbox, 'node_modules')));
     expect(version(agent)).toBe('1.0.0');
@@ -88,6 +89,17 @@ describe('tree swap: node_modules as one directory', () => {
     ).toMatchObject({
       path: 'node_modules',
     });
+  });
+
+  it('the snapshot shares no writes: a test writing an installed file in place is caught', async () => {
+    const { txnDir, sandbox, swap } = await staged();
+    // New files (a cache) are fine: the snapshot does not have them.
+    fs.mkdirSync(path.join(sandbox, 'node_modules/.cache'));
+    fs.writeFileSync(path.join(sandbox, 'node_modules/.cache/x'), 'x');
+    expect(await snapshotTouched(txnDir, swap)).toBeNull();
+    expect(fs.existsSync(path.join(swapDirs(txnDir).after, '.cache'))).toBe(false);
+    fs.appendFileSync(path.join(sandbox, 'node_modules/tool/cli.js'), '// patched by a test\n');
+    expect(await snapshotTouched(txnDir, swap)).toMatch(/the tests changed files installed in node_modules/);
   });
 
   it('a tree edited in the agent meanwhile is a conflict', async () => {
