@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/**/node_modules/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'examples/**/node_modules/**',
+      // A third-party-shaped project (CommonJS, mocha) that the real-repository bench installs.
+      'test/fixtures/real-repo/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -13,6 +22,7 @@ export default tseslint.config(
             '*.js',
             'bin/*.js',
             'scripts/*.js',
+            'scripts/bench/*.js',
             'examples/*/*.js',
             'test/fixtures/*.mjs',
             'test/fixtures/*/*.js',

@@ -49,24 +49,32 @@ export async function executePlan(input: ExecuteInput): Promise<ExecuteOutcome> 
   }
   let baseline: ExecuteOutcome['baseline'] = null;
   if (runnable.length > 0) {
-    input.onEvent?.({ kind: 'baseline' });
-    baseline = await runBaseline(input);
     const runner = new TrialRunner(input, warnings);
-    if (validatesInBatch(input.plan.policy)) await runBatch(runner, runnable, results, input);
-    else
-      for (const action of runnable) await runAlone(runner, action, results.get(action.id)!, input, runnable);
+    try {
+      input.onEvent?.({ kind: 'baseline' });
+      baseline = await runBaseline(input, runner);
+      if (validatesInBatch(input.plan.policy)) await runBatch(runner, runnable, results, input);
+      else
+        for (const action of runnable)
+          await runAlone(runner, action, results.get(action.id)!, input, runnable);
+    } finally {
+      await runner.settle();
+    }
   }
   const actions = open.map((action) => results.get(action.id)!);
   return { status: overallStatus(actions), baseline, actions, warnings };
 }
 
-async function runBaseline(input: ExecuteInput): Promise<TestSummary & { passed: boolean }> {
+async function runBaseline(
+  input: ExecuteInput,
+  runner: TrialRunner,
+): Promise<TestSummary & { passed: boolean }> {
   const sandbox = await createSandbox(input.sandboxesRoot, input.agentDir);
   try {
     const { test, passed } = await runTests(input, sandbox.dir, 'baseline');
     return { ...test, passed };
   } finally {
-    await sandbox.dispose();
+    runner.disposeLater(sandbox);
   }
 }
 
@@ -136,7 +144,7 @@ async function tryOnce(
     runner.discard(trial);
     return 'stop';
   }
-  if (trial.changes.length === 0) {
+  if (TrialRunner.isEmpty(trial)) {
     attempt.status = 'no_op';
     result.status = 'no_op';
     runner.discard(trial);
@@ -208,7 +216,7 @@ async function runBatch(
         ...(trial.error === undefined ? {} : { error: trial.error }),
       });
     }
-    if (trial.passed && trial.changes.length > 0) {
+    if (trial.passed && !TrialRunner.isEmpty(trial)) {
       passing.set(keyOf(set), trial);
       return true;
     }

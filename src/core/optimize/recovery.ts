@@ -61,7 +61,8 @@ async function recordRecovered(stores: Stores, journal: Journal): Promise<void> 
     kept.push({
       ...base,
       status: 'applied',
-      changes: journal.changes.map((c) => c.path),
+      // As changedPaths() (not imported: recovery loads the sandbox code only when needed).
+      changes: [...journal.changes.map((c) => c.path), ...(journal.swap ? [`${journal.swap.path}/`] : [])],
       transactionId: journal.id,
       ...(journal.appliedAt === undefined || base.appliedAt !== undefined
         ? {}

@@ -82,13 +82,14 @@ async function undo(
   options: { force: boolean; now: () => Date },
   refuse: (reasons: string[], extra?: Partial<RollbackReport>) => RollbackReport,
 ): Promise<RollbackReport> {
-  const { rollbackChanges, readJournal, driftFrom } = await import('../sandbox/api.js');
+  const { rollbackChanges, readJournal, driftFrom, swapDrift, changedPaths } =
+    await import('../sandbox/api.js');
   const root = stores.dataDir.path('optimization', 'transactions');
   const journals = (await Promise.all(transactions.map((id) => readJournal(path.join(root, id))))).filter(
     (j): j is Journal => j !== undefined && j.state === 'applied',
   );
   if (journals.length === 0) return refuse([`the journals of result ${result.id} hold no applied change`]);
-  const paths = new Set(journals.flatMap((j) => j.changes.map((c) => c.path)));
+  const paths = new Set(journals.flatMap((j) => changedPaths(j.changes, j.swap)));
   const newer = await newerResultsTouching(stores, result, paths);
   if (newer.length > 0)
     return refuse(
@@ -100,6 +101,10 @@ async function undo(
     );
   if (!options.force) {
     const reasons = await driftFrom(journals[0]!.agentDir, finalStates(journals));
+    // The installed tree is the one the last swap put in place.
+    const swapped = journals.findLast((j) => j.swap)?.swap;
+    const tree = swapped ? await swapDrift(journals[0]!.agentDir, swapped) : null;
+    if (tree) reasons.push(tree);
     if (reasons.length > 0) return refuse(reasons, { forceHelps: true });
   }
   const restored = new Set<string>();
@@ -148,7 +153,7 @@ async function newerResultsTouching(
   result: OptimizationResult,
   paths: ReadonlySet<string>,
 ): Promise<Array<{ id: string; path: string }>> {
-  const { readJournal } = await import('../sandbox/api.js');
+  const { readJournal, changedPaths } = await import('../sandbox/api.js');
   const root = stores.dataDir.path('optimization', 'transactions');
   const doc = await stores.optimization.read();
   const found: Array<{ id: string; path: string }> = [];
@@ -158,9 +163,12 @@ async function newerResultsTouching(
       continue;
     for (const id of keptTransactions(row)) {
       const journal = await readJournal(path.join(root, id));
-      const hit = journal?.state === 'applied' ? journal.changes.find((c) => paths.has(c.path)) : undefined;
+      const hit =
+        journal?.state === 'applied'
+          ? changedPaths(journal.changes, journal.swap).find((rel) => paths.has(rel))
+          : undefined;
       if (hit) {
-        found.push({ id: row.id, path: hit.path });
+        found.push({ id: row.id, path: hit });
         break;
       }
     }

@@ -5,18 +5,26 @@ import type { PluginWarning } from '../plugins/run-detectors.js';
 import {
   applyChanges,
   captureChanges,
+  changedPaths,
   createSandbox,
+  markTree,
+  snapshotTouched,
+  stageTreeSwap,
+  TREE,
   type Change,
   type Sandbox,
   type TreeManifest,
+  type TreeSwap,
 } from '../sandbox/api.js';
-import type { PlannedAction } from '../sdk/types.js';
+import type { ApplyContext, PlannedAction } from '../sdk/types.js';
 import type { ActionStatus, PlanAction } from './plan.js';
 import type { ActionResult, ExecuteInput, TestSummary } from './results.js';
 
 /** A sandbox in which some actions were applied, with the change they made captured before the tests ran. */
 export interface Trial {
   changes: Change[];
+  /** The installed tree (node_modules), staged to be swapped in as one directory; null: none or path by path. */
+  swap: TreeSwap | null;
   manifest: TreeManifest;
   txnDir: string;
   txnId: string;
@@ -31,6 +39,7 @@ export async function keep(trial: Trial, owners: ActionResult[], input: ExecuteI
     txnDir: trial.txnDir,
     agentDir: input.agentDir,
     changes: trial.changes,
+    swap: trial.swap,
     manifest: trial.manifest,
     meta: {
       resultId: input.resultId,
@@ -44,7 +53,7 @@ export async function keep(trial: Trial, owners: ActionResult[], input: ExecuteI
         owners.map((o) => ({
           ...o,
           status: 'applied',
-          changes: trial.changes.map((c) => c.path),
+          changes: changedPaths(trial.changes, trial.swap),
           transactionId: trial.txnId,
           appliedAt: input.now().toISOString(),
         })),
@@ -54,7 +63,7 @@ export async function keep(trial: Trial, owners: ActionResult[], input: ExecuteI
   const status: ActionStatus = outcome.status;
   for (const owner of owners) {
     owner.status = status;
-    owner.changes = trial.changes.map((change) => change.path);
+    owner.changes = changedPaths(trial.changes, trial.swap);
     if (status === 'applied') {
       owner.transactionId = trial.txnId;
       owner.appliedAt = input.now().toISOString();
@@ -73,6 +82,7 @@ export async function keep(trial: Trial, owners: ActionResult[], input: ExecuteI
 /** Runs trials: each in a fresh sandbox, numbered for its transaction's id. */
 export class TrialRunner {
   private count = 0;
+  private readonly disposals: Array<Promise<void>> = [];
 
   constructor(
     private readonly input: ExecuteInput,
@@ -87,11 +97,13 @@ export class TrialRunner {
     let sandbox: Sandbox | undefined;
     try {
       sandbox = await createSandbox(this.input.sandboxesRoot, this.input.agentDir);
-      for (const { action, candidate } of steps) {
-        const error = await this.apply(action, candidate, sandbox.dir);
+      const mark = await markTree(sandbox.dir);
+      for (const group of byStrategy(steps)) {
+        const error = await this.apply(group, sandbox.dir);
         if (error !== undefined)
           return {
             changes: [],
+            swap: null,
             manifest: sandbox.report.manifest,
             txnDir,
             txnId,
@@ -100,53 +112,109 @@ export class TrialRunner {
             error,
           };
       }
-      const changes = await captureChanges({
+      const where = {
         sandboxDir: sandbox.dir,
         agentDir: this.input.agentDir,
         manifest: sandbox.report.manifest,
         txnDir,
-      });
-      if (changes.length === 0)
-        return { changes, manifest: sandbox.report.manifest, txnDir, txnId, test: null, passed: false };
+      };
+      // A changed node_modules travels as one directory, not as thousands of journaled paths.
+      const swap = await stageTreeSwap({ ...where, mark });
+      const changes = await captureChanges(swap ? { ...where, exclude: (rel) => rel === TREE } : where);
+      const base = { changes, swap, manifest: sandbox.report.manifest, txnDir, txnId };
+      if (changes.length === 0 && !swap) return { ...base, test: null, passed: false };
       this.input.onEvent?.({ kind: 'test', label });
       const { test, passed } = await runTests(this.input, sandbox.dir, label);
-      return { changes, manifest: sandbox.report.manifest, txnDir, txnId, test, passed };
+      const touched = passed && swap ? await snapshotTouched(txnDir, swap) : null;
+      if (touched) return { ...base, test, passed: false, error: touched };
+      return { ...base, test, passed };
     } finally {
-      await sandbox?.dispose();
+      if (sandbox) this.disposeLater(sandbox);
     }
+  }
+
+  /**
+   * Removes a used sandbox while the run goes on (thousands of files under node_modules take
+   * seconds to unlink, on the path of the next copy or of the keep); settle() awaits them all.
+   */
+  disposeLater(sandbox: Sandbox): void {
+    this.disposals.push(sandbox.dispose());
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all(this.disposals.splice(0));
+  }
+
+  /** Nothing to keep: the actions changed no path and no installed tree. */
+  static isEmpty(trial: Trial): boolean {
+    return trial.changes.length === 0 && trial.swap === null;
   }
 
   discard(trial: Trial): void {
     fse.removeSync(trial.txnDir);
   }
 
-  /** Runs the strategy's apply(); its failure is the action's, never the run's. */
+  /**
+   * Runs the strategy's apply() — or, for several of its actions when it has one, its applyBatch()
+   * once (a batch of upgrades: one npm install). Its failure is the actions', never the run's.
+   */
   private async apply(
-    action: PlanAction,
-    candidate: unknown,
+    steps: ReadonlyArray<{ action: PlanAction; candidate: unknown }>,
     sandboxDir: string,
   ): Promise<string | undefined> {
-    const loaded = this.input.strategies.find((s) => s.strategy.id === action.strategy);
-    if (!loaded) return `strategy ${action.strategy} is not loaded any more`;
-    const own: PlannedAction = candidate === undefined ? action.action : { ...action.action, candidate };
-    try {
-      const ctx = this.input.applyContext(loaded.plugin, this.warnings, sandboxDir, candidate);
-      await invokeComponent(
-        loaded,
-        { kind: 'strategies', id: loaded.strategy.id },
-        {
+    const strategyId = steps[0]!.action.strategy;
+    const loaded = this.input.strategies.find((s) => s.strategy.id === strategyId);
+    if (!loaded) return `strategy ${strategyId} is not loaded any more`;
+    const own = steps.map(({ action, candidate }): PlannedAction =>
+      candidate === undefined ? action.action : { ...action.action, candidate },
+    );
+    const batch = steps.length > 1 && typeof loaded.strategy.applyBatch === 'function';
+    const calls: Array<{
+      method: string;
+      arg: unknown;
+      candidate: unknown;
+      local: (ctx: ApplyContext) => unknown;
+    }> = batch
+      ? [
+          {
+            method: 'applyBatch',
+            arg: own,
+            candidate: undefined,
+            local: (ctx) => loaded.strategy.applyBatch!(own, sandboxDir, ctx),
+          },
+        ]
+      : own.map((action, i) => ({
           method: 'apply',
-          args: [own, sandboxDir],
-          ctx,
-          local: () => loaded.strategy.apply(own, sandboxDir, ctx),
-        },
-        this.input.applyLimit(loaded.plugin),
-      );
+          arg: action,
+          candidate: steps[i]!.candidate,
+          local: (ctx) => loaded.strategy.apply(action, sandboxDir, ctx),
+        }));
+    try {
+      for (const call of calls) {
+        const ctx = this.input.applyContext(loaded.plugin, this.warnings, sandboxDir, call.candidate);
+        await invokeComponent(
+          loaded,
+          { kind: 'strategies', id: loaded.strategy.id },
+          { method: call.method, args: [call.arg, sandboxDir], ctx, local: () => call.local(ctx) },
+          this.input.applyLimit(loaded.plugin),
+        );
+      }
       return undefined;
     } catch (error) {
-      return `${action.strategy}: ${(error as Error).message}`;
+      return `${strategyId}: ${(error as Error).message}`;
     }
   }
+}
+
+/** The steps grouped by strategy, in the order each strategy first appears (strategies touch their own files). */
+function byStrategy<T extends { action: PlanAction }>(steps: readonly T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const step of steps) {
+    const group = groups.get(step.action.strategy);
+    if (group) group.push(step);
+    else groups.set(step.action.strategy, [step]);
+  }
+  return [...groups.values()];
 }
 
 export async function runTests(

@@ -48,8 +48,10 @@ export async function invokeComponent(
           { modulePath: site.modulePath, ...component },
           { method: call.method, args: call.args, ctx: call.ctx, itemNoun },
           limitMs,
-          // A strategy's apply(action, sandboxDir) may write in its sandbox, and only there.
-          component.kind === 'strategies' && call.method === 'apply' ? String(call.args[1]) : undefined,
+          // A strategy's apply(action(s), sandboxDir) may write in its sandbox, and only there.
+          component.kind === 'strategies' && (call.method === 'apply' || call.method === 'applyBatch')
+            ? String(call.args[1])
+            : undefined,
         );
   if (itemNoun === undefined || !Array.isArray(value)) return value;
   // Again in kv1nt: a plugin process may have been made to send more than it should.

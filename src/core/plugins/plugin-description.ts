@@ -7,7 +7,7 @@
 const FUNCTION = 'kv1nt:function';
 const LISTS = ['detectors', 'learningGenerators', 'strategies'] as const;
 const COMPONENT_FIELDS = ['id', 'type', 'description', 'patternTypes', 'handles'] as const;
-export const COMPONENT_METHODS = ['detect', 'generate', 'plan', 'apply'] as const;
+export const COMPONENT_METHODS = ['detect', 'generate', 'plan', 'apply', 'applyBatch'] as const;
 
 /** The fields of `plugin` that kv1nt checks and uses, as JSON data (plugin process side). */
 export function describePlugin(plugin: unknown): unknown {

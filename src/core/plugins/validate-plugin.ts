@@ -176,6 +176,8 @@ function checkPlugin(value: unknown, name: string): Kv1ntPlugin {
       throw new Error(`plugin ${name}: strategy ${s.id} has no plan() function`);
     if (typeof s.apply !== 'function')
       throw new Error(`plugin ${name}: strategy ${s.id} has no apply() function`);
+    if (s.applyBatch !== undefined && typeof s.applyBatch !== 'function')
+      throw new Error(`plugin ${name}: strategy ${s.id} has an applyBatch that is not a function`);
   }
   return plugin as Kv1ntPlugin;
 }

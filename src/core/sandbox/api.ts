@@ -13,7 +13,15 @@ import type { Journal } from './journal.js';
 export { createSandbox, type Sandbox } from './sandbox.js';
 export { captureChanges, type Change } from './changes.js';
 export type { TreeManifest } from './manifest.js';
-export { applyChanges, driftFrom, readJournal, rollbackChanges, type Journal } from './transaction.js';
+export {
+  applyChanges,
+  changedPaths,
+  driftFrom,
+  readJournal,
+  rollbackChanges,
+  type Journal,
+} from './transaction.js';
+export { markTree, snapshotTouched, stageTreeSwap, swapDrift, TREE, type TreeSwap } from './tree-swap.js';
 
 export interface SandboxRoots {
   /** `<dataDir>/optimization/transactions` */

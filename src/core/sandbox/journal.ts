@@ -4,6 +4,7 @@ import path from 'node:path';
 import { transactionError, hasErrno } from '../errors.js';
 import { atomicWriteFile, fsyncDir, removeStaleTemps } from '../store/atomic-file.js';
 import type { Change } from './changes.js';
+import type { TreeSwap } from './tree-swap.js';
 import { isAlive } from '../process-alive.js';
 
 /**
@@ -27,6 +28,8 @@ export interface Journal {
   rolledBackAt?: string;
   /** The rollback overrode edits made after the apply. */
   forced?: boolean;
+  /** The installed tree swapped in as one directory (tree-swap.ts), after the paths of `changes`. */
+  swap?: TreeSwap;
 }
 
 export const JOURNAL_FILE = 'journal.json';

@@ -43,7 +43,10 @@
  * a data dir shared between hosts (markers of another host are left alone), and dirs without
  * owner write permission in the change set when not running as root (their contents can't be
  * written or removed after their mode is set).
- * Test-only hook: KV1NT_TEST_APPLY_DELAY_MS pauses after each path (tree-ops.ts).
+ * An installed dependency tree (node_modules) may instead travel as one directory: the journal's
+ * `swap`, two renames after the paths, redone or undone the same way (tree-swap.ts).
+ *
+ * Test-only hook: KV1NT_TEST_APPLY_DELAY_MS pauses after each path (tree-ops.ts) and rename.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -64,6 +67,7 @@ import {
   type Journal,
 } from './journal.js';
 import { blockedDirRemovals, lstatOrNull, runChanges, unsafeParents } from './tree-ops.js';
+import { runSwap, swapConflict, swapDrift, type TreeSwap } from './tree-swap.js';
 
 export type { Change, NodeState } from './changes.js';
 export { captureChanges } from './changes.js';
@@ -83,12 +87,20 @@ export interface ApplyOptions {
   meta?: Record<string, unknown>;
   /** Records the applied change elsewhere; runs while the in-flight marker still stands (see above). */
   onCommitted?: () => Promise<void> | void;
+  /** The installed tree staged as one directory (stageTreeSwap), swapped in after the paths. */
+  swap?: TreeSwap | null;
+}
+
+/** What a transaction changed, one line each: its paths, and `node_modules/` for a swapped tree. */
+export function changedPaths(changes: readonly Change[], swap: TreeSwap | null | undefined): string[] {
+  return [...changes.map((c) => c.path), ...(swap ? [`${swap.path}/`] : [])];
 }
 
 /** Writes the change set into agentDir as one journaled transaction. */
 export async function applyChanges(opts: ApplyOptions): Promise<ApplyOutcome> {
   const { txnDir } = opts;
-  if (opts.changes.length === 0) {
+  const swap = opts.swap ?? undefined;
+  if (opts.changes.length === 0 && !swap) {
     await dropIfEmpty(txnDir);
     return { status: 'no_op', conflicts: [], changed: [] };
   }
@@ -101,6 +113,8 @@ export async function applyChanges(opts: ApplyOptions): Promise<ApplyOutcome> {
   const agentDir = await fs.realpath(opts.agentDir);
   const changes = orderChanges(opts.changes);
   const conflicts = await applyConflicts(agentDir, changes, opts.manifest);
+  const treeConflict = swap ? await swapConflict(agentDir, opts.manifest) : null;
+  if (treeConflict) conflicts.push(`${swap!.path}/`);
   if (conflicts.length > 0) return { status: 'conflict', conflicts, changed: [] };
   const stored = changes.map(({ path: rel, before, after }) => ({ path: rel, before, after }));
   await assertBlobs(txnDir, stored);
@@ -117,6 +131,7 @@ export async function applyChanges(opts: ApplyOptions): Promise<ApplyOutcome> {
     meta: opts.meta ?? {},
     createdAt: now,
     updatedAt: now,
+    ...(swap ? { swap } : {}),
   });
   createMarker(txnDir);
   try {
@@ -125,13 +140,14 @@ export async function applyChanges(opts: ApplyOptions): Promise<ApplyOutcome> {
       fsyncDir(blobsDirOf(txnDir));
     journal = writeJournal(txnDir, { ...journal, state: 'applying' });
     await runChanges(txnDir, agentDir, stored, applyTag(id));
+    if (swap) await runSwap(txnDir, agentDir, swap, 'apply');
     writeJournal(txnDir, { ...journal, state: 'applied', appliedAt: new Date().toISOString() });
     await opts.onCommitted?.();
     await removeMarker(txnDir);
   } finally {
     releaseInFlight(txnDir); // on an error the marker stays: the next recovery finishes the apply
   }
-  return { status: 'applied', conflicts: [], changed: stored.map((c) => c.path) };
+  return { status: 'applied', conflicts: [], changed: changedPaths(stored, swap) };
 }
 
 export interface RollbackOutcome {
@@ -159,12 +175,13 @@ export async function rollbackChanges(opts: { txnDir: string; force?: boolean })
   try {
     const rolling = writeJournal(txnDir, { ...journal, state: 'rolling_back', forced: drift.length > 0 });
     await runChanges(txnDir, journal.agentDir, inverse, rollbackTag(journal.id));
+    if (journal.swap) await runSwap(txnDir, journal.agentDir, journal.swap, 'rollback');
     writeJournal(txnDir, { ...rolling, state: 'rolled_back', rolledBackAt: new Date().toISOString() });
     await removeMarker(txnDir);
   } finally {
     releaseInFlight(txnDir);
   }
-  return { status: 'rolled_back', reasons: drift, restored: inverse.map((c) => c.path) };
+  return { status: 'rolled_back', reasons: drift, restored: changedPaths(inverse, journal.swap) };
 }
 
 /**
@@ -252,6 +269,7 @@ async function recoverOne(
       outcome = 'undone';
     } else if (journal.state === 'applying') {
       await runChanges(txnDir, journal.agentDir, journal.changes, applyTag(id));
+      if (journal.swap) await runSwap(txnDir, journal.agentDir, journal.swap, 'apply');
       const applied = writeJournal(txnDir, {
         ...journal,
         state: 'applied',
@@ -262,6 +280,7 @@ async function recoverOne(
       await hooks.onCompleted?.(journal); // killed after the journal said so, before the marker went
     } else if (journal.state === 'rolling_back') {
       await runChanges(txnDir, journal.agentDir, inverseOf(journal.changes), rollbackTag(id));
+      if (journal.swap) await runSwap(txnDir, journal.agentDir, journal.swap, 'rollback');
       writeJournal(txnDir, { ...journal, state: 'rolled_back', rolledBackAt: new Date().toISOString() });
     } else if (journal.state === 'abandoned') {
       outcome = 'undone';
@@ -322,8 +341,9 @@ async function matchesBefore(agentDir: string, change: Change, manifest: TreeMan
 }
 
 /** "README.md changed since the optimization", one per path whose state is no longer `after`. */
-function driftSinceApply(journal: Journal): Promise<string[]> {
-  return driftFrom(journal.agentDir, journal.changes);
+async function driftSinceApply(journal: Journal): Promise<string[]> {
+  const tree = journal.swap ? await swapDrift(journal.agentDir, journal.swap) : null;
+  return [...(await driftFrom(journal.agentDir, journal.changes)), ...(tree ? [tree] : [])];
 }
 
 /**

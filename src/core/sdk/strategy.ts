@@ -129,4 +129,15 @@ export interface Strategy {
   ): PlannedAction[] | Promise<PlannedAction[]>;
   /** Changes files under `sandboxDir` only. A throw fails the action (the agent is untouched). */
   apply(action: Readonly<PlannedAction>, sandboxDir: string, ctx: ApplyContext): void | Promise<void>;
+  /**
+   * Optional: applies several of this strategy's actions in one go, when the engine tries them
+   * together (an aggressive batch and its bisection) — e.g. one `npm install` for every upgrade
+   * instead of one per package. Same rules as `apply`; a throw fails every action of the call.
+   * Without it, `apply` is called for each action in turn.
+   */
+  applyBatch?(
+    actions: ReadonlyArray<Readonly<PlannedAction>>,
+    sandboxDir: string,
+    ctx: ApplyContext,
+  ): void | Promise<void>;
 }

@@ -4,9 +4,11 @@ import { defineStrategy, type ApplyContext } from '../../core/sdk/index.js';
 import { resolveInside } from './sandbox-file.js';
 
 /**
- * Upgrades one outdated npm dependency (a `tool_upgrade` opportunity) to its latest version with
- * `npm install <pkg>@<latest>` in the sandbox, so package.json, package-lock.json and node_modules
- * move together. The dependency stays in its section and keeps its range style (^, ~ or exact).
+ * Upgrades outdated npm dependencies (`tool_upgrade` opportunities) to their latest versions, as
+ * npm-check-updates does: the new ranges are written into package.json, then ONE `npm install`
+ * moves package-lock.json and node_modules with them — for one action (apply) or for a whole
+ * batch of them (applyBatch). A dependency stays in its section and keeps its range style (^, ~
+ * or exact).
  */
 
 /** npm's rule for package names (lower case, optional scope), minus a leading `-`: never an option. */
@@ -17,13 +19,19 @@ const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?
 export const INSTALL_TIMEOUT_FACTOR = 15;
 
 type Section = 'dependencies' | 'devDependencies' | 'optionalDependencies' | 'peerDependencies';
+const SECTIONS: readonly Section[] = [
+  'dependencies',
+  'devDependencies',
+  'optionalDependencies',
+  'peerDependencies',
+];
 
-const SAVE_FLAG: Record<Section, string> = {
-  dependencies: '--save-prod',
-  devDependencies: '--save-dev',
-  optionalDependencies: '--save-optional',
-  peerDependencies: '--save-peer',
-};
+/**
+ * npm install as `npm-check-updates --doctor` runs it, offline-first: a package the npm cache
+ * holds is not fetched again (the detector's `npm outdated` has just filled the cache with the
+ * packuments; a batch, then its bisection, reinstall the same tarballs).
+ */
+export const INSTALL_ARGS = ['install', '--prefer-offline', '--no-audit', '--no-fund'] as const;
 
 /** [major, minor, patch] of a version or of the version a range starts from (`^1.2.3`, `~1.2`). */
 export function parseVersion(spec: string | null | undefined): [number, number, number] | null {
@@ -47,13 +55,12 @@ export function isBreaking(from: string | null | undefined, to: string): boolean
   return a[0] === 0 && a[1] === 0 && a[2] !== b[2];
 }
 
-/** The npm flags that keep the range style of `declared`: exact, `~` or `^` (others: npm's default). */
-export function rangeFlags(declared: string | null | undefined): string[] {
+/** The range written for `latest` that keeps the style of `declared`: exact, `~` or `^` (others: npm's default `^`). */
+export function upgradedRange(declared: string | null | undefined, latest: string): string {
   const spec = (declared ?? '').trim();
-  if (VERSION.test(spec) || /^=\s*\d/.test(spec)) return ['--save-exact'];
-  if (spec.startsWith('~')) return ['--save-prefix=~'];
-  if (spec.startsWith('^')) return ['--save-prefix=^'];
-  return [];
+  if (VERSION.test(spec) || /^=\s*\d/.test(spec)) return latest;
+  if (spec.startsWith('~')) return `~${latest}`;
+  return `^${latest}`;
 }
 
 /** The manifest section that declares `pkg` in the sandbox; the detector's report is the fallback. */
@@ -64,7 +71,7 @@ function sectionOf(manifest: Record<string, unknown>, pkg: string, reported: unk
     const deps = manifest[section];
     if (deps && typeof deps === 'object' && Object.hasOwn(deps, pkg)) return section;
   }
-  return typeof reported === 'string' && Object.hasOwn(SAVE_FLAG, reported)
+  return typeof reported === 'string' && (SECTIONS as readonly string[]).includes(reported)
     ? (reported as Section)
     : 'dependencies';
 }
@@ -74,46 +81,78 @@ function tail(text: string, chars = 1500): string {
   return trimmed.length > chars ? `…${trimmed.slice(-chars)}` : trimmed;
 }
 
-async function install(
-  pkg: string,
-  latest: string,
-  reportedSection: unknown,
-  sandboxDir: string,
-  ctx: ApplyContext,
-): Promise<void> {
+interface Upgrade {
+  pkg: string;
+  latest: string;
+  reportedSection: unknown;
+}
+
+/** The upgrade an action asks for, checked: never an option or a path handed to npm. */
+function upgradeOf(action: Readonly<Record<string, unknown>>): Upgrade {
+  const pkg = action.package;
+  const latest = action.to;
+  if (typeof pkg !== 'string' || !PACKAGE_NAME.test(pkg)) {
+    throw new Error(`Not an npm package name: ${JSON.stringify(pkg)}.`);
+  }
+  if (typeof latest !== 'string' || !VERSION.test(latest)) {
+    throw new Error(`Not a version to install: ${JSON.stringify(latest)}.`);
+  }
+  return { pkg, latest: latest.replace(/^v/, ''), reportedSection: action.dependencyType };
+}
+
+/** Writes every upgrade's range into the sandbox's package.json, keeping its indentation. */
+function rewriteManifest(sandboxDir: string, upgrades: readonly Upgrade[]): void {
   const manifestFile = resolveInside(sandboxDir, 'package.json', 'package.json');
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
-  const section = sectionOf(manifest, pkg, reportedSection);
-  const declared = (manifest[section] as Record<string, string> | undefined)?.[pkg];
-  const args = [
-    'install',
-    `${pkg}@${latest}`,
-    '--no-audit',
-    '--no-fund',
-    SAVE_FLAG[section],
-    ...rangeFlags(declared),
-  ];
+  const text = fs.readFileSync(manifestFile, 'utf8');
+  const manifest = JSON.parse(text) as Record<string, unknown>;
+  for (const { pkg, latest, reportedSection } of upgrades) {
+    const section = sectionOf(manifest, pkg, reportedSection);
+    const deps = (manifest[section] ??= {}) as Record<string, string>;
+    deps[pkg] = upgradedRange(deps[pkg], latest);
+  }
+  const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? 2;
+  fs.writeFileSync(
+    manifestFile,
+    `${JSON.stringify(manifest, null, indent)}${text.endsWith('\n') ? '\n' : ''}`,
+  );
+}
+
+/** The upgrades' new ranges in package.json, then one npm install; every installed version checked. */
+async function install(upgrades: readonly Upgrade[], sandboxDir: string, ctx: ApplyContext): Promise<void> {
+  rewriteManifest(sandboxDir, upgrades);
   const timeoutMs = ctx.config.thresholds.toolTimeoutMs * INSTALL_TIMEOUT_FACTOR;
-  const result = await ctx.run('npm', args, { timeoutMs, cwd: sandboxDir });
+  const what = upgrades.map((u) => `${u.pkg}@${u.latest}`).join(' ');
+  let result = await ctx.run('npm', [...INSTALL_ARGS], { timeoutMs, cwd: sandboxDir });
+  // A packument cached before the release lacks the version: offline-first gives up there, ask the registry.
+  if (result.exitCode !== 0 && !result.timedOut && /ETARGET|notarget/i.test(result.stderr + result.stdout))
+    result = await ctx.run(
+      'npm',
+      INSTALL_ARGS.map((arg) => (arg === '--prefer-offline' ? '--prefer-online' : arg)),
+      { timeoutMs, cwd: sandboxDir },
+    );
   if (result.error || result.timedOut || result.exitCode !== 0) {
     const why =
       result.error ?? (result.timedOut ? `timed out after ${timeoutMs} ms` : `exit ${result.exitCode}`);
-    throw new Error(`npm ${args.join(' ')} failed (${why}): ${tail(result.stderr || result.stdout)}`);
+    throw new Error(`npm install (${what}) failed (${why}): ${tail(result.stderr || result.stdout)}`);
   }
   // npm may exit 0 and still leave another version (an override, a workspace hoist): check.
-  const installed = path.join('node_modules', ...pkg.split('/'), 'package.json');
-  let version: unknown;
-  try {
-    version = (
-      JSON.parse(fs.readFileSync(resolveInside(sandboxDir, installed, 'The installed package'), 'utf8')) as {
-        version?: unknown;
-      }
-    ).version;
-  } catch (error) {
-    throw new Error(`npm install finished but ${installed} cannot be read: ${(error as Error).message}`);
-  }
-  if (version !== latest) {
-    throw new Error(`npm install finished but ${pkg} ${String(version)} is installed, not ${latest}.`);
+  for (const { pkg, latest } of upgrades) {
+    const installed = path.join('node_modules', ...pkg.split('/'), 'package.json');
+    let version: unknown;
+    try {
+      version = (
+        JSON.parse(
+          fs.readFileSync(resolveInside(sandboxDir, installed, 'The installed package'), 'utf8'),
+        ) as {
+          version?: unknown;
+        }
+      ).version;
+    } catch (error) {
+      throw new Error(`npm install finished but ${installed} cannot be read: ${(error as Error).message}`);
+    }
+    if (version !== latest) {
+      throw new Error(`npm install finished but ${pkg} ${String(version)} is installed, not ${latest}.`);
+    }
   }
 }
 
@@ -168,14 +207,10 @@ export default defineStrategy({
     ];
   },
   async apply(action, sandboxDir, ctx) {
-    const pkg = action.package;
-    const latest = action.to;
-    if (typeof pkg !== 'string' || !PACKAGE_NAME.test(pkg)) {
-      throw new Error(`Not an npm package name: ${JSON.stringify(pkg)}.`);
-    }
-    if (typeof latest !== 'string' || !VERSION.test(latest)) {
-      throw new Error(`Not a version to install: ${JSON.stringify(latest)}.`);
-    }
-    await install(pkg, latest.replace(/^v/, ''), action.dependencyType, sandboxDir, ctx);
+    await install([upgradeOf(action)], sandboxDir, ctx);
+  },
+  /** A batch of upgrades costs one npm install, not one per package. */
+  async applyBatch(actions, sandboxDir, ctx) {
+    await install(actions.map(upgradeOf), sandboxDir, ctx);
   },
 });

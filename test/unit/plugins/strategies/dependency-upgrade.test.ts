@@ -1,17 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import dependencyUpgrade, {
+  INSTALL_ARGS,
   isBreaking,
   parseVersion,
-  rangeFlags,
+  upgradedRange,
 } from '../../../../src/plugins/strategies/dependency-upgrade.js';
 import { runTool } from '../../../../src/core/runner/run-tool.js';
 import { tempDir } from '../../../helpers/cli.js';
+import { npmEnv, startRegistry, type LocalRegistry } from '../../../helpers/npm-registry.js';
 import {
   apply,
   makeApplyContext,
@@ -44,11 +42,11 @@ describe('versions', () => {
   });
 
   it('keeps the range style', () => {
-    expect(rangeFlags('1.2.3')).toEqual(['--save-exact']);
-    expect(rangeFlags('=1.2.3')).toEqual(['--save-exact']);
-    expect(rangeFlags('~1.2.3')).toEqual(['--save-prefix=~']);
-    expect(rangeFlags('^1.2.3')).toEqual(['--save-prefix=^']);
-    expect(rangeFlags('>=1')).toEqual([]);
+    expect(upgradedRange('1.2.3', '2.0.0')).toBe('2.0.0');
+    expect(upgradedRange('=1.2.3', '2.0.0')).toBe('2.0.0');
+    expect(upgradedRange('~1.2.3', '1.4.0')).toBe('~1.4.0');
+    expect(upgradedRange('^1.2.3', '2.0.0')).toBe('^2.0.0');
+    expect(upgradedRange('>=1', '2.0.0')).toBe('^2.0.0');
   });
 });
 
@@ -111,72 +109,21 @@ describe('kv1nt/dependency-upgrade plan', () => {
  * upgrade runs the real npm, hermetically (private cache and HOME).
  */
 describe('kv1nt/dependency-upgrade apply (local registry)', () => {
-  let server: http.Server;
+  let local: LocalRegistry;
   let registry: string;
-  const tarballs = new Map<string, Buffer>();
-  const packuments = new Map<string, { versions: Record<string, unknown>; latest: string }>();
   let home: string;
-
-  function publish(name: string, version: string): void {
-    const source = tempDir({
-      'package.json': JSON.stringify({ name, version }),
-      'index.js': `module.exports = '${version}';\n`,
-    });
-    const out = tempDir();
-    execFileSync('npm', ['pack', '--pack-destination', out], { cwd: source, stdio: 'ignore' });
-    const file = fs.readdirSync(out).find((f) => f.endsWith('.tgz'))!;
-    const bytes = fs.readFileSync(path.join(out, file));
-    const tarballPath = `/${name}/-/${name}-${version}.tgz`;
-    tarballs.set(tarballPath, bytes);
-    const entry = packuments.get(name) ?? { versions: {}, latest: version };
-    entry.versions[version] = {
-      name,
-      version,
-      dist: {
-        tarball: `${registry}${tarballPath.slice(1)}`,
-        shasum: crypto.createHash('sha1').update(bytes).digest('hex'),
-        integrity: `sha512-${crypto.createHash('sha512').update(bytes).digest('base64')}`,
-      },
-    };
-    entry.latest = version;
-    packuments.set(name, entry);
-  }
+  const publish = (name: string, version: string) => local.publish(name, version);
 
   beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      const url = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-      const tarball = tarballs.get(url);
-      if (tarball) {
-        res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tarball);
-        return;
-      }
-      const entry = packuments.get(url.slice(1));
-      if (!entry) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
-        return;
-      }
-      const name = url.slice(1);
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ name, 'dist-tags': { latest: entry.latest }, versions: entry.versions }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    registry = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    local = await startRegistry();
+    registry = local.url;
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => local.close());
 
   beforeEach(() => {
     home = tempDir();
-    vi.stubEnv('HOME', home);
-    vi.stubEnv('npm_config_cache', path.join(home, 'npm-cache'));
-    vi.stubEnv('npm_config_userconfig', path.join(home, '.npmrc'));
-    vi.stubEnv('npm_config_registry', undefined);
-    vi.stubEnv('npm_config_update_notifier', 'false');
-    vi.stubEnv('npm_config_audit', 'false');
-    vi.stubEnv('npm_config_fund', 'false');
+    for (const [key, value] of Object.entries(npmEnv(home))) vi.stubEnv(key, value);
     return () => vi.unstubAllEnvs();
   });
 
@@ -194,6 +141,20 @@ describe('kv1nt/dependency-upgrade apply (local registry)', () => {
     const sandbox = tempDir();
     fs.cpSync(agent, sandbox, { recursive: true, verbatimSymlinks: true });
     return { agent, sandbox };
+  }
+
+  /** An apply context that records every command the strategy runs. */
+  function countingContext(sandbox: string) {
+    const base = makeApplyContext(sandbox);
+    const calls: string[][] = [];
+    const ctx = Object.freeze({
+      ...base,
+      run: (command: string, args: readonly string[], options?: { cwd?: string; timeoutMs?: number }) => {
+        calls.push([command, ...args]);
+        return base.run(command, args, options);
+      },
+    });
+    return { ctx, calls };
   }
 
   /** The parts of package.json, package-lock.json and an installed package.json the tests read. */
@@ -261,8 +222,72 @@ describe('kv1nt/dependency-upgrade apply (local registry)', () => {
     const { sandbox } = await installedAgent({ dependencies: { 'fake-gone': '^1.0.0' } });
     const action = { type: 'dependency_upgrade', description: 'x', package: 'fake-gone', to: '9.9.9' };
     await expect(apply(dependencyUpgrade, action, makeApplyContext(sandbox))).rejects.toThrow(
-      /npm install fake-gone@9\.9\.9 .*failed \(exit \d+\): [\s\S]*(ETARGET|No matching version)/,
+      /npm install \(fake-gone@9\.9\.9\) failed \(exit \d+\): [\s\S]*(ETARGET|No matching version)/,
     );
+  }, 60_000);
+
+  it('a batch of upgrades costs one offline-first npm install; every package follows', async () => {
+    publish('fake-a', '1.0.0');
+    publish('fake-b', '1.0.0');
+    publish('fake-c', '1.0.0');
+    const { sandbox } = await installedAgent({
+      dependencies: { 'fake-a': '^1.0.0', 'fake-b': '~1.0.0' },
+      devDependencies: { 'fake-c': '1.0.0' },
+    });
+    publish('fake-a', '2.0.0');
+    publish('fake-b', '1.1.0');
+    publish('fake-c', '1.2.0');
+    // npm's cache knows the new versions (as after a first try of them): nothing is asked again.
+    for (const pkg of ['fake-a', 'fake-b', 'fake-c'])
+      await runTool('npm', ['view', pkg, 'versions'], sandbox, 60_000);
+    const { ctx, calls } = countingContext(sandbox);
+    const upgrade = (pkg: string, to: string, dependencyType: string) => ({
+      type: 'dependency_upgrade',
+      description: 'x',
+      package: pkg,
+      to,
+      dependencyType,
+    });
+    await dependencyUpgrade.applyBatch(
+      [
+        upgrade('fake-a', '2.0.0', 'dependencies'),
+        upgrade('fake-b', '1.1.0', 'dependencies'),
+        upgrade('fake-c', '1.2.0', 'devDependencies'),
+      ],
+      sandbox,
+      ctx,
+    );
+    expect(calls).toEqual([['npm', ...INSTALL_ARGS]]);
+    expect(INSTALL_ARGS).toEqual(['install', '--prefer-offline', '--no-audit', '--no-fund']);
+    const manifest = read(path.join(sandbox, 'package.json'));
+    expect(manifest.dependencies).toEqual({ 'fake-a': '^2.0.0', 'fake-b': '~1.1.0' });
+    expect(manifest.devDependencies).toEqual({ 'fake-c': '1.2.0' });
+    const lock = read(path.join(sandbox, 'package-lock.json')).packages;
+    expect(['fake-a', 'fake-b', 'fake-c'].map((p) => lock[`node_modules/${p}`]?.version)).toEqual([
+      '2.0.0',
+      '1.1.0',
+      '1.2.0',
+    ]);
+    for (const [pkg, version] of [
+      ['fake-a', '2.0.0'],
+      ['fake-b', '1.1.0'],
+      ['fake-c', '1.2.0'],
+    ])
+      expect(read(path.join(sandbox, 'node_modules', pkg!, 'package.json')).version).toBe(version);
+  }, 60_000);
+
+  it('a packument cached before the release: the offline-first install asks the registry once more', async () => {
+    publish('fake-late', '1.0.0');
+    const { sandbox } = await installedAgent({ dependencies: { 'fake-late': '^1.0.0' } });
+    publish('fake-late', '1.1.0');
+    const { ctx, calls } = countingContext(sandbox);
+    const action = { type: 'dependency_upgrade', description: 'x', package: 'fake-late', to: '1.1.0' };
+    await dependencyUpgrade.apply(action, sandbox, ctx);
+    expect(calls).toEqual([
+      ['npm', ...INSTALL_ARGS],
+      ['npm', 'install', '--prefer-online', '--no-audit', '--no-fund'],
+    ]);
+    expect(read(path.join(sandbox, 'node_modules/fake-late/package.json')).version).toBe('1.1.0');
   }, 60_000);
 
   it('refuses an action whose package or version is not an npm one', async () => {
