@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench`: figures to compare across commits (not a gate: it always exits 0).
-// `node scripts/bench.js [section ...]` runs only some of: api import latency startup analysis verification patterns sandbox.
+// `node scripts/bench.js [section ...]` runs only some of: api import latency startup analysis verification patterns floors sandbox.
 // Everything happens in temp folders that are removed at the end; no network.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { floors } from './bench/floors.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'run.js');
@@ -318,6 +319,7 @@ try {
       );
     }
   }
+  if (want('floors')) await floors({ work, bin, cli, report, median, dataDirWith });
   if (want('sandbox')) {
     console.log('\nSandbox copy');
     const { copyTree } = await import(pathToFileURL(path.join(root, 'dist/core/sandbox/copy-tree.js')).href);
