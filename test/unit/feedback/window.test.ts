@@ -7,25 +7,14 @@ import { scanWindow } from '../../../src/core/patterns/window.js';
 import { DataDir } from '../../../src/core/store/data-dir.js';
 import { openStores } from '../../../src/core/store/stores.js';
 import { tempDir } from '../../helpers/cli.js';
+import { feedbackEntry } from '../../helpers/feedback-entry.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-20T12:00:00.000Z');
-let counter = 0;
-
+/** A stored entry of `agentId` at `at` (ms since the epoch). */
 function entry(at: number, agentId: string, extra: Partial<FeedbackEntry> = {}): FeedbackEntry {
-  counter++;
   const timestamp = new Date(at).toISOString();
-  return {
-    id: `fb_${counter}`,
-    agentId,
-    operationId: `op-${counter}`,
-    type: 'success',
-    score: 1,
-    source: 'agent',
-    timestamp,
-    recordedAt: timestamp,
-    ...extra,
-  };
+  return feedbackEntry({ agentId, timestamp, recordedAt: timestamp, ...extra });
 }
 
 describe('readFeedbackWindow (what ctx.feedback holds)', () => {
