@@ -2,9 +2,10 @@ import type { LineCursor } from '../store/feedback-log.js';
 
 /**
  * Reads one top-level string field (`timestamp`, `agentId`) of each line of a log chunk straight
- * from the text, under the rules of `leadingField` in window.ts: undefined when the text cannot
- * decide (a backslash in the line, a brace or bracket before the key, the key twice, a space after
- * the colon), and then the line is parsed. The searches that scan a whole line (for a backslash, for a second key)
+ * from the text. Without escapes every key and string is literal, so the text can be read as is;
+ * the answer is undefined, and the line left to JSON.parse, whenever the text cannot decide: a
+ * backslash in the line, a brace or bracket before the key (it could be a nested object's), the
+ * key twice (JSON.parse keeps the last), a space after the colon, a line not starting with `{`. The searches that scan a whole line (for a backslash, for a second key)
  * are made once across the chunk instead, each from where the last one stopped: over a million
  * lines they cost more than the rest of the check.
  */

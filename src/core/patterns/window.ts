@@ -11,8 +11,6 @@ import {
   type SegmentTimes,
 } from './segment-times.js';
 
-const TIMESTAMP_KEY = '"timestamp":"';
-
 export interface ScanOptions {
   /**
    * Write what was learnt of the segments' time spans to the sidecar index (the default). A
@@ -119,32 +117,4 @@ function isEntryShaped(record: unknown): record is FeedbackEntry {
     typeof entry.timestamp === 'string' &&
     typeof entry.score === 'number'
   );
-}
-
-/**
- * The top-level timestamp of a log line read straight from its text, or undefined when that is
- * not certain: kv1nt writes `timestamp` before any nested object, unescaped and once; a line of
- * any other shape is left to JSON.parse.
- */
-export function leadingTimestamp(text: string): string | undefined {
-  return leadingField(text, TIMESTAMP_KEY);
-}
-
-/** The same read for any top-level string field kv1nt writes before nested objects (`agentId`). */
-export function leadingField(text: string, keyText: string): string | undefined {
-  // Without escapes every key and string is literal, so the checks below can read the raw text.
-  if (text.charCodeAt(0) !== 0x7b || text.includes('\\')) return undefined;
-  const key = text.indexOf(keyText);
-  if (key === -1) return undefined;
-  // A brace or bracket before the key could mean it belongs to a nested object.
-  const brace = text.indexOf('{', 1);
-  if (brace !== -1 && brace < key) return undefined;
-  const bracket = text.indexOf('[');
-  if (bracket !== -1 && bracket < key) return undefined;
-  const start = key + keyText.length;
-  const close = text.indexOf('"', start);
-  if (close === -1) return undefined;
-  // JSON.parse keeps the last of duplicate keys: a second one means the text cannot decide.
-  if (text.indexOf(keyText.slice(0, keyText.indexOf(':')), close) !== -1) return undefined;
-  return text.slice(start, close);
 }

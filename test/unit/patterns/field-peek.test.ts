@@ -54,3 +54,40 @@ describe('FieldPeek', () => {
     }
   });
 });
+
+describe('FieldPeek of timestamps', () => {
+  const peek = async (line: string) => (await peeked('timestamp', [line]))[0]?.[1];
+
+  it('reads the top-level timestamp of a line kv1nt writes', async () => {
+    const nested = '{"id":"x","timestamp":"2026-01-01T00:00:00.000Z","details":{"timestamp":"nested"}}';
+    expect(await peek(nested)).toBeUndefined(); // a later "timestamp" key: undecided
+    const plain = '{"id":"x","timestamp":"2026-01-01T00:00:00.000Z","metrics":{"m":1},"message":"x"}';
+    expect(await peek(plain)).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('leaves any line it cannot be sure of to JSON.parse', async () => {
+    const cases = [
+      '{"details":{"timestamp":"2020-01-01T00:00:00.000Z"},"timestamp":"2026-01-01T00:00:00.000Z"}',
+      '{"a":["x"],"timestamp":"2026-01-01T00:00:00.000Z"}',
+      '{"timestamp":"2026-01-01T00:00:00.000Z","timestamp":"2020-01-01T00:00:00.000Z"}',
+      '{"timestamp":"2026-01-01T00:00:00.000Z","t\\u0069mestamp":"x","\\u0074imestamp":"2020-01-01T00:00:00.000Z"}',
+      '{"timestamp":"2026\\u002d01-01T00:00:00.000Z"}',
+      ' {"timestamp":"2026-01-01T00:00:00.000Z"}',
+      '{"timestamp": "2026-01-01T00:00:00.000Z"}',
+      '{"message":"say \\"hi\\"","timestamp":"2026-01-01T00:00:00.000Z"}',
+    ];
+    for (const [line, value] of await peeked('timestamp', cases)) expect(value, line).toBeUndefined();
+  });
+
+  it('agrees with JSON.parse whenever it answers', async () => {
+    const lines = [
+      '{"operationId":"timestamp","timestamp":"2026-01-01T00:00:00.000Z"}',
+      '{"timestamp":"2026-01-01T00:00:00.000Z","message":"{[timestamp]}"}',
+      '{"id":"x","timestamp":"2026-01-01T00:00:00.000Z","metrics":{"a":1}}',
+      '{"operationId":"op:\\"","timestamp":"2026-01-01T00:00:00.000Z"}',
+    ];
+    for (const [line, value] of await peeked('timestamp', lines)) {
+      if (value !== undefined) expect(value).toBe((JSON.parse(line) as { timestamp: string }).timestamp);
+    }
+  });
+});
