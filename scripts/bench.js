@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: figures to compare across commits (not a gate: it always exits 0).
-// `node scripts/bench.js [section ...]` runs only some of: api import latency startup analysis verification patterns sandbox real-repo.
+// `node scripts/bench.js [section ...]` runs only some of: api import latency startup analysis verification patterns floors sandbox real-repo.
 // Everything happens in temp folders that are removed at the end; no network (but real-repo's, see scripts/bench/real-repo.js).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchRealRepo } from './bench/real-repo.js';
+import { floors } from './bench/floors.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'run.js');
@@ -319,6 +320,7 @@ try {
       );
     }
   }
+  if (want('floors')) await floors({ work, bin, cli, report, median, dataDirWith });
   if (want('sandbox')) {
     console.log('\nSandbox copy');
     const { copyTree } = await import(pathToFileURL(path.join(root, 'dist/core/sandbox/copy-tree.js')).href);

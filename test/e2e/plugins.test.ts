@@ -45,6 +45,52 @@ describe('plugins from the config', () => {
     );
   });
 
+  it("a plugin detector reading ctx.feedback gets the agent's window of the log, oldest first", async () => {
+    const {
+      cliAsync: cli,
+      home,
+      dir,
+      env,
+    } = pluginProject(
+      { plugins: ['./plugins/reader.mjs'] },
+      {
+        'plugins/reader.mjs': plugin(
+          'reader',
+          `const seen = ctx.feedback.map((e) => [e.operationId, e.type, e.agentId]);
+           return [{ title: 'read ' + seen.length, description: '', evidence: { seen, frozen: Object.isFrozen(ctx.feedback) && Object.isFrozen(ctx.feedback[0]) } }];`,
+        ),
+      },
+    );
+    // Beside the project's 6 entries of a1 (1–3 h ago): a newer one, one of another agent, and
+    // one of a1 from before the 7-day window — in another segment (an import writes its own).
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
+    const input = [
+      { agentId: 'a1', operationId: 'newest', type: 'success', timestamp: daysAgo(0.01) },
+      { agentId: 'a2', operationId: 'other-agent', type: 'success', timestamp: daysAgo(1) },
+      { agentId: 'a1', operationId: 'too-old', type: 'success', timestamp: daysAgo(8) },
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
+    expect(kv1nt(home, ['feedback', 'import', '-'], { cwd: dir, env, input }).code).toBe(0);
+
+    const run = await cli(['analyze', 'a1', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const analysis = run.json<Analysis>();
+    expect(analysis.warnings).toEqual([]);
+    const reader = analysis.opportunities.find((o) => o.detector === 'reader/detector');
+    expect(reader).toMatchObject({ title: 'read 7' });
+    const { seen, frozen } = reader?.evidence as { seen: string[][]; frozen: boolean };
+    expect(frozen).toBe(true);
+    // The project's six (three successes and three failures of deploy, 3 h to 1 h ago), then the newest.
+    expect(
+      seen
+        .slice(0, 6)
+        .map(([op, type, agent]) => `${op} ${type} ${agent}`)
+        .sort(),
+    ).toEqual([...Array<string>(3).fill('deploy failure a1'), ...Array<string>(3).fill('deploy success a1')]);
+    expect(seen[6]).toEqual(['newest', 'success', 'a1']);
+  });
+
   it('gives each plugin its own options from pluginOptions, and warns of options for no plugin', async () => {
     const { cliAsync: cli } = pluginProject(
       {

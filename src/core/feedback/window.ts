@@ -1,6 +1,7 @@
+import { byTimestamp } from '../patterns/timestamps.js';
+import { scanWindow, windowBounds } from '../patterns/window.js';
 import { DataDir } from '../store/data-dir.js';
-import { FeedbackLog, parseLogLine } from '../store/feedback-log.js';
-import { asEntry } from './aggregate-index.js';
+import { FeedbackLog } from '../store/feedback-log.js';
 import type { FeedbackEntry } from './types.js';
 
 /** One agent's analysis window: what a detector's `ctx.feedback` holds. */
@@ -13,29 +14,41 @@ export interface FeedbackWindow {
   to: number;
 }
 
-/** Entries up to this long after the window's end still count (a clock a little ahead). */
-const CLOCK_SKEW_MS = 300_000;
-
 /**
- * The window's entries, oldest first, read from the feedback log and nothing else (no store, no
- * lock, no write): kv1nt reads it for an in-process detector, and a plugin process reads it
- * itself, with read-only file access, when its detector first reads `ctx.feedback` — so the
- * entries never cross between processes.
+ * The window's entries, oldest first and frozen, read from the feedback log and nothing else (no
+ * store, no lock, no write): kv1nt reads it for an in-process detector, and a plugin process
+ * reads it itself, with read-only file access, when its detector first reads `ctx.feedback` — so
+ * the entries never cross between processes. Like `patterns`, it skips the segments outside the
+ * window and parses only the lines of this agent inside it.
  */
-export function readFeedbackWindow(window: FeedbackWindow): FeedbackEntry[] {
+export function readFeedbackWindow(window: FeedbackWindow): readonly FeedbackEntry[] {
   const log = new FeedbackLog(new DataDir(window.dataDir));
   const entries: FeedbackEntry[] = [];
-  let segment = -1;
-  let file = '';
-  for (const line of log.linesFrom()) {
-    if (line.end.segment !== segment) {
-      segment = line.end.segment;
-      file = log.segmentPath(segment);
-    }
-    const entry = asEntry(parseLogLine(line, file), file, line.end.offset);
-    if (entry.agentId !== window.agentId) continue;
-    const at = Date.parse(entry.timestamp);
-    if (at >= window.from && at <= window.to + CLOCK_SKEW_MS) entries.push(entry);
+  let ordered = true;
+  scanWindow(
+    { log },
+    new Set([window.agentId]),
+    ...windowBounds(window.from, window.to),
+    (entry) => {
+      const previous = entries.at(-1);
+      if (previous && previous.timestamp > entry.timestamp) ordered = false;
+      entries.push(freezeRecord(entry));
+    },
+    { updateIndex: false },
+  );
+  if (!ordered) entries.sort(byTimestamp);
+  return Object.freeze(entries);
+}
+
+/**
+ * Freezes a parsed log record and the objects in it. A record comes from JSON.parse, so it holds
+ * only data properties: no need for deepFreeze's descriptor checks, which cost seconds over a
+ * window of a million entries.
+ */
+function freezeRecord<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const key in value) freezeRecord(value[key]);
+    Object.freeze(value);
   }
-  return entries.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  return value;
 }

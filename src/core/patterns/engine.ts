@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Stores } from '../store/stores.js';
 import { PatternAccumulator, type PatternOptions } from './detect.js';
 import { FINGERPRINT_VERSION } from './fingerprint.js';
-import { scanWindow } from './window.js';
+import { scanWindow, windowBounds } from './window.js';
+
+export { windowBounds };
 
 import type { StoredPattern } from '../model/knowledge.js';
 
@@ -22,14 +24,6 @@ export function patternId(agentId: string, patternType: string, signature: strin
     .update(JSON.stringify([agentId, patternType, signature]))
     .digest('hex')
     .slice(0, 20)}`;
-}
-
-/**
- * The ISO bounds of the window [from, to] (ms since the epoch); `to` gets five minutes of slack
- * for agents whose clocks run a little ahead.
- */
-export function windowBounds(from: number, to: number): [string, string] {
-  return [new Date(from).toISOString(), new Date(to + 300_000).toISOString()];
 }
 
 /**

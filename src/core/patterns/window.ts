@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { asEntry } from '../feedback/aggregate-index.js';
 import type { FeedbackEntry } from '../feedback/types.js';
-import { parseLogLine, type LineCursor } from '../store/feedback-log.js';
-import type { Stores } from '../store/stores.js';
+import { parseLogLine, type FeedbackLog, type LineCursor } from '../store/feedback-log.js';
+import { FieldPeek } from './field-peek.js';
 import {
   currentTimes,
   readSegmentTimes,
@@ -11,21 +11,36 @@ import {
   type SegmentTimes,
 } from './segment-times.js';
 
-const TIMESTAMP_KEY = '"timestamp":"';
+export interface ScanOptions {
+  /**
+   * Write what was learnt of the segments' time spans to the sidecar index (the default). A
+   * reader without write access (a plugin process) only reads the index.
+   */
+  updateIndex?: boolean;
+}
+
+/**
+ * The ISO bounds of the window [from, to] (ms since the epoch); `to` gets five minutes of slack
+ * for agents whose clocks run a little ahead.
+ */
+export function windowBounds(from: number, to: number): [string, string] {
+  return [new Date(from).toISOString(), new Date(to + 300_000).toISOString()];
+}
 
 /**
  * Hands each entry with `fromIso <= timestamp <= toIso` of the given agents (all when undefined)
  * to `visit`, in log order. A window read costs what the window holds, not the whole history:
  * segments whose indexed time span lies outside the window are not opened, and a line whose
- * timestamp is outside is skipped before it is parsed. Every segment read in full updates the
- * sidecar index for the next run.
+ * timestamp is outside, or whose agent is not wanted, is skipped before it is parsed. Every
+ * segment read in full updates the sidecar index for the next run.
  */
 export function scanWindow(
-  stores: Stores,
+  stores: { log: FeedbackLog },
   agentIds: ReadonlySet<string> | undefined,
   fromIso: string,
   toIso: string,
   visit: (entry: FeedbackEntry) => void,
+  { updateIndex = true }: ScanOptions = {},
 ): void {
   const indexFile = segmentTimesFile(stores.log);
   const stored = readSegmentTimes(indexFile);
@@ -43,21 +58,28 @@ export function scanWindow(
     }
     let first: string | null = null;
     let last: string | null = null;
+    const timestampPeek = new FieldPeek('timestamp');
+    const agentPeek = new FieldPeek('agentId');
     const visitLine = (cursor: LineCursor): void => {
-      let timestamp = inside ? undefined : leadingTimestamp(cursor.text);
-      let entry: FeedbackEntry | undefined;
-      if (timestamp === undefined) {
-        entry = parseEntry(cursor);
-        timestamp = entry.timestamp;
+      // A segment indexed as wholly inside needs no timestamps: its first and last are known.
+      const timestamp = inside ? undefined : timestampPeek.of(cursor);
+      if (timestamp !== undefined) {
+        if (first === null || timestamp < first) first = timestamp;
+        if (last === null || timestamp > last) last = timestamp;
+        if (timestamp < fromIso || timestamp > toIso) return;
       }
-      if (first === null || timestamp < first) first = timestamp;
-      if (last === null || timestamp > last) last = timestamp;
-      if (timestamp < fromIso || timestamp > toIso) return;
-      if (!entry) {
-        entry = parseEntry(cursor);
-        // The fast read and the parse agree for every line kv1nt writes; the parse has the last word.
-        if (entry.timestamp < fromIso || entry.timestamp > toIso) return;
+      // Another agent's line is skipped unparsed, unless it must be parsed for the index.
+      if (agentIds && (inside || timestamp !== undefined)) {
+        const agentId = agentPeek.of(cursor);
+        if (agentId !== undefined && !agentIds.has(agentId)) return;
       }
+      const entry = parseEntry(cursor);
+      if (timestamp === undefined && !inside) {
+        if (first === null || entry.timestamp < first) first = entry.timestamp;
+        if (last === null || entry.timestamp > last) last = entry.timestamp;
+      }
+      // The fast reads and the parse agree for every line kv1nt writes; the parse has the last word.
+      if (entry.timestamp < fromIso || entry.timestamp > toIso) return;
       if (agentIds && !agentIds.has(entry.agentId)) return;
       visit(entry);
     };
@@ -69,7 +91,7 @@ export function scanWindow(
     next.set(segment, { bytes: after.size, mtimeMs: after.mtimeMs, ino: after.ino, first, last });
     changed = true;
   }
-  if (changed || next.size !== stored.size) writeSegmentTimes(indexFile, next);
+  if (updateIndex && (changed || next.size !== stored.size)) writeSegmentTimes(indexFile, next);
 }
 
 /** Parses the cursor's line as an entry; its byte position is worked out only for the error. */
@@ -95,27 +117,4 @@ function isEntryShaped(record: unknown): record is FeedbackEntry {
     typeof entry.timestamp === 'string' &&
     typeof entry.score === 'number'
   );
-}
-
-/**
- * The top-level timestamp of a log line read straight from its text, or undefined when that is
- * not certain: kv1nt writes `timestamp` before any nested object, unescaped and once; a line of
- * any other shape is left to JSON.parse.
- */
-export function leadingTimestamp(text: string): string | undefined {
-  // Without escapes every key and string is literal, so the checks below can read the raw text.
-  if (text.charCodeAt(0) !== 0x7b || text.includes('\\')) return undefined;
-  const key = text.indexOf(TIMESTAMP_KEY);
-  if (key === -1) return undefined;
-  // A brace or bracket before the key could mean it belongs to a nested object.
-  const brace = text.indexOf('{', 1);
-  if (brace !== -1 && brace < key) return undefined;
-  const bracket = text.indexOf('[');
-  if (bracket !== -1 && bracket < key) return undefined;
-  const start = key + TIMESTAMP_KEY.length;
-  const close = text.indexOf('"', start);
-  if (close === -1) return undefined;
-  // JSON.parse keeps the last of duplicate keys: a second one means the text cannot decide.
-  if (text.indexOf('"timestamp"', close) !== -1) return undefined;
-  return text.slice(start, close);
 }

@@ -10,7 +10,7 @@ import {
   segmentTimesFile,
   writeSegmentTimes,
 } from '../../../src/core/patterns/segment-times.js';
-import { leadingTimestamp, scanWindow } from '../../../src/core/patterns/window.js';
+import { scanWindow } from '../../../src/core/patterns/window.js';
 import { DataDir } from '../../../src/core/store/data-dir.js';
 import { openStores, type Stores } from '../../../src/core/store/stores.js';
 import { tempDir } from '../../helpers/cli.js';
@@ -82,42 +82,6 @@ function naiveWindow(stores: Stores, agents: Set<string> | undefined, from: numb
 
 const ids = (map: Map<string, FeedbackEntry[]>) =>
   Object.fromEntries([...map].map(([agent, list]) => [agent, list.map((e) => e.id)]));
-
-describe('leadingTimestamp', () => {
-  it('reads the top-level timestamp of a line kv1nt writes', () => {
-    const e = entry(NOW, 'a', { metrics: { m: 1 }, details: { timestamp: 'nested' } });
-    expect(leadingTimestamp(JSON.stringify(e))).toBeUndefined(); // a later "timestamp" key: undecided
-    const plain = entry(NOW, 'a', { metrics: { m: 1 }, message: 'x' });
-    expect(leadingTimestamp(JSON.stringify(plain))).toBe(plain.timestamp);
-  });
-
-  it('leaves any line it cannot be sure of to JSON.parse', () => {
-    const cases = [
-      '{"details":{"timestamp":"2020-01-01T00:00:00.000Z"},"timestamp":"2026-01-01T00:00:00.000Z"}',
-      '{"a":["x"],"timestamp":"2026-01-01T00:00:00.000Z"}',
-      '{"timestamp":"2026-01-01T00:00:00.000Z","timestamp":"2020-01-01T00:00:00.000Z"}',
-      '{"timestamp":"2026-01-01T00:00:00.000Z","t\\u0069mestamp":"x","\\u0074imestamp":"2020-01-01T00:00:00.000Z"}',
-      '{"timestamp":"2026\\u002d01-01T00:00:00.000Z"}',
-      ' {"timestamp":"2026-01-01T00:00:00.000Z"}',
-      '{"timestamp": "2026-01-01T00:00:00.000Z"}',
-      '{"message":"say \\"hi\\"","timestamp":"2026-01-01T00:00:00.000Z"}',
-    ];
-    for (const line of cases) expect(leadingTimestamp(line), line).toBeUndefined();
-  });
-
-  it('agrees with JSON.parse whenever it answers', () => {
-    const lines = [
-      '{"operationId":"timestamp","timestamp":"2026-01-01T00:00:00.000Z"}',
-      '{"timestamp":"2026-01-01T00:00:00.000Z","message":"{[timestamp]}"}',
-      '{"id":"x","timestamp":"2026-01-01T00:00:00.000Z","metrics":{"a":1}}',
-      '{"operationId":"op:\\"","timestamp":"2026-01-01T00:00:00.000Z"}',
-    ];
-    for (const line of lines) {
-      const fast = leadingTimestamp(line);
-      if (fast !== undefined) expect(fast).toBe((JSON.parse(line) as { timestamp: string }).timestamp);
-    }
-  });
-});
 
 describe('windowEntries', () => {
   const from = NOW - 7 * DAY;
