@@ -217,26 +217,28 @@ function checkTimestamp(timestamp: unknown, now: Date, field = 'timestamp'): str
  * as "Date.parse round-trips through toISOString", without building a Date per entry.
  */
 function canonicalTime(timestamp: string): number {
-  const digits = (from: number, to: number): number => {
-    let value = 0;
-    for (let i = from; i < to; i++) value = value * 10 + timestamp.charCodeAt(i) - 48;
-    return value;
-  };
-  const year = digits(0, 4);
-  const month = digits(5, 7);
-  const day = digits(8, 10);
-  const hour = digits(11, 13);
-  const minute = digits(14, 16);
-  const second = digits(17, 19);
+  const year = digitsOf(timestamp, 0, 4);
+  const month = digitsOf(timestamp, 5, 7);
+  const day = digitsOf(timestamp, 8, 10);
+  const hour = digitsOf(timestamp, 11, 13);
+  const minute = digitsOf(timestamp, 14, 16);
+  const second = digitsOf(timestamp, 17, 19);
   if (year < 100) {
     // Date.UTC reads two-digit years as 19xx: take the general route.
     const time = Date.parse(timestamp);
     return Number.isNaN(time) || new Date(time).toISOString() !== timestamp ? NaN : time;
   }
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
-  const time = Date.UTC(year, month - 1, day, hour, minute, second, digits(20, 23));
+  const time = Date.UTC(year, month - 1, day, hour, minute, second, digitsOf(timestamp, 20, 23));
   // A day past the end of its month rolls over into the next one.
   return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day ? time : NaN;
+}
+
+/** The number written by the digits of `text` from `from` to `to` (a module function: no closure per call). */
+function digitsOf(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) value = value * 10 + text.charCodeAt(i) - 48;
+  return value;
 }
 
 /** Date.parse quietly rolls 2026-02-31 over to March 3rd; a typo must not become another day. */
