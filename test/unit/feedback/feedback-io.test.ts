@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { csvCell, csvRow, exportFeedback } from '../../../src/core/feedback/export.js';
 import { IdSet } from '../../../src/core/feedback/id-set.js';
@@ -45,8 +46,9 @@ async function addSegment(stores: Stores, entries: FeedbackEntry[]): Promise<voi
   );
 }
 
-async function* batches(lines: string[]): AsyncGenerator<string[]> {
-  yield lines;
+/** The lines as an import source hands them over: one chunk. */
+function batches(lines: string[]): AsyncIterable<string[]> {
+  return Readable.from([lines], { objectMode: true }) as AsyncIterable<string[]>;
 }
 
 describe('listFeedback', () => {
@@ -54,10 +56,10 @@ describe('listFeedback', () => {
     const stores = newStores();
     const [a, b, c] = [entry(NOW - 3 * DAY), entry(NOW - DAY), entry(NOW - 2 * DAY)];
     const twin = entry(NOW - DAY);
-    await addSegment(stores, [a!, b!]);
-    await addSegment(stores, [c!, twin]);
-    expect(listFeedback(stores, {}, 10).map((e) => e.id)).toEqual([twin.id, b!.id, c!.id, a!.id]);
-    expect(listFeedback(stores, {}, 2).map((e) => e.id)).toEqual([twin.id, b!.id]);
+    await addSegment(stores, [a, b]);
+    await addSegment(stores, [c, twin]);
+    expect(listFeedback(stores, {}, 10).map((e) => e.id)).toEqual([twin.id, b.id, c.id, a.id]);
+    expect(listFeedback(stores, {}, 2).map((e) => e.id)).toEqual([twin.id, b.id]);
   });
 
   it('does not open segments whose indexed times cannot hold the newest entries', async () => {
