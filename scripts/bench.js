@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench`: figures to compare across commits (not a gate: it always exits 0).
-// `node scripts/bench.js [section ...]` runs only some of: api import latency startup analysis verification patterns sandbox.
+// `node scripts/bench.js [section ...]` runs only some of: api import latency startup analysis verification patterns sandbox data.
 // Everything happens in temp folders that are removed at the end; no network.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchData } from './bench/data.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'run.js');
@@ -355,6 +356,7 @@ try {
     console.log(`  reflink used: ${reflinked ? 'yes' : 'no (the file system cannot clone; real copies)'}`);
     results['copyTree reflinked'] = reflinked;
   }
+  if (want('data')) await benchData({ work, bin, report });
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }
