@@ -45,7 +45,7 @@ export class FeedbackDesk {
 
   /** `feedback import`: a file, a pipe or standard input, streamed in bounded memory. */
   importFrom(source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
-    return this.importStream(importLines(source), options);
+    return this.importStream(importLines(source, options.limits), options);
   }
 
   /** `feedback list`: the newest `limit` entries passing `filter`, newest first. */

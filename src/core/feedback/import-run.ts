@@ -6,6 +6,7 @@ import { emptyAggregates, foldEntry, mergeBucket, type Bucket, type ScoreAggrega
 import { IdSet } from './id-set.js';
 import { invalidImportError, jsonLine, recordsOf, type InvalidLine, type LineMapper } from './import.js';
 import { idOf, markStoredIds } from './log-fields.js';
+import type { ImportLimits } from './import-source.js';
 import { readLines, SegmentDraft } from './segment-draft.js';
 import type { FeedbackEntry } from './types.js';
 
@@ -36,6 +37,8 @@ export interface ImportOptions {
   mapLine?: LineMapper;
   /** Called after every chunk of input: a progress display hooks in here. */
   onProgress?: (progress: ImportProgress) => void;
+  /** The reader's bounds (a format of long lines raises lineBytes). */
+  limits?: ImportLimits;
 }
 
 const MAX_LISTED = 100;
