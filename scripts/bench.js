@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: figures to compare across commits (not a gate: it always exits 0).
-// `node scripts/bench.js [section ...]` runs only some of: api import latency startup analysis verification patterns floors sandbox real-repo.
+// `node scripts/bench.js [section ...]` runs only some of: api import latency startup analysis verification patterns floors sandbox real-repo data.
 // Everything happens in temp folders that are removed at the end; no network (but real-repo's, see scripts/bench/real-repo.js).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchRealRepo } from './bench/real-repo.js';
 import { floors } from './bench/floors.js';
+import { benchData } from './bench/data.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'run.js');
@@ -359,6 +360,7 @@ try {
     results['copyTree reflinked'] = reflinked;
   }
   if (want('real-repo')) await benchRealRepo({ root, bin, work, report });
+  if (want('data')) await benchData({ work, bin, report });
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

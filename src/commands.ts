@@ -14,7 +14,9 @@ import History from './commands/history.js';
 import Optimize from './commands/optimize.js';
 import Rollback from './commands/rollback.js';
 import FeedbackFailure from './commands/feedback/failure.js';
+import FeedbackExport from './commands/feedback/export.js';
 import FeedbackImport from './commands/feedback/import.js';
+import FeedbackList from './commands/feedback/list.js';
 import FeedbackQuality from './commands/feedback/quality.js';
 import FeedbackRate from './commands/feedback/rate.js';
 import FeedbackRecord from './commands/feedback/record.js';
@@ -71,7 +73,9 @@ export const COMMANDS = {
   'hooks:run': HooksRun,
   'hooks:status': HooksStatus,
   'hooks:uninstall': HooksUninstall,
+  'feedback:export': FeedbackExport,
   'feedback:import': FeedbackImport,
+  'feedback:list': FeedbackList,
   'feedback:quality': FeedbackQuality,
   'feedback:rate': FeedbackRate,
   'feedback:record': FeedbackRecord,

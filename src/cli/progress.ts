@@ -11,6 +11,8 @@ export interface Progress {
   step(label: string): void;
   /** The step in flight ends with `outcome` (kept on the screen: `label... outcome`), under `label` if given. */
   done(outcome?: string, label?: string): void;
+  /** A running figure of the step in flight (lines so far, rate): on a terminal only — a log gets steps. */
+  status(text: string): void;
 }
 
 /** Room the spinner adds after the label: `... ⣾ ` and one column the cursor may need. */
@@ -33,7 +35,7 @@ export async function withProgress<T>(
   }
 }
 
-const SILENT: Progress = { step: () => undefined, done: () => undefined };
+const SILENT: Progress = { step: () => undefined, done: () => undefined, status: () => undefined };
 
 /**
  * The spinner's line must never wrap: oclif erases it by counting lines at the width it read at
@@ -55,9 +57,20 @@ class SpinnerProgress implements Progress {
     this.label = null;
   }
 
+  status(text: string): void {
+    if (this.label === null) return;
+    ux.action.status = cut(
+      text,
+      Math.max(0, this.columns() - SPINNER_ROOM - cut(this.label, null).length - 1),
+    );
+  }
+
+  private columns(): number {
+    return process.stderr.columns > 0 ? process.stderr.columns : 80;
+  }
+
   private fit(label: string, extra: number): string {
-    const columns = process.stderr.columns > 0 ? process.stderr.columns : 80;
-    return cut(label, Math.max(10, columns - SPINNER_ROOM - extra));
+    return cut(label, Math.max(10, this.columns() - SPINNER_ROOM - extra));
   }
 }
 
@@ -72,5 +85,9 @@ class PlainProgress implements Progress {
   done(outcome?: string, label = this.label): void {
     if (label !== null && outcome !== undefined) process.stderr.write(`${cut(label, null)}... ${outcome}\n`);
     this.label = null;
+  }
+
+  status(): void {
+    // A log gets one line per step, not a line per tick.
   }
 }

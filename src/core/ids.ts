@@ -36,5 +36,13 @@ let counter = randomBytes(4).readUInt32BE(0);
  */
 export function newId(prefix: string): string {
   counter = (counter + 1) >>> 0;
-  return `${prefix}_${Date.now().toString(16).padStart(12, '0')}${processPart}${counter.toString(16).padStart(8, '0')}`;
+  return `${prefix}_${timePart()}${processPart}${counter.toString(16).padStart(8, '0')}`;
+}
+
+/** The id's time digits, formatted once per millisecond (an import makes millions of ids). */
+let lastTime = { ms: -1, hex: '' };
+function timePart(): string {
+  const ms = Date.now();
+  if (ms !== lastTime.ms) lastTime = { ms, hex: ms.toString(16).padStart(12, '0') };
+  return lastTime.hex;
 }

@@ -7,13 +7,18 @@
 export { Kv1ntCore } from './kv1nt.js';
 export type { CoreOptions, OptimizeRequest } from './requests.js';
 export type { RemoveAgentResult } from './agents/remove.js';
-export type { FeedbackListener, ImportResult } from './feedback/desk.js';
+export type { FeedbackListener } from './feedback/desk.js';
+export type { ImportOptions, ImportProgress, ImportResult } from './feedback/import-run.js';
+export type { LineMapper } from './feedback/import.js';
+export { CSV_COLUMNS, EXPORT_FORMATS, type ExportCount, type ExportFormat } from './feedback/export.js';
+export type { FeedbackFilter } from './feedback/filter.js';
+export { LIST_LIMIT_MAX } from './feedback/list.js';
 
 // Feedback input, as the CLI parses it before handing it to the core.
 export { FEEDBACK_SOURCES, FEEDBACK_TYPES } from './feedback/types.js';
 export type { FeedbackEntry, FeedbackInput, FeedbackSource, FeedbackType } from './feedback/types.js';
 export { LIMITS, isPlainObject, parseJsonInput } from './feedback/validate.js';
-export { readImportSource } from './feedback/import-source.js';
+export { importLines, type ImportSource } from './feedback/import-source.js';
 export { safeRecord, setOwn } from './safe-record.js';
 export { visible } from './visible-text.js';
 export { parseDuration } from './duration.js';

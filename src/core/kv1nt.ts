@@ -70,7 +70,7 @@ import { collectStats, collectStatus, type Scope, type StatsReport, type StatusR
 export class Kv1ntCore {
   readonly dataDir: string;
   readonly stores: Stores;
-  private readonly desk: FeedbackDesk;
+  readonly desk: FeedbackDesk;
   private pluginSet: Promise<PluginSet> | undefined;
 
   private readonly clock: () => Date;

@@ -258,7 +258,15 @@ describe('feedback import', () => {
     });
     const fromFile = kv1nt(data, ['feedback', 'import', path.join(dir, 'in.jsonl'), '--json']);
     expect(fromFile.code).toBe(0);
-    expect(fromFile.json()).toEqual({ imported: 3, skipped: [], ids: [ID, ID, ID] });
+    expect(fromFile.json()).toEqual({
+      imported: 3,
+      duplicates: 0,
+      skipped: 0,
+      invalidLines: [],
+      agents: { imp: 3 },
+      from: expect.any(String) as unknown,
+      to: expect.any(String) as unknown,
+    });
     const fromStdin = kv1nt(data, ['feedback', 'import', '-', '--json'], { input: `${good(3)}\r\n` });
     expect(fromStdin.json()).toMatchObject({ imported: 1 });
     expect(kv1nt(data, ['summary', 'imp', '--json']).json()).toMatchObject({
@@ -299,7 +307,8 @@ describe('feedback import', () => {
     expect(result.code).toBe(1);
     expect(result.json()).toMatchObject({
       imported: 2,
-      skipped: [{ line: 2, message: expect.stringMatching(/not valid JSON/) as unknown }],
+      skipped: 1,
+      invalidLines: [{ line: 2, message: expect.stringMatching(/not valid JSON/) as unknown }],
     });
     expect(kv1nt(data, ['summary', 'imp', '--json']).json()).toMatchObject({ total: 2 });
   });

@@ -1,15 +1,16 @@
 import { Args, Flags } from '@oclif/core';
 import { Kv1ntCommand } from '../../cli/base-command.js';
+import { renderImport } from '../../cli/feedback-io-view.js';
 import { EXIT_RUNTIME } from '../../core/errors.js';
-import { readImportSource, visible, type ImportResult } from '../../core/index.js';
+import type { ImportResult } from '../../core/index.js';
 
 export default class FeedbackImport extends Kv1ntCommand {
   static override summary = 'Import feedback entries from a JSON Lines file (or - for stdin).';
-  static override description = `One entry per line, with the fields agentId, operationId, type, score?, rating?, source?, details?, durationMs?, metrics?, errorType?, message?, timestamp?.
+  static override description = `One entry per line, with the fields agentId, operationId, type, score?, rating?, source?, details?, durationMs?, metrics?, errorType?, message?, timestamp? — or entries as \`feedback export\` writes them: their id and recordedAt are kept, and a line whose id is stored already is skipped and counted as a duplicate (importing an export again adds nothing).
 
-All or nothing: one invalid line and nothing is imported; every invalid line is reported with its number (exit 2). With --skip-invalid the valid lines are imported and the rest reported (exit 1 if any were skipped). The imported batch lands atomically: a crash mid-import leaves none of it.
+All or nothing: one invalid line and nothing is imported; the invalid lines are reported with their numbers (exit 2). With --skip-invalid the valid lines are imported and the rest reported (exit 1 if any were skipped). The imported batch lands atomically: a crash mid-import leaves none of it.
 
-Reads a file, a named pipe or standard input; a leading UTF-8 byte order mark is skipped. A device (/dev/zero), a line over 1 MiB or an input over 256 MiB is refused (see docs/configuration.md).`;
+Any size: the input is streamed, in bounded memory. On a terminal a progress line shows the lines read per second. Reads a file, a named pipe or standard input; a leading UTF-8 byte order mark is skipped. A device (/dev/zero) or a line over 1 MiB is refused.`;
   static override examples = [
     '<%= config.bin %> feedback import history.jsonl',
     'cat history.jsonl | <%= config.bin %> feedback import -',
@@ -24,23 +25,27 @@ Reads a file, a named pipe or standard input; a leading UTF-8 byte order mark is
 
   async run(): Promise<ImportResult> {
     const { args, flags } = await this.parse(FeedbackImport);
-    const text = await readImportSource(args.file, process.stdin as AsyncIterable<Buffer>);
     const core = await this.openCore(flags);
     const result = await this.withProgress((progress) => {
       progress.step(`Importing ${args.file === '-' ? 'standard input' : args.file}`);
-      return core.importLines(text, { skipInvalid: flags['skip-invalid'] });
+      const started = Date.now();
+      return core.desk.importFrom(
+        { file: args.file, stdin: process.stdin as AsyncIterable<Buffer> },
+        {
+          skipInvalid: flags['skip-invalid'],
+          onProgress: ({ lines }) => progress.status(linesPerSecond(lines, Date.now() - started)),
+        },
+      );
     });
-    this.say(`Imported ${result.imported} entr${result.imported === 1 ? 'y' : 'ies'}.`);
-    if (result.skipped.length > 0) {
-      process.exitCode = EXIT_RUNTIME;
-      if (!this.jsonEnabled()) {
-        process.stderr.write(
-          visible(
-            `Skipped ${result.skipped.length} invalid line(s):\n${result.skipped.map((s) => `  line ${s.line}: ${s.message}`).join('\n')}\n`,
-          ),
-        );
-      }
+    if (result.skipped > 0) process.exitCode = EXIT_RUNTIME;
+    if (!this.jsonEnabled()) {
+      this.log(await renderImport(result));
     }
     return result;
   }
+}
+
+function linesPerSecond(lines: number, ms: number): string {
+  const rate = ms > 0 ? Math.round((lines * 1000) / ms) : 0;
+  return `${lines.toLocaleString('en-US')} lines, ${rate.toLocaleString('en-US')} lines/s`;
 }

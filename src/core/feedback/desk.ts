@@ -1,19 +1,22 @@
 import type { Stores } from '../store/stores.js';
-import { appendImport } from './append-import.js';
-import { invalidImportError, parseImport, type InvalidLine } from './import.js';
+import { Readable } from 'node:stream';
+import { exportFeedback, type ExportCount, type ExportFormat } from './export.js';
+import { checkFilter, type FeedbackFilter } from './filter.js';
+import { importFeedback, type ImportOptions, type ImportResult } from './import-run.js';
+import { importLines, type ImportSource } from './import-source.js';
+import { listFeedback } from './list.js';
 import { Recorder } from './recorder.js';
+import { readLines } from './segment-draft.js';
 import type { FeedbackEntry, FeedbackInput } from './types.js';
 import { toFeedbackRecord } from './validate.js';
 
-export interface ImportResult {
-  imported: number;
-  skipped: InvalidLine[];
-  ids: string[];
-}
-
+export type { ImportResult };
 export type FeedbackListener = (entry: FeedbackEntry) => void;
 
-/** Where feedback comes in: validated, made durable, then told to the listeners of this process. */
+/**
+ * Where feedback comes in — validated, made durable, then told to the listeners of this process —
+ * and goes out again (list, export).
+ */
 export class FeedbackDesk {
   private readonly recorder: Recorder;
   private readonly listeners = new Set<FeedbackListener>();
@@ -35,13 +38,48 @@ export class FeedbackDesk {
     return entries;
   }
 
-  /** JSON Lines import, all or nothing unless `skipInvalid`. The batch lands atomically. */
-  async importLines(text: string, options: { skipInvalid?: boolean } = {}): Promise<ImportResult> {
-    const { entries, lines, invalid } = parseImport(text, this.clock());
-    if (invalid.length > 0 && !options.skipInvalid) throw invalidImportError(invalid);
-    await appendImport(this.stores, entries, lines);
-    this.notify(entries);
-    return { imported: entries.length, skipped: invalid, ids: entries.map((entry) => entry.id) };
+  /** JSON Lines text held in memory (the API), imported like a file. */
+  importLines(text: string, options: ImportOptions = {}): Promise<ImportResult> {
+    return this.importFrom({ file: '-', stdin: Readable.from([Buffer.from(text)]) }, options);
+  }
+
+  /** `feedback import`: a file, a pipe or standard input, streamed in bounded memory. */
+  importFrom(source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
+    return this.importStream(importLines(source, options.limits), options);
+  }
+
+  /** `feedback list`: the newest `limit` entries passing `filter`, newest first. */
+  list(filter: FeedbackFilter, limit = 50): FeedbackEntry[] {
+    return listFeedback(this.stores, checkFilter(filter, this.clock()), limit);
+  }
+
+  /**
+   * `feedback export`: the matching entries in storage order, as text chunks (bounded memory).
+   * The filter is checked at once, before the first chunk; `count` grows as chunks are taken.
+   */
+  export(
+    filter: Pick<FeedbackFilter, 'agentId' | 'since' | 'until'>,
+    format: ExportFormat,
+    count?: ExportCount,
+  ): Generator<string> {
+    return exportFeedback(this.stores, checkFilter(filter, this.clock()), format, count);
+  }
+
+  /**
+   * An import, streamed (lines a chunk at a time), all or nothing unless `skipInvalid`. The batch
+   * lands atomically; ids already stored are skipped.
+   */
+  async importStream(
+    input: AsyncIterable<readonly string[]>,
+    options: ImportOptions = {},
+  ): Promise<ImportResult> {
+    const { result, segment } = await importFeedback(this.stores, input, this.clock(), options);
+    // Read back only for in-process listeners: an import is never held in memory whole.
+    if (segment !== undefined && this.listeners.size > 0) {
+      for (const line of readLines(this.stores.log.segmentPath(segment)))
+        this.notify([JSON.parse(line) as FeedbackEntry]);
+    }
+    return result;
   }
 
   onFeedback(listener: FeedbackListener): () => void {

@@ -1,67 +1,92 @@
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import { Kv1ntError, invalidInput, hasErrno } from '../errors.js';
 
 /**
  * Bounds of `feedback import`'s input. A line longer than `lineBytes` cannot be an entry (one is
- * at most 64 KiB), so reading stops there instead of buffering an endless line (`/dev/zero`);
- * `inputBytes` keeps the text under what one JavaScript string can hold.
+ * at most 64 KiB), so reading stops there instead of buffering an endless line (`/dev/zero`).
+ * The input as a whole has no size limit: it is read in chunks and never held whole.
  */
 export const IMPORT_LIMITS = {
   lineBytes: 1024 * 1024,
-  inputBytes: 256 * 1024 * 1024,
 };
 export type ImportLimits = typeof IMPORT_LIMITS;
 
-const CHUNK_BYTES = 64 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+
+/** Where an import's text comes from: a path, or `-` with the process's standard input. */
+export interface ImportSource {
+  /** A path, or `-` for `stdin`. */
+  file: string;
+  stdin?: AsyncIterable<Buffer | string>;
+}
 
 /**
- * The text of an import: a regular file, a pipe (FIFO), or standard input for `-`, read in
- * 64 KiB chunks. Devices (`/dev/zero`, `/dev/urandom`: they never end), folders and sockets are
- * refused up front; a line or an input over the limits stops the read with a clear error.
+ * The lines of an import (without their line breaks; a trailing CR and a leading byte order mark
+ * dropped), a chunk's worth at a time, blank lines included so the caller can number them. Reads
+ * a regular file, a pipe (FIFO), or standard input for `-`. Devices (`/dev/zero`, `/dev/urandom`:
+ * they never end), folders and sockets are refused up front; a line over the limit stops the read
+ * with a clear error.
  */
-export async function readImportSource(
-  file: string,
-  stdin: AsyncIterable<Buffer | string>,
+export async function* importLines(
+  source: ImportSource,
   limits: ImportLimits = IMPORT_LIMITS,
-): Promise<string> {
-  const name = file === '-' ? 'standard input' : file;
-  let source: AsyncIterable<Buffer | string>;
-  if (file === '-') source = stdin;
+): AsyncGenerator<string[]> {
+  const name = source.file === '-' ? 'standard input' : source.file;
+  let input: AsyncIterable<Buffer | string>;
+  if (source.file === '-') input = source.stdin ?? Readable.from([]);
   else {
-    const stat = statOf(file);
+    const stat = statOf(source.file);
     if (!stat.isFile() && !stat.isFIFO()) {
       throw invalidInput(
-        `${file} is ${kindOf(stat)}, not a file: import reads a regular file, a pipe, or - for standard input.`,
+        `${source.file} is ${kindOf(stat)}, not a file: import reads a regular file, a pipe, or - for standard input.`,
       );
     }
-    if (stat.isFile() && stat.size > limits.inputBytes) throw tooLarge(name, limits);
-    source = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES });
+    input = fs.createReadStream(source.file, { highWaterMark: CHUNK_BYTES });
   }
-  const chunks: Buffer[] = [];
-  let total = 0;
+  let carry = Buffer.alloc(0);
   let line = 1;
-  let lineBytes = 0;
+  let first = true;
   try {
-    for await (const piece of source) {
+    for await (const piece of input) {
       const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
-      total += chunk.length;
-      if (total > limits.inputBytes) throw tooLarge(name, limits);
       let start = 0;
+      let lineBytes = carry.length;
       for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
         if (lineBytes + nl - start > limits.lineBytes) throw lineTooLong(name, line, limits);
         lineBytes = 0;
         line++;
         start = nl + 1;
       }
-      lineBytes += chunk.length - start;
-      if (lineBytes > limits.lineBytes) throw lineTooLong(name, line, limits);
-      chunks.push(chunk);
+      if (lineBytes + chunk.length - start > limits.lineBytes) throw lineTooLong(name, line, limits);
+      if (start === 0) {
+        carry = carry.length === 0 ? Buffer.from(chunk) : Buffer.concat([carry, chunk]);
+        continue;
+      }
+      // The complete lines are decoded at once; the unfinished one waits for the next chunk.
+      const complete =
+        carry.length === 0
+          ? chunk.subarray(0, start - 1)
+          : Buffer.concat([carry, chunk.subarray(0, start - 1)]);
+      carry = Buffer.from(chunk.subarray(start));
+      yield split(complete.toString('utf8'), first);
+      first = false;
     }
   } catch (error) {
     if (error instanceof Kv1ntError) throw error;
     throw invalidInput(`Cannot read ${name}: ${(error as Error).message}`);
   }
-  return Buffer.concat(chunks, total).toString('utf8');
+  if (carry.length > 0) yield split(carry.toString('utf8'), first);
+}
+
+function split(text: string, first: boolean): string[] {
+  // A byte order mark (editors on Windows write one) is not part of the first line.
+  const lines = (first && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.charCodeAt(line.length - 1) === 0x0d) lines[i] = line.slice(0, -1);
+  }
+  return lines;
 }
 
 function statOf(file: string): fs.Stats {
@@ -86,12 +111,6 @@ function lineTooLong(name: string, line: number, limits: ImportLimits) {
     `Nothing imported: line ${line} of ${name} is longer than ${size(limits.lineBytes)} without a line break (an entry is at most 64 KiB).`,
     ['Import JSON Lines: one entry per line, each line ending with a newline.'],
   );
-}
-
-function tooLarge(name: string, limits: ImportLimits) {
-  return invalidInput(`Nothing imported: ${name} is larger than ${size(limits.inputBytes)}.`, [
-    'Split it into parts (e.g. `split -l 500000 <file> part-`) and import each part.',
-  ]);
 }
 
 function size(bytes: number): string {

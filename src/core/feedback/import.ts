@@ -1,12 +1,44 @@
 import type { Kv1ntError } from '../errors.js';
 import { invalidInput } from '../errors.js';
-import { newId } from '../ids.js';
 import type { FeedbackEntry } from './types.js';
-import { LIMITS, isPlainObject, parseJsonInput, toFeedbackRecord } from './validate.js';
+import { LIMITS, isPlainObject, parseJsonInput, toFeedbackRecord, type UncheckedImport } from './validate.js';
 
 export interface InvalidLine {
   line: number;
   message: string;
+}
+
+/**
+ * One line of an import → the inputs it holds, or a throw (an invalid line). JSON Lines hold one
+ * entry per line; another format (OTLP: one request of many spans per line) plugs in its own.
+ * An input with an `id` keeps it, and is skipped as a duplicate when that id is stored already.
+ */
+export type LineMapper = (line: string) => readonly UncheckedImport[];
+
+/** JSON Lines: each line one object, an entry as `feedback export` writes it or just its input fields. */
+export const jsonLine: LineMapper = (line) => {
+  const parsed = parseJsonInput(line, 'the entry', LIMITS.entryBytes);
+  if (!isPlainObject(parsed)) throw new Error('an entry must be a JSON object');
+  return [parsed];
+};
+
+export interface LineRecords {
+  entries: FeedbackEntry[];
+  lines: string[];
+  /** Whether each entry's id came from the input (and so may be stored already). */
+  given: boolean[];
+}
+
+/** The records of one line, all validated before any is used: a line is taken whole or not at all. */
+export function recordsOf(line: string, now: Date, mapLine: LineMapper): LineRecords {
+  const out: LineRecords = { entries: [], lines: [], given: [] };
+  for (const input of mapLine(line)) {
+    const record = toFeedbackRecord(input, now, undefined, true);
+    out.entries.push(record.entry);
+    out.lines.push(record.line);
+    out.given.push(input.id !== undefined);
+  }
+  return out;
 }
 
 export interface ParsedImport {
@@ -16,41 +48,41 @@ export interface ParsedImport {
   invalid: InvalidLine[];
 }
 
-/** Parses JSON Lines into entries, collecting every invalid line with its number (1-based). */
+/** Parses JSON Lines text held in memory (small inputs, tests) into entries and invalid lines. */
 export function parseImport(text: string, now: Date): ParsedImport {
-  const entries: FeedbackEntry[] = [];
-  const lines: string[] = [];
-  const invalid: InvalidLine[] = [];
-  let lineNumber = 0;
-  // A byte order mark (editors on Windows write one) is not part of the first line.
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    lineNumber++;
-    const line = text.charCodeAt(end - 1) === 0x0d ? text.slice(start, end - 1) : text.slice(start, end);
-    start = end + 1;
-    if (line.trim() === '') continue;
+  const parsed: ParsedImport = { entries: [], lines: [], invalid: [] };
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  body.split('\n').forEach((raw, index) => {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '') return;
     try {
-      const parsed = parseJsonInput(line, 'the entry', LIMITS.entryBytes);
-      if (!isPlainObject(parsed)) throw new Error('an entry must be a JSON object');
-      const record = toFeedbackRecord(parsed, now, newId('fb'));
-      entries.push(record.entry);
-      lines.push(record.line);
+      const records = recordsOf(line, now, jsonLine);
+      parsed.entries.push(...records.entries);
+      parsed.lines.push(...records.lines);
     } catch (error) {
-      invalid.push({ line: lineNumber, message: (error as Error).message });
+      parsed.invalid.push({ line: index + 1, message: (error as Error).message });
     }
-  }
-  return { entries, lines, invalid };
+  });
+  return parsed;
 }
 
-/** The all-or-nothing refusal: every invalid line is listed, nothing is written. */
-export function invalidImportError(invalid: InvalidLine[]): Kv1ntError {
+/**
+ * The all-or-nothing refusal: the invalid lines by number (the first ones: `count` says how many
+ * there were), nothing written.
+ */
+export function invalidImportError(
+  invalid: InvalidLine[],
+  count = invalid.length,
+  stoppedAt?: number,
+): Kv1ntError {
   const shown = invalid.slice(0, 20).map((item) => `line ${item.line}: ${item.message}`);
-  if (invalid.length > shown.length) shown.push(`… and ${invalid.length - shown.length} more`);
-  const error = invalidInput(
-    `Nothing imported: ${invalid.length} invalid line${invalid.length === 1 ? '' : 's'}.\n  ${shown.join('\n  ')}`,
-    ['Fix those lines, or pass --skip-invalid to import the valid ones.'],
-  );
+  if (count > shown.length) shown.push(`… and ${count - shown.length} more`);
+  const what =
+    stoppedAt === undefined
+      ? `${count} invalid line${count === 1 ? '' : 's'}`
+      : `${count} invalid lines by line ${stoppedAt}, where reading stopped`;
+  const error = invalidInput(`Nothing imported: ${what}.\n  ${shown.join('\n  ')}`, [
+    'Fix those lines, or pass --skip-invalid to import the valid ones.',
+  ]);
   return Object.assign(error, { invalidLines: invalid });
 }

@@ -35,6 +35,10 @@ const INPUT_FIELDS = new Set([
   'message',
   'timestamp',
 ]);
+/** An import line may also carry what an export wrote: the stored id and recording time. */
+const IMPORT_FIELDS = new Set([...INPUT_FIELDS, 'id', 'recordedAt']);
+/** Ids kv1nt writes (`fb_…`) and ids other tools give (span ids, UUIDs). */
+const ENTRY_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -50,31 +54,43 @@ export function toFeedbackEntry(input: FeedbackInput, now: Date, id: string = ne
 /** Input as it arrives from a file or a plain-JS caller: every field is checked here. */
 export type UncheckedInput = { readonly [K in keyof FeedbackInput]?: unknown };
 
-/** The entry and its log line: each entry is serialized once, for the size check and the log. */
+/** An import line: an input, or an exported entry (its `id` and `recordedAt` are kept). */
+export type UncheckedImport = UncheckedInput & { readonly id?: unknown; readonly recordedAt?: unknown };
+
+/**
+ * The entry and its log line: each entry is serialized once, for the size check and the log.
+ * `imported`: the input may carry an exported entry's `id`, `recordedAt`, and a user_rating's
+ * derived score — so export → import gives back the very same line.
+ */
 export function toFeedbackRecord(
-  input: UncheckedInput,
+  input: UncheckedImport,
   now: Date,
   id: string = newId('fb'),
+  imported = false,
 ): { entry: FeedbackEntry; line: string } {
-  const unknown = unknownFields(input);
+  const fields = imported ? IMPORT_FIELDS : INPUT_FIELDS;
+  const unknown = unknownFields(input, fields);
   if (unknown.length > 0)
     throw invalidInput(
       `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}.`,
-      [`Known fields: ${[...INPUT_FIELDS].join(', ')}.`],
+      [`Known fields: ${[...fields].join(', ')}.`],
     );
   const agentId = assertAgentId(input.agentId);
   const operationId = assertOperationId(input.operationId);
   const type = checkType(input.type);
-  const { score, rating } = checkScore(type, input.score, input.rating);
+  const { score, rating } = checkScore(type, derivedScoreDropped(type, input, imported), input.rating);
   const entry: FeedbackEntry = {
-    id,
+    id: imported && input.id !== undefined ? checkId(input.id) : id,
     agentId,
     operationId,
     type,
     score,
     source: checkSource(input.source),
     timestamp: checkTimestamp(input.timestamp, now),
-    recordedAt: isoOf(now),
+    recordedAt:
+      imported && input.recordedAt !== undefined
+        ? checkTimestamp(input.recordedAt, now, 'recordedAt')
+        : isoOf(now),
   };
   if (rating !== undefined) entry.rating = rating;
   if (input.details !== undefined) entry.details = checkDetails(input.details);
@@ -93,12 +109,30 @@ export function toFeedbackRecord(
 }
 
 /** Field names the input has but an entry does not know (no array is built when all are known). */
-function unknownFields(input: UncheckedInput): string[] {
+function unknownFields(input: UncheckedInput, known: ReadonlySet<string>): string[] {
   const keys = Object.keys(input);
   for (const key of keys) {
-    if (!INPUT_FIELDS.has(key)) return keys.filter((k) => !INPUT_FIELDS.has(k));
+    if (!known.has(key)) return keys.filter((k) => !known.has(k));
   }
   return NO_FIELDS;
+}
+
+/**
+ * An exported failure or user_rating carries its derived score (0, or from the rating); it is
+ * dropped when it is exactly that, so an export imports again.
+ */
+function derivedScoreDropped(type: FeedbackType, input: UncheckedImport, imported: boolean): unknown {
+  if (!imported) return input.score;
+  if (type === 'failure') return input.score === 0 ? undefined : input.score;
+  if (type !== 'user_rating' || typeof input.rating !== 'number') return input.score;
+  return input.score === (input.rating - 1) / 4 ? undefined : input.score;
+}
+
+function checkId(value: unknown): string {
+  if (typeof value === 'string' && ENTRY_ID.test(value)) return value;
+  throw invalidInput(
+    `Invalid id ${JSON.stringify(value)}: an entry id is 1–128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit.`,
+  );
 }
 const NO_FIELDS: string[] = [];
 
@@ -153,27 +187,27 @@ function checkScore(type: FeedbackType, score: unknown, rating: unknown): { scor
   return { score };
 }
 
-function checkTimestamp(timestamp: unknown, now: Date): string {
+function checkTimestamp(timestamp: unknown, now: Date, field = 'timestamp'): string {
   if (timestamp === undefined) return isoOf(now);
   if (typeof timestamp !== 'string' || !ISO_8601.test(timestamp.trim())) {
     throw invalidInput(
-      `Invalid timestamp ${JSON.stringify(timestamp)}: expected ISO-8601, e.g. 2026-01-31T12:00:00Z.`,
+      `Invalid ${field} ${JSON.stringify(timestamp)}: expected ISO-8601, e.g. 2026-01-31T12:00:00Z.`,
     );
   }
   // Fast path for the canonical form kv1nt itself writes: valid exactly when it round-trips.
   if (CANONICAL_UTC.test(timestamp)) {
     const time = canonicalTime(timestamp);
     if (Number.isNaN(time))
-      throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: not a real date.`);
+      throw invalidInput(`Invalid ${field} ${JSON.stringify(timestamp)}: not a real date.`);
     if (time > now.getTime() + LIMITS.futureSkewMs)
-      throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: it is in the future.`);
+      throw invalidInput(`Invalid ${field} ${JSON.stringify(timestamp)}: it is in the future.`);
     return timestamp;
   }
   const time = Date.parse(timestamp.trim());
   if (Number.isNaN(time) || !isRealDate(timestamp.trim()))
-    throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: not a real date.`);
+    throw invalidInput(`Invalid ${field} ${JSON.stringify(timestamp)}: not a real date.`);
   if (time > now.getTime() + LIMITS.futureSkewMs) {
-    throw invalidInput(`Invalid timestamp ${JSON.stringify(timestamp)}: it is in the future.`);
+    throw invalidInput(`Invalid ${field} ${JSON.stringify(timestamp)}: it is in the future.`);
   }
   return new Date(time).toISOString();
 }
@@ -183,26 +217,28 @@ function checkTimestamp(timestamp: unknown, now: Date): string {
  * as "Date.parse round-trips through toISOString", without building a Date per entry.
  */
 function canonicalTime(timestamp: string): number {
-  const digits = (from: number, to: number): number => {
-    let value = 0;
-    for (let i = from; i < to; i++) value = value * 10 + timestamp.charCodeAt(i) - 48;
-    return value;
-  };
-  const year = digits(0, 4);
-  const month = digits(5, 7);
-  const day = digits(8, 10);
-  const hour = digits(11, 13);
-  const minute = digits(14, 16);
-  const second = digits(17, 19);
+  const year = digitsOf(timestamp, 0, 4);
+  const month = digitsOf(timestamp, 5, 7);
+  const day = digitsOf(timestamp, 8, 10);
+  const hour = digitsOf(timestamp, 11, 13);
+  const minute = digitsOf(timestamp, 14, 16);
+  const second = digitsOf(timestamp, 17, 19);
   if (year < 100) {
     // Date.UTC reads two-digit years as 19xx: take the general route.
     const time = Date.parse(timestamp);
     return Number.isNaN(time) || new Date(time).toISOString() !== timestamp ? NaN : time;
   }
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
-  const time = Date.UTC(year, month - 1, day, hour, minute, second, digits(20, 23));
+  const time = Date.UTC(year, month - 1, day, hour, minute, second, digitsOf(timestamp, 20, 23));
   // A day past the end of its month rolls over into the next one.
   return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day ? time : NaN;
+}
+
+/** The number written by the digits of `text` from `from` to `to` (a module function: no closure per call). */
+function digitsOf(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) value = value * 10 + text.charCodeAt(i) - 48;
+  return value;
 }
 
 /** Date.parse quietly rolls 2026-02-31 over to March 3rd; a typo must not become another day. */

@@ -20,6 +20,8 @@ import { withLock } from './lock.js';
  */
 export const LOG_SCHEMA_VERSION = 1;
 const HEADER = `${JSON.stringify({ format: 'kv1nt-feedback-log', schemaVersion: LOG_SCHEMA_VERSION })}\n`;
+export const SEGMENT_HEADER = HEADER;
+type Span = { before: LogPosition; after: LogPosition };
 const NEWLINE = 0x0a;
 const READ_CHUNK = 8 * 1024 * 1024;
 
@@ -85,19 +87,28 @@ export class FeedbackLog {
   }
 
   /** Adds `lines` as one new segment, atomically: all of them become visible, or none. */
-  async appendSegment(
-    lines: readonly string[],
-  ): Promise<{ before: LogPosition; after: LogPosition } | undefined> {
+  async appendSegment(lines: readonly string[]): Promise<Span | undefined> {
     if (lines.length === 0) return undefined;
-    let span: { before: LogPosition; after: LogPosition } | undefined;
+    const content = `${HEADER}${lines.join('\n')}\n`;
+    // Written in place under the lock (atomically): the adoption's rename is then a no-op.
+    return this.adoptSegment((before) => {
+      const file = this.segmentPath(before.segment + 1);
+      atomicWriteFile(file, content);
+      return { file, bytes: Buffer.byteLength(content) };
+    });
+  }
+
+  /** Moves a segment written aside (header first, fsync'ed) in next, atomically; `prepare` runs under the lock first. */
+  async adoptSegment(prepare: (before: LogPosition) => { file: string; bytes: number }): Promise<Span> {
+    let span: Span | undefined;
     await this.locked(() => {
       const before = this.endPosition();
-      const next = before.segment + 1;
-      const content = `${HEADER}${lines.join('\n')}\n`;
-      atomicWriteFile(this.segmentPath(next), content);
-      span = { before, after: { segment: next, offset: Buffer.byteLength(content) } };
+      const { file, bytes } = prepare(before);
+      fs.renameSync(file, this.segmentPath(before.segment + 1));
+      fsyncDir(this.dir);
+      span = { before, after: { segment: before.segment + 1, offset: bytes } };
     });
-    return span;
+    return span!;
   }
 
   /**

@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { isAlive } from '../process-alive.js';
+import { SEGMENT_HEADER, type FeedbackLog } from '../store/feedback-log.js';
+
+const FLUSH_BYTES = 1024 * 1024;
+const DRAFT = /^import-(\d+)-[0-9a-f]+\.partial$/;
+
+/**
+ * An import's segment while it is being written: a file next to the log folder (never inside it,
+ * where a writer holding the log lock sweeps temp files), filled line by line with buffered
+ * writes, then fsync'ed and moved in whole by FeedbackLog.adoptSegment. A draft of a killed
+ * import is removed by the next import.
+ */
+export class SegmentDraft {
+  readonly file: string;
+  private readonly folder: string;
+  /** Opened with the first line: an import refused early writes nothing, not even a folder. */
+  private fd = -1;
+  private createdFolder: string | undefined;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  bytes = 0;
+  lines = 0;
+
+  constructor(log: FeedbackLog) {
+    this.folder = path.dirname(log.dir);
+    this.file = path.join(this.folder, `import-${process.pid}-${randomBytes(4).toString('hex')}.partial`);
+  }
+
+  /** Adds one record line (without its newline). */
+  add(line: string): void {
+    if (this.fd === -1) this.open();
+    this.pending.push(line, '\n');
+    this.pendingLength += line.length + 1;
+    this.lines++;
+    if (this.pendingLength >= FLUSH_BYTES) this.flush();
+  }
+
+  /** Writes what is buffered and makes it durable; returns the size of the file. */
+  finish(): number {
+    if (this.fd === -1) this.open();
+    this.flush();
+    fs.fsyncSync(this.fd);
+    return this.bytes;
+  }
+
+  /**
+   * Rewrites the draft keeping only the lines `keep` accepts (each line is handed over without
+   * its newline); returns how many were dropped.
+   */
+  filter(keep: (line: string) => boolean): number {
+    this.finish();
+    const source = this.file;
+    const kept = new SegmentDraftCopy(source);
+    let dropped = 0;
+    for (const line of readLines(source)) {
+      if (keep(line)) kept.add(line);
+      else dropped++;
+    }
+    kept.flush();
+    fs.fsyncSync(kept.fd);
+    fs.closeSync(this.fd);
+    this.fd = kept.fd;
+    this.bytes = kept.bytes;
+    this.lines -= dropped;
+    fs.renameSync(kept.file, source);
+    return dropped;
+  }
+
+  /** Removes the draft, and the folders it created (when still empty). */
+  discard(): void {
+    if (this.fd === -1) return;
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // closed already
+    }
+    fs.rmSync(this.file, { force: true });
+    if (this.createdFolder === undefined) return;
+    for (let dir = this.folder; dir.startsWith(this.createdFolder); dir = path.dirname(dir)) {
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        return; // not empty: someone else wrote there meanwhile
+      }
+    }
+  }
+
+  private open(): void {
+    this.createdFolder = fs.mkdirSync(this.folder, { recursive: true });
+    removeDeadDrafts(this.folder);
+    this.fd = fs.openSync(this.file, 'wx', 0o644);
+    this.write(SEGMENT_HEADER);
+  }
+
+  /** Closes the file (after adoptSegment moved it in, or before discard). */
+  close(): void {
+    fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.write(this.pending.join(''));
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+
+  private write(text: string): void {
+    const data = Buffer.from(text);
+    let written = 0;
+    while (written < data.length) written += fs.writeSync(this.fd, data, written);
+    this.bytes += data.length;
+  }
+}
+
+/** A second draft beside the first, for SegmentDraft.filter. */
+class SegmentDraftCopy {
+  readonly file: string;
+  readonly fd: number;
+  bytes = 0;
+  private pending: string[] = [SEGMENT_HEADER];
+
+  constructor(original: string) {
+    this.file = `${original}.filtered`;
+    this.fd = fs.openSync(this.file, 'w', 0o644);
+  }
+
+  add(line: string): void {
+    this.pending.push(line, '\n');
+    if (this.pending.length >= 4096) this.flush();
+  }
+
+  flush(): void {
+    const data = Buffer.from(this.pending.join(''));
+    let written = 0;
+    while (written < data.length) written += fs.writeSync(this.fd, data, written);
+    this.bytes += data.length;
+    this.pending = [];
+  }
+}
+
+/** The record lines of a draft (the header skipped), read in chunks split at line breaks. */
+export function* readLines(file: string): Generator<string> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+    let carry = Buffer.alloc(0);
+    let header = true;
+    for (;;) {
+      const read = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      const bytes =
+        carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
+      const end = bytes.lastIndexOf(0x0a) + 1;
+      // Decoded only up to the last line break: a character cut by the chunk's end is carried whole.
+      carry = Buffer.from(bytes.subarray(end));
+      const lines = bytes.toString('utf8', 0, end).split('\n');
+      lines.pop();
+      for (const line of lines) {
+        if (header) header = false;
+        else yield line;
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function removeDeadDrafts(folder: string): void {
+  for (const name of fs.readdirSync(folder)) {
+    const match = DRAFT.exec(name.replace(/\.filtered$/, ''));
+    if (match && !isAlive(Number(match[1]))) fs.rmSync(path.join(folder, name), { force: true });
+  }
+}
