@@ -7,13 +7,15 @@
 export { Kv1ntCore } from './kv1nt.js';
 export type { CoreOptions, OptimizeRequest } from './requests.js';
 export type { RemoveAgentResult } from './agents/remove.js';
-export type { FeedbackListener, ImportResult } from './feedback/desk.js';
+export { IMPORT_FORMATS } from './feedback/desk.js';
+export type { FeedbackListener, ImportFormat, ImportOptions, ImportResult } from './feedback/desk.js';
+export { OTLP_LINE_BYTES } from './feedback/otlp.js';
 
 // Feedback input, as the CLI parses it before handing it to the core.
 export { FEEDBACK_SOURCES, FEEDBACK_TYPES } from './feedback/types.js';
 export type { FeedbackEntry, FeedbackInput, FeedbackSource, FeedbackType } from './feedback/types.js';
 export { LIMITS, isPlainObject, parseJsonInput } from './feedback/validate.js';
-export { readImportSource } from './feedback/import-source.js';
+export { IMPORT_LIMITS, readImportSource } from './feedback/import-source.js';
 export { safeRecord, setOwn } from './safe-record.js';
 export { visible } from './visible-text.js';
 export { parseDuration } from './duration.js';

@@ -27,7 +27,12 @@ import { dataDirOf } from './paths.js';
 import { DataDir } from './store/data-dir.js';
 import { openStores, type Stores } from './store/stores.js';
 import { agentSummary, allTimeSummaries } from './feedback/agent-summary.js';
-import { FeedbackDesk, type FeedbackListener, type ImportResult } from './feedback/desk.js';
+import {
+  FeedbackDesk,
+  type FeedbackListener,
+  type ImportOptions,
+  type ImportResult,
+} from './feedback/desk.js';
 import type { FeedbackSummary } from './feedback/summary.js';
 import type { FeedbackEntry, FeedbackInput } from './feedback/types.js';
 import { runPatterns, storedPatterns } from './patterns/engine.js';
@@ -126,8 +131,8 @@ export class Kv1ntCore {
     return this.desk.recordMany(inputs);
   }
 
-  /** JSON Lines import, all or nothing unless `skipInvalid`. The batch lands atomically. */
-  importLines(text: string, options: { skipInvalid?: boolean } = {}): Promise<ImportResult> {
+  /** Line-by-line import (JSON Lines or OTLP/JSON), all or nothing unless `skipInvalid`. Atomic. */
+  importLines(text: string, options: ImportOptions = {}): Promise<ImportResult> {
     return this.desk.importLines(text, options);
   }
 

@@ -1,6 +1,7 @@
 import type { Stores } from '../store/stores.js';
 import { appendImport } from './append-import.js';
-import { invalidImportError, parseImport, type InvalidLine } from './import.js';
+import { invalidImportError, jsonlLine, parseImport, type InvalidLine, type LineMapper } from './import.js';
+import { mapOtlpLine, type OtlpIgnored } from './otlp.js';
 import { Recorder } from './recorder.js';
 import type { FeedbackEntry, FeedbackInput } from './types.js';
 import { toFeedbackRecord } from './validate.js';
@@ -9,6 +10,17 @@ export interface ImportResult {
   imported: number;
   skipped: InvalidLine[];
   ids: string[];
+  /** --format otlp: spans without gen_ai.operation.name, evaluations without a 0–1 score. */
+  ignored?: OtlpIgnored;
+}
+
+export const IMPORT_FORMATS = ['jsonl', 'otlp'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+export interface ImportOptions {
+  skipInvalid?: boolean;
+  /** jsonl (kv1nt entries, the default) or otlp (OTLP/JSON trace exports). */
+  format?: ImportFormat;
 }
 
 export type FeedbackListener = (entry: FeedbackEntry) => void;
@@ -35,13 +47,22 @@ export class FeedbackDesk {
     return entries;
   }
 
-  /** JSON Lines import, all or nothing unless `skipInvalid`. The batch lands atomically. */
-  async importLines(text: string, options: { skipInvalid?: boolean } = {}): Promise<ImportResult> {
-    const { entries, lines, invalid } = parseImport(text, this.clock());
+  /** Line-by-line import, all or nothing unless `skipInvalid`. The batch lands atomically. */
+  async importLines(text: string, options: ImportOptions = {}): Promise<ImportResult> {
+    const ignored: OtlpIgnored = { spans: 0, evaluations: 0 };
+    const mapLine: LineMapper =
+      options.format === 'otlp' ? (line, now) => mapOtlpLine(line, now, ignored) : jsonlLine;
+    const { entries, lines, invalid } = parseImport(text, this.clock(), mapLine);
     if (invalid.length > 0 && !options.skipInvalid) throw invalidImportError(invalid);
     await appendImport(this.stores, entries, lines);
     this.notify(entries);
-    return { imported: entries.length, skipped: invalid, ids: entries.map((entry) => entry.id) };
+    const result: ImportResult = {
+      imported: entries.length,
+      skipped: invalid,
+      ids: entries.map((entry) => entry.id),
+    };
+    if (options.format === 'otlp') result.ignored = ignored;
+    return result;
   }
 
   onFeedback(listener: FeedbackListener): () => void {

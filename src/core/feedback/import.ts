@@ -9,6 +9,22 @@ export interface InvalidLine {
   message: string;
 }
 
+/** One entry of an import and its log line. */
+export interface ImportRecord {
+  entry: FeedbackEntry;
+  line: string;
+}
+
+/** Turns one non-blank line into the records it holds (JSON Lines: one; OTLP: one per span…). */
+export type LineMapper = (line: string, now: Date) => ImportRecord[];
+
+/** A JSON Lines entry, checked like a recorded one, with a fresh id. */
+export const jsonlLine: LineMapper = (line, now) => {
+  const parsed = parseJsonInput(line, 'the entry', LIMITS.entryBytes);
+  if (!isPlainObject(parsed)) throw new Error('an entry must be a JSON object');
+  return [toFeedbackRecord(parsed, now, newId('fb'))];
+};
+
 export interface ParsedImport {
   entries: FeedbackEntry[];
   /** Each entry's log line, in the same order. */
@@ -16,8 +32,8 @@ export interface ParsedImport {
   invalid: InvalidLine[];
 }
 
-/** Parses JSON Lines into entries, collecting every invalid line with its number (1-based). */
-export function parseImport(text: string, now: Date): ParsedImport {
+/** Parses lines into entries, collecting every invalid line with its number (1-based). */
+export function parseImport(text: string, now: Date, mapLine: LineMapper = jsonlLine): ParsedImport {
   const entries: FeedbackEntry[] = [];
   const lines: string[] = [];
   const invalid: InvalidLine[] = [];
@@ -32,11 +48,10 @@ export function parseImport(text: string, now: Date): ParsedImport {
     start = end + 1;
     if (line.trim() === '') continue;
     try {
-      const parsed = parseJsonInput(line, 'the entry', LIMITS.entryBytes);
-      if (!isPlainObject(parsed)) throw new Error('an entry must be a JSON object');
-      const record = toFeedbackRecord(parsed, now, newId('fb'));
-      entries.push(record.entry);
-      lines.push(record.line);
+      for (const record of mapLine(line, now)) {
+        entries.push(record.entry);
+        lines.push(record.line);
+      }
     } catch (error) {
       invalid.push({ line: lineNumber, message: (error as Error).message });
     }
