@@ -33,6 +33,7 @@ import Opportunities from './commands/opportunities.js';
 import OpportunitiesDismiss from './commands/opportunities/dismiss.js';
 import Patterns from './commands/patterns.js';
 import Plugins from './commands/plugins.js';
+import Prune from './commands/prune.js';
 import OptimizationStats from './commands/optimization/stats.js';
 import OptimizationStatus from './commands/optimization/status.js';
 import Run from './commands/run.js';
@@ -55,6 +56,7 @@ export const COMMANDS = {
   'opportunities:dismiss': OpportunitiesDismiss,
   patterns: Patterns,
   plugins: Plugins,
+  prune: Prune,
   run: Run,
   stats: Stats,
   status: Status,

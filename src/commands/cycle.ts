@@ -65,6 +65,10 @@ With --interval it repeats until SIGINT or SIGTERM; the step in flight is finish
         intervalMs,
         signal: stopper.signal,
         onStep: (step) => this.say(describeStep(step)),
+        onPrune: (pruned) =>
+          this.say(
+            `Retention: deleted ${pruned.removed} feedback entr${pruned.removed === 1 ? 'y' : 'ies'} older than ${pruned.cutoff}.`,
+          ),
         onWait: () => this.say(`Next cycle in ${flags.interval} (Ctrl-C to stop).`),
       });
     } finally {

@@ -10,6 +10,8 @@ export type { RemoveAgentResult } from './agents/remove.js';
 export { IMPORT_FORMATS } from './feedback/desk.js';
 export type { FeedbackListener, ImportFormat, ImportOptions, ImportResult } from './feedback/desk.js';
 export { OTLP_LINE_BYTES } from './feedback/otlp.js';
+export { parseOlderThan } from './feedback/older-than.js';
+export { pruneOlderThan, type PruneResult } from './feedback/prune.js';
 
 // Feedback input, as the CLI parses it before handing it to the core.
 export { FEEDBACK_SOURCES, FEEDBACK_TYPES } from './feedback/types.js';

@@ -27,12 +27,7 @@ import { dataDirOf } from './paths.js';
 import { DataDir } from './store/data-dir.js';
 import { openStores, type Stores } from './store/stores.js';
 import { agentSummary, allTimeSummaries } from './feedback/agent-summary.js';
-import {
-  FeedbackDesk,
-  type FeedbackListener,
-  type ImportOptions,
-  type ImportResult,
-} from './feedback/desk.js';
+import { FeedbackDesk, type FeedbackListener, type ImportResult } from './feedback/desk.js';
 import type { FeedbackSummary } from './feedback/summary.js';
 import type { FeedbackEntry, FeedbackInput } from './feedback/types.js';
 import { runPatterns, storedPatterns } from './patterns/engine.js';
@@ -132,7 +127,7 @@ export class Kv1ntCore {
   }
 
   /** Line-by-line import (JSON Lines or OTLP/JSON), all or nothing unless `skipInvalid`. Atomic. */
-  importLines(text: string, options: ImportOptions = {}): Promise<ImportResult> {
+  importLines(text: string, options: Parameters<FeedbackDesk['importLines']>[1] = {}): Promise<ImportResult> {
     return this.desk.importLines(text, options);
   }
 
