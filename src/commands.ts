@@ -36,6 +36,7 @@ import OpportunitiesDismiss from './commands/opportunities/dismiss.js';
 import Patterns from './commands/patterns.js';
 import Plugins from './commands/plugins.js';
 import Report from './commands/report.js';
+import Prune from './commands/prune.js';
 import OptimizationStats from './commands/optimization/stats.js';
 import OptimizationStatus from './commands/optimization/status.js';
 import Run from './commands/run.js';
@@ -59,6 +60,7 @@ export const COMMANDS = {
   patterns: Patterns,
   plugins: Plugins,
   report: Report,
+  prune: Prune,
   run: Run,
   stats: Stats,
   status: Status,

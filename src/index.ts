@@ -16,6 +16,7 @@ import {
   type FeedbackListener,
   type FeedbackSummary,
   type HealthReport,
+  type ImportOptions,
   type ImportResult,
   type LearningRun,
   type OptimizationPlan,
@@ -41,6 +42,7 @@ export type {
   FeedbackSummary,
   FeedbackType,
   HealthReport,
+  ImportOptions,
   ImportResult,
   LearningRun,
   OptimizationPlan,
@@ -100,7 +102,8 @@ export interface Kv1nt {
   ): Promise<FeedbackEntry>;
   /** Many entries, validated together: one invalid and none is written. */
   recordMany(inputs: readonly FeedbackInput[]): Promise<FeedbackEntry[]>;
-  importLines(jsonLines: string, options?: { skipInvalid?: boolean }): Promise<ImportResult>;
+  /** JSON Lines of entries, or with `format: 'otlp'` OTLP/JSON trace exports (docs/feedback.md). */
+  importLines(text: string, options?: ImportOptions): Promise<ImportResult>;
   /** Called after each entry this instance records; returns an unsubscribe function. */
   onFeedback(callback: FeedbackListener): () => void;
   getAgentSummary(agentId: string, options?: { days?: number }): Promise<FeedbackSummary>;

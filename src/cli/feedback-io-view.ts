@@ -11,6 +11,10 @@ export async function renderImport(result: ImportResult): Promise<string> {
   const lines = [
     `Imported ${result.imported} entr${result.imported === 1 ? 'y' : 'ies'}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}.`,
   ];
+  if (result.ignored && result.ignored.spans + result.ignored.evaluations > 0)
+    lines.push(
+      `Ignored ${result.ignored.spans} span(s) without gen_ai.operation.name and ${result.ignored.evaluations} evaluation(s) without a score from 0 to 1.`,
+    );
   if (result.from !== null) lines.push(`Dates: ${result.from} → ${result.to}`);
   const agents = Object.entries(result.agents).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (agents.length > 0) lines.push('', await table(['agent', 'entries'], agents));

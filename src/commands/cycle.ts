@@ -72,6 +72,12 @@ With --interval it repeats until SIGINT or SIGTERM; the step in flight is finish
             progress.done();
             this.say(describeStep(step));
           },
+          onPrune: (pruned) => {
+            progress.done();
+            this.say(
+              `Retention: deleted ${pruned.removed} feedback entr${pruned.removed === 1 ? 'y' : 'ies'} older than ${pruned.cutoff}.`,
+            );
+          },
           onWait: () => this.say(`Next cycle in ${flags.interval} (Ctrl-C to stop).`),
         }),
       );

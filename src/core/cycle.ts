@@ -1,5 +1,7 @@
 import type { Agent } from './agents/registry.js';
 import type { AnalysisResult } from './analysis/analyze.js';
+import type { LoadedConfig } from './config/load.js';
+import { pruneOlderThan, type PruneResult, type PruneTarget } from './feedback/prune.js';
 import type { LearningRun } from './learnings/engine.js';
 import type { DryRun, OptimizationResult } from './optimize/optimize.js';
 import type { StrategyName } from './optimize/policy.js';
@@ -25,7 +27,8 @@ export interface CycleStep {
 }
 
 export interface CycleReport {
-  cycles: Array<{ startedAt: string; finishedAt: string; agents: CycleStep[] }>;
+  /** `pruned`: what config `retention.days` deleted at the start of the cycle (null when unset). */
+  cycles: Array<{ startedAt: string; finishedAt: string; pruned: PruneResult | null; agents: CycleStep[] }>;
   /** The abort signal's reason (e.g. the name of the signal that stopped an interval), else null. */
   stoppedBy: string | null;
 }
@@ -50,13 +53,16 @@ export interface CycleRequest extends CycleOptions {
   /** Stops the loop between agents and during the wait; the step in flight finishes first. */
   signal?: AbortSignal | undefined;
   onStep?: (step: CycleStep) => void;
+  /** Called after retention (config `retention.days`) pruned, before the agents' turns. */
+  onPrune?: (pruned: PruneResult) => void;
   /** Called before each wait between cycles. */
   onWait?: () => void;
 }
 
 /** The engines one turn of the loop runs, in order (the facade provides them). */
-export interface CycleEngines {
-  now(): Date;
+export interface CycleEngines extends PruneTarget {
+  /** Its `retention.days`: each cycle first deletes the feedback that is older. */
+  loaded: LoadedConfig;
   listAgents(): Promise<Agent[]>;
   findAgent(id: string): Promise<Agent | undefined>;
   patterns(agentId: string): Promise<StoredPattern[]>;
@@ -132,6 +138,9 @@ export async function runCycles(
   const report: CycleReport = { cycles: [], stoppedBy: null };
   for (;;) {
     const startedAt = engines.now().toISOString();
+    const days = engines.loaded.config.retention?.days;
+    const pruned = days === undefined ? null : await pruneOlderThan(engines, { olderThanDays: days });
+    if (pruned) request.onPrune?.(pruned);
     const ids =
       request.agents === 'all' ? (await engines.listAgents()).map((a) => a.id) : [request.agents.id];
     const steps: CycleStep[] = [];
@@ -141,7 +150,7 @@ export async function runCycles(
       steps.push(step);
       request.onStep?.(step);
     }
-    report.cycles.push({ startedAt, finishedAt: engines.now().toISOString(), agents: steps });
+    report.cycles.push({ startedAt, finishedAt: engines.now().toISOString(), pruned, agents: steps });
     if (intervalMs === undefined || signal?.aborted) break;
     request.onWait?.();
     await sleep(intervalMs, signal);

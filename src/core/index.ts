@@ -7,12 +7,19 @@
 export { Kv1ntCore } from './kv1nt.js';
 export type { CoreOptions, OptimizeRequest } from './requests.js';
 export type { RemoveAgentResult } from './agents/remove.js';
-export type { FeedbackListener } from './feedback/desk.js';
-export type { ImportOptions, ImportProgress, ImportResult } from './feedback/import-run.js';
+export { IMPORT_FORMATS } from './feedback/desk.js';
+export type {
+  FeedbackListener,
+  FormatImportOptions as ImportOptions,
+  ImportFormat,
+} from './feedback/desk.js';
+export type { ImportProgress, ImportResult } from './feedback/import-run.js';
 export type { LineMapper } from './feedback/import.js';
 export { CSV_COLUMNS, EXPORT_FORMATS, type ExportCount, type ExportFormat } from './feedback/export.js';
 export type { FeedbackFilter } from './feedback/filter.js';
 export { LIST_LIMIT_MAX } from './feedback/list.js';
+export { parseOlderThan } from './feedback/older-than.js';
+export { pruneOlderThan, type PruneResult } from './feedback/prune.js';
 
 // Feedback input, as the CLI parses it before handing it to the core.
 export { FEEDBACK_SOURCES, FEEDBACK_TYPES } from './feedback/types.js';

@@ -125,8 +125,8 @@ export class Kv1ntCore {
     return this.desk.recordMany(inputs);
   }
 
-  /** JSON Lines import, all or nothing unless `skipInvalid`. The batch lands atomically. */
-  importLines(text: string, options: { skipInvalid?: boolean } = {}): Promise<ImportResult> {
+  /** Line-by-line import (JSON Lines or OTLP/JSON), all or nothing unless `skipInvalid`. Atomic. */
+  importLines(text: string, options: Parameters<FeedbackDesk['importLines']>[1] = {}): Promise<ImportResult> {
     return this.desk.importLines(text, options);
   }
 

@@ -273,6 +273,21 @@ export const ConfigSchema = v.strictObject({
   trend: v.optional(TrendSchema),
   actions: v.optional(ActionsSchema),
   patterns: v.optional(PatternsSchema),
+  retention: v.optional(
+    v.pipe(
+      v.strictObject({
+        days: count(
+          'days',
+          'Feedback entries older than this many days are deleted at each `kv1nt cycle`, 1–36500 (the last 24 hours are always kept).',
+          1,
+          36500,
+        ),
+      }),
+      v.description(
+        'How long feedback is kept; like `kv1nt prune --older-than <days>d`, applied by `kv1nt cycle`.',
+      ),
+    ),
+  ),
   hooks: v.optional(HooksSchema),
   pluginTimeoutMs: v.optional(
     v.pipe(

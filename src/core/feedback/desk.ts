@@ -3,14 +3,24 @@ import { Readable } from 'node:stream';
 import { exportFeedback, type ExportCount, type ExportFormat } from './export.js';
 import { checkFilter, type FeedbackFilter } from './filter.js';
 import { importFeedback, type ImportOptions, type ImportResult } from './import-run.js';
-import { importLines, type ImportSource } from './import-source.js';
+import { IMPORT_LIMITS, importLines, type ImportSource } from './import-source.js';
 import { listFeedback } from './list.js';
+import { mapOtlpLine, OTLP_LINE_BYTES, type OtlpIgnored } from './otlp.js';
 import { Recorder } from './recorder.js';
 import { readLines } from './segment-draft.js';
 import type { FeedbackEntry, FeedbackInput } from './types.js';
 import { toFeedbackRecord } from './validate.js';
 
 export type { ImportResult };
+
+export const IMPORT_FORMATS = ['jsonl', 'otlp'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** An import's options as callers give them: a format names how lines become entries. */
+export interface FormatImportOptions extends Omit<ImportOptions, 'mapLine'> {
+  /** jsonl (kv1nt entries, the default) or otlp (OTLP/JSON trace exports, docs/feedback.md). */
+  format?: ImportFormat;
+}
 export type FeedbackListener = (entry: FeedbackEntry) => void;
 
 /**
@@ -38,14 +48,24 @@ export class FeedbackDesk {
     return entries;
   }
 
-  /** JSON Lines text held in memory (the API), imported like a file. */
-  importLines(text: string, options: ImportOptions = {}): Promise<ImportResult> {
+  /** Text held in memory (the API), imported like a file. */
+  importLines(text: string, options: FormatImportOptions = {}): Promise<ImportResult> {
     return this.importFrom({ file: '-', stdin: Readable.from([Buffer.from(text)]) }, options);
   }
 
   /** `feedback import`: a file, a pipe or standard input, streamed in bounded memory. */
-  importFrom(source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
-    return this.importStream(importLines(source, options.limits), options);
+  async importFrom(source: ImportSource, options: FormatImportOptions = {}): Promise<ImportResult> {
+    const { format, ...rest } = options;
+    if (format !== 'otlp') return this.importStream(importLines(source, rest.limits), rest);
+    // A Collector writes a whole batch of spans on one line: far longer than one entry.
+    const limits = { ...(rest.limits ?? IMPORT_LIMITS), lineBytes: OTLP_LINE_BYTES };
+    const ignored: OtlpIgnored = { spans: 0, evaluations: 0 };
+    const result = await this.importStream(importLines(source, limits), {
+      ...rest,
+      limits,
+      mapLine: (line) => mapOtlpLine(line, ignored),
+    });
+    return { ...result, ignored };
   }
 
   /** `feedback list`: the newest `limit` entries passing `filter`, newest first. */

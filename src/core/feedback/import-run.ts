@@ -7,6 +7,7 @@ import { IdSet } from './id-set.js';
 import { invalidImportError, jsonLine, recordsOf, type InvalidLine, type LineMapper } from './import.js';
 import { idOf, markStoredIds } from './log-fields.js';
 import type { ImportLimits } from './import-source.js';
+import type { OtlpIgnored } from './otlp.js';
 import { readLines, SegmentDraft } from './segment-draft.js';
 import type { FeedbackEntry } from './types.js';
 
@@ -24,6 +25,8 @@ export interface ImportResult {
   /** Earliest and latest timestamp imported; null when nothing was. */
   from: string | null;
   to: string | null;
+  /** --format otlp: spans without gen_ai.operation.name, evaluations without a 0–1 score. */
+  ignored?: OtlpIgnored;
 }
 
 export interface ImportProgress {

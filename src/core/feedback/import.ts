@@ -48,15 +48,15 @@ export interface ParsedImport {
   invalid: InvalidLine[];
 }
 
-/** Parses JSON Lines text held in memory (small inputs, tests) into entries and invalid lines. */
-export function parseImport(text: string, now: Date): ParsedImport {
+/** Parses text held in memory (small inputs, tests) into entries and invalid lines, JSON Lines by default. */
+export function parseImport(text: string, now: Date, mapLine: LineMapper = jsonLine): ParsedImport {
   const parsed: ParsedImport = { entries: [], lines: [], invalid: [] };
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   body.split('\n').forEach((raw, index) => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') return;
     try {
-      const records = recordsOf(line, now, jsonLine);
+      const records = recordsOf(line, now, mapLine);
       parsed.entries.push(...records.entries);
       parsed.lines.push(...records.lines);
     } catch (error) {

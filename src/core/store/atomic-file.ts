@@ -4,6 +4,7 @@ import path from 'node:path';
 import { hasErrno } from '../errors.js';
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+const WRITE_BATCH = 1024 * 1024;
 
 /**
  * Replaces `file` with `content` so that a crash at any moment leaves either the old or the new
@@ -12,11 +13,29 @@ const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
  * power cut. lowdb's own writer shares one temp name between processes and never fsyncs.
  */
 export function atomicWriteFile(file: string, content: string | Buffer): void {
+  atomicWriteWith(file, (write) => write(content));
+}
+
+/**
+ * atomicWriteFile for content too large to hold as one string (a rewritten log segment):
+ * `produce` hands it over piece by piece, written in batches of about 1 MiB.
+ */
+export function atomicWriteWith(
+  file: string,
+  produce: (write: (piece: string | Buffer) => void) => void,
+): void {
   const dir = path.dirname(file);
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = fs.openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
   try {
-    fs.writeFileSync(fd, content);
+    let batch = '';
+    produce((piece) => {
+      if (typeof piece === 'string' && (batch += piece).length < WRITE_BATCH) return;
+      if (batch !== '') fs.writeFileSync(fd, batch);
+      batch = '';
+      if (typeof piece !== 'string') fs.writeFileSync(fd, piece);
+    });
+    if (batch !== '') fs.writeFileSync(fd, batch);
     fs.fsyncSync(fd);
   } catch (error) {
     fs.closeSync(fd);

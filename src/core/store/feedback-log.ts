@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Kv1ntError } from '../errors.js';
 import { logCorrupt, storeTooNew, hasErrno } from '../errors.js';
-import { atomicWriteFile, fsyncDir } from './atomic-file.js';
+import { atomicWriteFile, atomicWriteWith, fsyncDir } from './atomic-file.js';
 import type { DataDir } from './data-dir.js';
 import { withLock } from './lock.js';
 
@@ -112,22 +112,27 @@ export class FeedbackLog {
   }
 
   /**
-   * Drops every record for which `keep` is false (used to purge an agent's history), rewriting
-   * only the segments that change, each atomically. Costs a pass over the whole log.
+   * Drops every record for which `keep` is false (an agent's purge, a prune), rewriting only the
+   * segments that change, each atomically (a crash leaves each segment whole, old or new). A
+   * segment is read twice — does it change, then copy what stays — in bounded memory; `keep` must
+   * answer the same both times, `onDrop` sees each dropped record once.
    */
-  async rewrite(keep: (record: unknown) => boolean): Promise<number> {
+  async rewrite(keep: (record: unknown) => boolean, onDrop?: (record: unknown) => void): Promise<number> {
     let removed = 0;
     await this.locked(() => {
       for (const segment of this.segments()) {
         const file = this.segmentPath(segment);
-        const kept: string[] = [];
         let dropped = 0;
-        for (const line of this.segmentLines(segment, 0)) {
-          if (keep(parseLogLine(line, file))) kept.push(line.text, '\n');
-          else dropped++;
-        }
+        for (const line of this.segmentLines(segment, 0)) if (!keep(parseLogLine(line, file))) dropped++;
         if (dropped === 0) continue;
-        atomicWriteFile(file, HEADER + kept.join(''));
+        atomicWriteWith(file, (write) => {
+          write(HEADER);
+          for (const line of this.segmentLines(segment, 0)) {
+            const record = parseLogLine(line, file);
+            if (keep(record)) write(`${line.text}\n`);
+            else onDrop?.(record);
+          }
+        });
         removed += dropped;
       }
     });
