@@ -161,6 +161,11 @@ describe('kv1nt report in a browser', () => {
     )) as string[];
     expect(labels).toContain(HOSTILE);
     expect(await page.evaluate(`document.querySelectorAll('img').length`)).toBe(0);
+    // …and in the opportunities table, as the cell's text.
+    const cells = (await page.evaluate(
+      `[...document.querySelectorAll('td')].map((td) => td.textContent)`,
+    )) as string[];
+    expect(cells.filter((text) => text.includes(`Recurring error: ${HOSTILE}`))).toHaveLength(1);
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });
     await page.close();
