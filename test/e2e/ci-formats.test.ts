@@ -3,31 +3,13 @@ import path from 'node:path';
 import { parse, type TestSuites } from 'junit2json';
 import { describe, expect, it } from 'vitest';
 import { kv1nt, tempDir } from '../helpers/cli.js';
+import { timeoutHistory } from '../helpers/feedback-entry.js';
 
 /** `bot`: twenty timeouts and ten successes over the last day (health low, a HIGH error pattern); `fine`: ten successes. */
 function fleet() {
   const dir = tempDir();
   const data = path.join(dir, 'data');
-  const at = (i: number) => new Date(Date.now() - i * 3_600_000).toISOString();
-  const lines = [
-    ...Array.from({ length: 20 }, (_, i) => ({
-      agentId: 'bot',
-      operationId: `f${i}`,
-      type: 'failure',
-      errorType: 'timeout',
-      message: 'timed out after 3000 ms',
-      timestamp: at(i),
-    })),
-    ...['bot', 'fine'].flatMap((agentId) =>
-      Array.from({ length: 10 }, (_, i) => ({
-        agentId,
-        operationId: `s${i}`,
-        type: 'success',
-        durationMs: 100,
-        timestamp: at(i),
-      })),
-    ),
-  ];
+  const lines = [...timeoutHistory('bot', 20, 10), ...timeoutHistory('fine', 0, 10)];
   const file = path.join(dir, 'history.jsonl');
   fs.writeFileSync(file, lines.map((line) => JSON.stringify(line)).join('\n'));
   const cli = (args: string[], env: Record<string, string | undefined> = {}) => kv1nt(data, args, { env });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kv1nt, snapshot, tempDir } from '../helpers/cli.js';
+import { timeoutHistory } from '../helpers/feedback-entry.js';
 import { plugin, pluginProject } from '../helpers/plugin-project.js';
 
 interface Opp {
@@ -16,25 +17,7 @@ interface Opp {
 function analyzed() {
   const dir = tempDir();
   const data = path.join(dir, 'data');
-  const now = Date.now();
-  const at = (i: number) => new Date(now - i * 3_600_000).toISOString();
-  const lines = [
-    ...Array.from({ length: 20 }, (_, i) => ({
-      agentId: 'bot',
-      operationId: `f${i}`,
-      type: 'failure',
-      errorType: 'timeout',
-      message: 'timed out after 3000 ms',
-      timestamp: at(i),
-    })),
-    ...Array.from({ length: 10 }, (_, i) => ({
-      agentId: 'bot',
-      operationId: `s${i}`,
-      type: 'success',
-      durationMs: 100,
-      timestamp: at(i),
-    })),
-  ];
+  const lines = timeoutHistory('bot', 20, 10);
   const file = path.join(dir, 'history.jsonl');
   fs.writeFileSync(file, lines.map((line) => JSON.stringify(line)).join('\n'));
   const cli = (args: string[]) => kv1nt(data, args);

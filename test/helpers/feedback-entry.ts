@@ -20,3 +20,28 @@ export function feedbackEntry(partial: Partial<FeedbackEntry> = {}): FeedbackEnt
     ...partial,
   };
 }
+
+/**
+ * Feedback lines to import: `failures` timeouts and `successes` successes of `agentId`, one an hour
+ * back from now — a HIGH error pattern and a low health.
+ */
+export function timeoutHistory(agentId: string, failures: number, successes: number): object[] {
+  const at = (i: number) => new Date(Date.now() - i * 3_600_000).toISOString();
+  return [
+    ...Array.from({ length: failures }, (_, i) => ({
+      agentId,
+      operationId: `f${i}`,
+      type: 'failure',
+      errorType: 'timeout',
+      message: 'timed out after 3000 ms',
+      timestamp: at(i),
+    })),
+    ...Array.from({ length: successes }, (_, i) => ({
+      agentId,
+      operationId: `s${i}`,
+      type: 'success',
+      durationMs: 100,
+      timestamp: at(i),
+    })),
+  ];
+}
