@@ -7,10 +7,10 @@ import {
   writeSegmentTimes,
   type SegmentTimes,
 } from '../patterns/segment-times.js';
-import { parseLogLine } from '../store/feedback-log.js';
 import type { Stores } from '../store/stores.js';
-import { leadingTimestamp } from './log-fields.js';
 import { asEntry } from './aggregate-index.js';
+import { leadingTimestamp } from './log-fields.js';
+import { scanBackward } from './read-backward.js';
 import { inTimeRange, matches, type FeedbackFilter } from './filter.js';
 import type { FeedbackEntry } from './types.js';
 
@@ -36,19 +36,21 @@ export function listFeedback(stores: Stores, filter: FeedbackFilter, limit: numb
     }
     let first: string | null = null;
     let last: string | null = null;
-    let index = 0;
-    const readable = stores.log.scanSegment(segment, (cursor) => {
-      index++;
-      let timestamp = leadingTimestamp(cursor.text);
+    // Counts down: read from the end, a later line gets a larger number.
+    let index = 1e7;
+    const file = stores.log.segmentPath(segment);
+    const readable = scanBackward(file, segment, (text, end) => {
+      index--;
+      let timestamp = leadingTimestamp(text);
       let entry: FeedbackEntry | undefined;
       if (timestamp === undefined) {
-        entry = asEntry(parseLogLine(cursor.line(), cursor.file), cursor.file, cursor.end().offset);
+        entry = entryOf(text, file, end);
         timestamp = entry.timestamp;
       }
       if (first === null || timestamp < first) first = timestamp;
       if (last === null || timestamp > last) last = timestamp;
       if (!inTimeRange(filter, timestamp) || top.olderThanAll(timestamp)) return;
-      entry ??= asEntry(parseLogLine(cursor.line(), cursor.file), cursor.file, cursor.end().offset);
+      entry ??= entryOf(text, file, end);
       if (matches(filter, entry)) top.add(entry, segment, index);
     });
     if (known) continue;
@@ -120,4 +122,9 @@ class Newest {
 /** Canonical ISO timestamps sort as plain strings (no locale rules). */
 function descending(a: string, b: string): number {
   return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/** A line as an entry; JSON.parse errors are named with the file and position by scanBackward. */
+function entryOf(text: string, file: string, end: number): FeedbackEntry {
+  return asEntry(JSON.parse(text), file, end);
 }

@@ -146,7 +146,7 @@ class SegmentDraftCopy {
 export function* readLines(file: string): Generator<string> {
   const fd = fs.openSync(file, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
     let carry = Buffer.alloc(0);
     let header = true;
     for (;;) {
