@@ -43,7 +43,7 @@ describe('feedback import: odd input', () => {
       '--json',
     ]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.json()).toMatchObject({ imported: 2, skipped: [] });
+    expect(result.json()).toMatchObject({ imported: 2, skipped: 0 });
   });
 
   it('shows an invisible character of a bad line as an escape, never raw', () => {

@@ -54,8 +54,8 @@ import { transactionError } from '../errors.js';
 import { fsyncDir } from '../store/atomic-file.js';
 import { withLock } from '../store/lock.js';
 import type { TreeManifest } from './manifest.js';
-import { blobsDirOf, hasBlob, hashFile } from './blobs.js';
-import { agentPath, matchesFileEntry, orderChanges, permissions, type Change } from './changes.js';
+import { blobsDirOf, hasBlob } from './blobs.js';
+import { orderChanges, type Change } from './changes.js';
 import {
   createMarker,
   orphanedTransactions,
@@ -68,6 +68,9 @@ import {
 } from './journal.js';
 import { blockedDirRemovals, lstatOrNull, runChanges, unsafeParents } from './tree-ops.js';
 import { runSwap, swapConflict, swapDrift, type TreeSwap } from './tree-swap.js';
+import { applyConflicts, driftFrom } from './agent-state.js';
+
+export { driftFrom } from './agent-state.js';
 
 export type { Change, NodeState } from './changes.js';
 export { captureChanges } from './changes.js';
@@ -304,77 +307,10 @@ function inverseOf(changes: Change[]): Change[] {
   return orderChanges(changes.map((c) => ({ path: c.path, before: c.after, after: c.before })));
 }
 
-/** Paths whose agent state is not the manifest's `before` (or that can't be written safely). */
-async function applyConflicts(
-  agentDir: string,
-  changes: Change[],
-  manifest: TreeManifest,
-): Promise<string[]> {
-  const conflicts = new Set<string>();
-  for (const [rel] of await unsafeParents(agentDir, changes)) conflicts.add(rel);
-  for (const [rel] of await blockedDirRemovals(agentDir, changes)) conflicts.add(rel);
-  for (const change of changes) {
-    if (conflicts.has(change.path)) continue;
-    if (change.conflict || !(await matchesBefore(agentDir, change, manifest))) conflicts.add(change.path);
-  }
-  return changes.map((c) => c.path).filter((rel) => conflicts.has(rel));
-}
-
-async function matchesBefore(agentDir: string, change: Change, manifest: TreeManifest): Promise<boolean> {
-  const entry = manifest.get(change.path);
-  const abs = agentPath(agentDir, change.path);
-  const stats = await lstatOrNull(abs);
-  const before = change.before;
-  if (before === null) return entry === undefined && stats === null;
-  if (!entry || !stats || entry.kind !== before.kind) return false;
-  if (entry.kind === 'file')
-    return matchesFileEntry(stats, entry) && before.kind === 'file' && before.hash !== '';
-  if (entry.kind === 'symlink') {
-    return (
-      stats.isSymbolicLink() &&
-      stats.ino === entry.ino &&
-      before.kind === 'symlink' &&
-      (await fs.readlink(abs)) === before.target
-    );
-  }
-  return stats.isDirectory();
-}
-
 /** "README.md changed since the optimization", one per path whose state is no longer `after`. */
 async function driftSinceApply(journal: Journal): Promise<string[]> {
   const tree = journal.swap ? await swapDrift(journal.agentDir, journal.swap) : null;
   return [...(await driftFrom(journal.agentDir, journal.changes)), ...(tree ? [tree] : [])];
-}
-
-/**
- * One reason per path of `changes` whose state in `agentDir` is no longer its `after` (several
- * transactions of one result are checked against their final states this way).
- */
-export async function driftFrom(agentDir: string, changes: readonly Change[]): Promise<string[]> {
-  const reasons: string[] = [];
-  for (const change of changes) {
-    const abs = agentPath(agentDir, change.path);
-    const stats = await lstatOrNull(abs);
-    const after = change.after;
-    if (after === null) {
-      if (stats) reasons.push(`${change.path} was created since the optimization`);
-      continue;
-    }
-    if (!stats) {
-      reasons.push(`${change.path} was removed since the optimization`);
-      continue;
-    }
-    let same: boolean;
-    if (after.kind === 'file') {
-      same = stats.isFile() && permissions(stats.mode) === after.mode && (await hashFile(abs)) === after.hash;
-    } else if (after.kind === 'symlink') {
-      same = stats.isSymbolicLink() && (await fs.readlink(abs)) === after.target;
-    } else {
-      same = stats.isDirectory() && permissions(stats.mode) === after.mode;
-    }
-    if (!same) reasons.push(`${change.path} changed since the optimization`);
-  }
-  return reasons;
 }
 
 /** Every content a run writes must be staged (and fsynced) before the journal commits to it. */

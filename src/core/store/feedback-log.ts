@@ -5,6 +5,9 @@ import { logCorrupt, storeTooNew, hasErrno } from '../errors.js';
 import { atomicWriteFile, atomicWriteWith, fsyncDir } from './atomic-file.js';
 import type { DataDir } from './data-dir.js';
 import { withLock } from './lock.js';
+import { LineCursor, parseLogLine, type LogLine, type LogPosition } from './log-line.js';
+
+export { LineCursor, parseLogLine, type LogLine, type LogPosition } from './log-line.js';
 
 /**
  * The feedback log: the high-volume `feedback_entries` table as numbered JSON Lines segments
@@ -24,17 +27,6 @@ export const SEGMENT_HEADER = HEADER;
 type Span = { before: LogPosition; after: LogPosition };
 const NEWLINE = 0x0a;
 const READ_CHUNK = 8 * 1024 * 1024;
-
-export interface LogPosition {
-  segment: number;
-  offset: number;
-}
-
-export interface LogLine {
-  text: string;
-  /** Position just after this line: where a reader resumes. */
-  end: LogPosition;
-}
 
 export interface FeedbackLogOptions {
   maxSegmentBytes?: number;
@@ -261,45 +253,6 @@ export class FeedbackLog {
         fn();
       },
       { timeoutMs: this.lockTimeoutMs },
-    );
-  }
-}
-
-/** Where `scanSegment` is: the current line, and its end position on demand. */
-export class LineCursor {
-  text = '';
-  /** The decoded chunk holding the line, the chunk's byte offset, and the line's end in it. */
-  chunk = '';
-  chunkOffset = 0;
-  chunkEnd = 0;
-
-  constructor(
-    readonly segment: number,
-    readonly file: string,
-  ) {}
-
-  /** Byte offset just after the current line (computed, so only worth asking for rarely). */
-  end(): LogPosition {
-    return {
-      segment: this.segment,
-      offset: this.chunkOffset + Buffer.byteLength(this.chunk.slice(0, this.chunkEnd)),
-    };
-  }
-
-  /** The current line as a LogLine (for parseLogLine and error messages). */
-  line(): LogLine {
-    return { text: this.text, end: this.end() };
-  }
-}
-
-/** Parses one log line; `where` names the file for the error. */
-export function parseLogLine(line: LogLine, file: string): unknown {
-  try {
-    return JSON.parse(line.text);
-  } catch (error) {
-    throw logCorrupt(
-      `The feedback log segment ${file} is damaged: the line ending at byte ${line.end.offset} is not valid JSON (${(error as Error).message}). kv1nt has not changed it.`,
-      [`Restore ${file} from a backup, or remove that line by hand; every other record is intact.`],
     );
   }
 }
