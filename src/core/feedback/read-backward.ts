@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { parseLogLine } from '../store/feedback-log.js';
+import { lastNewlineEnd, parseLogLine } from '../store/log-line.js';
 
 const CHUNK = 1024 * 1024;
 
@@ -17,7 +17,7 @@ export function scanBackward(
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    const readable = lastLineEnd(fd, size);
+    const readable = lastNewlineEnd(fd, size);
     let end = readable;
     let carry = Buffer.alloc(0);
     while (end > 0) {
@@ -63,17 +63,4 @@ function hand(
     if (error instanceof SyntaxError) parseLogLine({ text, end: { segment, offset: endOffset } }, file);
     throw error;
   }
-}
-
-function lastLineEnd(fd: number, size: number): number {
-  const buffer = Buffer.alloc(64 * 1024);
-  let end = size;
-  while (end > 0) {
-    const start = Math.max(0, end - buffer.length);
-    const read = fs.readSync(fd, buffer, 0, end - start, start);
-    const at = buffer.subarray(0, read).lastIndexOf(0x0a);
-    if (at !== -1) return start + at + 1;
-    end = start;
-  }
-  return 0;
 }

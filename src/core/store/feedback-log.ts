@@ -5,7 +5,7 @@ import { logCorrupt, storeTooNew, hasErrno } from '../errors.js';
 import { atomicWriteFile, atomicWriteWith, fsyncDir } from './atomic-file.js';
 import type { DataDir } from './data-dir.js';
 import { withLock } from './lock.js';
-import { LineCursor, parseLogLine, type LogLine, type LogPosition } from './log-line.js';
+import { LineCursor, lastNewlineEnd, parseLogLine, type LogLine, type LogPosition } from './log-line.js';
 
 export { LineCursor, parseLogLine, type LogLine, type LogPosition } from './log-line.js';
 
@@ -306,19 +306,6 @@ function dropTornTail(fd: number, file: string): number {
   fs.ftruncateSync(fd, keep);
   fs.fsyncSync(fd);
   return keep;
-}
-
-function lastNewlineEnd(fd: number, size: number): number {
-  const buffer = Buffer.alloc(64 * 1024);
-  let end = size;
-  while (end > 0) {
-    const start = Math.max(0, end - buffer.length);
-    const read = fs.readSync(fd, buffer, 0, end - start, start);
-    const at = buffer.subarray(0, read).lastIndexOf(NEWLINE);
-    if (at !== -1) return start + at + 1;
-    end = start;
-  }
-  return 0;
 }
 
 function writeAll(fd: number, data: Buffer, position: number): void {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { logCorrupt } from '../errors.js';
 
 /** A place in the feedback log: a segment and a byte offset in it. */
@@ -49,4 +50,18 @@ export function parseLogLine(line: LogLine, file: string): unknown {
       [`Restore ${file} from a backup, or remove that line by hand; every other record is intact.`],
     );
   }
+}
+
+/** The byte offset just after the last newline of the file (0 if none): where whole lines end. */
+export function lastNewlineEnd(fd: number, size: number): number {
+  const buffer = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - buffer.length);
+    const read = fs.readSync(fd, buffer, 0, end - start, start);
+    const at = buffer.subarray(0, read).lastIndexOf(0x0a);
+    if (at !== -1) return start + at + 1;
+    end = start;
+  }
+  return 0;
 }

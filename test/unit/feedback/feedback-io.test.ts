@@ -10,25 +10,14 @@ import { noteWrittenSegment } from '../../../src/core/patterns/segment-times.js'
 import { DataDir } from '../../../src/core/store/data-dir.js';
 import { openStores, type Stores } from '../../../src/core/store/stores.js';
 import { tempDir } from '../../helpers/cli.js';
+import { feedbackEntry } from '../../helpers/feedback-entry.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-20T12:00:00.000Z');
-let counter = 0;
-
+/** An entry at `at` (ms), stored at the same moment. */
 function entry(at: number, extra: Partial<FeedbackEntry> = {}): FeedbackEntry {
-  counter++;
   const timestamp = new Date(at).toISOString();
-  return {
-    id: `fb_${counter}`,
-    agentId: 'a',
-    operationId: `op-${counter}`,
-    type: 'success',
-    score: 1,
-    source: 'agent',
-    timestamp,
-    recordedAt: timestamp,
-    ...extra,
-  };
+  return feedbackEntry({ timestamp, recordedAt: timestamp, ...extra });
 }
 
 function newStores(): Stores {

@@ -14,6 +14,7 @@ import { scanWindow } from '../../../src/core/patterns/window.js';
 import { DataDir } from '../../../src/core/store/data-dir.js';
 import { openStores, type Stores } from '../../../src/core/store/stores.js';
 import { tempDir } from '../../helpers/cli.js';
+import { feedbackEntry } from '../../helpers/feedback-entry.js';
 import { thrown } from '../store/helpers.js';
 
 /** The window [from, to] as pattern detection reads it, each agent's entries in time order. */
@@ -40,22 +41,9 @@ function readWindow(
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-20T12:00:00.000Z');
-let counter = 0;
-
 function entry(at: number, agentId = 'a', extra: Partial<FeedbackEntry> = {}): FeedbackEntry {
-  counter++;
   const timestamp = new Date(at).toISOString();
-  return {
-    id: `fb_${counter}`,
-    agentId,
-    operationId: `op-${counter}`,
-    type: 'success',
-    score: 1,
-    source: 'agent',
-    timestamp,
-    recordedAt: timestamp,
-    ...extra,
-  };
+  return feedbackEntry({ agentId, timestamp, recordedAt: timestamp, ...extra });
 }
 
 function newStores(): Stores {
