@@ -45,11 +45,11 @@ export function detectPatterns(
 interface Kind {
   successes: Group;
   failures: Group;
-  succeeded: { ids: string[]; timestamps: string[]; seqs: number[] };
+  succeeded: { ids: string[]; times: number[]; seqs: number[] };
 }
 
 function newKind(): Kind {
-  return { successes: new Group(), failures: new Group(), succeeded: { ids: [], timestamps: [], seqs: [] } };
+  return { successes: new Group(), failures: new Group(), succeeded: { ids: [], times: [], seqs: [] } };
 }
 
 export class PatternAccumulator {
@@ -83,7 +83,7 @@ export class PatternAccumulator {
       if (!byKind) this.kinds.set(kind, (byKind = newKind()));
       (type === 'failure' ? byKind.failures : byKind.successes).add(entry, time);
       if (entry.details !== undefined) this.detailed = true;
-      this.addOperation(entry, type === 'failure', byKind);
+      this.addOperation(entry, type === 'failure', byKind, time);
       if (type === 'success' && entry.durationMs !== undefined) {
         let bins = this.successBinsByKind.get(kind);
         if (!bins) this.successBinsByKind.set(kind, (bins = {}));
@@ -141,24 +141,18 @@ export class PatternAccumulator {
    * operation id of a million-entry window cost more than the rest of the detection; only failed
    * ids are mapped.
    */
-  private addOperation(entry: DetectionEntry, failed: boolean, kind: Kind): void {
+  private addOperation(entry: DetectionEntry, failed: boolean, kind: Kind, time: number): void {
     const seq = this.outcomeSeq++;
-    const timestamp = entry.timestamp;
     if (!failed) {
       kind.succeeded.ids.push(entry.operationId);
-      kind.succeeded.timestamps.push(timestamp);
+      kind.succeeded.times.push(time);
       kind.succeeded.seqs.push(seq);
       return;
     }
     const op = this.failedOperations.get(entry.operationId);
-    if (op) addAttempt(op, timestamp, seq);
+    if (op) addAttempt(op, time, seq);
     else
-      this.failedOperations.set(entry.operationId, {
-        attempts: 1,
-        first: timestamp,
-        firstSeq: seq,
-        last: timestamp,
-      });
+      this.failedOperations.set(entry.operationId, { attempts: 1, first: time, firstSeq: seq, last: time });
   }
 
   /** The operations retried after failing: a failure among two or more attempts, in order of first attempt. */
@@ -167,15 +161,15 @@ export class PatternAccumulator {
     for (const { failures, succeeded } of this.kinds.values()) {
       // Without details, an id's kind is its stem: a kind that never failed holds no failed id.
       if (failures.count === 0 && !this.detailed) continue;
-      const { ids, timestamps, seqs } = succeeded;
+      const { ids, times, seqs } = succeeded;
       for (let i = 0; i < ids.length; i++) {
         const op = operations.get(ids[i]!);
-        if (op) addAttempt(op, timestamps[i]!, seqs[i]!);
+        if (op) addAttempt(op, times[i]!, seqs[i]!);
       }
     }
     return [...operations]
       .filter(([, op]) => op.attempts > 1)
-      .sort(([, a], [, b]) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.firstSeq - b.firstSeq));
+      .sort(([, a], [, b]) => a.first - b.first || a.firstSeq - b.firstSeq);
   }
 
   private addDuration(entry: DetectionEntry, outcomeKind: string | undefined, time: number): void {
@@ -332,8 +326,8 @@ export class PatternAccumulator {
         // frequency counts operations retried, not attempts.
         frequency: retried.length,
         confidence: retried.length / (retried.length + 1),
-        firstSeen,
-        lastSeen,
+        firstSeen: new Date(firstSeen).toISOString(),
+        lastSeen: new Date(lastSeen).toISOString(),
         examples: retried.slice(0, EXAMPLES).map(([id]) => id),
         extra: { operations: retried.length, attempts },
       });

@@ -127,22 +127,23 @@ export function longestDurationMs(message: string): number | null {
   return longest;
 }
 
+/** An operation id's attempts, by time: stored timestamps are canonical, so a time gives back its text. */
 export interface Operation {
   attempts: number;
-  /** Its earliest timestamp, and when that was seen (orders operations first seen at one instant). */
-  first: string;
+  /** Its earliest time, and when that was seen (orders operations first seen at one instant). */
+  first: number;
   firstSeq: number;
-  last: string;
+  last: number;
 }
 
 /** Counts one more attempt of an operation, seen `seq`-th among the outcomes. */
-export function addAttempt(op: Operation, timestamp: string, seq: number): void {
+export function addAttempt(op: Operation, time: number, seq: number): void {
   op.attempts += 1;
-  if (timestamp < op.first || (timestamp === op.first && seq < op.firstSeq)) {
-    op.first = timestamp;
+  if (time < op.first || (time === op.first && seq < op.firstSeq)) {
+    op.first = time;
     op.firstSeq = seq;
   }
-  if (timestamp > op.last) op.last = timestamp;
+  if (time > op.last) op.last = time;
 }
 
 /** Pearson's correlation updated one pair at a time (Welford's method: stable over a million pairs). */
