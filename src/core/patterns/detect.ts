@@ -1,5 +1,5 @@
 import { median, sampleCorrelation } from 'simple-statistics';
-import type { FeedbackEntry } from '../feedback/types.js';
+import type { DetectionEntry } from './canonical-line.js';
 import { binQuantile, durationBin } from '../feedback/aggregates.js';
 import { operationKind } from '../feedback/operation-kind.js';
 import { failureSignature, fingerprint } from './fingerprint.js';
@@ -13,7 +13,7 @@ import {
   type Operation,
   type PatternCandidate,
 } from './groups.js';
-import { byTimestamp, timeOf, utcHour } from './timestamps.js';
+import { timeOf, utcHour } from './timestamps.js';
 
 export type { PatternCandidate, PatternType } from './groups.js';
 
@@ -27,7 +27,7 @@ const DAY = 86_400_000;
 
 /** All five kinds over `entries` (any order), filtered by frequency and confidence, most frequent first. */
 export function detectPatterns(
-  entries: readonly FeedbackEntry[],
+  entries: readonly DetectionEntry[],
   options: PatternOptions,
 ): PatternCandidate[] {
   const accumulator = new PatternAccumulator(options.slaMs);
@@ -41,38 +41,49 @@ export function detectPatterns(
  * for retries). Every group keeps its count, first and last timestamps and its first example ids
  * in time order (ties in the order added), so the result does not depend on the order of the log.
  */
+/** One operation kind's outcomes, and its successes listed for the retries. */
+interface Kind {
+  successes: Group;
+  failures: Group;
+  succeeded: { ids: string[]; times: number[]; seqs: number[] };
+}
+
+function newKind(): Kind {
+  return { successes: new Group(), failures: new Group(), succeeded: { ids: [], times: [], seqs: [] } };
+}
+
 export class PatternAccumulator {
   private readonly failuresBySignature = new Map<string, FailureGroup>();
   /** Durations of successful operations per kind (log-scale bins): what a timeout must allow. */
   private readonly successBinsByKind = new Map<string, Record<string, number>>();
-  private readonly kinds = new Map<string, { successes: Group; failures: Group }>();
+  private readonly kinds = new Map<string, Kind>();
   private readonly failuresByHour = new Map<number, Group>();
   private failureCount = 0;
   /** Retries: the operations with a failure, and every success (an id may fail later in the log). */
   private readonly failedOperations = new Map<string, Operation>();
-  private readonly successes: { ids: string[]; timestamps: string[]; seqs: number[] } = {
-    ids: [],
-    timestamps: [],
-    seqs: [],
-  };
+  /** Whether an entry had details (`details.task` names the kind instead of the operation id). */
+  private detailed = false;
   private outcomeSeq = 0;
-  private readonly scores: FeedbackEntry[] = [];
+  private readonly scores: DetectionEntry[] = [];
+  private readonly scoreTimes: number[] = [];
   private readonly timed = new Group();
   private readonly durations = new Correlation();
   private readonly slaByKind = new Map<string, { over: Group; durations: number[] }>();
 
   constructor(private readonly slaMs: number | null) {}
 
-  add(entry: FeedbackEntry): void {
+  add(entry: DetectionEntry): void {
     const type = entry.type;
+    const time = timeOf(entry.timestamp);
     const outcome = type === 'failure' || type === 'success';
     let kind: string | undefined;
     if (outcome) {
       kind = operationKind(entry);
       let byKind = this.kinds.get(kind);
-      if (!byKind) this.kinds.set(kind, (byKind = { successes: new Group(), failures: new Group() }));
-      (type === 'failure' ? byKind.failures : byKind.successes).add(entry);
-      this.addOperation(entry, type === 'failure');
+      if (!byKind) this.kinds.set(kind, (byKind = newKind()));
+      (type === 'failure' ? byKind.failures : byKind.successes).add(entry, time);
+      if (entry.details !== undefined) this.detailed = true;
+      this.addOperation(entry, type === 'failure', byKind, time);
       if (type === 'success' && entry.durationMs !== undefined) {
         let bins = this.successBinsByKind.get(kind);
         if (!bins) this.successBinsByKind.set(kind, (bins = {}));
@@ -80,9 +91,12 @@ export class PatternAccumulator {
         bins[bin] = (bins[bin] ?? 0) + 1;
       }
     }
-    if (type === 'failure') this.addFailure(entry, kind!);
-    else if (type === 'quality_score') this.scores.push(entry);
-    if (entry.durationMs !== undefined) this.addDuration(entry, kind);
+    if (type === 'failure') this.addFailure(entry, kind!, time);
+    else if (type === 'quality_score') {
+      this.scores.push(entry);
+      this.scoreTimes.push(time);
+    }
+    if (entry.durationMs !== undefined) this.addDuration(entry, kind, time);
   }
 
   patterns(options: PatternOptions): PatternCandidate[] {
@@ -90,7 +104,7 @@ export class PatternAccumulator {
       ...this.failurePatterns(),
       ...this.capabilityPatterns(),
       ...this.successPatterns(),
-      ...qualityPatterns([...this.scores].sort(byTimestamp)),
+      ...qualityPatterns(this.scoresInTimeOrder()),
       ...this.performancePatterns(),
       ...this.behaviorPatterns(),
     ];
@@ -100,68 +114,74 @@ export class PatternAccumulator {
       .sort((a, b) => b.frequency - a.frequency || a.signature.localeCompare(b.signature));
   }
 
-  private addFailure(entry: FeedbackEntry, kind: string): void {
+  private addFailure(entry: DetectionEntry, kind: string, time: number): void {
     this.failureCount += 1;
     const signature = failureSignature(entry.errorType, entry.message);
     let group = this.failuresBySignature.get(signature);
     if (!group) this.failuresBySignature.set(signature, (group = new FailureGroup()));
     // The error type of the group's earliest failure names it.
-    if (group.count === 0 || entry.timestamp < group.first) group.errorType = entry.errorType;
-    group.add(entry);
+    if (group.count === 0 || time < group.firstTime) group.errorType = entry.errorType;
+    group.add(entry, time);
     group.addEvidence(kind, entry.message);
     const hour = utcHour(entry.timestamp);
     let byHour = this.failuresByHour.get(hour);
     if (!byHour) this.failuresByHour.set(hour, (byHour = new Group()));
-    byHour.add(entry);
+    byHour.add(entry, time);
+  }
+
+  /** The quality scores oldest first (ties in the order added), sorted by their times. */
+  private scoresInTimeOrder(): DetectionEntry[] {
+    const times = this.scoreTimes;
+    const order = times.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b);
+    return order.map((i) => this.scores[i]!);
   }
 
   /**
-   * Successes are only listed here (three array pushes): a map over every operation id of a
-   * million-entry window cost more than the rest of the detection; only failed ids are mapped.
+   * Successes are only listed here, under their kind (three array pushes): a map over every
+   * operation id of a million-entry window cost more than the rest of the detection; only failed
+   * ids are mapped.
    */
-  private addOperation(entry: FeedbackEntry, failed: boolean): void {
+  private addOperation(entry: DetectionEntry, failed: boolean, kind: Kind, time: number): void {
     const seq = this.outcomeSeq++;
-    const timestamp = entry.timestamp;
     if (!failed) {
-      this.successes.ids.push(entry.operationId);
-      this.successes.timestamps.push(timestamp);
-      this.successes.seqs.push(seq);
+      kind.succeeded.ids.push(entry.operationId);
+      kind.succeeded.times.push(time);
+      kind.succeeded.seqs.push(seq);
       return;
     }
     const op = this.failedOperations.get(entry.operationId);
-    if (op) addAttempt(op, timestamp, seq);
+    if (op) addAttempt(op, time, seq);
     else
-      this.failedOperations.set(entry.operationId, {
-        attempts: 1,
-        first: timestamp,
-        firstSeq: seq,
-        last: timestamp,
-      });
+      this.failedOperations.set(entry.operationId, { attempts: 1, first: time, firstSeq: seq, last: time });
   }
 
   /** The operations retried after failing: a failure among two or more attempts, in order of first attempt. */
   private retriedOperations(): Array<[string, Operation]> {
     const operations = new Map([...this.failedOperations].map(([id, op]) => [id, { ...op }]));
-    const { ids, timestamps, seqs } = this.successes;
-    for (let i = 0; i < ids.length; i++) {
-      const op = operations.get(ids[i]!);
-      if (op) addAttempt(op, timestamps[i]!, seqs[i]!);
+    for (const { failures, succeeded } of this.kinds.values()) {
+      // Without details, an id's kind is its stem: a kind that never failed holds no failed id.
+      if (failures.count === 0 && !this.detailed) continue;
+      const { ids, times, seqs } = succeeded;
+      for (let i = 0; i < ids.length; i++) {
+        const op = operations.get(ids[i]!);
+        if (op) addAttempt(op, times[i]!, seqs[i]!);
+      }
     }
     return [...operations]
       .filter(([, op]) => op.attempts > 1)
-      .sort(([, a], [, b]) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.firstSeq - b.firstSeq));
+      .sort(([, a], [, b]) => a.first - b.first || a.firstSeq - b.firstSeq);
   }
 
-  private addDuration(entry: FeedbackEntry, outcomeKind: string | undefined): void {
+  private addDuration(entry: DetectionEntry, outcomeKind: string | undefined, time: number): void {
     const durationMs = entry.durationMs!;
-    this.timed.add(entry);
-    this.durations.add(timeOf(entry.timestamp) / DAY, durationMs);
+    this.timed.add(entry, time);
+    this.durations.add(time / DAY, durationMs);
     if (this.slaMs === null) return;
     const kind = outcomeKind ?? operationKind(entry);
     let sla = this.slaByKind.get(kind);
     if (!sla) this.slaByKind.set(kind, (sla = { over: new Group(), durations: [] }));
     sla.durations.push(durationMs);
-    if (durationMs > this.slaMs) sla.over.add(entry);
+    if (durationMs > this.slaMs) sla.over.add(entry, time);
   }
 
   /**
@@ -306,8 +326,8 @@ export class PatternAccumulator {
         // frequency counts operations retried, not attempts.
         frequency: retried.length,
         confidence: retried.length / (retried.length + 1),
-        firstSeen,
-        lastSeen,
+        firstSeen: new Date(firstSeen).toISOString(),
+        lastSeen: new Date(lastSeen).toISOString(),
         examples: retried.slice(0, EXAMPLES).map(([id]) => id),
         extra: { operations: retried.length, attempts },
       });
@@ -321,7 +341,7 @@ export class PatternAccumulator {
  * the slope is negative), or a dimension that stays low (confidence = share of its scores under
  * 0.6). `scores` in time order; they are few, so they are kept whole.
  */
-function qualityPatterns(scores: readonly FeedbackEntry[]): PatternCandidate[] {
+function qualityPatterns(scores: readonly DetectionEntry[]): PatternCandidate[] {
   const result: PatternCandidate[] = [];
   if (scores.length >= 3) {
     const times = scores.map((e) => timeOf(e.timestamp) / DAY);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Stores } from '../store/stores.js';
 import { PatternAccumulator, type PatternOptions } from './detect.js';
 import { FINGERPRINT_VERSION } from './fingerprint.js';
-import { scanWindow, windowBounds } from './window.js';
+import { scanDetectionWindow, windowBounds } from './window.js';
 
 export { windowBounds };
 
@@ -42,7 +42,7 @@ export async function runPatterns(
   const targets = new Map(agents.map((agent) => [agent.id, agent.slaMs]));
   // Each entry is folded into its agent's detection as it is read: the window is never held.
   const accumulators = new Map<string, PatternAccumulator>();
-  scanWindow(
+  scanDetectionWindow(
     stores,
     allAgents ? undefined : new Set(targets.keys()),
     ...windowBounds(to - options.days * 86_400_000, to),

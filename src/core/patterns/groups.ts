@@ -1,4 +1,5 @@
-import type { FeedbackEntry } from '../feedback/types.js';
+import type { DetectionEntry } from './canonical-line.js';
+import { timeOf } from './timestamps.js';
 import type { PatternEvidence, PatternInfo } from '../sdk/types.js';
 
 export type PatternType = PatternInfo['patternType'];
@@ -26,32 +27,59 @@ export class Group {
   count = 0;
   first = '';
   last = '';
+  /**
+   * first and last as times: numbers compare several times faster than timestamps cut out of a
+   * log line (sliced strings), and a group is updated for most entries of a window.
+   */
+  firstTime = 0;
+  lastTime = 0;
   /** The earliest sightings of distinct operation ids, in time order (ties in the order added). */
-  private readonly earliest: Array<{ timestamp: string; id: string }> = [];
+  private readonly earliest: Array<{ time: number; id: string }> = [];
 
-  static of(entries: readonly FeedbackEntry[]): Group {
+  static of(entries: ReadonlyArray<Pick<DetectionEntry, 'timestamp' | 'operationId'>>): Group {
     const group = new Group();
     for (const entry of entries) group.add(entry);
     return group;
   }
 
-  add(entry: FeedbackEntry): void {
-    const timestamp = entry.timestamp;
-    if (this.count === 0 || timestamp < this.first) this.first = timestamp;
-    if (this.count === 0 || timestamp > this.last) this.last = timestamp;
+  /**
+   * `time` is timeOf(entry.timestamp), passed in when the caller has it. Stored timestamps are
+   * validated when written, so every one has a time, and for canonical ones time order is the
+   * timestamps' text order.
+   */
+  add(entry: Pick<DetectionEntry, 'timestamp' | 'operationId'>, time = timeOf(entry.timestamp)): void {
+    if (this.count === 0 || time < this.firstTime) {
+      this.firstTime = time;
+      this.first = entry.timestamp;
+    }
+    if (this.count === 0 || time > this.lastTime) {
+      this.lastTime = time;
+      this.last = entry.timestamp;
+    }
     this.count += 1;
     const earliest = this.earliest;
     // The common case, a log in time order: later than every example kept.
-    if (earliest.length === EXAMPLES && timestamp >= earliest[EXAMPLES - 1]!.timestamp) return;
+    if (earliest.length === EXAMPLES && time >= earliest[EXAMPLES - 1]!.time) return;
     let at = earliest.length;
-    while (at > 0 && earliest[at - 1]!.timestamp > timestamp) at -= 1;
-    const seen = earliest.findIndex((e) => e.id === entry.operationId);
-    if (seen !== -1) {
-      if (seen < at) return;
-      earliest.splice(seen, 1);
+    while (at > 0 && earliest[at - 1]!.time > time) at -= 1;
+    const id = entry.operationId;
+    let seen = -1;
+    for (let i = 0; i < earliest.length; i++) {
+      if (earliest[i]!.id === id) {
+        seen = i;
+        break;
+      }
     }
-    earliest.splice(at, 0, { timestamp, id: entry.operationId });
-    if (earliest.length > EXAMPLES) earliest.pop();
+    if (seen !== -1 && seen < at) return;
+    // Plain loops and a reused slot, no splice or new object: in a log in reverse time order
+    // (an import of a newest-first export) every entry lands here.
+    const dropped = seen !== -1 ? seen : earliest.length === EXAMPLES ? EXAMPLES - 1 : -1;
+    const slot = dropped === -1 ? { time, id } : earliest[dropped]!;
+    let i = dropped === -1 ? earliest.push(slot) - 1 : dropped;
+    for (; i > at; i--) earliest[i] = earliest[i - 1]!;
+    earliest[at] = slot;
+    slot.time = time;
+    slot.id = id;
   }
 
   get examples(): string[] {
@@ -99,22 +127,23 @@ export function longestDurationMs(message: string): number | null {
   return longest;
 }
 
+/** An operation id's attempts, by time: stored timestamps are canonical, so a time gives back its text. */
 export interface Operation {
   attempts: number;
-  /** Its earliest timestamp, and when that was seen (orders operations first seen at one instant). */
-  first: string;
+  /** Its earliest time, and when that was seen (orders operations first seen at one instant). */
+  first: number;
   firstSeq: number;
-  last: string;
+  last: number;
 }
 
 /** Counts one more attempt of an operation, seen `seq`-th among the outcomes. */
-export function addAttempt(op: Operation, timestamp: string, seq: number): void {
+export function addAttempt(op: Operation, time: number, seq: number): void {
   op.attempts += 1;
-  if (timestamp < op.first || (timestamp === op.first && seq < op.firstSeq)) {
-    op.first = timestamp;
+  if (time < op.first || (time === op.first && seq < op.firstSeq)) {
+    op.first = time;
     op.firstSeq = seq;
   }
-  if (timestamp > op.last) op.last = timestamp;
+  if (time > op.last) op.last = time;
 }
 
 /** Pearson's correlation updated one pair at a time (Welford's method: stable over a million pairs). */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { asEntry } from '../feedback/aggregate-index.js';
 import type { FeedbackEntry } from '../feedback/types.js';
 import { parseLogLine, type FeedbackLog, type LineCursor } from '../store/feedback-log.js';
+import { readCanonicalLine, type DetectionEntry } from './canonical-line.js';
 import { FieldPeek } from './field-peek.js';
 import {
   currentTimes,
@@ -17,6 +18,20 @@ export interface ScanOptions {
    * reader without write access (a plugin process) only reads the index.
    */
   updateIndex?: boolean;
+}
+
+/**
+ * scanWindow for pattern detection: the visitor gets only what detection reads, so canonical
+ * lines are read by readCanonicalLine instead of JSON.parse.
+ */
+export function scanDetectionWindow(
+  stores: { log: FeedbackLog },
+  agentIds: ReadonlySet<string> | undefined,
+  fromIso: string,
+  toIso: string,
+  visit: (entry: DetectionEntry) => void,
+): void {
+  scanLines(stores, agentIds, fromIso, toIso, visit, true, true);
 }
 
 /**
@@ -42,6 +57,18 @@ export function scanWindow(
   visit: (entry: FeedbackEntry) => void,
   { updateIndex = true }: ScanOptions = {},
 ): void {
+  scanLines(stores, agentIds, fromIso, toIso, visit as (entry: DetectionEntry) => void, updateIndex, false);
+}
+
+function scanLines(
+  stores: { log: FeedbackLog },
+  agentIds: ReadonlySet<string> | undefined,
+  fromIso: string,
+  toIso: string,
+  visit: (entry: DetectionEntry) => void,
+  updateIndex: boolean,
+  detectionOnly: boolean,
+): void {
   const indexFile = segmentTimesFile(stores.log);
   const stored = readSegmentTimes(indexFile);
   const next = new Map<number, SegmentTimes>();
@@ -61,6 +88,21 @@ export function scanWindow(
     const timestampPeek = new FieldPeek('timestamp');
     const agentPeek = new FieldPeek('agentId');
     const visitLine = (cursor: LineCursor): void => {
+      const light = detectionOnly ? readCanonicalLine(cursor.text) : undefined;
+      if (light !== undefined) {
+        // Text comparisons of timestamps cut out of a line are slow: only those needed are made.
+        if (!inside) {
+          const timestamp = light.timestamp;
+          if (!known) {
+            if (first === null || timestamp < first) first = timestamp;
+            if (last === null || timestamp > last) last = timestamp;
+          }
+          if (timestamp < fromIso || timestamp > toIso) return;
+        }
+        if (agentIds && !agentIds.has(light.agentId)) return;
+        visit(light);
+        return;
+      }
       // A segment indexed as wholly inside needs no timestamps: its first and last are known.
       const timestamp = inside ? undefined : timestampPeek.of(cursor);
       if (timestamp !== undefined) {

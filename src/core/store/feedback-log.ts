@@ -328,17 +328,24 @@ function removeStaleTempsIn(dir: string): void {
  * yielded.
  */
 function* completeLines(fd: number, offset: number): Generator<{ chunk: Buffer; offset: number }> {
-  const buffer = Buffer.allocUnsafe(READ_CHUNK);
-  let carry = Buffer.alloc(0);
+  let buffer = Buffer.allocUnsafe(READ_CHUNK);
+  // The bytes of an incomplete last line, moved to the front of the buffer for the next read:
+  // a few hundred bytes copied per chunk rather than the whole chunk.
+  let carried = 0;
   for (;;) {
-    const read = fs.readSync(fd, buffer, 0, READ_CHUNK, offset + carry.length);
+    if (carried === buffer.length) {
+      const bigger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(bigger, 0, 0, carried);
+      buffer = bigger;
+    }
+    const read = fs.readSync(fd, buffer, carried, buffer.length - carried, offset + carried);
     if (read === 0) return;
-    const chunk =
-      carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
-    const complete = chunk.lastIndexOf(NEWLINE) + 1;
-    // Copied: the next read reuses `buffer`, and the consumer is done with this chunk by then.
-    carry = Buffer.from(chunk.subarray(complete));
-    if (complete > 0) yield { chunk: chunk.subarray(0, complete), offset };
+    const end = carried + read;
+    const complete = buffer.lastIndexOf(NEWLINE, end - 1) + 1;
+    // The consumer is done with this chunk before the next read reuses the buffer.
+    if (complete > 0) yield { chunk: buffer.subarray(0, complete), offset };
+    buffer.copyWithin(0, complete, end);
+    carried = end - complete;
     offset += complete;
   }
 }
