@@ -183,7 +183,7 @@ describe('which path a line takes', () => {
     expect(stored(home, root)).toEqual([]);
   });
 
-  it("steps aside for a user's oclif plugin, a JSON theme and oclif's debug output", () => {
+  it("steps aside for a user's oclif plugin, a JSON theme and JSON forced by the environment", () => {
     const { home } = workspace();
     const line = ['success', 'bot', 'op'];
     const withPlugin = workspace();
