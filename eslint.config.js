@@ -55,7 +55,8 @@ export default tseslint.config(
   },
   {
     // One front door: the CLI and the programmatic API reach the core only through its facade
-    // (src/core/index.ts), its errors and the SDK.
+    // (src/core/index.ts), its errors and the SDK — and the record path through the small facade
+    // that loads no engine (src/core/recording.ts).
     files: ['src/commands/**/*.ts', 'src/cli/**/*.ts', 'src/oclif-hooks/**/*.ts', 'src/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -63,7 +64,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\./|(\\.\\./)+)core/(?!index\\.js$|errors\\.js$|errors/|sdk/)',
+              regex: '^(\\./|(\\.\\./)+)core/(?!index\\.js$|recording\\.js$|errors\\.js$|errors/|sdk/)',
               message:
                 'Commands and the API import src/core/index.js (the facade), core/errors and the SDK only.',
             },

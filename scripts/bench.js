@@ -170,7 +170,7 @@ try {
     report('node -e 0', node, 'ms');
     report('kv1nt --version', median(samples.version), 'ms');
     report('feedback success, empty history', median(samples.empty), 'ms');
-    report('feedback success / node -e 0', median(samples.empty) / node, 'x', (v) => v <= 2.5);
+    report('feedback success / node -e 0', median(samples.empty) / node, 'x', (v) => v <= 2.0);
     if (big) {
       report('feedback success, 1M entries in history', median(samples.big), 'ms');
       report(

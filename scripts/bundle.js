@@ -24,12 +24,30 @@
 //
 // A second bundle, dist/plugin-process.cjs, is the script of a plugin process (src/core/plugins/child):
 // one file, so that a plugin process starts quickly, with Node's built-ins only.
+//
+// A third, dist/record.cjs, is the record fast path (src/cli/fast-record): bin/run.js requires it for
+// `feedback success|failure|quality|rate|record` and loads dist/cli.cjs only when it steps aside.
+// oclif's own start-up — requiring @oclif/core from the 1 MB bundle, Config.load reading package.json
+// files, the manifest and the four oclif plugins — cost more than the whole 2× budget: the record
+// path went from ~2.6× to ~1.5× a bare `node -e 0` without it (docs/benchmarks.md). It holds our
+// code and Node's built-ins only (~145 kB: the config loader and its schema, the stores, the
+// recorder); the build fails if anything in it requires @oclif.
 import * as esbuild from 'esbuild';
 
 const importMetaUrl = {
   banner: { js: "const __kv1nt_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__kv1nt_import_meta_url' },
 };
+
+/** Imported lazily by our code, on the paths that need them: required from node_modules when first used. */
+const LAZY = [
+  'execa',
+  // Used by the sandbox alone (reached through dynamic imports).
+  'fs-extra',
+  'yaml',
+  'cli-table3',
+  '@inquirer/confirm',
+];
 
 /** One CommonJS bundle for Node 20, minified as described above. */
 const bundle = (options) =>
@@ -50,13 +68,7 @@ await bundle({
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/cli.cjs',
   external: [
-    // Imported lazily by our code, on the paths that need them.
-    'execa',
-    // Used by the sandbox alone (reached through dynamic imports): required when it first runs.
-    'fs-extra',
-    'yaml',
-    'cli-table3',
-    '@inquirer/confirm',
+    ...LAZY,
     // Required by @oclif/core only when developing a TypeScript plugin, inside try/catch.
     'typescript',
     'ts-node',
@@ -68,6 +80,24 @@ await bundle({
 });
 
 await bundle({ entryPoints: ['src/core/plugins/child/main.ts'], outfile: 'dist/plugin-process.cjs' });
+
+// The record fast path (src/cli/fast-record): our code and Node's built-ins only — no @oclif/core.
+// The build fails if anything pulls oclif in.
+const record = await bundle({
+  entryPoints: ['src/cli/fast-record/main.ts'],
+  outfile: 'dist/record.cjs',
+  external: [...LAZY, '@oclif/core'],
+  metafile: true,
+});
+const oclifInRecord = [
+  ...Object.keys(record.metafile.inputs).filter((input) => input.includes('node_modules/@oclif/')),
+  ...Object.values(record.metafile.outputs)
+    .flatMap((output) => output.imports)
+    .map((entry) => entry.path)
+    .filter((required) => required.startsWith('@oclif/')),
+];
+if (oclifInRecord.length > 0)
+  throw new Error(`dist/record.cjs must not load oclif: ${oclifInRecord.join(', ')}`);
 
 // The `prerun` hook runs before every command: as a small CommonJS file it is required in well
 // under a millisecond, where importing an ES module costs several (it loads what it needs itself

@@ -2,7 +2,7 @@
 // bare `node -e 0`, run side by side (interleaved, after two warm-up rounds), in a temp KV1NT_HOME and
 // a temp working folder (no config file around). Needs a build first (npm run build).
 //
-//   node scripts/startup-bench.js [runs=15] [budget=2.5]
+//   node scripts/startup-bench.js [runs=15] [budget=2.0]
 //
 // Exits 1 when `feedback success` is over budget. Figures vary with the machine's load: compare
 // ratios from one run, not milliseconds across runs.
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const runs = Number(process.argv[2] ?? 15);
-const budget = Number(process.argv[3] ?? 2.5);
+const budget = Number(process.argv[3] ?? 2.0);
 const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 const cases = {
   'node -e 0': ['-e', '0'],

@@ -1,6 +1,6 @@
 import { percent, table } from './render.js';
 import { plot, sparkline } from './chart.js';
-import { severity } from './terminal.js';
+import { severity } from './severity.js';
 import {
   HEALTH_WEIGHTS,
   type AnalysisResult,

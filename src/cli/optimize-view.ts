@@ -1,6 +1,7 @@
 import type { Progress } from './progress.js';
 import { table } from './render.js';
-import { cut, severity, terminal, when } from './terminal.js';
+import { severity } from './severity.js';
+import { cut, terminal, when } from './terminal.js';
 import type {
   ActionResult,
   DryRun,

@@ -1,5 +1,4 @@
-import { ux } from '@oclif/core';
-import { visible } from '../core/index.js';
+import { visible } from '../core/recording.js';
 
 /** The terminal the human output goes to: how wide, whether in colour. */
 export interface Terminal {
@@ -52,19 +51,6 @@ export function visibleExceptColour(text: string, term: Terminal = terminal()): 
     .split(COLOUR_SEQUENCE)
     .map((part, i) => (i % 2 === 1 ? part : visible(part)))
     .join('');
-}
-
-const SEVERITY_COLOR: Record<string, string> = {
-  CRITICAL: 'redBright',
-  HIGH: 'red',
-  MEDIUM: 'yellow',
-  LOW: 'gray',
-};
-
-/** A severity in its colour on a terminal that shows colour; as it is otherwise. */
-export function severity(text: string, term: Terminal = terminal()): string {
-  const color = SEVERITY_COLOR[text];
-  return term.color && color ? ux.colorize(color, text) : text;
 }
 
 const UNITS: Array<[limitSeconds: number, unitSeconds: number, unit: string]> = [

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import {
   addAgent,
   assertSafeAgentFolder,
-  checkDeclaredAgentFolders,
   findAgent,
   listAgents,
   type AddAgentInput,
@@ -11,7 +9,7 @@ import {
 } from './agents/registry.js';
 import { knownAgentIds, unknownAgent } from './agents/known.js';
 import { removeAgentAndData, type RemoveAgentResult } from './agents/remove.js';
-import { loadConfig, type LoadedConfig } from './config/load.js';
+import type { LoadedConfig } from './config/load.js';
 import {
   cycleAgent,
   runCycles,
@@ -23,7 +21,8 @@ import {
 import { checkDays } from './duration.js';
 import { assertAgentId } from './ids.js';
 import { resolveStoredId } from './stored-ids.js';
-import { dataDirOf } from './paths.js';
+import { resolveSetup } from './setup.js';
+import { recoveryPending } from './optimize/recovery-pending.js';
 import { DataDir } from './store/data-dir.js';
 import { openStores, type Stores } from './store/stores.js';
 import { agentSummary, allTimeSummaries } from './feedback/agent-summary.js';
@@ -91,11 +90,7 @@ export class Kv1ntCore {
   }
 
   static async open(options: CoreOptions = {}): Promise<Kv1ntCore> {
-    const env = options.env ?? process.env;
-    const cwd = options.cwd ?? process.cwd();
-    const loaded = await loadConfig(cwd, options.config ?? env.KV1NT_CONFIG);
-    const dataDir = dataDirOf(loaded, options.dataDir, env, cwd);
-    checkDeclaredAgentFolders(loaded, dataDir);
+    const { loaded, dataDir, cwd } = await resolveSetup(options);
     return new Kv1ntCore(loaded, dataDir, { ...options, cwd });
   }
 
@@ -314,13 +309,11 @@ export class Kv1ntCore {
 
   /**
    * Finishes or undoes an optimization apply that a crash interrupted, and removes sandboxes of
-   * dead processes. Every CLI command calls it first; it costs two `exists` checks when there is
+   * dead processes. Every CLI command calls it first; it costs two `readdir`s when there is
    * nothing to do.
    */
   async recover(): Promise<void> {
-    const { dataDir } = this.stores;
-    const pending = [dataDir.path('optimization', 'transactions'), dataDir.path('sandboxes')];
-    if (!pending.some((folder) => fs.existsSync(folder))) return;
+    if (!recoveryPending(this.stores.dataDir)) return;
     const { recoverInterrupted } = await import('./optimize/recovery.js');
     await recoverInterrupted(this.stores);
   }

@@ -1,17 +1,12 @@
-import { Args, Flags } from '@oclif/core';
-import { Kv1ntCommand } from '../../cli/base-command.js';
-import {
-  agentOperationArgs,
-  entryFlags,
-  inputFromFlags,
-  parseNumber,
-  parsePairs,
-} from '../../cli/feedback-flags.js';
-import { describeEntry } from '../../cli/render.js';
-import { invalidInput } from '../../core/errors.js';
+import { oclifDefinition } from '../../cli/feedback-flags.js';
+import { Kv1ntRecordCommand } from '../../cli/record-command.js';
+import { RECORD_COMMANDS } from '../../cli/record-commands.js';
 import type { FeedbackEntry } from '../../core/index.js';
 
-export default class FeedbackQuality extends Kv1ntCommand {
+// Arguments, flags and the entry they make: record-commands.ts (shared with the fast path).
+const definition = oclifDefinition(RECORD_COMMANDS.quality);
+
+export default class FeedbackQuality extends Kv1ntRecordCommand {
   static override summary =
     'Record a quality score from 0 to 1 (shortcut for `feedback record --type quality_score`).';
   static override description =
@@ -20,41 +15,10 @@ export default class FeedbackQuality extends Kv1ntCommand {
     '<%= config.bin %> feedback quality summarizer op-44 0.85',
     '<%= config.bin %> feedback quality summarizer op-44 0.7 --dimension accuracy=0.9 --dimension brevity=0.5 --source guardian',
   ];
-  static override args = {
-    ...agentOperationArgs,
-    score: Args.string({ description: 'Quality score from 0 to 1', required: true }),
-  };
-  static override flags = {
-    ...entryFlags,
-    dimension: Flags.string({
-      description: 'A per-dimension score as name=value, 0–1 (repeatable).',
-      multiple: true,
-      multipleNonGreedy: true,
-    }),
-  };
+  static override args = definition.args;
+  static override flags = definition.flags;
 
-  async run(): Promise<FeedbackEntry> {
-    const { args, flags } = await this.parse(FeedbackQuality);
-    if (flags.score !== undefined)
-      throw invalidInput('Give the score as the third argument, not with --score.');
-    const input = inputFromFlags(args.agent, args.operation, 'quality_score', {
-      ...flags,
-      score: args.score,
-    });
-    input.score = parseNumber('score', args.score);
-    if (flags.dimension && flags.dimension.length > 0) {
-      const dimensions = parsePairs('--dimension', flags.dimension);
-      for (const [name, value] of Object.entries(dimensions)) {
-        if (value < 0 || value > 1)
-          throw invalidInput(
-            `--dimension ${name}=${value} is out of range: a dimension score is from 0 to 1.`,
-          );
-      }
-      input.details = { ...input.details, dimensions };
-    }
-    const core = await this.openCore(flags);
-    const entry = await core.record(input);
-    this.say(describeEntry(entry));
-    return entry;
+  run(): Promise<FeedbackEntry> {
+    return this.recordWith(RECORD_COMMANDS.quality);
   }
 }

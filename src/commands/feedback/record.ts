@@ -1,16 +1,12 @@
-import { Kv1ntCommand } from '../../cli/base-command.js';
-import {
-  agentOperationArgs,
-  entryFlags,
-  inputFromFlags,
-  parseNumber,
-  ratingFlag,
-  typeFlag,
-} from '../../cli/feedback-flags.js';
-import { describeEntry } from '../../cli/render.js';
+import { oclifDefinition } from '../../cli/feedback-flags.js';
+import { Kv1ntRecordCommand } from '../../cli/record-command.js';
+import { RECORD_COMMANDS } from '../../cli/record-commands.js';
 import type { FeedbackEntry } from '../../core/index.js';
 
-export default class FeedbackRecord extends Kv1ntCommand {
+// Arguments, flags and the entry they make: record-commands.ts (shared with the fast path).
+const definition = oclifDefinition(RECORD_COMMANDS.record);
+
+export default class FeedbackRecord extends Kv1ntRecordCommand {
   static override summary = 'Record the outcome of one operation of an agent.';
   static override description = `Appends one entry to the feedback log. The entry is durable (fsync'ed) before the command returns; with --json it is printed with its id.
 
@@ -21,16 +17,10 @@ Types: success (score 0–1, default 1), failure (score always 0), quality_score
     '<%= config.bin %> feedback record summarizer op-44 --type coverage --score 0.82 --source test',
     '<%= config.bin %> feedback record summarizer op-45 --type performance --score 0.7 --metric memoryMb=612 --metric cpuPercent=91',
   ];
-  static override args = agentOperationArgs;
-  static override flags = { type: typeFlag, rating: ratingFlag, ...entryFlags };
+  static override args = definition.args;
+  static override flags = definition.flags;
 
-  async run(): Promise<FeedbackEntry> {
-    const { args, flags } = await this.parse(FeedbackRecord);
-    const input = inputFromFlags(args.agent, args.operation, flags.type, flags);
-    if (flags.rating !== undefined) input.rating = parseNumber('--rating', flags.rating);
-    const core = await this.openCore(flags);
-    const entry = await core.record(input);
-    this.say(describeEntry(entry));
-    return entry;
+  run(): Promise<FeedbackEntry> {
+    return this.recordWith(RECORD_COMMANDS.record);
   }
 }

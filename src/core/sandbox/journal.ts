@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -138,4 +139,19 @@ async function ownerAlive(marker: string): Promise<boolean> {
   if (owner.host !== hostname()) return true; // can't tell; a shared data dir across hosts is not ours to fix
   if (owner.pid === process.pid) return false; // not in ownInFlight: a dead predecessor with our pid, or our failed run
   return isAlive(owner.pid);
+}
+
+/**
+ * Whether `root` holds a marker or a marker's temp file. Without one, orphanedTransactions finds
+ * nothing and removes nothing: a command can skip loading the recovery (one sync readdir).
+ */
+export function hasMarkers(root: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT', 'ENOTDIR')) return false;
+    throw error;
+  }
+  return names.some((name) => name.endsWith(MARKER_SUFFIX) || MARKER_TEMP.test(name));
 }
