@@ -4,7 +4,14 @@ import type { Stores } from '../store/stores.js';
 import { foldNew, markFolded, samePosition } from './aggregate-index.js';
 import { emptyAggregates, foldEntry, mergeBucket, type Bucket, type ScoreAggregates } from './aggregates.js';
 import { IdSet } from './id-set.js';
-import { invalidImportError, jsonLine, recordsOf, type InvalidLine, type LineMapper } from './import.js';
+import {
+  invalidImportError,
+  jsonLine,
+  recordsOf,
+  type InvalidLine,
+  type LineMapper,
+  type LineRecords,
+} from './import.js';
 import { idOf, markStoredIds } from './log-fields.js';
 import type { ImportLimits } from './import-source.js';
 import type { OtlpIgnored } from './otlp.js';
@@ -69,14 +76,14 @@ export async function importFeedback(
   let lineNumber = 0;
   let inputDuplicates = 0;
   const draft = new SegmentDraft(stores.log);
+  const records: LineRecords = { entries: [], lines: [], given: [] };
   try {
     read: for await (const batch of input) {
       for (const line of batch) {
         lineNumber++;
         if (line.length === 0 || (line.charCodeAt(0) !== 0x7b && line.trim() === '')) continue;
-        let records;
         try {
-          records = recordsOf(line, now, mapLine);
+          recordsOf(line, now, mapLine, records);
         } catch (error) {
           invalidCount++;
           if (invalid.length < MAX_LISTED)

@@ -29,9 +29,19 @@ export interface LineRecords {
   given: boolean[];
 }
 
-/** The records of one line, all validated before any is used: a line is taken whole or not at all. */
-export function recordsOf(line: string, now: Date, mapLine: LineMapper): LineRecords {
-  const out: LineRecords = { entries: [], lines: [], given: [] };
+/**
+ * The records of one line, all validated before any is used: a line is taken whole or not at all.
+ * `out` is emptied and filled (a streaming import reuses one: no three arrays per line).
+ */
+export function recordsOf(
+  line: string,
+  now: Date,
+  mapLine: LineMapper,
+  out: LineRecords = { entries: [], lines: [], given: [] },
+): LineRecords {
+  out.entries.length = 0;
+  out.lines.length = 0;
+  out.given.length = 0;
   for (const input of mapLine(line)) {
     const record = toFeedbackRecord(input, now, undefined, true);
     out.entries.push(record.entry);
