@@ -7,10 +7,10 @@ import { IdSet } from './id-set.js';
 import {
   invalidImportError,
   jsonLine,
+  newLineRecords,
   recordsOf,
   type InvalidLine,
   type LineMapper,
-  type LineRecords,
 } from './import.js';
 import { idOf, markStoredIds } from './log-fields.js';
 import type { ImportLimits } from './import-source.js';
@@ -76,7 +76,7 @@ export async function importFeedback(
   let lineNumber = 0;
   let inputDuplicates = 0;
   const draft = new SegmentDraft(stores.log);
-  const records: LineRecords = { entries: [], lines: [], given: [] };
+  const records = newLineRecords();
   try {
     read: for await (const batch of input) {
       for (const line of batch) {
@@ -93,7 +93,7 @@ export async function importFeedback(
           }
           continue;
         }
-        for (let i = 0; i < records.entries.length; i++) {
+        for (let i = 0; i < records.count; i++) {
           const entry = records.entries[i]!;
           // A fresh id cannot be stored already; only given ones need remembering.
           if (records.given[i] && !ids.add(entry.id)) {

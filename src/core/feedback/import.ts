@@ -23,10 +23,16 @@ export const jsonLine: LineMapper = (line) => {
 };
 
 export interface LineRecords {
+  /** How many records the line gave: the arrays are reused, and may hold stale ones past it. */
+  count: number;
   entries: FeedbackEntry[];
   lines: string[];
   /** Whether each entry's id came from the input (and so may be stored already). */
   given: boolean[];
+}
+
+export function newLineRecords(): LineRecords {
+  return { count: 0, entries: [], lines: [], given: [] };
 }
 
 /**
@@ -37,17 +43,17 @@ export function recordsOf(
   line: string,
   now: Date,
   mapLine: LineMapper,
-  out: LineRecords = { entries: [], lines: [], given: [] },
+  out: LineRecords = newLineRecords(),
 ): LineRecords {
-  out.entries.length = 0;
-  out.lines.length = 0;
-  out.given.length = 0;
+  let count = 0;
   for (const input of mapLine(line)) {
     const record = toFeedbackRecord(input, now, undefined, true);
-    out.entries.push(record.entry);
-    out.lines.push(record.line);
-    out.given.push(input.id !== undefined);
+    out.entries[count] = record.entry;
+    out.lines[count] = record.line;
+    out.given[count] = input.id !== undefined;
+    count++;
   }
+  out.count = count;
   return out;
 }
 
@@ -67,8 +73,8 @@ export function parseImport(text: string, now: Date, mapLine: LineMapper = jsonL
     if (line.trim() === '') return;
     try {
       const records = recordsOf(line, now, mapLine);
-      parsed.entries.push(...records.entries);
-      parsed.lines.push(...records.lines);
+      parsed.entries.push(...records.entries.slice(0, records.count));
+      parsed.lines.push(...records.lines.slice(0, records.count));
     } catch (error) {
       parsed.invalid.push({ line: index + 1, message: (error as Error).message });
     }
