@@ -301,7 +301,7 @@ function zeroSums(): MetricSums {
   return { sum: 0, n: 0, max: null };
 }
 
-function addTo(sums: MetricSums, value: number): void {
+export function addTo(sums: MetricSums, value: number): void {
   sums.sum += value;
   sums.n += 1;
   if (sums.max === null || value > sums.max) sums.max = value;

@@ -1,8 +1,9 @@
 import { noteWrittenSegment } from '../patterns/segment-times.js';
-import { countInto, ownOrCreate, ownValue, safeRecord, setOwn } from '../safe-record.js';
+import { ownOrCreate, ownValue, safeRecord, setOwn } from '../safe-record.js';
 import type { Stores } from '../store/stores.js';
 import { foldNew, markFolded, samePosition } from './aggregate-index.js';
-import { emptyAggregates, foldEntry, mergeBucket, type Bucket, type ScoreAggregates } from './aggregates.js';
+import { hourKey, mergeBucket, type Bucket, type ScoreAggregates } from './aggregates.js';
+import { HourSums } from './hour-sums.js';
 import { IdSet } from './id-set.js';
 import {
   invalidImportError,
@@ -192,27 +193,40 @@ function dropMarked(draft: SegmentDraft, ids: IdSet): Tally {
 
 /** Per-agent counts, the time range and the hourly sums of the entries taken so far. */
 class Tally {
-  readonly agents = safeRecord<number>();
   from: string | null = null;
   to: string | null = null;
-  private readonly sums: ScoreAggregates = emptyAggregates();
+  /** agentId → hour key → sums (Maps and HourSums: no keyed lookups in records per entry). */
+  private readonly hours = new Map<string, { count: number; byHour: Map<string, HourSums> }>();
+
+  /** Entries taken per agent. */
+  get agents(): Record<string, number> {
+    const agents = safeRecord<number>();
+    for (const [agentId, { count }] of this.hours) setOwn(agents, agentId, count);
+    return agents;
+  }
 
   add(entry: FeedbackEntry): void {
-    countInto(this.agents, entry.agentId);
     if (this.from === null || entry.timestamp < this.from) this.from = entry.timestamp;
     if (this.to === null || entry.timestamp > this.to) this.to = entry.timestamp;
-    foldEntry(this.sums, entry);
+    let agent = this.hours.get(entry.agentId);
+    if (agent === undefined) this.hours.set(entry.agentId, (agent = { count: 0, byHour: new Map() }));
+    agent.count++;
+    const hour = hourKey(entry.timestamp);
+    let sums = agent.byHour.get(hour);
+    if (sums === undefined) agent.byHour.set(hour, (sums = new HourSums(entry.timestamp)));
+    sums.add(entry);
   }
 
   /** Epochs are exact instants, not hours: an import touching one is folded from the log instead. */
   touchesEpochs(doc: ScoreAggregates): boolean {
-    return Object.values(doc.epochs).some((epoch) => ownValue(this.agents, epoch.agentId) !== undefined);
+    return Object.values(doc.epochs).some((epoch) => this.hours.has(epoch.agentId));
   }
 
   mergeInto(doc: ScoreAggregates): void {
-    for (const [agentId, hours] of Object.entries(this.sums.agents)) {
+    for (const [agentId, { byHour }] of this.hours) {
       const into = ownOrCreate(doc.agents, agentId, safeRecord<Bucket>);
-      for (const [hour, bucket] of Object.entries(hours)) {
+      for (const [hour, sums] of byHour) {
+        const bucket = sums.toBucket();
         const existing = ownValue(into, hour);
         if (existing) mergeBucket(existing, bucket);
         else setOwn(into, hour, bucket);
