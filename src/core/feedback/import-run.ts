@@ -191,12 +191,19 @@ function dropMarked(draft: SegmentDraft, ids: IdSet): Tally {
   return tally;
 }
 
+interface AgentHours {
+  count: number;
+  byHour: Map<string, HourSums>;
+  lastHour: string;
+  last: HourSums | undefined;
+}
+
 /** Per-agent counts, the time range and the hourly sums of the entries taken so far. */
 class Tally {
   from: string | null = null;
   to: string | null = null;
   /** agentId → hour key → sums (Maps and HourSums: no keyed lookups in records per entry). */
-  private readonly hours = new Map<string, { count: number; byHour: Map<string, HourSums> }>();
+  private readonly hours = new Map<string, AgentHours>();
 
   /** Entries taken per agent. */
   get agents(): Record<string, number> {
@@ -209,12 +216,20 @@ class Tally {
     if (this.from === null || entry.timestamp < this.from) this.from = entry.timestamp;
     if (this.to === null || entry.timestamp > this.to) this.to = entry.timestamp;
     let agent = this.hours.get(entry.agentId);
-    if (agent === undefined) this.hours.set(entry.agentId, (agent = { count: 0, byHour: new Map() }));
+    if (agent === undefined) {
+      agent = { count: 0, byHour: new Map(), lastHour: '', last: undefined };
+      this.hours.set(entry.agentId, agent);
+    }
     agent.count++;
-    const hour = hourKey(entry.timestamp);
-    let sums = agent.byHour.get(hour);
-    if (sums === undefined) agent.byHour.set(hour, (sums = new HourSums(entry.timestamp)));
-    sums.add(entry);
+    // An agent's entries mostly come hour by hour: the last hour's sums are at hand without a key.
+    if (agent.last === undefined || !entry.timestamp.startsWith(agent.lastHour)) {
+      const hour = hourKey(entry.timestamp);
+      let sums = agent.byHour.get(hour);
+      if (sums === undefined) agent.byHour.set(hour, (sums = new HourSums(entry.timestamp)));
+      agent.lastHour = hour;
+      agent.last = sums;
+    }
+    agent.last.add(entry);
   }
 
   /** Epochs are exact instants, not hours: an import touching one is folded from the log instead. */

@@ -115,9 +115,9 @@ export function toFeedbackRecord(
 
 /** Field names the input has but an entry does not know (no array is built when all are known). */
 function unknownFields(input: UncheckedInput, known: ReadonlySet<string>): string[] {
-  const keys = Object.keys(input);
-  for (const key of keys) {
-    if (!known.has(key)) return keys.filter((k) => !known.has(k));
+  // for…in walks a parsed object's cached keys: no array per entry unless one is unknown.
+  for (const key in input) {
+    if (!known.has(key)) return Object.keys(input).filter((k) => !known.has(k));
   }
   return NO_FIELDS;
 }
