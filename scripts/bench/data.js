@@ -17,7 +17,11 @@ const readline = require('node:readline');
   if (n === 0) process.exit(1);
 })();`;
 
-/** Wall time and peak RSS (MB) of a command, through /usr/bin/time -v when present. */
+/**
+ * Wall time, CPU time (user + system, all threads) and peak RSS (MB) of a command, through
+ * /usr/bin/time -v when present. On a loaded machine the wall times of one run swing two-fold;
+ * the CPU ratio shows the work done against the floor's.
+ */
 function measure(command, args, env) {
   const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
   const started = performance.now();
@@ -27,7 +31,9 @@ function measure(command, args, env) {
   const elapsed = performance.now() - started;
   if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${run.status}): ${run.stderr}`);
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr ?? '')?.[1] ?? NaN);
-  return { ms: elapsed, rssMb: kb / 1024 };
+  const seconds = (label) =>
+    Number(new RegExp(`${label} time \\(seconds\\): ([\\d.]+)`).exec(run.stderr ?? '')?.[1] ?? NaN);
+  return { ms: elapsed, cpuMs: (seconds('User') + seconds('System')) * 1000, rssMb: kb / 1024 };
 }
 
 /** `count` lines of feedback over 30 days, five agents, written in chunks (never one big string). */
@@ -79,6 +85,7 @@ export async function benchData({ work, bin, report }) {
     report(`floor: read + JSON.parse ${label} lines`, floor.ms, 'ms');
     report(`feedback import ${label} lines`, imported.ms, 'ms');
     report(`feedback import ${label} / floor`, imported.ms / floor.ms, 'x', (v) => v <= 2);
+    report(`feedback import ${label} / floor, CPU time`, imported.cpuMs / floor.cpuMs, 'x');
     report(`feedback import ${label} peak RSS`, imported.rssMb, 'MB', (v) => v < 300);
     report(`floor ${label} peak RSS`, floor.rssMb, 'MB');
     if (count === 1_000_000) {
@@ -86,6 +93,7 @@ export async function benchData({ work, bin, report }) {
       const exported = measure(process.execPath, [bin, 'feedback', 'export', '--output', out], env(home));
       report('feedback export 1 M entries', exported.ms, 'ms');
       report('feedback export 1 M / floor', exported.ms / floor.ms, 'x', (v) => v <= 1);
+      report('feedback export 1 M / floor, CPU time', exported.cpuMs / floor.cpuMs, 'x');
       report('feedback export 1 M peak RSS', exported.rssMb, 'MB');
       fs.rmSync(out, { force: true });
     }

@@ -28,6 +28,8 @@ export function assertOperationId(value: unknown): string {
 
 const processPart = randomBytes(6).toString('hex');
 let counter = randomBytes(4).readUInt32BE(0);
+let stem = { ms: -1, prefix: '', high: -1, text: '' };
+const LOW_DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
  * Ids that sort by creation time: 12 hex digits of milliseconds, 12 random hex digits drawn once
@@ -36,13 +38,13 @@ let counter = randomBytes(4).readUInt32BE(0);
  */
 export function newId(prefix: string): string {
   counter = (counter + 1) >>> 0;
-  return `${prefix}_${timePart()}${processPart}${counter.toString(16).padStart(8, '0')}`;
-}
-
-/** The id's time digits, formatted once per millisecond (an import makes millions of ids). */
-let lastTime = { ms: -1, hex: '' };
-function timePart(): string {
   const ms = Date.now();
-  if (ms !== lastTime.ms) lastTime = { ms, hex: ms.toString(16).padStart(12, '0') };
-  return lastTime.hex;
+  // The stem (prefix, time, process and the counter's upper six digits) is built once per
+  // millisecond and per 256 ids; an import makes millions of ids, each then one concatenation.
+  if (ms !== stem.ms || prefix !== stem.prefix || counter >>> 8 !== stem.high) {
+    const high = counter >>> 8;
+    const text = `${prefix}_${ms.toString(16).padStart(12, '0')}${processPart}${high.toString(16).padStart(6, '0')}`;
+    stem = { ms, prefix, high, text };
+  }
+  return stem.text + LOW_DIGITS[counter & 0xff]!;
 }

@@ -52,12 +52,12 @@ export default class FeedbackExport extends Kv1ntCommand {
 }
 
 /** Chunks to a temp file beside `file`, fsync'ed, then renamed over it: never a half-written export. */
-function writeAtomically(file: string, chunks: Iterable<string>): void {
+function writeAtomically(file: string, chunks: Iterable<string | Buffer>): void {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = fs.openSync(temp, 'wx', 0o644);
   try {
     for (const chunk of chunks) {
-      const data = Buffer.from(chunk);
+      const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       for (let written = 0; written < data.length;) written += fs.writeSync(fd, data, written);
     }
     fs.fsyncSync(fd);

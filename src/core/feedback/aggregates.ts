@@ -110,7 +110,7 @@ export function addToBucket(bucket: Bucket, entry: FeedbackEntry): void {
   bucket.n += 1;
   countInto(bucket.byType, entry.type);
   countInto(bucket.bySource, entry.source);
-  countInto(bucket.byTypeSource, `${entry.type}/${entry.source}`);
+  countInto(bucket.byTypeSource, typeSourceKey(entry.type, entry.source));
   countInto(bucket.scoreSum, entry.type, entry.score);
   const min = ownValue(bucket.scoreMin, entry.type);
   if (min === undefined || entry.score < min) setOwn(bucket.scoreMin, entry.type, entry.score);
@@ -122,25 +122,49 @@ export function addToBucket(bucket: Bucket, entry: FeedbackEntry): void {
   if (entry.type === 'failure') countInto(bucket.errors, entry.errorType ?? 'unknown');
   if (entry.durationMs !== undefined) {
     addTo(bucket.duration, entry.durationMs);
-    const bin = String(durationBin(entry.durationMs));
+    const bin = binKey(durationBin(entry.durationMs));
     countInto(bucket.durationBins, bin);
     if (entry.type === 'success') {
       addTo(bucket.okDuration, entry.durationMs);
       countInto(bucket.okDurationBins, bin);
     }
   }
-  if (entry.type === 'quality_score') countInto(bucket.qualityBins, String(scoreBin(entry.score)));
+  if (entry.type === 'quality_score') countInto(bucket.qualityBins, binKey(scoreBin(entry.score)));
   if (entry.metrics !== undefined)
     for (const name of Object.keys(entry.metrics)) {
       const value = entry.metrics[name]!;
       addTo(ownOrCreate(bucket.metrics, name, zeroSums), value);
       countInto(
         ownOrCreate(bucket.metricBins, name, safeRecord<number>),
-        String(durationBin(Math.max(0, value))),
+        binKey(durationBin(Math.max(0, value))),
       );
     }
   if (entry.timestamp < bucket.first) bucket.first = entry.timestamp;
   if (entry.timestamp > bucket.last) bucket.last = entry.timestamp;
+}
+
+/** Keys made once, not per entry (a fold handles millions): `type/source` pairs and bin numbers. */
+const TYPE_SOURCE_KEYS = new Map<string, Map<string, string>>();
+const BIN_KEYS: string[] = [];
+
+function typeSourceKey(type: string, source: string): string {
+  let bySource = TYPE_SOURCE_KEYS.get(type);
+  if (bySource === undefined) {
+    // Types and sources are a few known words; anything else (a damaged log) is not cached.
+    if (TYPE_SOURCE_KEYS.size >= 64) return `${type}/${source}`;
+    TYPE_SOURCE_KEYS.set(type, (bySource = new Map<string, string>()));
+  }
+  let key = bySource.get(source);
+  if (key === undefined) {
+    key = `${type}/${source}`;
+    if (bySource.size < 64) bySource.set(source, key);
+  }
+  return key;
+}
+
+function binKey(bin: number): string {
+  if (bin >= 0 && bin < 1024 && Number.isInteger(bin)) return (BIN_KEYS[bin] ??= String(bin));
+  return String(bin);
 }
 
 /** Folds entries into the epochs they belong to; built once per fold pass. */
@@ -277,7 +301,7 @@ function zeroSums(): MetricSums {
   return { sum: 0, n: 0, max: null };
 }
 
-function addTo(sums: MetricSums, value: number): void {
+export function addTo(sums: MetricSums, value: number): void {
   sums.sum += value;
   sums.n += 1;
   if (sums.max === null || value > sums.max) sums.max = value;

@@ -81,7 +81,7 @@ export class FeedbackDesk {
     filter: Pick<FeedbackFilter, 'agentId' | 'since' | 'until'>,
     format: ExportFormat,
     count?: ExportCount,
-  ): Generator<string> {
+  ): Generator<string | Buffer> {
     return exportFeedback(this.stores, checkFilter(filter, this.clock()), format, count);
   }
 

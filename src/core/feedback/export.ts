@@ -45,7 +45,12 @@ export function* exportFeedback(
   filter: Pick<FeedbackFilter, 'agentId' | 'since' | 'until'>,
   format: ExportFormat,
   count: ExportCount = { entries: 0 },
-): Generator<string> {
+): Generator<string | Buffer> {
+  const everything = filter.agentId === undefined && filter.since === undefined && filter.until === undefined;
+  if (format === 'jsonl' && everything) {
+    for (const segment of stores.log.segments()) yield* segmentBytes(stores.log.segmentPath(segment), count);
+    return;
+  }
   const stored = readSegmentTimes(segmentTimesFile(stores.log));
   const timed = filter.since !== undefined || filter.until !== undefined;
   let out: string[] = format === 'csv' ? [`${CSV_COLUMNS.join(',')}\r\n`] : [];
@@ -70,6 +75,67 @@ export function* exportFeedback(
     }
   }
   if (out.length > 0) yield out.join('');
+}
+
+/**
+ * A segment's record lines as they are stored, in chunks of bytes (the header line skipped): an
+ * export of everything needs neither decoding nor parsing. A chunk where some line does not start
+ * with `{` (a blank line) goes through the line-by-line path instead, which drops blank lines;
+ * an unfinished last line (a write in progress) is left out, as readLines does.
+ */
+function* segmentBytes(file: string, count: ExportCount): Generator<string | Buffer> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    let carry = Buffer.alloc(0);
+    let header = true;
+    for (;;) {
+      // A new buffer each time: the caller may still hold the last one (a pending stdout write).
+      const buffer = Buffer.allocUnsafe(CHUNK_CHARS);
+      const read = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      const bytes =
+        carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
+      let start = 0;
+      if (header) {
+        start = bytes.indexOf(0x0a) + 1;
+        if (start === 0) {
+          carry = Buffer.from(bytes);
+          continue;
+        }
+        header = false;
+      }
+      const end = Math.max(start, bytes.lastIndexOf(0x0a) + 1);
+      const lines = recordLinesIn(bytes, start, end);
+      if (lines >= 0) {
+        count.entries += lines;
+        if (end > start) yield bytes.subarray(start, end);
+      } else yield linesOf(bytes.toString('utf8', start, end), count);
+      carry = Buffer.from(bytes.subarray(end));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** How many lines `bytes` holds from `start` to `end` (each ends with a newline); -1 if one does not start with `{`. */
+function recordLinesIn(bytes: Buffer, start: number, end: number): number {
+  let lines = 0;
+  for (let at = start; at < end; at = bytes.indexOf(0x0a, at) + 1) {
+    if (bytes[at] !== 0x7b) return -1;
+    lines++;
+  }
+  return lines;
+}
+
+/** Whole lines of text, blank ones dropped, each with its newline. */
+function linesOf(text: string, count: ExportCount): string {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    out.push(`${line}\n`);
+    count.entries++;
+  }
+  return out.join('');
 }
 
 function inRange(filter: Pick<FeedbackFilter, 'since' | 'until'>, first: string, last: string): boolean {

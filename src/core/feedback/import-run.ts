@@ -1,10 +1,18 @@
 import { noteWrittenSegment } from '../patterns/segment-times.js';
-import { countInto, ownOrCreate, ownValue, safeRecord, setOwn } from '../safe-record.js';
+import { ownOrCreate, ownValue, safeRecord, setOwn } from '../safe-record.js';
 import type { Stores } from '../store/stores.js';
 import { foldNew, markFolded, samePosition } from './aggregate-index.js';
-import { emptyAggregates, foldEntry, mergeBucket, type Bucket, type ScoreAggregates } from './aggregates.js';
+import { hourKey, mergeBucket, type Bucket, type ScoreAggregates } from './aggregates.js';
+import { HourSums } from './hour-sums.js';
 import { IdSet } from './id-set.js';
-import { invalidImportError, jsonLine, recordsOf, type InvalidLine, type LineMapper } from './import.js';
+import {
+  invalidImportError,
+  jsonLine,
+  newLineRecords,
+  recordsOf,
+  type InvalidLine,
+  type LineMapper,
+} from './import.js';
 import { idOf, markStoredIds } from './log-fields.js';
 import type { ImportLimits } from './import-source.js';
 import type { OtlpIgnored } from './otlp.js';
@@ -69,14 +77,14 @@ export async function importFeedback(
   let lineNumber = 0;
   let inputDuplicates = 0;
   const draft = new SegmentDraft(stores.log);
+  const records = newLineRecords();
   try {
     read: for await (const batch of input) {
       for (const line of batch) {
         lineNumber++;
         if (line.length === 0 || (line.charCodeAt(0) !== 0x7b && line.trim() === '')) continue;
-        let records;
         try {
-          records = recordsOf(line, now, mapLine);
+          recordsOf(line, now, mapLine, records);
         } catch (error) {
           invalidCount++;
           if (invalid.length < MAX_LISTED)
@@ -86,7 +94,7 @@ export async function importFeedback(
           }
           continue;
         }
-        for (let i = 0; i < records.entries.length; i++) {
+        for (let i = 0; i < records.count; i++) {
           const entry = records.entries[i]!;
           // A fresh id cannot be stored already; only given ones need remembering.
           if (records.given[i] && !ids.add(entry.id)) {
@@ -183,29 +191,57 @@ function dropMarked(draft: SegmentDraft, ids: IdSet): Tally {
   return tally;
 }
 
+interface AgentHours {
+  count: number;
+  byHour: Map<string, HourSums>;
+  lastHour: string;
+  last: HourSums | undefined;
+}
+
 /** Per-agent counts, the time range and the hourly sums of the entries taken so far. */
 class Tally {
-  readonly agents = safeRecord<number>();
   from: string | null = null;
   to: string | null = null;
-  private readonly sums: ScoreAggregates = emptyAggregates();
+  /** agentId → hour key → sums (Maps and HourSums: no keyed lookups in records per entry). */
+  private readonly hours = new Map<string, AgentHours>();
+
+  /** Entries taken per agent. */
+  get agents(): Record<string, number> {
+    const agents = safeRecord<number>();
+    for (const [agentId, { count }] of this.hours) setOwn(agents, agentId, count);
+    return agents;
+  }
 
   add(entry: FeedbackEntry): void {
-    countInto(this.agents, entry.agentId);
     if (this.from === null || entry.timestamp < this.from) this.from = entry.timestamp;
     if (this.to === null || entry.timestamp > this.to) this.to = entry.timestamp;
-    foldEntry(this.sums, entry);
+    let agent = this.hours.get(entry.agentId);
+    if (agent === undefined) {
+      agent = { count: 0, byHour: new Map(), lastHour: '', last: undefined };
+      this.hours.set(entry.agentId, agent);
+    }
+    agent.count++;
+    // An agent's entries mostly come hour by hour: the last hour's sums are at hand without a key.
+    if (agent.last === undefined || !entry.timestamp.startsWith(agent.lastHour)) {
+      const hour = hourKey(entry.timestamp);
+      let sums = agent.byHour.get(hour);
+      if (sums === undefined) agent.byHour.set(hour, (sums = new HourSums(entry.timestamp)));
+      agent.lastHour = hour;
+      agent.last = sums;
+    }
+    agent.last.add(entry);
   }
 
   /** Epochs are exact instants, not hours: an import touching one is folded from the log instead. */
   touchesEpochs(doc: ScoreAggregates): boolean {
-    return Object.values(doc.epochs).some((epoch) => ownValue(this.agents, epoch.agentId) !== undefined);
+    return Object.values(doc.epochs).some((epoch) => this.hours.has(epoch.agentId));
   }
 
   mergeInto(doc: ScoreAggregates): void {
-    for (const [agentId, hours] of Object.entries(this.sums.agents)) {
+    for (const [agentId, { byHour }] of this.hours) {
       const into = ownOrCreate(doc.agents, agentId, safeRecord<Bucket>);
-      for (const [hour, bucket] of Object.entries(hours)) {
+      for (const [hour, sums] of byHour) {
+        const bucket = sums.toBucket();
         const existing = ownValue(into, hour);
         if (existing) mergeBucket(existing, bucket);
         else setOwn(into, hour, bucket);

@@ -23,21 +23,37 @@ export const jsonLine: LineMapper = (line) => {
 };
 
 export interface LineRecords {
+  /** How many records the line gave: the arrays are reused, and may hold stale ones past it. */
+  count: number;
   entries: FeedbackEntry[];
   lines: string[];
   /** Whether each entry's id came from the input (and so may be stored already). */
   given: boolean[];
 }
 
-/** The records of one line, all validated before any is used: a line is taken whole or not at all. */
-export function recordsOf(line: string, now: Date, mapLine: LineMapper): LineRecords {
-  const out: LineRecords = { entries: [], lines: [], given: [] };
+export function newLineRecords(): LineRecords {
+  return { count: 0, entries: [], lines: [], given: [] };
+}
+
+/**
+ * The records of one line, all validated before any is used: a line is taken whole or not at all.
+ * `out` is emptied and filled (a streaming import reuses one: no three arrays per line).
+ */
+export function recordsOf(
+  line: string,
+  now: Date,
+  mapLine: LineMapper,
+  out: LineRecords = newLineRecords(),
+): LineRecords {
+  let count = 0;
   for (const input of mapLine(line)) {
     const record = toFeedbackRecord(input, now, undefined, true);
-    out.entries.push(record.entry);
-    out.lines.push(record.line);
-    out.given.push(input.id !== undefined);
+    out.entries[count] = record.entry;
+    out.lines[count] = record.line;
+    out.given[count] = input.id !== undefined;
+    count++;
   }
+  out.count = count;
   return out;
 }
 
@@ -57,8 +73,8 @@ export function parseImport(text: string, now: Date, mapLine: LineMapper = jsonL
     if (line.trim() === '') return;
     try {
       const records = recordsOf(line, now, mapLine);
-      parsed.entries.push(...records.entries);
-      parsed.lines.push(...records.lines);
+      parsed.entries.push(...records.entries.slice(0, records.count));
+      parsed.lines.push(...records.lines.slice(0, records.count));
     } catch (error) {
       parsed.invalid.push({ line: index + 1, message: (error as Error).message });
     }

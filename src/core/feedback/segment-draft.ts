@@ -19,8 +19,9 @@ export class SegmentDraft {
   /** Opened with the first line: an import refused early writes nothing, not even a folder. */
   private fd = -1;
   private createdFolder: string | undefined;
-  private pending: string[] = [];
-  private pendingLength = 0;
+  /** Lines are encoded straight into this buffer, written out when full: no joined string per chunk. */
+  private readonly buffer = Buffer.allocUnsafe(FLUSH_BYTES);
+  private buffered = 0;
   bytes = 0;
   lines = 0;
 
@@ -32,10 +33,18 @@ export class SegmentDraft {
   /** Adds one record line (without its newline). */
   add(line: string): void {
     if (this.fd === -1) this.open();
-    this.pending.push(line, '\n');
-    this.pendingLength += line.length + 1;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: make room for the worst case first.
+    if (this.buffered + line.length * 3 + 1 > this.buffer.length) {
+      this.flush();
+      if (line.length * 3 + 1 > this.buffer.length) {
+        this.write(`${line}\n`);
+        this.lines++;
+        return;
+      }
+    }
+    this.buffered += this.buffer.write(line, this.buffered);
+    this.buffer[this.buffered++] = 0x0a;
     this.lines++;
-    if (this.pendingLength >= FLUSH_BYTES) this.flush();
   }
 
   /** Writes what is buffered and makes it durable; returns the size of the file. */
@@ -102,14 +111,13 @@ export class SegmentDraft {
   }
 
   private flush(): void {
-    if (this.pending.length === 0) return;
-    this.write(this.pending.join(''));
-    this.pending = [];
-    this.pendingLength = 0;
+    if (this.buffered === 0) return;
+    this.write(this.buffer.subarray(0, this.buffered));
+    this.buffered = 0;
   }
 
-  private write(text: string): void {
-    const data = Buffer.from(text);
+  private write(text: string | Buffer): void {
+    const data = typeof text === 'string' ? Buffer.from(text) : text;
     let written = 0;
     while (written < data.length) written += fs.writeSync(this.fd, data, written);
     this.bytes += data.length;

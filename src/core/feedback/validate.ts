@@ -1,6 +1,7 @@
 import { invalidInput } from '../errors.js';
 import { assertAgentId, assertOperationId, newId } from '../ids.js';
 import { safeRecord, setOwn } from '../safe-record.js';
+import { entryLine } from './entry-line.js';
 import {
   FEEDBACK_SOURCES,
   FEEDBACK_TYPES,
@@ -93,13 +94,17 @@ export function toFeedbackRecord(
         : isoOf(now),
   };
   if (rating !== undefined) entry.rating = rating;
-  if (input.details !== undefined) entry.details = checkDetails(input.details);
+  let detailsText: string | undefined;
+  if (input.details !== undefined) {
+    detailsText = checkDetails(input.details);
+    entry.details = input.details as Record<string, unknown>;
+  }
   if (input.durationMs !== undefined) entry.durationMs = checkDuration(input.durationMs);
-  if (input.metrics !== undefined) entry.metrics = checkMetrics(input.metrics);
+  if (input.metrics !== undefined) entry.metrics = checkMetrics(input.metrics, imported);
   if (input.errorType !== undefined)
     entry.errorType = checkText('errorType', input.errorType, LIMITS.errorType);
   if (input.message !== undefined) entry.message = checkText('message', input.message, LIMITS.message);
-  const line = JSON.stringify(entry);
+  const line = entryLine(entry, detailsText);
   if (line.length > LIMITS.entryBytes / 3 && Buffer.byteLength(line) > LIMITS.entryBytes) {
     throw invalidInput(
       `The entry is larger than ${LIMITS.entryBytes / 1024} KiB; keep bulky data out of feedback.`,
@@ -110,9 +115,9 @@ export function toFeedbackRecord(
 
 /** Field names the input has but an entry does not know (no array is built when all are known). */
 function unknownFields(input: UncheckedInput, known: ReadonlySet<string>): string[] {
-  const keys = Object.keys(input);
-  for (const key of keys) {
-    if (!known.has(key)) return keys.filter((k) => !known.has(k));
+  // for…in walks a parsed object's cached keys: no array per entry unless one is unknown.
+  for (const key in input) {
+    if (!known.has(key)) return Object.keys(input).filter((k) => !known.has(k));
   }
   return NO_FIELDS;
 }
@@ -189,19 +194,19 @@ function checkScore(type: FeedbackType, score: unknown, rating: unknown): { scor
 
 function checkTimestamp(timestamp: unknown, now: Date, field = 'timestamp'): string {
   if (timestamp === undefined) return isoOf(now);
-  if (typeof timestamp !== 'string' || !ISO_8601.test(timestamp.trim())) {
-    throw invalidInput(
-      `Invalid ${field} ${JSON.stringify(timestamp)}: expected ISO-8601, e.g. 2026-01-31T12:00:00Z.`,
-    );
-  }
   // Fast path for the canonical form kv1nt itself writes: valid exactly when it round-trips.
-  if (CANONICAL_UTC.test(timestamp)) {
+  if (typeof timestamp === 'string' && CANONICAL_UTC.test(timestamp)) {
     const time = canonicalTime(timestamp);
     if (Number.isNaN(time))
       throw invalidInput(`Invalid ${field} ${JSON.stringify(timestamp)}: not a real date.`);
     if (time > now.getTime() + LIMITS.futureSkewMs)
       throw invalidInput(`Invalid ${field} ${JSON.stringify(timestamp)}: it is in the future.`);
     return timestamp;
+  }
+  if (typeof timestamp !== 'string' || !ISO_8601.test(timestamp.trim())) {
+    throw invalidInput(
+      `Invalid ${field} ${JSON.stringify(timestamp)}: expected ISO-8601, e.g. 2026-01-31T12:00:00Z.`,
+    );
   }
   const time = Date.parse(timestamp.trim());
   if (Number.isNaN(time) || !isRealDate(timestamp.trim()))
@@ -229,9 +234,15 @@ function canonicalTime(timestamp: string): number {
     return Number.isNaN(time) || new Date(time).toISOString() !== timestamp ? NaN : time;
   }
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
-  const time = Date.UTC(year, month - 1, day, hour, minute, second, digitsOf(timestamp, 20, 23));
-  // A day past the end of its month rolls over into the next one.
-  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day ? time : NaN;
+  // A day past the end of its month would roll over into the next one.
+  if (day > daysIn(year, month)) return NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, digitsOf(timestamp, 20, 23));
+}
+
+/** Days of a month of the proleptic Gregorian calendar (what Date uses), without a Date per entry. */
+function daysIn(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 /** The number written by the digits of `text` from `from` to `to` (a module function: no closure per call). */
@@ -257,12 +268,17 @@ function checkDuration(value: unknown): number {
   return value;
 }
 
-function checkMetrics(value: unknown): Record<string, number> {
+/**
+ * The checked metrics. `owned`: the input object is the import's own (parsed from its line, or
+ * made by a format's mapper), so it is kept as it is instead of copied — millions of copies
+ * otherwise; a caller's object is copied, so the caller cannot change a stored entry.
+ */
+function checkMetrics(value: unknown, owned: boolean): Record<string, number> {
   if (!isPlainObject(value)) throw invalidInput('metrics must be an object of name → number.');
   const names = Object.keys(value);
   if (names.length > LIMITS.metrics)
     throw invalidInput(`Too many metrics (${names.length}); at most ${LIMITS.metrics}.`);
-  const metrics = safeRecord<number>();
+  const metrics = owned ? undefined : safeRecord<number>();
   for (const name of names) {
     const figure = value[name];
     if (!METRIC_NAME.test(name))
@@ -273,9 +289,9 @@ function checkMetrics(value: unknown): Record<string, number> {
       throw invalidInput(
         `Invalid value for metric ${name}: ${JSON.stringify(figure)} is not a finite number.`,
       );
-    setOwn(metrics, name, figure);
+    if (metrics) setOwn(metrics, name, figure);
   }
-  return metrics;
+  return metrics ?? (value as Record<string, number>);
 }
 
 function checkText(field: string, value: unknown, max: number): string {
@@ -285,13 +301,16 @@ function checkText(field: string, value: unknown, max: number): string {
   return value;
 }
 
-function checkDetails(value: unknown): Record<string, unknown> {
+/** Checks details and returns their JSON text (the log line reuses it). */
+function checkDetails(value: unknown): string {
   if (!isPlainObject(value)) throw invalidInput('details must be a JSON object.');
   checkDepth(value, LIMITS.depth, 'details');
-  if (Buffer.byteLength(JSON.stringify(value)) > LIMITS.detailsBytes) {
+  const text = JSON.stringify(value) as string | undefined;
+  if (text === undefined) throw invalidInput('details must be a JSON object.');
+  if (text.length * 3 > LIMITS.detailsBytes && Buffer.byteLength(text) > LIMITS.detailsBytes) {
     throw invalidInput(`details is larger than ${LIMITS.detailsBytes / 1024} KiB.`);
   }
-  return value;
+  return text;
 }
 
 /** Iterative, so a hostile 100 000-level document cannot blow the stack while being checked. */

@@ -110,6 +110,28 @@ describe('exportFeedback', () => {
     );
   });
 
+  it('exports everything as the stored bytes: the same text and count as the line-by-line path', async () => {
+    const stores = newStores();
+    // Over a MiB of multi-byte text, so chunks end inside lines and characters.
+    const many = Array.from({ length: 12_000 }, (_, i) => entry(NOW - DAY + i, { message: `é☕😀 ${i}` }));
+    await addSegment(stores, many);
+    const first = stores.log.segmentPath(stores.log.segments()[0]!);
+    // Blank and space-only lines, a CRLF line, then an unfinished last line (a write in progress).
+    fs.appendFileSync(first, `\n   \n${JSON.stringify(entry(NOW - DAY))}\r\n{"id":"torn`);
+    await addSegment(stores, [entry(NOW - 1000), entry(NOW - 500)]);
+    const exported = (filter: Parameters<typeof exportFeedback>[1]) => {
+      const count = { entries: 0 };
+      const chunks = [...exportFeedback(stores, filter, 'jsonl', count)];
+      return { text: Buffer.concat(chunks.map((chunk) => Buffer.from(chunk))).toString('utf8'), count };
+    };
+    const all = exported({});
+    // Every entry is agent a's: the agent filter takes the line-by-line path over the same lines.
+    expect(all).toEqual(exported({ agentId: 'a' }));
+    expect(all.count.entries).toBe(12_003);
+    expect(all.text.split('\n')).toHaveLength(12_004);
+    expect(all.text).not.toContain('torn');
+  });
+
   it('quotes CSV cells as RFC 4180 says, nested fields as JSON', () => {
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell('a,b')).toBe('"a,b"');

@@ -1,0 +1,138 @@
+import { safeRecord, setOwn } from '../safe-record.js';
+import { addTo, durationBin, emptyBucket, scoreBin, type Bucket, type MetricSums } from './aggregates.js';
+import { FEEDBACK_SOURCES, FEEDBACK_TYPES, type FeedbackEntry } from './types.js';
+
+const TYPE_INDEX = new Map<string, number>(FEEDBACK_TYPES.map((type, i) => [type, i]));
+const SOURCE_INDEX = new Map<string, number>(FEEDBACK_SOURCES.map((source, i) => [source, i]));
+const TYPES = FEEDBACK_TYPES.length;
+const SOURCES = FEEDBACK_SOURCES.length;
+
+/**
+ * One agent-hour's sums while an import reads: the figures addToBucket keeps, held in arrays
+ * indexed by type and source and in Maps, so that folding an entry costs no keyed lookups in
+ * records (a million-line import spent a second there). `toBucket()` gives exactly the Bucket
+ * addToBucket builds from the same entries in the same order. Entries must be validated ones
+ * (a known type and source).
+ */
+export class HourSums {
+  private n = 0;
+  private readonly typeN = new Float64Array(TYPES);
+  private readonly typeScore = new Float64Array(TYPES);
+  private readonly typeMin = new Float64Array(TYPES);
+  private readonly sourceN = new Float64Array(SOURCES);
+  private readonly sourceScore = new Float64Array(SOURCES);
+  private readonly pairN = new Float64Array(TYPES * SOURCES);
+  /** Indexes in the order first seen: a record's keys come out in that order, as addToBucket's do. */
+  private readonly typeOrder: number[] = [];
+  private readonly sourceOrder: number[] = [];
+  private readonly pairOrder: number[] = [];
+  private ratingSum = 0;
+  private ratingN = 0;
+  private readonly errors = new Map<string, number>();
+  private readonly duration: MetricSums = { sum: 0, n: 0, max: null };
+  private readonly durationBins = new Map<number, number>();
+  private readonly okDuration: MetricSums = { sum: 0, n: 0, max: null };
+  private readonly okDurationBins = new Map<number, number>();
+  private readonly qualityBins = new Map<number, number>();
+  private readonly metrics = new Map<string, MetricSums>();
+  private readonly metricBins = new Map<string, Map<number, number>>();
+  private first: string;
+  private last: string;
+
+  constructor(timestamp: string) {
+    this.first = timestamp;
+    this.last = timestamp;
+  }
+
+  add(entry: FeedbackEntry): void {
+    const type = TYPE_INDEX.get(entry.type)!;
+    const source = SOURCE_INDEX.get(entry.source)!;
+    const pair = type * SOURCES + source;
+    const { score } = entry;
+    this.n += 1;
+    if (this.typeN[type] === 0) {
+      this.typeOrder.push(type);
+      this.typeMin[type] = score;
+    } else if (score < this.typeMin[type]!) this.typeMin[type] = score;
+    this.typeN[type]! += 1;
+    this.typeScore[type]! += score;
+    if (this.sourceN[source] === 0) this.sourceOrder.push(source);
+    this.sourceN[source]! += 1;
+    this.sourceScore[source]! += score;
+    if (this.pairN[pair] === 0) this.pairOrder.push(pair);
+    this.pairN[pair]! += 1;
+    if (entry.rating !== undefined) {
+      this.ratingSum += entry.rating;
+      this.ratingN += 1;
+    }
+    if (entry.type === 'failure') bump(this.errors, entry.errorType ?? 'unknown');
+    if (entry.durationMs !== undefined) {
+      addTo(this.duration, entry.durationMs);
+      const bin = durationBin(entry.durationMs);
+      bump(this.durationBins, bin);
+      if (entry.type === 'success') {
+        addTo(this.okDuration, entry.durationMs);
+        bump(this.okDurationBins, bin);
+      }
+    }
+    if (entry.type === 'quality_score') bump(this.qualityBins, scoreBin(score));
+    if (entry.metrics !== undefined)
+      for (const name of Object.keys(entry.metrics)) {
+        const value = entry.metrics[name]!;
+        let sums = this.metrics.get(name);
+        if (sums === undefined) {
+          this.metrics.set(name, (sums = { sum: 0, n: 0, max: null }));
+          this.metricBins.set(name, new Map());
+        }
+        addTo(sums, value);
+        bump(this.metricBins.get(name)!, durationBin(Math.max(0, value)));
+      }
+    if (entry.timestamp < this.first) this.first = entry.timestamp;
+    if (entry.timestamp > this.last) this.last = entry.timestamp;
+  }
+
+  toBucket(): Bucket {
+    const bucket = emptyBucket(this.first);
+    bucket.n = this.n;
+    for (const type of this.typeOrder) {
+      const name = FEEDBACK_TYPES[type]!;
+      setOwn(bucket.byType, name, this.typeN[type]!);
+      setOwn(bucket.scoreSum, name, this.typeScore[type]!);
+      setOwn(bucket.scoreMin, name, this.typeMin[type]!);
+    }
+    for (const source of this.sourceOrder) {
+      const name = FEEDBACK_SOURCES[source]!;
+      setOwn(bucket.bySource, name, this.sourceN[source]!);
+      setOwn(bucket.sourceScoreSum, name, this.sourceScore[source]!);
+    }
+    for (const pair of this.pairOrder) {
+      const key = `${FEEDBACK_TYPES[Math.floor(pair / SOURCES)]!}/${FEEDBACK_SOURCES[pair % SOURCES]!}`;
+      setOwn(bucket.byTypeSource, key, this.pairN[pair]!);
+    }
+    bucket.ratingSum = this.ratingSum;
+    bucket.ratingN = this.ratingN;
+    copyInto(bucket.errors, this.errors);
+    bucket.duration = { ...this.duration };
+    copyInto(bucket.durationBins, this.durationBins);
+    bucket.okDuration = { ...this.okDuration };
+    copyInto(bucket.okDurationBins, this.okDurationBins);
+    copyInto(bucket.qualityBins, this.qualityBins);
+    for (const [name, sums] of this.metrics) {
+      setOwn(bucket.metrics, name, { ...sums });
+      const bins = safeRecord<number>();
+      copyInto(bins, this.metricBins.get(name)!);
+      setOwn(bucket.metricBins, name, bins);
+    }
+    bucket.first = this.first;
+    bucket.last = this.last;
+    return bucket;
+  }
+}
+
+function bump<K>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function copyInto(record: Record<string, number>, counts: Map<string | number, number>): void {
+  for (const [key, count] of counts) setOwn(record, String(key), count);
+}
