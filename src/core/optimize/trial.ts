@@ -8,7 +8,7 @@ import {
   changedPaths,
   createSandbox,
   markTree,
-  snapshotTouched,
+  planTreeSwap,
   stageTreeSwap,
   TREE,
   type Change,
@@ -119,13 +119,15 @@ export class TrialRunner {
         txnDir,
       };
       // A changed node_modules travels as one directory, not as thousands of journaled paths.
-      const swap = await stageTreeSwap({ ...where, mark });
+      const planned = await planTreeSwap({ ...where, mark });
+      const swap = planned?.swap ?? null;
       const changes = await captureChanges(swap ? { ...where, exclude: (rel) => rel === TREE } : where);
       const base = { changes, swap, manifest: sandbox.report.manifest, txnDir, txnId };
       if (changes.length === 0 && !swap) return { ...base, test: null, passed: false };
       this.input.onEvent?.({ kind: 'test', label });
       const { test, passed } = await runTests(this.input, sandbox.dir, label);
-      const touched = passed && swap ? await snapshotTouched(txnDir, swap) : null;
+      // The tree the tests passed on, moved into the transaction: unless they changed it.
+      const touched = passed && planned ? await stageTreeSwap(planned, txnDir) : null;
       if (touched) return { ...base, test, passed: false, error: touched };
       return { ...base, test, passed };
     } finally {
