@@ -22,6 +22,7 @@ export {
   type Journal,
 } from './transaction.js';
 export {
+  markSandbox,
   markTree,
   planTreeSwap,
   stageTreeSwap,

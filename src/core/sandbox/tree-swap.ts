@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
-import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fsyncDir } from '../store/atomic-file.js';
 import { matchesFileEntry, permissions } from './changes.js';
 import type { TreeManifest } from './manifest.js';
+import { fingerprintOf, listTree, type Listed } from './listing.js';
 import { lstatOrNull } from './tree-ops.js';
 
 /**
@@ -70,7 +69,7 @@ export async function planTreeSwap(opts: {
   const [inSandbox, inAgent] = await Promise.all([lstatOrNull(sandboxTree), lstatOrNull(agentTree)]);
   if (!inSandbox?.isDirectory() || !inAgent?.isDirectory()) return null;
   if (!opts.manifest.has(TREE) || opts.mark === null) return null;
-  const installed = await listTree(sandboxTree);
+  const installed = await listTree(sandboxTree, TREE);
   if (fingerprintOf(installed, { ctime: true }) === opts.mark) return null;
   const txnRoot = path.dirname(path.resolve(opts.txnDir));
   await fs.mkdir(txnRoot, { recursive: true });
@@ -89,7 +88,7 @@ export async function planTreeSwap(opts: {
  */
 export async function stageTreeSwap(planned: PlannedSwap, txnDir: string): Promise<string | null> {
   const sandboxTree = path.join(planned.sandboxDir, TREE);
-  const now = await listTree(sandboxTree);
+  const now = await listTree(sandboxTree, TREE);
   const installed = new Map(planned.installed.map((entry) => [entry.rel, identity(entry)]));
   const added: string[] = [];
   let kept = 0;
@@ -130,7 +129,21 @@ function identity({ stats, target }: Listed): string {
 export async function markTree(sandboxDir: string): Promise<string | null> {
   const tree = path.join(sandboxDir, TREE);
   if (!(await lstatOrNull(tree))?.isDirectory()) return null;
-  return fingerprintOf(await listTree(tree), { ctime: true });
+  return fingerprintOf(await listTree(tree, TREE), { ctime: true });
+}
+
+/**
+ * Two marks of a sandbox from one walk: `folder`, of everything in it (with ctimes: any write,
+ * chmod, rename, new or removed entry moves it), and `tree`, markTree()'s.
+ */
+export async function markSandbox(sandboxDir: string): Promise<{ folder: string; tree: string | null }> {
+  const listing = await listTree(sandboxDir, '');
+  const top = listing.find((entry) => entry.rel === TREE);
+  const inTree = listing.filter((entry) => entry.rel.startsWith(`${TREE}/`));
+  return {
+    folder: fingerprintOf(listing, { ctime: true }),
+    tree: top?.stats.isDirectory() ? fingerprintOf(inTree, { ctime: true }) : null,
+  };
 }
 
 /** Why the agent's tree may not be swapped: it changed since the sandbox was copied (null: it may). */
@@ -148,7 +161,7 @@ export async function swapDrift(agentDir: string, swap: TreeSwap): Promise<strin
   const agentTree = path.join(agentDir, swap.path);
   const stats = await lstatOrNull(agentTree);
   if (!stats?.isDirectory()) return `${swap.path} was removed since the optimization`;
-  return fingerprintOf(await listTree(agentTree)) === swap.fingerprint
+  return fingerprintOf(await listTree(agentTree, TREE)) === swap.fingerprint
     ? null
     : `${swap.path} changed since the optimization`;
 }
@@ -181,52 +194,12 @@ async function testPause(): Promise<void> {
   if (Number.isFinite(value) && value > 0) await sleep(value);
 }
 
-export interface Listed {
-  rel: string;
-  stats: Stats;
-  target?: string;
-}
-
-/** Every entry under `root`, sorted, folders before their contents (lstats in flight together). */
-async function listTree(root: string): Promise<Listed[]> {
-  const visit = async (dir: string, prefix: string): Promise<Listed[]> => {
-    const names = (await fs.readdir(dir)).sort();
-    const parts = await Promise.all(
-      names.map(async (name): Promise<Listed[]> => {
-        const rel = `${prefix}/${name}`;
-        const abs = path.join(dir, name);
-        const stats = await fs.lstat(abs);
-        if (stats.isSymbolicLink()) return [{ rel, stats, target: await fs.readlink(abs) }];
-        if (stats.isFile()) return [{ rel, stats }];
-        if (stats.isDirectory()) return [{ rel, stats }, ...(await visit(abs, rel))];
-        return [];
-      }),
-    );
-    return parts.flat();
-  };
-  return visit(root, TREE);
-}
-
-function fingerprintOf(listing: readonly Listed[], options: { ctime?: boolean } = {}): string {
-  const hash = createHash('sha256');
-  for (const { rel, stats, target } of listing) {
-    const kind = target !== undefined ? 'l' : stats.isDirectory() ? 'd' : 'f';
-    const size = kind === 'f' ? stats.size : 0;
-    const mtime = kind === 'f' ? stats.mtimeMs : 0;
-    const ctime = options.ctime ? stats.ctimeMs : 0;
-    hash.update(
-      `${rel}\0${kind}\0${permissions(stats.mode)}\0${size}\0${mtime}\0${ctime}\0${stats.ino}\0${target ?? ''}\n`,
-    );
-  }
-  return hash.digest('hex');
-}
-
 /**
  * True when the agent's tree at `root` is the one the manifest recorded under `node_modules/`: the
  * same paths, the very inodes, untouched since (size, mtime, ctime; symlink targets; dir modes).
  */
 async function sameAsManifest(root: string, manifest: TreeManifest): Promise<boolean> {
-  const listing = await listTree(root);
+  const listing = await listTree(root, TREE);
   let expected = 0;
   for (const rel of manifest.keys()) if (rel.startsWith(`${TREE}/`)) expected += 1;
   if (listing.length !== expected) return false;
