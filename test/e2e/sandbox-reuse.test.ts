@@ -5,7 +5,8 @@ import { project, readConfig, treeHash, type ResultJson } from '../helpers/agent
 import { tempDir } from '../helpers/cli.js';
 
 /*
- * The baseline's copy of the agent folder is the first trial's when the baseline tests left it
+ * The baseline's copy of the agent folder is started with the command (it overlaps the analysis)
+ * and removed unused when nothing is tried. It is the first trial's when the baseline tests left it
  * exactly as copied (one copy of a big node_modules less); a baseline that wrote anything into it
  * makes the first trial start from a fresh copy, so nothing the baseline wrote is ever kept.
  * The test command records the folder each run happens in: copies are counted, not timed.
@@ -55,5 +56,17 @@ describe('optimize: the baseline sandbox serves the first trial', () => {
     expect(tuned.changes).toEqual(['config.json']);
     expect(cli(['rollback', result.id]).code).toBe(0);
     expect(treeHash(bot)).toBe(before);
+  });
+
+  it('with nothing to try (HIGH actions, no approval), the copy started early is stopped and removed', () => {
+    const log = path.join(tempDir(), 'runs.log');
+    const p = project(recordingTest(log, false));
+    const before = treeHash(p.bot);
+    const run = p.cli(['optimize', 'bot', '--strategy', 'conservative', '--json']);
+    expect(run.code, run.stderr).not.toBe(2);
+    expect(run.json<ResultJson>().actions.every((a) => a.status === 'pending_approval')).toBe(true);
+    expect(fs.existsSync(log)).toBe(false);
+    expect(fs.readdirSync(path.join(p.data, 'sandboxes'))).toEqual([]);
+    expect(treeHash(p.bot)).toBe(before);
   });
 });

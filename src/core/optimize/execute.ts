@@ -70,7 +70,7 @@ async function runBaseline(
   input: ExecuteInput,
   runner: TrialRunner,
 ): Promise<TestSummary & { passed: boolean }> {
-  const sandbox = await createSandbox(input.sandboxesRoot, input.agentDir);
+  const sandbox = await (input.earlySandbox ?? createSandbox(input.sandboxesRoot, input.agentDir));
   let reused = false;
   try {
     const before = await markSandbox(sandbox.dir);
