@@ -96,7 +96,9 @@ export async function stageTreeSwap(planned: PlannedSwap, txnDir: string): Promi
   for (const entry of now) {
     const was = installed.get(entry.rel);
     if (was === undefined) {
-      if (!added.some((dir) => entry.rel.startsWith(`${dir}/`))) added.push(entry.rel);
+      // Listed depth first: what is inside an added folder comes right after it.
+      const last = added.at(-1);
+      if (last === undefined || !entry.rel.startsWith(`${last}/`)) added.push(entry.rel);
     } else if (was === identity(entry)) kept += 1;
     else touched = true;
   }
