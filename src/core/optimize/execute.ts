@@ -1,6 +1,7 @@
 import type { PluginWarning } from '../plugins/run-detectors.js';
 import type { Policy } from '../sdk/types.js';
 import { createSandbox, markSandbox } from '../sandbox/api.js';
+import type { MarkedSandbox } from './early-sandbox.js';
 import { findPassingSet } from './bisect.js';
 import type { PlanAction } from './plan.js';
 import { validatesInBatch } from './policy.js';
@@ -70,10 +71,9 @@ async function runBaseline(
   input: ExecuteInput,
   runner: TrialRunner,
 ): Promise<TestSummary & { passed: boolean }> {
-  const sandbox = await (input.earlySandbox ?? createSandbox(input.sandboxesRoot, input.agentDir));
+  const { sandbox, mark: before } = await (input.earlySandbox ?? markedSandbox(input));
   let reused = false;
   try {
-    const before = await markSandbox(sandbox.dir);
     const { test, passed } = await runTests(input, sandbox.dir, 'baseline');
     // Tests that left their copy exactly as made (no write, no new file, not even a ctime moved)
     // hand it to the first trial: one copy of the agent folder, and of its node_modules, less.
@@ -85,6 +85,16 @@ async function runBaseline(
     return { ...test, passed };
   } finally {
     if (!reused) runner.disposeLater(sandbox);
+  }
+}
+
+async function markedSandbox(input: ExecuteInput): Promise<MarkedSandbox> {
+  const sandbox = await createSandbox(input.sandboxesRoot, input.agentDir);
+  try {
+    return { sandbox, mark: await markSandbox(sandbox.dir) };
+  } catch (error) {
+    await sandbox.dispose();
+    throw error;
   }
 }
 
