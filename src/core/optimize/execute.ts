@@ -1,6 +1,7 @@
 import type { PluginWarning } from '../plugins/run-detectors.js';
 import type { Policy } from '../sdk/types.js';
-import { createSandbox } from '../sandbox/api.js';
+import { createSandbox, markSandbox } from '../sandbox/api.js';
+import type { MarkedSandbox } from './early-sandbox.js';
 import { findPassingSet } from './bisect.js';
 import type { PlanAction } from './plan.js';
 import { validatesInBatch } from './policy.js';
@@ -31,8 +32,9 @@ export { searchValue } from './value-search.js';
 /**
  * Runs the approved actions of a plan: a baseline test run first, then either each action alone
  * (conservative, minimal, comprehensive) or all at once with bisection on failure (aggressive).
- * Every trial happens in a fresh copy of the agent folder; only a change whose tests pass is
- * written into the folder, as a journaled transaction.
+ * Every trial happens in a copy of the agent folder as it was (the first one in the baseline's
+ * copy when its tests left it untouched); only a change whose tests pass is written into the
+ * folder, as a journaled transaction.
  */
 export async function executePlan(input: ExecuteInput): Promise<ExecuteOutcome> {
   const warnings: PluginWarning[] = [];
@@ -69,12 +71,30 @@ async function runBaseline(
   input: ExecuteInput,
   runner: TrialRunner,
 ): Promise<TestSummary & { passed: boolean }> {
-  const sandbox = await createSandbox(input.sandboxesRoot, input.agentDir);
+  const { sandbox, mark: before } = await (input.earlySandbox ?? markedSandbox(input));
+  let reused = false;
   try {
     const { test, passed } = await runTests(input, sandbox.dir, 'baseline');
+    // Tests that left their copy exactly as made (no write, no new file, not even a ctime moved)
+    // hand it to the first trial: one copy of the agent folder, and of its node_modules, less.
+    const after = await markSandbox(sandbox.dir);
+    if (after.folder === before.folder) {
+      runner.reuse(sandbox, after.tree);
+      reused = true;
+    }
     return { ...test, passed };
   } finally {
-    runner.disposeLater(sandbox);
+    if (!reused) runner.disposeLater(sandbox);
+  }
+}
+
+async function markedSandbox(input: ExecuteInput): Promise<MarkedSandbox> {
+  const sandbox = await createSandbox(input.sandboxesRoot, input.agentDir);
+  try {
+    return { sandbox, mark: await markSandbox(sandbox.dir) };
+  } catch (error) {
+    await sandbox.dispose();
+    throw error;
   }
 }
 

@@ -15,6 +15,7 @@ import { lockAgent } from './agent-lock.js';
 import { decideApproval, type ApprovalDecision } from './approval.js';
 import { StrategyContexts } from './contexts.js';
 import { processRunner, type ProcessRunner } from '../runner/runner.js';
+import { startEarlySandbox, type EarlySandbox } from './early-sandbox.js';
 import { executePlan, type ExecuteOutcome, type ProgressEvent } from './execute.js';
 import { buildPlan, type OptimizationPlan, type PlanAction } from './plan.js';
 import { removeAbandonedStaging } from '../sandbox/api.js';
@@ -78,10 +79,12 @@ export async function optimize(
     return { ...plan, status: 'dry_run', warnings };
   }
   const lock = await lockAgent(deps.stores, deps.agentId);
+  let early: EarlySandbox | undefined;
   try {
     await recoverInterrupted(deps.stores);
     // Not on every command like the recovery: it lists every transaction ever kept.
     removeAbandonedStaging(deps.stores.dataDir.path('optimization', 'transactions'));
+    if (!request.dryRun) early = startEarlySandbox(deps.stores.dataDir.ensureDir('sandboxes'), agent.path);
     const logFrom = deps.stores.log.endPosition();
     const { plan, warnings } =
       request.planId === undefined
@@ -97,10 +100,20 @@ export async function optimize(
     const deferred = await deferredByChoice(plan, request.choose);
     const approval = await approve(deps, plan, request, deferred);
     const result = await startResult(deps, plan, approval, warnings, logFrom);
-    const outcome = await tryActions(deps, agent, contexts, plan, result.id, request.onEvent, deferred);
+    const outcome = await tryActions(
+      deps,
+      agent,
+      contexts,
+      plan,
+      result.id,
+      request.onEvent,
+      deferred,
+      early,
+    );
     await finish(deps, plan, result, outcome);
     return result;
   } finally {
+    await early?.discard();
     lock.release();
   }
 }
@@ -225,6 +238,7 @@ function tryActions(
   resultId: string,
   onEvent: OptimizeRequest['onEvent'],
   deferred: ReadonlySet<string>,
+  early: EarlySandbox | undefined,
 ): Promise<ExecuteOutcome> {
   const { stores } = deps;
   const testTimeoutMs = agent.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
@@ -244,6 +258,7 @@ function tryActions(
     runner: runnerOf(deps),
     onEvent,
     deferred,
+    earlySandbox: early?.sandbox,
     // The row says what is kept at every moment: a kill before the end leaves an honest record.
     onKept: (kept) => recordKept(stores, resultId, kept),
   });

@@ -1,3 +1,4 @@
+import type { MarkedSandbox } from './early-sandbox.js';
 import type { PluginWarning } from '../plugins/run-detectors.js';
 import type { ProcessRunner } from '../runner/runner.js';
 import type { LoadedStrategy } from '../plugins/validate-plugin.js';
@@ -24,6 +25,8 @@ export interface ExecuteInput {
   testTimeoutMs: number;
   /** `<dataDir>/sandboxes` */
   sandboxesRoot: string;
+  /** The baseline's copy of the agent folder, started before the plan was made (early-sandbox.ts). */
+  earlySandbox?: Promise<MarkedSandbox> | undefined;
   /** `<dataDir>/optimization/transactions` */
   transactionsRoot: string;
   /** `<dataDir>/optimization/logs/<resultId>` */

@@ -8,7 +8,7 @@ import {
   changedPaths,
   createSandbox,
   markTree,
-  snapshotTouched,
+  planTreeSwap,
   stageTreeSwap,
   TREE,
   type Change,
@@ -79,25 +79,29 @@ export async function keep(trial: Trial, owners: ActionResult[], input: ExecuteI
   return status;
 }
 
-/** Runs trials: each in a fresh sandbox, numbered for its transaction's id. */
+/** Runs trials, each in a sandbox of its own (a fresh copy, or the one reuse() handed over). */
 export class TrialRunner {
   private count = 0;
   private readonly disposals: Array<Promise<void>> = [];
+  /** A copy nothing changed since it was made, and its tree's mark: the next trial runs in it. */
+  private spare: { sandbox: Sandbox; mark: string | null } | undefined;
 
   constructor(
     private readonly input: ExecuteInput,
     private readonly warnings: PluginWarning[],
   ) {}
 
-  /** A fresh sandbox, the actions applied, the change captured, the tests run; the sandbox removed. */
+  /** A sandbox, the actions applied, the change captured, the tests run; the sandbox removed. */
   async trial(steps: Array<{ action: PlanAction; candidate: unknown }>, label: string): Promise<Trial> {
     this.count += 1;
     const txnId = `${this.input.resultId.replace(/^res_/, 'txn_')}_${this.count}`;
     const txnDir = path.join(this.input.transactionsRoot, txnId);
     let sandbox: Sandbox | undefined;
     try {
-      sandbox = await createSandbox(this.input.sandboxesRoot, this.input.agentDir);
-      const mark = await markTree(sandbox.dir);
+      const spare = this.spare;
+      this.spare = undefined;
+      sandbox = spare?.sandbox ?? (await createSandbox(this.input.sandboxesRoot, this.input.agentDir));
+      const mark = spare ? spare.mark : await markTree(sandbox.dir);
       for (const group of byStrategy(steps)) {
         const error = await this.apply(group, sandbox.dir);
         if (error !== undefined)
@@ -119,13 +123,15 @@ export class TrialRunner {
         txnDir,
       };
       // A changed node_modules travels as one directory, not as thousands of journaled paths.
-      const swap = await stageTreeSwap({ ...where, mark });
+      const planned = await planTreeSwap({ ...where, mark });
+      const swap = planned?.swap ?? null;
       const changes = await captureChanges(swap ? { ...where, exclude: (rel) => rel === TREE } : where);
       const base = { changes, swap, manifest: sandbox.report.manifest, txnDir, txnId };
       if (changes.length === 0 && !swap) return { ...base, test: null, passed: false };
       this.input.onEvent?.({ kind: 'test', label });
       const { test, passed } = await runTests(this.input, sandbox.dir, label);
-      const touched = passed && swap ? await snapshotTouched(txnDir, swap) : null;
+      // The tree the tests passed on, moved into the transaction: unless they changed it.
+      const touched = passed && planned ? await stageTreeSwap(planned, txnDir) : null;
       if (touched) return { ...base, test, passed: false, error: touched };
       return { ...base, test, passed };
     } finally {
@@ -141,7 +147,18 @@ export class TrialRunner {
     this.disposals.push(sandbox.dispose());
   }
 
+  /**
+   * Hands over a sandbox still exactly as copied (the baseline's, see runBaseline), with
+   * markTree() of it: the next trial runs there instead of copying the agent folder again.
+   */
+  reuse(sandbox: Sandbox, mark: string | null): void {
+    if (this.spare) this.disposeLater(this.spare.sandbox);
+    this.spare = { sandbox, mark };
+  }
+
   async settle(): Promise<void> {
+    if (this.spare) this.disposeLater(this.spare.sandbox);
+    this.spare = undefined;
     await Promise.all(this.disposals.splice(0));
   }
 

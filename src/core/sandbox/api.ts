@@ -21,7 +21,16 @@ export {
   rollbackChanges,
   type Journal,
 } from './transaction.js';
-export { markTree, snapshotTouched, stageTreeSwap, swapDrift, TREE, type TreeSwap } from './tree-swap.js';
+export {
+  markSandbox,
+  markTree,
+  planTreeSwap,
+  stageTreeSwap,
+  swapDrift,
+  TREE,
+  type PlannedSwap,
+  type TreeSwap,
+} from './tree-swap.js';
 
 export interface SandboxRoots {
   /** `<dataDir>/optimization/transactions` */

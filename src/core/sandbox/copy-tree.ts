@@ -19,6 +19,8 @@ export interface CopyOptions {
   exclude?: (relPath: string) => boolean;
   /** How many file system operations run at once (default 32). */
   concurrency?: number;
+  /** Stops the copy as a failure would (the copy rejects once nothing writes any more). */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_CONCURRENCY = 32;
@@ -65,6 +67,9 @@ class TreeCopier {
   }
 
   async run(): Promise<CopyReport> {
+    const { signal } = this.options;
+    signal?.throwIfAborted();
+    signal?.addEventListener('abort', () => this.limit.stop(new Error('copy aborted')), { once: true });
     const rootStat = await fs.promises.lstat(this.src);
     if (!rootStat.isDirectory()) throw new Error(`copyTree: ${this.src} is not a folder`);
     await fs.promises.mkdir(path.dirname(this.dest), { recursive: true });
@@ -204,6 +209,11 @@ class Limiter {
   private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly size: number) {}
+
+  /** Refuses new tasks from now on, as after a failure, with `error`. */
+  stop(error: Error): void {
+    this.error ??= error;
+  }
 
   async run<T>(task: () => Promise<T> | T): Promise<T> {
     if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));

@@ -44,8 +44,9 @@ const ORPHAN_AGE_MS = 60 * 60 * 1000;
 export async function createSandbox(
   sandboxesRoot: string,
   agentDir: string,
-  options: { exclude?: (rel: string) => boolean } = {},
+  options: { exclude?: (rel: string) => boolean; signal?: AbortSignal } = {},
 ): Promise<Sandbox> {
+  options.signal?.throwIfAborted();
   await fse.ensureDir(sandboxesRoot);
   // The copy would land inside what it copies, and copy itself again, level after level.
   if (isInside(await fs.promises.realpath(agentDir), await fs.promises.realpath(sandboxesRoot)))
@@ -69,7 +70,10 @@ export async function createSandbox(
     };
     await fs.promises.writeFile(path.join(home, 'owner.json'), `${JSON.stringify(owner, null, 2)}\n`);
     const dir = path.join(home, 'tree');
-    const report = await copyTree(agentDir, dir, options.exclude ? { exclude: options.exclude } : {});
+    const report = await copyTree(agentDir, dir, {
+      ...(options.exclude ? { exclude: options.exclude } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     let disposed: Promise<void> | undefined;
     return {
       id,

@@ -1,19 +1,19 @@
-import { createHash } from 'node:crypto';
-import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fsyncDir } from '../store/atomic-file.js';
 import { matchesFileEntry, permissions } from './changes.js';
 import type { TreeManifest } from './manifest.js';
+import { fingerprintOf, listTree, type Listed } from './listing.js';
 import { lstatOrNull } from './tree-ops.js';
 
 /**
  * An installed dependency tree (`node_modules`) kept as ONE directory instead of thousands of
  * journaled paths. A dependency upgrade rewrites ~2,000 files; journaling them one by one cost
- * more than the install. So the trial snapshots the sandbox's tree into the transaction folder
- * right after the actions (hard links, before the tests), and keeping the change is two renames
- * on one file system:
+ * more than the install. So the trial lists the sandbox's tree right after the actions (before
+ * the tests), and once the tests passed on it — the same inodes, untouched — moves that very tree
+ * into the transaction folder by one rename; keeping the change is then two renames on one file
+ * system:
  *
  *   apply:    <agent>/node_modules → <txn>/tree/before;  <txn>/tree/after → <agent>/node_modules
  *   rollback: <agent>/node_modules → <txn>/tree/after;   <txn>/tree/before → <agent>/node_modules
@@ -23,8 +23,9 @@ import { lstatOrNull } from './tree-ops.js';
  * the first rename is still to do. The replaced tree, moved as a unit, keeps every inode, mode,
  * mtime and `.bin` symlink: the rollback is byte for byte.
  *
- * Only when the data dir and the agent folder share a file system (a rename cannot cross one) and
- * both the agent and the sandbox have the tree; otherwise the paths are journaled one by one.
+ * Only when the data dir (sandboxes and transactions) and the agent folder share a file system (a
+ * rename cannot cross one) and both the agent and the sandbox have the tree; otherwise the paths
+ * are journaled one by one.
  */
 
 /** The directory handled as a unit. */
@@ -36,8 +37,13 @@ export interface TreeSwap {
   /** Listing of the new tree (paths, kinds, modes, sizes, mtimes, inodes, symlink targets), hashed. */
   fingerprint: string;
   entries: number;
-  /** The staged snapshot's listing with ctimes, right after it was made (see snapshotTouched). */
-  snapshot?: string;
+}
+
+/** A swap decided before the tests: the installed tree as the actions left it, to check after them. */
+export interface PlannedSwap {
+  swap: TreeSwap;
+  sandboxDir: string;
+  installed: Listed[];
 }
 
 export function swapDirs(txnDir: string): { after: string; before: string } {
@@ -45,67 +51,76 @@ export function swapDirs(txnDir: string): { after: string; before: string } {
 }
 
 /**
- * When the actions changed the sandbox's tree and a rename into the agent folder is possible:
- * moves the tree into `<txnDir>/tree/after` and gives the sandbox a copy of it for the tests.
- * Returns null (nothing moved) when the tree is unchanged or cannot be swapped.
+ * When the actions changed the sandbox's tree and renames from the sandbox into the transaction
+ * folder and from there into the agent folder are possible: the tree as installed (see
+ * stageTreeSwap). Null (the paths are captured one by one) when the tree is unchanged or cannot
+ * be swapped. Nothing is moved yet: the tests run on the sandbox's own tree.
  */
-export async function stageTreeSwap(opts: {
+export async function planTreeSwap(opts: {
   sandboxDir: string;
   agentDir: string;
   manifest: TreeManifest;
   txnDir: string;
   /** markTree() of the sandbox before the actions. */
   mark: string | null;
-}): Promise<TreeSwap | null> {
+}): Promise<PlannedSwap | null> {
   const sandboxTree = path.join(opts.sandboxDir, TREE);
   const agentTree = path.join(opts.agentDir, TREE);
   const [inSandbox, inAgent] = await Promise.all([lstatOrNull(sandboxTree), lstatOrNull(agentTree)]);
   if (!inSandbox?.isDirectory() || !inAgent?.isDirectory()) return null;
-  if (!opts.manifest.has(TREE) || opts.mark === null || (await markTree(opts.sandboxDir)) === opts.mark)
-    return null;
-  await fs.mkdir(path.join(opts.txnDir, 'tree'), { recursive: true });
+  if (!opts.manifest.has(TREE) || opts.mark === null) return null;
+  const installed = await listTree(sandboxTree, TREE);
+  if (fingerprintOf(installed, { ctime: true }) === opts.mark) return null;
   const txnRoot = path.dirname(path.resolve(opts.txnDir));
-  if ((await fs.stat(txnRoot)).dev !== (await fs.stat(opts.agentDir)).dev) {
-    await fs.rm(path.join(opts.txnDir, 'tree'), { recursive: true, force: true });
-    return null;
-  }
-  const { after } = swapDirs(opts.txnDir);
-  // A snapshot by hard links (no data copied): the tests then run on the sandbox's own tree. A
-  // test that writes an installed file in place would reach the snapshot through the shared
-  // inode — snapshotTouched() tells, and such a trial is not kept. New files it adds don't.
-  await linkTree(sandboxTree, after);
-  fsyncDir(path.dirname(after));
-  const listing = await listTree(after);
-  return {
-    path: TREE,
-    fingerprint: fingerprintOf(listing),
-    entries: listing.length,
-    snapshot: fingerprintOf(listing, { ctime: true }),
-  };
+  await fs.mkdir(txnRoot, { recursive: true });
+  const [txnDev, agentDev] = await Promise.all([fs.stat(txnRoot), fs.stat(opts.agentDir)]);
+  if (txnDev.dev !== agentDev.dev || inSandbox.dev !== agentDev.dev) return null;
+  const swap = { path: TREE, fingerprint: fingerprintOf(installed), entries: installed.length };
+  return { swap, sandboxDir: opts.sandboxDir, installed };
 }
 
 /**
- * Why the staged snapshot is no longer what the actions produced (null: it is): the tests wrote
- * into, renamed or removed an installed file, and the shared inode moved with it. Call before the
- * sandbox is removed (its removal unlinks the other name of every inode).
+ * After the tests passed: moves the sandbox's tree — the one they ran on — into
+ * `<txnDir>/tree/after`, or says why it may not be kept (null: moved). Files the tests added (a
+ * cache) are removed first, never carried into the agent; a test that wrote into, renamed or
+ * removed an installed file or folder changed its inode's ctime or its place, and then the tree is
+ * not the one the actions installed: nothing is kept.
  */
-export async function snapshotTouched(txnDir: string, swap: TreeSwap): Promise<string | null> {
-  if (fingerprintOf(await listTree(swapDirs(txnDir).after), { ctime: true }) === swap.snapshot) return null;
-  return `the tests changed files installed in ${swap.path} (written in place, renamed or removed), so the tree they ran on is not the one the actions installed; nothing was kept`;
+export async function stageTreeSwap(planned: PlannedSwap, txnDir: string): Promise<string | null> {
+  const sandboxTree = path.join(planned.sandboxDir, TREE);
+  const now = await listTree(sandboxTree, TREE);
+  const installed = new Map(planned.installed.map((entry) => [entry.rel, identity(entry)]));
+  const added: string[] = [];
+  let kept = 0;
+  let touched = false;
+  for (const entry of now) {
+    const was = installed.get(entry.rel);
+    if (was === undefined) {
+      // Listed depth first: what is inside an added folder comes right after it.
+      const last = added.at(-1);
+      if (last === undefined || !entry.rel.startsWith(`${last}/`)) added.push(entry.rel);
+    } else if (was === identity(entry)) kept += 1;
+    else touched = true;
+  }
+  if (touched || kept !== installed.size)
+    return `the tests changed files installed in ${TREE} (written in place, renamed or removed), so the tree they ran on is not the one the actions installed; nothing was kept`;
+  for (const rel of added) await fs.rm(path.join(planned.sandboxDir, rel), { recursive: true, force: true });
+  const { after } = swapDirs(txnDir);
+  await fs.mkdir(path.dirname(after), { recursive: true });
+  await fs.rename(sandboxTree, after);
+  fsyncDir(path.dirname(after));
+  return null;
 }
 
-/** `dest` as a tree of hard links to the files of `src` (dirs made with their modes, symlinks re-made). */
-async function linkTree(src: string, dest: string): Promise<void> {
-  const stats = await fs.lstat(src);
-  await fs.mkdir(dest, { mode: 0o700 }); // writable while it is filled; its own mode at the end
-  for (const entry of await fs.readdir(src, { withFileTypes: true })) {
-    const from = path.join(src, entry.name);
-    const to = path.join(dest, entry.name);
-    if (entry.isSymbolicLink()) await fs.symlink(await fs.readlink(from), to);
-    else if (entry.isDirectory()) await linkTree(from, to);
-    else if (entry.isFile()) await fs.link(from, to);
-  }
-  await fs.chmod(dest, permissions(stats.mode));
+/**
+ * What must not move while the tests run: a file's or symlink's inode, ctime, size, mtime, mode
+ * and target; a folder's inode and mode (its own ctime moves when the tests add a file in it).
+ */
+function identity({ stats, target }: Listed): string {
+  const dir = stats.isDirectory();
+  const kind = target !== undefined ? 'l' : dir ? 'd' : 'f';
+  const times = dir ? '' : `${stats.size}\0${stats.mtimeMs}\0${stats.ctimeMs}`;
+  return `${kind}\0${stats.ino}\0${permissions(stats.mode)}\0${times}\0${target ?? ''}`;
 }
 
 /**
@@ -116,7 +131,21 @@ async function linkTree(src: string, dest: string): Promise<void> {
 export async function markTree(sandboxDir: string): Promise<string | null> {
   const tree = path.join(sandboxDir, TREE);
   if (!(await lstatOrNull(tree))?.isDirectory()) return null;
-  return fingerprintOf(await listTree(tree), { ctime: true });
+  return fingerprintOf(await listTree(tree, TREE), { ctime: true });
+}
+
+/**
+ * Two marks of a sandbox from one walk: `folder`, of everything in it (with ctimes: any write,
+ * chmod, rename, new or removed entry moves it), and `tree`, markTree()'s.
+ */
+export async function markSandbox(sandboxDir: string): Promise<{ folder: string; tree: string | null }> {
+  const listing = await listTree(sandboxDir, '');
+  const top = listing.find((entry) => entry.rel === TREE);
+  const inTree = listing.filter((entry) => entry.rel.startsWith(`${TREE}/`));
+  return {
+    folder: fingerprintOf(listing, { ctime: true }),
+    tree: top?.stats.isDirectory() ? fingerprintOf(inTree, { ctime: true }) : null,
+  };
 }
 
 /** Why the agent's tree may not be swapped: it changed since the sandbox was copied (null: it may). */
@@ -134,7 +163,7 @@ export async function swapDrift(agentDir: string, swap: TreeSwap): Promise<strin
   const agentTree = path.join(agentDir, swap.path);
   const stats = await lstatOrNull(agentTree);
   if (!stats?.isDirectory()) return `${swap.path} was removed since the optimization`;
-  return fingerprintOf(await listTree(agentTree)) === swap.fingerprint
+  return fingerprintOf(await listTree(agentTree, TREE)) === swap.fingerprint
     ? null
     : `${swap.path} changed since the optimization`;
 }
@@ -167,51 +196,12 @@ async function testPause(): Promise<void> {
   if (Number.isFinite(value) && value > 0) await sleep(value);
 }
 
-interface Listed {
-  rel: string;
-  stats: Stats;
-  target?: string;
-}
-
-async function listTree(root: string): Promise<Listed[]> {
-  const out: Listed[] = [];
-  const visit = async (dir: string, prefix: string): Promise<void> => {
-    for (const name of (await fs.readdir(dir)).sort()) {
-      const rel = `${prefix}/${name}`;
-      const abs = path.join(dir, name);
-      const stats = await fs.lstat(abs);
-      if (stats.isSymbolicLink()) out.push({ rel, stats, target: await fs.readlink(abs) });
-      else if (stats.isFile()) out.push({ rel, stats });
-      else if (stats.isDirectory()) {
-        out.push({ rel, stats });
-        await visit(abs, rel);
-      }
-    }
-  };
-  await visit(root, TREE);
-  return out;
-}
-
-function fingerprintOf(listing: readonly Listed[], options: { ctime?: boolean } = {}): string {
-  const hash = createHash('sha256');
-  for (const { rel, stats, target } of listing) {
-    const kind = target !== undefined ? 'l' : stats.isDirectory() ? 'd' : 'f';
-    const size = kind === 'f' ? stats.size : 0;
-    const mtime = kind === 'f' ? stats.mtimeMs : 0;
-    const ctime = options.ctime ? stats.ctimeMs : 0;
-    hash.update(
-      `${rel}\0${kind}\0${permissions(stats.mode)}\0${size}\0${mtime}\0${ctime}\0${stats.ino}\0${target ?? ''}\n`,
-    );
-  }
-  return hash.digest('hex');
-}
-
 /**
  * True when the agent's tree at `root` is the one the manifest recorded under `node_modules/`: the
  * same paths, the very inodes, untouched since (size, mtime, ctime; symlink targets; dir modes).
  */
 async function sameAsManifest(root: string, manifest: TreeManifest): Promise<boolean> {
-  const listing = await listTree(root);
+  const listing = await listTree(root, TREE);
   let expected = 0;
   for (const rel of manifest.keys()) if (rel.startsWith(`${TREE}/`)) expected += 1;
   if (listing.length !== expected) return false;

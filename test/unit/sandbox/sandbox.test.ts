@@ -134,6 +134,29 @@ describe('createSandbox', () => {
     expect(fs.readdirSync(root)).toEqual([]);
   });
 
+  it('an aborted copy stops, removes what it copied, and rejects with the abort', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 600; i++) files[`d${i % 20}/f${i}.txt`] = 'x';
+    const agent = tempDir(files);
+    const root = path.join(tempDir(), 'sandboxes');
+    const controller = new AbortController();
+    let seen = 0;
+    const copy = createSandbox(root, agent, {
+      signal: controller.signal,
+      // Aborted from inside the copy, a few entries in: a state, not a moment.
+      exclude: () => {
+        if (++seen === 30) controller.abort();
+        return false;
+      },
+    });
+    await expect(copy).rejects.toThrow(/aborted/);
+    expect(seen).toBeLessThan(600);
+    expect(fs.readdirSync(root)).toEqual([]);
+    // Already aborted: nothing is copied at all.
+    await expect(createSandbox(root, agent, { signal: controller.signal })).rejects.toThrow(/aborted/);
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+
   it('fails clearly for a missing agent folder, leaving nothing behind', async () => {
     const root = path.join(tempDir(), 'sandboxes');
     await expect(createSandbox(root, path.join(tempDir(), 'missing'))).rejects.toThrow(/ENOENT/);

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { copyTree } from '../../../src/core/sandbox/copy-tree.js';
 import {
   markTree,
+  planTreeSwap,
   runSwap,
-  snapshotTouched,
   stageTreeSwap,
   swapConflict,
   swapDirs,
@@ -15,14 +15,8 @@ import {
 import { treeHash } from '../../helpers/agent-project.js';
 import { tempDir } from '../../helpers/cli.js';
 
-/** An agent with an installed tree (a package and its .bin symlink), and a sandbox copy of it. */
-async function staged(): Promise<{
-  agent: string;
-  txnDir: string;
-  swap: TreeSwap;
-  sandbox: string;
-  manifest: Awaited<ReturnType<typeof copyTree>>['manifest'];
-}> {
+/** An agent with an installed tree (a package and its .bin symlink), and a sandbox copy an install changed. */
+async function installed() {
   const agent = tempDir({
     'package.json': '{}\n',
     'node_modules/tool/package.json': '{"version":"1.0.0"}\n',
@@ -40,9 +34,22 @@ async function staged(): Promise<{
   fs.rmSync(path.join(sandbox, 'node_modules/.bin/tool'));
   fs.symlinkSync('../tool/cli.js', path.join(sandbox, 'node_modules/.bin/tool'));
   const txnDir = path.join(tempDir(), 'txn_1');
-  const swap = await stageTreeSwap({ sandboxDir: sandbox, agentDir: agent, manifest, txnDir, mark });
-  expect(swap).not.toBeNull();
-  return { agent, txnDir, swap: swap!, sandbox, manifest };
+  const planned = await planTreeSwap({ sandboxDir: sandbox, agentDir: agent, manifest, txnDir, mark });
+  expect(planned).not.toBeNull();
+  return { agent, txnDir, planned: planned!, sandbox, manifest };
+}
+
+/** As installed(), the tests passed untouched: the sandbox's tree moved into the transaction. */
+async function staged(): Promise<{
+  agent: string;
+  txnDir: string;
+  swap: TreeSwap;
+  sandbox: string;
+  manifest: Awaited<ReturnType<typeof copyTree>>['manifest'];
+}> {
+  const { planned, ...rest } = await installed();
+  expect(await stageTreeSwap(planned, rest.txnDir)).toBeNull();
+  return { ...rest, swap: planned.swap };
 }
 
 const version = (dir: string) =>
@@ -53,16 +60,22 @@ const version = (dir: string) =>
   ).version;
 
 describe('tree swap: node_modules as one directory', () => {
-  it('stages the changed tree, the sandbox keeping its own; an unchanged tree is not staged', async () => {
-    const { txnDir, sandbox, agent, manifest } = await staged();
-    expect(treeHash(swapDirs(txnDir).after)).toBe(treeHash(path.join(sandbox, 'node_modules')));
+  it('moves the very tree the tests ran on into the transaction; an unchanged tree is not swapped', async () => {
+    const { txnDir, sandbox, agent, manifest, planned } = await installed();
+    const tree = path.join(sandbox, 'node_modules');
+    const ran = treeHash(tree);
+    const inode = fs.lstatSync(path.join(tree, 'tool/package.json')).ino;
+    expect(await stageTreeSwap(planned, txnDir)).toBeNull();
+    expect(fs.existsSync(tree)).toBe(false);
+    expect(treeHash(swapDirs(txnDir).after)).toBe(ran);
+    expect(fs.lstatSync(path.join(swapDirs(txnDir).after, 'tool/package.json')).ino).toBe(inode);
     expect(version(agent)).toBe('1.0.0');
     const fresh = path.join(tempDir(), 'tree');
     const copy = await copyTree(agent, fresh);
     const again = path.join(tempDir(), 'txn_2');
     const mark = await markTree(fresh);
     expect(
-      await stageTreeSwap({
+      await planTreeSwap({
         sandboxDir: fresh,
         agentDir: agent,
         manifest: copy.manifest,
@@ -85,21 +98,48 @@ describe('tree swap: node_modules as one directory', () => {
     fs.utimesSync(file, atime, mtime);
     const txnDir = path.join(tempDir(), 'txn_3');
     expect(
-      await stageTreeSwap({ sandboxDir: sandbox, agentDir: agent, manifest, txnDir, mark }),
+      (await planTreeSwap({ sandboxDir: sandbox, agentDir: agent, manifest, txnDir, mark }))?.swap,
     ).toMatchObject({
       path: 'node_modules',
     });
   });
 
-  it('the snapshot shares no writes: a test writing an installed file in place is caught', async () => {
-    const { txnDir, sandbox, swap } = await staged();
-    // New files (a cache) are fine: the snapshot does not have them.
-    fs.mkdirSync(path.join(sandbox, 'node_modules/.cache'));
-    fs.writeFileSync(path.join(sandbox, 'node_modules/.cache/x'), 'x');
-    expect(await snapshotTouched(txnDir, swap)).toBeNull();
-    expect(fs.existsSync(path.join(swapDirs(txnDir).after, '.cache'))).toBe(false);
-    fs.appendFileSync(path.join(sandbox, 'node_modules/tool/cli.js'), '// patched by a test\n');
-    expect(await snapshotTouched(txnDir, swap)).toMatch(/the tests changed files installed in node_modules/);
+  it('files the tests added (a cache) are left behind, not carried into the transaction', async () => {
+    const { txnDir, sandbox, planned } = await installed();
+    fs.mkdirSync(path.join(sandbox, 'node_modules/.cache/deep'), { recursive: true });
+    fs.writeFileSync(path.join(sandbox, 'node_modules/.cache/deep/x'), 'x');
+    fs.writeFileSync(path.join(sandbox, 'node_modules/tool/cache.json'), '{}');
+    expect(await stageTreeSwap(planned, txnDir)).toBeNull();
+    const after = swapDirs(txnDir).after;
+    expect(fs.existsSync(path.join(after, '.cache'))).toBe(false);
+    expect(fs.existsSync(path.join(after, 'tool/cache.json'))).toBe(false);
+    expect(fs.readdirSync(path.join(after, 'tool')).sort()).toEqual(['cli.js', 'extra.js', 'package.json']);
+  });
+
+  it.each([
+    [
+      'writes an installed file in place',
+      (tree: string) => fs.appendFileSync(path.join(tree, 'tool/cli.js'), '//\n'),
+    ],
+    ['removes one', (tree: string) => fs.rmSync(path.join(tree, 'tool/extra.js'))],
+    [
+      'renames one',
+      (tree: string) => fs.renameSync(path.join(tree, 'tool/extra.js'), path.join(tree, 'tool/moved.js')),
+    ],
+    [
+      're-points a .bin link',
+      (tree: string) => {
+        fs.rmSync(path.join(tree, '.bin/tool'));
+        fs.symlinkSync('../tool/extra.js', path.join(tree, '.bin/tool'));
+      },
+    ],
+    ['changes a folder mode', (tree: string) => fs.chmodSync(path.join(tree, 'tool'), 0o700)],
+  ])('a test that %s: the tree is not kept, and nothing is moved', async (_what, touch) => {
+    const { txnDir, sandbox, planned } = await installed();
+    touch(path.join(sandbox, 'node_modules'));
+    expect(await stageTreeSwap(planned, txnDir)).toMatch(/the tests changed files installed in node_modules/);
+    expect(fs.existsSync(swapDirs(txnDir).after)).toBe(false);
+    expect(fs.existsSync(path.join(sandbox, 'node_modules/tool/package.json'))).toBe(true);
   });
 
   it('a tree edited in the agent meanwhile is a conflict', async () => {
