@@ -8,7 +8,7 @@ export function byTimestamp(a: FeedbackEntry, b: FeedbackEntry): number {
   return a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0;
 }
 
-const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Milliseconds since the epoch; canonical timestamps are read digit by digit (Date.parse is slow). */
 export function timeOf(timestamp: string): number {

@@ -181,7 +181,8 @@ class PluginProcess {
     delete env.NODE_OPTIONS;
     const child = spawnChild(
       process.execPath,
-      [...permissionFlags(writeDir), pluginProcessEntry(), modulePath],
+      // A young generation that holds a big ctx.feedback window as it is built, rather than copying it.
+      [...permissionFlags(writeDir), '--max-semi-space-size=64', pluginProcessEntry(), modulePath],
       {
         stdio: ['ignore', 2, 2, 'pipe'],
         env,

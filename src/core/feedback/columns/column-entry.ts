@@ -1,0 +1,162 @@
+import type { SegmentColumns, SlotKind } from './format.js';
+
+/** Reads one slot's value of entry `i`. */
+export type Reader = (i: number) => unknown;
+
+/** How the entries of one shape are built. */
+export interface ShapeFields {
+  /** Only the keys of FeedbackEntry, each with its usual kind: built as a ColumnEntry. */
+  standard: boolean;
+  /** Every key, in the order JSON.parse gives them. */
+  all: Array<{ key: string; read: Reader }>;
+  readers: Partial<Record<string, Reader>>;
+}
+
+/** A segment's columns, with the readers of each shape. */
+export interface SegmentView {
+  columns: SegmentColumns;
+  fields: ShapeFields[];
+}
+
+/** The keys of a stored entry, with the kind of value each holds. */
+const ENTRY_KINDS: Readonly<Record<string, SlotKind>> = {
+  id: 's',
+  agentId: 's',
+  operationId: 's',
+  type: 's',
+  score: 'n',
+  rating: 'n',
+  source: 's',
+  details: 'j',
+  durationMs: 'n',
+  metrics: 'j',
+  errorType: 's',
+  message: 's',
+  timestamp: 's',
+  recordedAt: 's',
+};
+
+/**
+ * A stored entry built from a segment's columns. The fields that cost nothing to build — the
+ * agent, type, source and error type (a handful of distinct strings each, shared) and the numbers
+ * — are its own data properties; the others (id, operationId, timestamp, recordedAt, message,
+ * details, metrics) are getters on the prototype that read the columns when first asked for, so
+ * a window of a million entries allocates little more than the entries. Frozen; `toJSON` gives
+ * the whole stored entry, with its keys in the stored order.
+ */
+export class ColumnEntry {
+  declare readonly agentId: string;
+  declare readonly type: string;
+  declare readonly source: string;
+  declare readonly errorType?: string;
+  readonly #fields: ShapeFields;
+  readonly #index: number;
+  /** details and metrics, once parsed. */
+  #nested: { details?: unknown; metrics?: unknown } | undefined;
+
+  constructor(fields: ShapeFields, index: number) {
+    this.#fields = fields;
+    this.#index = index;
+    const { agentId, type, source, errorType } = fields.readers;
+    const own = this as unknown as Record<string, unknown>;
+    if (agentId) own.agentId = agentId(index);
+    if (type) own.type = type(index);
+    if (source) own.source = source(index);
+    if (errorType) own.errorType = errorType(index);
+    Object.freeze(this);
+  }
+
+  get id(): string | undefined {
+    return this.#read('id') as string | undefined;
+  }
+  get operationId(): string | undefined {
+    return this.#read('operationId') as string | undefined;
+  }
+  get timestamp(): string | undefined {
+    return this.#read('timestamp') as string | undefined;
+  }
+  get recordedAt(): string | undefined {
+    return this.#read('recordedAt') as string | undefined;
+  }
+  get message(): string | undefined {
+    return this.#read('message') as string | undefined;
+  }
+  get score(): number | undefined {
+    return this.#read('score') as number | undefined;
+  }
+  get rating(): number | undefined {
+    return this.#read('rating') as number | undefined;
+  }
+  get durationMs(): number | undefined {
+    return this.#read('durationMs') as number | undefined;
+  }
+  /** Parsed once, then the same frozen object each time. */
+  get details(): unknown {
+    return this.#parsed('details');
+  }
+  get metrics(): unknown {
+    return this.#parsed('metrics');
+  }
+
+  /** The whole stored entry as a plain object: what `JSON.stringify(entry)` writes. */
+  toJSON(): Record<string, unknown> {
+    const plain: Record<string, unknown> = {};
+    for (const { key } of this.#fields.all) plain[key] = (this as unknown as Record<string, unknown>)[key];
+    return plain;
+  }
+
+  /** console.log and util.inspect show the whole entry too. */
+  [Symbol.for('nodejs.util.inspect.custom')](): Record<string, unknown> {
+    return this.toJSON();
+  }
+
+  #parsed(key: 'details' | 'metrics'): unknown {
+    const nested = (this.#nested ??= {});
+    if (!(key in nested)) nested[key] = this.#read(key);
+    return nested[key];
+  }
+
+  #read(key: string): unknown {
+    return this.#fields.readers[key]?.(this.#index);
+  }
+}
+
+/** The readers of each shape of a segment. */
+export function entryFields(columns: SegmentColumns): ShapeFields[] {
+  const readers = columns.slots.map((_, slot) => readerOf(columns, slot));
+  return columns.shapes.map((slots) => {
+    const all = slots.map((slot) => ({ key: columns.slots[slot]!.key, read: readers[slot]! }));
+    const standard = slots.every(
+      (slot) => ENTRY_KINDS[columns.slots[slot]!.key] === columns.slots[slot]!.kind,
+    );
+    return { standard, all, readers: Object.fromEntries(all.map(({ key, read }) => [key, read])) };
+  });
+}
+
+function readerOf(columns: SegmentColumns, slot: number): Reader {
+  const values = columns.values[slot]!;
+  const kind = columns.slots[slot]!.kind;
+  if (kind === 'n') return (i) => values[i];
+  const table = columns.tables[slot]!;
+  // The table is read from the sidecar when the first entry reads this field.
+  let cut = (ref: number): string => {
+    const { offsets, text } = table;
+    cut = (at) => text.slice(offsets[at], offsets[at + 1]);
+    return cut(ref);
+  };
+  if (kind === 'j') return (i) => freezeParsed(JSON.parse(cut(values[i]!)) as unknown);
+  // A slot of many distinct values (ids, timestamps) cuts a string each time it is read.
+  if (table.size * 2 > columns.count) return (i) => cut(values[i]!);
+  // One of few (agentId, type, source): each string is cut once, and shared.
+  const strings = new Array<string | undefined>(table.size);
+  return (i) => (strings[values[i]!] ??= cut(values[i]!));
+}
+
+/** Freezes a parsed value and the objects in it (JSON.parse makes data properties only). */
+export function freezeParsed<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const key in value) freezeParsed(value[key]);
+    Object.freeze(value);
+  }
+  return value;
+}
