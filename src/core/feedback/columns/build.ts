@@ -4,15 +4,8 @@ import { CANONICAL_UTC, timeOf } from '../../patterns/timestamps.js';
 import { readSegmentTimes, segmentTimesFile } from '../../patterns/segment-times.js';
 import { isEntryShaped } from '../../patterns/window.js';
 import type { FeedbackLog } from '../../store/feedback-log.js';
-import {
-  columnsDir,
-  columnsFile,
-  readColumnsKey,
-  sameKey,
-  writeColumns,
-  type SegmentColumns,
-  type Slot,
-} from './format.js';
+import { columnsDir, columnsFile, sameKey, writeColumns, type SegmentColumns, type Slot } from './format.js';
+import { isCurrent } from './read-columns.js';
 
 /** More distinct keys or key orders than this: the segment is odd, and is read as lines. */
 const MAX_SLOTS = 256;
@@ -38,8 +31,7 @@ export function ensureColumns(log: FeedbackLog, wanted: (segment: number) => boo
     } catch {
       continue;
     }
-    const key = readColumnsKey(file);
-    if (key && sameKey(key, stat)) continue;
+    if (isCurrent(file, stat)) continue;
     const columns = buildColumns(log, segment);
     if (!columns) continue;
     try {

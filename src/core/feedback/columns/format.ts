@@ -126,27 +126,6 @@ export function writeColumns(file: string, columns: SegmentColumns): void {
   atomicWriteFile(file, Buffer.concat(parts));
 }
 
-/** The key a sidecar was built from, reading only its header; undefined when unreadable. */
-export function readColumnsKey(file: string): SegmentKey | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const size = Buffer.alloc(4);
-    if (fs.readSync(fd, size, 0, 4, 0) !== 4) return undefined;
-    const json = Buffer.alloc(Math.min(size.readUInt32LE(), 16 * 1024 * 1024));
-    if (fs.readSync(fd, json, 0, json.length, 4) !== json.length) return undefined;
-    return headerOf(json.toString('utf8'));
-  } catch {
-    return undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 export function headerOf(json: string): Header | undefined {
   let header: Partial<Header>;
   try {

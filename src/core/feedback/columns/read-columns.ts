@@ -36,7 +36,34 @@ export function readColumns(file: string, stat: SegmentStat): SegmentColumns | u
   return columns;
 }
 
-function columnsOf(fd: number, stat: SegmentStat): SegmentColumns | undefined {
+/** Whether the sidecar is whole and was built from the segment as `stat` shows it. */
+export function isCurrent(file: string, stat: SegmentStat): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    return layoutOf(fd, stat) !== undefined;
+  } catch {
+    return false;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+interface SidecarLayout {
+  header: Header;
+  shapeAt: number;
+  timeAt: number;
+  valueAt: number[];
+  numbersEnd: number;
+  tableAt: Array<{ offsetsAt: number; textAt: number } | undefined>;
+}
+
+/** Where each section of the sidecar lies, if its key matches and it has all its bytes. */
+function layoutOf(fd: number, stat: SegmentStat): SidecarLayout | undefined {
   const size = readAt(fd, 0, 4).readUInt32LE(0);
   const header = headerOf(readAt(fd, 4, size).toString('utf8'));
   if (!header || !sameKey(header, stat)) return undefined;
@@ -45,30 +72,39 @@ function columnsOf(fd: number, stat: SegmentStat): SegmentColumns | undefined {
   const shapeAt = layout.take(count * 2);
   const timeAt = layout.take(count * 8);
   const valueAt = header.slots.map((slot) => layout.take(count * (slot.kind === 'n' ? 8 : 4)));
+  const numbersEnd = layout.end;
+  const tableAt = header.tables.map((table) =>
+    table ? { offsetsAt: layout.take((table.strings + 1) * 4), textAt: layout.take(table.bytes) } : undefined,
+  );
+  // A torn sidecar (a full disk) is caught now, not when a field is first read.
+  if (layout.end !== fs.fstatSync(fd).size) return undefined;
+  return { header, shapeAt, timeAt, valueAt, numbersEnd, tableAt };
+}
+
+function columnsOf(fd: number, stat: SegmentStat): SegmentColumns | undefined {
+  const layout = layoutOf(fd, stat);
+  if (!layout) return undefined;
+  const { header, shapeAt, timeAt, valueAt, numbersEnd, tableAt } = layout;
+  const { count } = header;
   // The numbers, in one read; the start is aligned, so typed arrays can view it as it is.
-  const numbersStart = shapeAt;
-  const numbers = readAt(fd, numbersStart, layout.end - numbersStart);
+  const numbers = readAt(fd, shapeAt, numbersEnd - shapeAt);
   const view = <T>(make: new (buffer: ArrayBufferLike, offset: number, length: number) => T, at: number) =>
-    new make(numbers.buffer, numbers.byteOffset + at - numbersStart, count);
+    new make(numbers.buffer, numbers.byteOffset + at - shapeAt, count);
   const shape = view(Uint16Array, shapeAt);
   const time = view(Float64Array, timeAt);
   const values = header.slots.map((slot, s) =>
     slot.kind === 'n' ? view(Float64Array, valueAt[s]!) : view(Int32Array, valueAt[s]!),
   );
   const file = { fd };
-  const tables = tablesOf(header, layout, file);
+  const tables = header.tables.map((table, s) => {
+    const at = tableAt[s];
+    return table && at
+      ? new FileTable(file, table.strings, at.offsetsAt, at.textAt, table.bytes, table.encoding)
+      : undefined;
+  });
   openFiles.register(file, fd);
   const { bytes, mtimeMs, ino, slots, shapes } = header;
   return { bytes, mtimeMs, ino, count, slots, shapes, shape, time, values, tables };
-}
-
-function tablesOf(header: Header, layout: Layout, file: { fd: number }): Array<StringTable | undefined> {
-  return header.tables.map((table) => {
-    if (!table) return undefined;
-    const offsetsAt = layout.take((table.strings + 1) * 4);
-    const textAt = layout.take(table.bytes);
-    return new FileTable(file, table.strings, offsetsAt, textAt, table.bytes, table.encoding);
-  });
 }
 
 /** Where the sections lie: each starts on a multiple of 8 bytes, as writeColumns put them. */
