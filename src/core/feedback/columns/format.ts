@@ -71,6 +71,15 @@ export function columnsFile(log: FeedbackLog, segment: number): string {
   return path.join(columnsDir(log), `${String(segment).padStart(6, '0')}.bin`);
 }
 
+/** Removes every sidecar (the log changed outside kv1nt): the next analysis with a plugin builds them afresh. */
+export function dropColumns(log: FeedbackLog): void {
+  try {
+    fs.rmSync(columnsDir(log), { recursive: true, force: true });
+  } catch {
+    // Derived data: a stale sidecar is still caught by its segment's size, mtime and inode.
+  }
+}
+
 /** Whether a sidecar was built from the segment exactly as it is now. */
 export function sameKey(key: SegmentKey, stat: Pick<fs.Stats, 'size' | 'mtimeMs' | 'ino'>): boolean {
   return key.bytes === stat.size && key.mtimeMs === stat.mtimeMs && key.ino === stat.ino;
