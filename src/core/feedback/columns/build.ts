@@ -162,7 +162,7 @@ export class ColumnsBuilder {
       shapes,
       shape: Uint16Array.from(this.shape),
       time: Float64Array.from(this.time),
-      values,
+      value: (slot: number) => values[slot]!,
       tables,
     };
   }

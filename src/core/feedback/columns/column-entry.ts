@@ -134,22 +134,26 @@ export function entryFields(columns: SegmentColumns): ShapeFields[] {
 }
 
 function readerOf(columns: SegmentColumns, slot: number): Reader {
-  const values = columns.values[slot]!;
+  // The column, and its table, are read from the sidecar when the first entry reads this field.
+  let column: Int32Array | Float64Array | undefined;
   const kind = columns.slots[slot]!.kind;
-  if (kind === 'n') return (i) => values[i];
+  if (kind === 'n') return (i) => (column ??= columns.value(slot))[i];
   const table = columns.tables[slot]!;
-  // The table is read from the sidecar when the first entry reads this field.
   let cut = (ref: number): string => {
     const { offsets, text } = table;
     cut = (at) => text.slice(offsets[at], offsets[at + 1]);
     return cut(ref);
   };
-  if (kind === 'j') return (i) => freezeParsed(JSON.parse(cut(values[i]!)) as unknown);
+  const ref = (i: number): number => (column ??= columns.value(slot))[i]!;
+  if (kind === 'j') return (i) => freezeParsed(JSON.parse(cut(ref(i))) as unknown);
   // A slot of many distinct values (ids, timestamps) cuts a string each time it is read.
-  if (table.size * 2 > columns.count) return (i) => cut(values[i]!);
+  if (table.size * 2 > columns.count) return (i) => cut(ref(i));
   // One of few (agentId, type, source): each string is cut once, and shared.
   const strings = new Array<string | undefined>(table.size);
-  return (i) => (strings[values[i]!] ??= cut(values[i]!));
+  return (i) => {
+    const at = ref(i);
+    return (strings[at] ??= cut(at));
+  };
 }
 
 /** Freezes a parsed value and the objects in it (JSON.parse makes data properties only). */

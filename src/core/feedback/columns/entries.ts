@@ -24,7 +24,7 @@ export class ColumnRows {
     if (agentSlot === -1) return;
     const agentRef = indexOfString(columns, agentSlot, agentId);
     if (agentRef === -1) return;
-    const agents = columns.values[agentSlot]!;
+    const agents = columns.value(agentSlot);
     const { count, time } = columns;
     const indexes = new Int32Array(count);
     let wanted = 0;

@@ -47,8 +47,8 @@ export interface SegmentColumns extends SegmentKey {
   shape: Uint16Array;
   /** Per entry: its timestamp in ms since the epoch (every timestamp of a columned segment is canonical ISO UTC). */
   time: Float64Array;
-  /** Per slot, per entry: a table index (`s`, `j`) or the number (`n`); unused where the entry lacks the slot. */
-  values: Array<Int32Array | Float64Array>;
+  /** Per entry, of a slot: a table index (`s`, `j`) or the number (`n`); unused where the entry lacks the slot. */
+  value(slot: number): Int32Array | Float64Array;
   /** Per slot of kind `s` or `j`. */
   tables: Array<StringTable | undefined>;
 }
@@ -124,7 +124,7 @@ export function writeColumns(file: string, columns: SegmentColumns): void {
   add(Buffer.concat([size, json]));
   add(bytesOf(columns.shape));
   add(bytesOf(columns.time));
-  for (const values of columns.values) add(bytesOf(values));
+  columns.slots.forEach((_, slot) => add(bytesOf(columns.value(slot))));
   let blob = 0;
   columns.tables.forEach((table) => {
     if (!table) return;

@@ -86,16 +86,21 @@ function columnsOf(fd: number, stat: SegmentStat): SegmentColumns | undefined {
   if (!layout) return undefined;
   const { header, shapeAt, timeAt, valueAt, numbersEnd, tableAt } = layout;
   const { count } = header;
-  // The numbers, in one read; the start is aligned, so typed arrays can view it as it is.
-  const numbers = readAt(fd, shapeAt, numbersEnd - shapeAt);
-  const view = <T>(make: new (buffer: ArrayBufferLike, offset: number, length: number) => T, at: number) =>
-    new make(numbers.buffer, numbers.byteOffset + at - shapeAt, count);
-  const shape = view(Uint16Array, shapeAt);
-  const time = view(Float64Array, timeAt);
-  const values = header.slots.map((slot, s) =>
-    slot.kind === 'n' ? view(Float64Array, valueAt[s]!) : view(Int32Array, valueAt[s]!),
-  );
+  // Shapes and times now, in one read; each other column when an entry first reads its field.
+  const numbers = readAt(fd, shapeAt, (valueAt[0] ?? numbersEnd) - shapeAt);
+  const shape = new Uint16Array(numbers.buffer, numbers.byteOffset, count);
+  const time = new Float64Array(numbers.buffer, numbers.byteOffset + timeAt - shapeAt, count);
   const file = { fd };
+  const columns: Array<Int32Array | Float64Array | undefined> = [];
+  const value = (slot: number): Int32Array | Float64Array => {
+    const read = columns[slot];
+    if (read) return read;
+    const numeric = header.slots[slot]!.kind === 'n';
+    const raw = readAt(file.fd, valueAt[slot]!, count * (numeric ? 8 : 4));
+    return (columns[slot] = numeric
+      ? new Float64Array(raw.buffer, raw.byteOffset, count)
+      : new Int32Array(raw.buffer, raw.byteOffset, count));
+  };
   const tables = header.tables.map((table, s) => {
     const at = tableAt[s];
     return table && at
@@ -104,7 +109,7 @@ function columnsOf(fd: number, stat: SegmentStat): SegmentColumns | undefined {
   });
   openFiles.register(file, fd);
   const { bytes, mtimeMs, ino, slots, shapes } = header;
-  return { bytes, mtimeMs, ino, count, slots, shapes, shape, time, values, tables };
+  return { bytes, mtimeMs, ino, count, slots, shapes, shape, time, value, tables };
 }
 
 /** Where the sections lie: each starts on a multiple of 8 bytes, as writeColumns put them. */
