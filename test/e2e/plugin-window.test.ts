@@ -22,12 +22,7 @@ function storedWindow(home: string, agentId: string, from: number): Record<strin
 
 describe('a plugin detector over a window read from column sidecars', () => {
   it('sees exactly the stored entries, before and after an append to a columned segment', async () => {
-    const {
-      cliAsync: cli,
-      home,
-      dir,
-      env,
-    } = pluginProject(
+    const project = pluginProject(
       { plugins: ['./plugins/reader.mjs'] },
       {
         'plugins/reader.mjs': plugin(
@@ -40,6 +35,7 @@ describe('a plugin detector over a window read from column sidecars', () => {
         ),
       },
     );
+    const { cliAsync: cli, home, dir, env } = project;
     const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
     const lines = Array.from({ length: 120 }, (_, i) =>
       JSON.stringify(

@@ -19,6 +19,17 @@ export interface SegmentView {
 }
 
 /** The keys of a stored entry, with the kind of value each holds. */
+const LAZY_SCALARS = [
+  'id',
+  'operationId',
+  'timestamp',
+  'recordedAt',
+  'message',
+  'score',
+  'rating',
+  'durationMs',
+];
+
 const ENTRY_KINDS: Readonly<Record<string, SlotKind>> = {
   id: 's',
   agentId: 's',
@@ -38,17 +49,26 @@ const ENTRY_KINDS: Readonly<Record<string, SlotKind>> = {
 
 /**
  * A stored entry built from a segment's columns. The fields that cost nothing to build — the
- * agent, type, source and error type (a handful of distinct strings each, shared) and the numbers
- * — are its own data properties; the others (id, operationId, timestamp, recordedAt, message,
+ * agent, type, source and error type, a handful of distinct strings each, shared — are its own
+ * data properties; the others (id, operationId, timestamp, recordedAt, message, the numbers,
  * details, metrics) are getters on the prototype that read the columns when first asked for, so
- * a window of a million entries allocates little more than the entries. Frozen; `toJSON` gives
- * the whole stored entry, with its keys in the stored order.
+ * a window of a million entries allocates little more than the entries (a number held in a field
+ * would be an object of its own). Frozen; `toJSON` gives the whole stored entry, with its keys in
+ * the stored order.
  */
 export class ColumnEntry {
   declare readonly agentId: string;
   declare readonly type: string;
   declare readonly source: string;
   declare readonly errorType?: string;
+  declare readonly id: string;
+  declare readonly operationId: string;
+  declare readonly timestamp: string;
+  declare readonly recordedAt: string;
+  declare readonly message?: string;
+  declare readonly score: number;
+  declare readonly rating?: number;
+  declare readonly durationMs?: number;
   readonly #fields: ShapeFields;
   readonly #index: number;
   /** details and metrics, once parsed. */
@@ -66,30 +86,18 @@ export class ColumnEntry {
     Object.freeze(this);
   }
 
-  get id(): string | undefined {
-    return this.#read('id') as string | undefined;
+  // The other scalar fields: getters that read their column when first used.
+  static {
+    for (const key of LAZY_SCALARS) {
+      Object.defineProperty(this.prototype, key, {
+        get(this: ColumnEntry) {
+          return this.#read(key);
+        },
+        configurable: true,
+      });
+    }
   }
-  get operationId(): string | undefined {
-    return this.#read('operationId') as string | undefined;
-  }
-  get timestamp(): string | undefined {
-    return this.#read('timestamp') as string | undefined;
-  }
-  get recordedAt(): string | undefined {
-    return this.#read('recordedAt') as string | undefined;
-  }
-  get message(): string | undefined {
-    return this.#read('message') as string | undefined;
-  }
-  get score(): number | undefined {
-    return this.#read('score') as number | undefined;
-  }
-  get rating(): number | undefined {
-    return this.#read('rating') as number | undefined;
-  }
-  get durationMs(): number | undefined {
-    return this.#read('durationMs') as number | undefined;
-  }
+
   /** Parsed once, then the same frozen object each time. */
   get details(): unknown {
     return this.#parsed('details');
