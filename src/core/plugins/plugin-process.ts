@@ -181,8 +181,7 @@ class PluginProcess {
     delete env.NODE_OPTIONS;
     const child = spawnChild(
       process.execPath,
-      // A young generation that holds a big ctx.feedback window as it is built, rather than copying it.
-      [...permissionFlags(writeDir), '--max-semi-space-size=64', pluginProcessEntry(), modulePath],
+      [...permissionFlags(writeDir), pluginProcessEntry(), modulePath],
       {
         stdio: ['ignore', 2, 2, 'pipe'],
         env,
