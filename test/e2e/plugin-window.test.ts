@@ -21,7 +21,7 @@ function storedWindow(home: string, agentId: string, from: number): Record<strin
 }
 
 describe('a plugin detector over a window read from column sidecars', () => {
-  it('sees exactly the stored entries, before and after an append to a columned segment', async () => {
+  it('sees exactly the stored entries, from sealed segments as columns and the newest as lines, before and after an append', async () => {
     const project = pluginProject(
       { plugins: ['./plugins/reader.mjs'] },
       {
@@ -63,6 +63,14 @@ describe('a plugin detector over a window read from column sidecars', () => {
       ),
     ).join('\n');
     expect(kv1nt(home, ['feedback', 'import', '-'], { cwd: dir, env, input: lines }).code).toBe(0);
+    // A second import: the first segment is sealed (appends go to the newest), so it gets a sidecar;
+    // the newest is read as lines, and the window mixes both.
+    const newest = [1, 2].map((i) =>
+      JSON.stringify({ agentId: 'a1', operationId: `new-${i}`, type: 'success', timestamp: at(i) }),
+    );
+    expect(kv1nt(home, ['feedback', 'import', '-'], { cwd: dir, env, input: newest.join('\n') }).code).toBe(
+      0,
+    );
     const from = Date.now() - 7 * 86_400_000;
 
     const first = await cli(['analyze', 'a1', '--json']);
@@ -79,7 +87,11 @@ describe('a plugin detector over a window read from column sidecars', () => {
     };
     const evidence = read(first.json<Analysis>());
     // analyze gave the log's segments their column sidecars before the plugin process read them.
-    expect(fs.readdirSync(path.join(home, 'feedback', 'columns')).length).toBeGreaterThan(0);
+    const segments = fs.readdirSync(path.join(home, 'feedback', 'log')).sort();
+    expect(fs.readdirSync(path.join(home, 'feedback', 'columns')).sort()).toEqual(
+      segments.slice(0, -1).map((name) => name.replace('.jsonl', '.bin')),
+    );
+    expect(segments.length).toBeGreaterThan(1);
     const stored = storedWindow(home, 'a1', from);
     expect(JSON.parse(evidence.json)).toEqual(stored);
     expect(evidence.failures).toBe(stored.filter((e) => e.type === 'failure').length);
@@ -88,7 +100,7 @@ describe('a plugin detector over a window read from column sidecars', () => {
     expect(evidence.own).toEqual(['agentId', 'type', 'source']);
     expect(evidence.spread).toEqual({ agentId: 'a1', type: stored[0]!.type, source: 'agent' });
 
-    // A record appended to the columned segment: kv1nt rebuilds its sidecar, the plugin sees it.
+    // A record appended to the newest segment: the plugin sees it.
     expect(
       kv1nt(home, ['feedback', 'failure', 'a1', 'late-op', '--error-type', 'boom'], { cwd: dir, env }).code,
     ).toBe(0);

@@ -6,7 +6,7 @@ import { readColumns } from '../../../src/core/feedback/columns/read-columns.js'
 import type { FeedbackEntry } from '../../../src/core/feedback/types.js';
 import { readFeedbackWindow } from '../../../src/core/feedback/window.js';
 import { DataDir } from '../../../src/core/store/data-dir.js';
-import type { FeedbackLog } from '../../../src/core/store/feedback-log.js';
+import { FeedbackLog } from '../../../src/core/store/feedback-log.js';
 import { openStores } from '../../../src/core/store/stores.js';
 import { tempDir } from '../../helpers/cli.js';
 
@@ -76,11 +76,17 @@ function fieldsOf(entry: FeedbackEntry, keys: readonly string[]): Record<string,
   return Object.fromEntries(keys.map((key) => [key, (entry as unknown as Record<string, unknown>)[key]]));
 }
 
-async function logWith(...segments: string[][]): Promise<{ dataDir: string; log: FeedbackLog }> {
+/**
+ * A log of the given segments: `log` writes as kv1nt does; `sealed` sees every segment as full, so
+ * that ensureColumns columns the newest too (kv1nt leaves a segment appends still go to as lines).
+ */
+async function logWith(
+  ...segments: string[][]
+): Promise<{ dataDir: string; log: FeedbackLog; sealed: FeedbackLog }> {
   const dataDir = tempDir();
   const stores = openStores(new DataDir(dataDir));
   for (const lines of segments) await stores.log.appendSegment(lines);
-  return { dataDir, log: stores.log };
+  return { dataDir, log: stores.log, sealed: new FeedbackLog(new DataDir(dataDir), { maxSegmentBytes: 1 }) };
 }
 
 const windowOf = (dataDir: string) => ({ dataDir, agentId: 'bot', from: NOW - 7 * DAY, to: NOW });
@@ -103,9 +109,9 @@ function lineRead(dataDir: string, log: FeedbackLog): { json: string; parsed: Re
 
 describe('ctx.feedback from column sidecars', () => {
   it('gives, for every shape of entry, what JSON.parse of its line gives: fields, JSON, order, frozen', async () => {
-    const { dataDir, log } = await logWith(SHAPES.slice(0, 7), SHAPES.slice(7));
+    const { dataDir, log, sealed } = await logWith(SHAPES.slice(0, 7), SHAPES.slice(7));
     const expected = lineRead(dataDir, log);
-    expect(ensureColumns(log)).toBe(2);
+    expect(ensureColumns(sealed)).toBe(2);
     expect(fs.readdirSync(columnsDir(log)).sort()).toEqual(['000001.bin', '000002.bin']);
 
     const entries = readFeedbackWindow(windowOf(dataDir));
@@ -134,8 +140,8 @@ describe('ctx.feedback from column sidecars', () => {
   });
 
   it('reads a stale segment as lines: an append after the build, a prune, a torn or foreign sidecar', async () => {
-    const { dataDir, log } = await logWith(SHAPES.slice(0, 5), SHAPES.slice(5, 10));
-    ensureColumns(log);
+    const { dataDir, log, sealed } = await logWith(SHAPES.slice(0, 5), SHAPES.slice(5, 10));
+    ensureColumns(sealed);
     const stat = fs.statSync(log.segmentPath(2));
     expect(readColumns(columnsFile(log, 2), stat)).toBeDefined();
 
@@ -155,14 +161,14 @@ describe('ctx.feedback from column sidecars', () => {
     expect(JSON.stringify(entries)).toBe(lineRead(dataDir, log).json);
 
     // Rebuilt, then damaged: a torn sidecar and a foreign file both read as absent.
-    expect(ensureColumns(log)).toBe(2);
+    expect(ensureColumns(sealed)).toBe(2);
     const whole = fs.readFileSync(columnsFile(log, 1));
     fs.writeFileSync(columnsFile(log, 1), whole.subarray(0, whole.length - 9));
     fs.writeFileSync(columnsFile(log, 2), '{"format":"something else"}');
     expect(readColumns(columnsFile(log, 1), fs.statSync(log.segmentPath(1)))).toBeUndefined();
     expect(readColumns(columnsFile(log, 2), fs.statSync(log.segmentPath(2)))).toBeUndefined();
     expect(JSON.stringify(readFeedbackWindow(windowOf(dataDir)))).toBe(lineRead(dataDir, log).json);
-    expect(ensureColumns(log)).toBe(2);
+    expect(ensureColumns(sealed)).toBe(2);
   });
 
   it('leaves to the line reader a segment it cannot hold exactly, and orders a mixed window by timestamp', async () => {
@@ -170,10 +176,15 @@ describe('ctx.feedback from column sidecars', () => {
       `{"__proto__":{"x":1},${JSON.stringify(base(30)).slice(1)}`,
       JSON.stringify({ ...base(31), timestamp: '2026-11-19T12:00:00Z' }), // not canonical
     ];
-    const { dataDir, log } = await logWith(SHAPES.slice(0, 7), odd, ['not json'], SHAPES.slice(7, 10));
+    const { dataDir, log, sealed } = await logWith(
+      SHAPES.slice(0, 7),
+      odd,
+      ['not json'],
+      SHAPES.slice(7, 10),
+    );
     expect(buildColumns(log, 2)).toBeUndefined();
     expect(buildColumns(log, 3)).toBeUndefined();
-    expect(ensureColumns(log)).toBe(2);
+    expect(ensureColumns(sealed)).toBe(2);
     expect(fs.existsSync(columnsFile(log, 2))).toBe(false);
     // The damaged segment is reported as before, naming the file.
     expect(() => readFeedbackWindow(windowOf(dataDir))).toThrow(/000003\.jsonl is damaged/);
@@ -184,17 +195,17 @@ describe('ctx.feedback from column sidecars', () => {
     expect(entries.map((e) => e.id)).toContain('fb_30');
     // A sidecar of a segment that is gone is removed.
     fs.writeFileSync(columnsFile(log, 9), 'x');
-    ensureColumns(log);
+    ensureColumns(sealed);
     expect(fs.existsSync(columnsFile(log, 9))).toBe(false);
   });
 
   it('keeps reading a sidecar it opened after the sidecar is replaced (its fields are read lazily)', async () => {
-    const { dataDir, log } = await logWith(SHAPES.slice(0, 7));
-    ensureColumns(log);
+    const { dataDir, log, sealed } = await logWith(SHAPES.slice(0, 7));
+    ensureColumns(sealed);
     const entries = readFeedbackWindow(windowOf(dataDir));
     // The segment grows and its sidecar is rebuilt before any lazy field was read.
     await log.append([JSON.stringify({ ...base(40), message: 'later' })]);
-    expect(ensureColumns(log)).toBe(1);
+    expect(ensureColumns(sealed)).toBe(1);
     const expected = SHAPES.slice(0, 7).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(entries.map((e) => fieldsOf(e, Object.keys(expected[0]!).concat('message')))).toEqual(
       expected.map((e) =>
@@ -203,14 +214,26 @@ describe('ctx.feedback from column sidecars', () => {
     );
   });
 
+  it('leaves the newest segment to the line reader while appends still go to it', async () => {
+    const { dataDir, log } = await logWith(SHAPES.slice(0, 4), SHAPES.slice(4, 8));
+    expect(ensureColumns(log)).toBe(1);
+    expect(fs.readdirSync(columnsDir(log))).toEqual(['000001.bin']);
+    const entries = readFeedbackWindow(windowOf(dataDir));
+    expect(JSON.stringify(entries)).toBe(lineRead(dataDir, log).json);
+    // Another segment after it: the former newest is sealed, and gets its sidecar.
+    await log.appendSegment(SHAPES.slice(8, 10));
+    expect(ensureColumns(log)).toBe(1);
+    expect(fs.readdirSync(columnsDir(log)).sort()).toEqual(['000001.bin', '000002.bin']);
+  });
+
   it('builds only the sidecars of segments that may hold the window', async () => {
     const old = [JSON.stringify({ ...base(50), timestamp: iso(NOW - 40 * DAY) })];
-    const { log } = await logWith(old, SHAPES.slice(0, 3));
+    const { log, sealed } = await logWith(old, SHAPES.slice(0, 3));
     // Without a segment-times index every segment may hold the window.
     readFeedbackWindow(windowOf(log.dir));
     const { scanWindow } = await import('../../../src/core/patterns/window.js');
     scanWindow({ log }, undefined, '2000-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z', () => {});
-    expect(prepareColumns(log, NOW - 7 * DAY)).toBe(1);
+    expect(prepareColumns(sealed, NOW - 7 * DAY)).toBe(1);
     expect(fs.existsSync(columnsFile(log, 1))).toBe(false);
     expect(fs.existsSync(columnsFile(log, 2))).toBe(true);
   });

@@ -12,11 +12,13 @@ const MAX_SLOTS = 256;
 const MAX_SHAPES = 0x10000;
 
 /**
- * Builds the column sidecar of every segment whose sidecar is missing or stale, and removes the
- * sidecars of segments that are gone; `wanted` picks the segments worth it (those a window
+ * Builds the column sidecar of every sealed segment whose sidecar is missing or stale, and removes
+ * the sidecars of segments that are gone; `wanted` picks the segments worth it (those a window
  * touches). kv1nt does this before a plugin process reads a window (a plugin process may not
- * write). Returns how many sidecars were built. A segment that cannot be columned (an unparsable
- * or odd line, an append while it was read) is left to the line reader.
+ * write). Returns how many sidecars were built. The newest segment, while appends still go to it,
+ * is left to the line reader — a sidecar of it would be stale after the next record, and building
+ * one parses every agent's lines — and so is a segment that cannot be columned (an unparsable or
+ * odd line, an append while it was read).
  */
 export function ensureColumns(log: FeedbackLog, wanted: (segment: number) => boolean = () => true): number {
   const segments = log.segments();
@@ -31,6 +33,7 @@ export function ensureColumns(log: FeedbackLog, wanted: (segment: number) => boo
     } catch {
       continue;
     }
+    if (segment === segments.at(-1) && stat.size < log.maxSegmentBytes) continue;
     if (isCurrent(file, stat)) continue;
     const columns = buildColumns(log, segment);
     if (!columns) continue;
