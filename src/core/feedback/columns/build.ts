@@ -111,10 +111,9 @@ export class ColumnsBuilder {
     if (!(Math.abs(time) <= 8.64e15) || new Date(time).toISOString() !== record.timestamp) return false;
     const slotList: number[] = [];
     const values: number[] = [];
-    for (const key in record) {
+    for (const [key, value] of Object.entries(record)) {
       // JSON.parse makes `__proto__` an own property; an assignment would set the prototype.
       if (key === '__proto__') return false;
-      const value = (record as unknown as Record<string, unknown>)[key];
       const kind = typeof value === 'string' ? 's' : typeof value === 'number' ? 'n' : 'j';
       const slot = this.slotOf(key, kind);
       if (slot === undefined) return false;

@@ -1,3 +1,4 @@
+import type { FeedbackSource, FeedbackType } from '../types.js';
 import type { SegmentColumns, SlotKind } from './format.js';
 
 /** Reads one slot's value of entry `i`. */
@@ -57,10 +58,11 @@ const ENTRY_KINDS: Readonly<Record<string, SlotKind>> = {
  * the stored order.
  */
 export class ColumnEntry {
-  declare readonly agentId: string;
-  declare readonly type: string;
-  declare readonly source: string;
-  declare readonly errorType?: string;
+  // Own fields, set once in the constructor (then frozen).
+  declare agentId: string;
+  declare type: FeedbackType;
+  declare source: FeedbackSource;
+  declare errorType?: string;
   declare readonly id: string;
   declare readonly operationId: string;
   declare readonly timestamp: string;
@@ -78,11 +80,11 @@ export class ColumnEntry {
     this.#fields = fields;
     this.#index = index;
     const { agentId, type, source, errorType } = fields.readers;
-    const own = this as unknown as Record<string, unknown>;
-    if (agentId) own.agentId = agentId(index);
-    if (type) own.type = type(index);
-    if (source) own.source = source(index);
-    if (errorType) own.errorType = errorType(index);
+    // A standard shape holds these as strings (ENTRY_KINDS).
+    if (agentId) this.agentId = agentId(index) as string;
+    if (type) this.type = type(index) as FeedbackType;
+    if (source) this.source = source(index) as FeedbackSource;
+    if (errorType) this.errorType = errorType(index) as string;
     Object.freeze(this);
   }
 
@@ -99,17 +101,17 @@ export class ColumnEntry {
   }
 
   /** Parsed once, then the same frozen object each time. */
-  get details(): unknown {
-    return this.#parsed('details');
+  get details(): Record<string, unknown> | undefined {
+    return this.#parsed('details') as Record<string, unknown> | undefined;
   }
-  get metrics(): unknown {
-    return this.#parsed('metrics');
+  get metrics(): Record<string, number> | undefined {
+    return this.#parsed('metrics') as Record<string, number> | undefined;
   }
 
   /** The whole stored entry as a plain object: what `JSON.stringify(entry)` writes. */
   toJSON(): Record<string, unknown> {
     const plain: Record<string, unknown> = {};
-    for (const { key } of this.#fields.all) plain[key] = (this as unknown as Record<string, unknown>)[key];
+    for (const { key } of this.#fields.all) plain[key] = Reflect.get(this, key);
     return plain;
   }
 

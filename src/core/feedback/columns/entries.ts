@@ -1,4 +1,5 @@
 import type { FeedbackEntry } from '../types.js';
+import { isEntryShaped } from '../../patterns/window.js';
 import type { SegmentColumns } from './format.js';
 import { ColumnEntry, entryFields, type SegmentView } from './column-entry.js';
 
@@ -77,11 +78,13 @@ export class ColumnRows {
     const fields = view.fields[view.columns.shape[index]!];
     if (!fields) throw new Error(`entry ${index} of a column sidecar has no shape`);
     // The usual entry: its scalars built now, the rest read when first asked for.
-    if (fields.standard) return new ColumnEntry(fields, index) as unknown as FeedbackEntry;
+    if (fields.standard) return new ColumnEntry(fields, index);
     // Anything else (an unknown key, a value of an unexpected type): a plain object, built whole.
     const entry: Record<string, unknown> = {};
     for (const { key, read } of fields.all) entry[key] = read(index);
-    return Object.freeze(entry) as unknown as FeedbackEntry;
+    // Always so: the builder columns entry-shaped records only.
+    if (!isEntryShaped(entry)) throw new Error(`entry ${index} of a column sidecar is not an entry`);
+    return Object.freeze(entry);
   }
 }
 
