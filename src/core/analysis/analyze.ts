@@ -2,6 +2,7 @@ import type { Agent } from '../agents/registry.js';
 import { refreshAggregates } from '../feedback/aggregate-index.js';
 import type { FeedbackEntry } from '../feedback/types.js';
 import { readFeedbackWindow, type FeedbackWindow } from '../feedback/window.js';
+import { prepareColumns } from '../feedback/columns/build.js';
 import { newId } from '../ids.js';
 import type { LoadedDetector, PluginWarning } from '../plugins/run-detectors.js';
 import { runDetectors } from '../plugins/run-detectors.js';
@@ -180,6 +181,8 @@ export async function runAnalysis(
       });
   };
   const detectors = await input.detectors;
+  // A plugin process reads the window itself, read-only: the log's columns are made for it here.
+  if (detectors.some((loaded) => loaded.modulePath !== undefined)) prepareColumns(stores.log, windowStart);
   const run = await runDetectors(
     detectors,
     contextFor({ metrics: figures.metrics, components: figures.components, patterns, from: windowStart }),

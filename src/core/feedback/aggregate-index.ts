@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { logCorrupt } from '../errors.js';
 import { dropSegmentTimes } from '../patterns/segment-times.js';
+import { dropColumns } from './columns/format.js';
 import { ownValue, safeRecord, setOwn } from '../safe-record.js';
 import { parseLogLine, type FeedbackLog, type LogPosition } from '../store/feedback-log.js';
 import type { AggregatesDoc, FoldedSegment, Stores } from '../store/stores.js';
@@ -34,6 +35,7 @@ export function rebuildIfLogChanged(stores: Stores, doc: AggregatesDoc): boolean
   stores.warn(`${change}: the aggregates are rebuilt from the log.`);
   Object.assign(doc, emptyAggregates(), { foldedSegments: safeRecord<FoldedSegment>() });
   dropSegmentTimes(stores.log);
+  dropColumns(stores.log);
   return true;
 }
 

@@ -2,6 +2,11 @@ import { byTimestamp } from '../patterns/timestamps.js';
 import { scanWindow, windowBounds } from '../patterns/window.js';
 import { DataDir } from '../store/data-dir.js';
 import { FeedbackLog } from '../store/feedback-log.js';
+import { freezeParsed } from './columns/column-entry.js';
+import { ColumnRows } from './columns/entries.js';
+import { timeOrder } from './columns/time-order.js';
+import { columnsFile } from './columns/format.js';
+import { readColumns } from './columns/read-columns.js';
 import type { FeedbackEntry } from './types.js';
 
 /** One agent's analysis window: what a detector's `ctx.feedback` holds. */
@@ -19,36 +24,60 @@ export interface FeedbackWindow {
  * store, no lock, no write): kv1nt reads it for an in-process detector, and a plugin process
  * reads it itself, with read-only file access, when its detector first reads `ctx.feedback` — so
  * the entries never cross between processes. Like `patterns`, it skips the segments outside the
- * window and parses only the lines of this agent inside it.
+ * window and parses only the lines of this agent inside it. A segment with a current column
+ * sidecar (columns/build.ts) is not parsed at all: its entries are built from the columns, and
+ * ordered by their timestamps as numbers.
  */
 export function readFeedbackWindow(window: FeedbackWindow): readonly FeedbackEntry[] {
   const log = new FeedbackLog(new DataDir(window.dataDir));
-  const entries: FeedbackEntry[] = [];
-  let ordered = true;
+  const rows = new ColumnRows();
+  // Entries parsed from lines, each after the rows added before it (-1: after none).
+  const parsed: Array<{ entry: FeedbackEntry; after: number }> = [];
+  const [fromIso, toIso] = windowBounds(window.from, window.to);
+  const [from, to] = [Date.parse(fromIso), Date.parse(toIso)];
   scanWindow(
     { log },
     new Set([window.agentId]),
-    ...windowBounds(window.from, window.to),
-    (entry) => {
-      const previous = entries.at(-1);
-      if (previous && previous.timestamp > entry.timestamp) ordered = false;
-      entries.push(freezeRecord(entry));
+    fromIso,
+    toIso,
+    (entry) => parsed.push({ entry: freezeParsed(entry), after: rows.length }),
+    {
+      updateIndex: false,
+      readSegment(segment, stat, inside) {
+        // Keyed to the segment's exact size, mtime and inode: an append or a prune makes it stale.
+        const columns = readColumns(columnsFile(log, segment), stat);
+        if (!columns) return false;
+        rows.addSegment(columns, window.agentId, from, to, inside);
+        return true;
+      },
     },
-    { updateIndex: false },
   );
-  if (!ordered) entries.sort(byTimestamp);
-  return Object.freeze(entries);
+  return Object.freeze(parsed.length === 0 ? rowEntries(rows) : mixedEntries(rows, parsed));
 }
 
-/**
- * Freezes a parsed log record and the objects in it. A record comes from JSON.parse, so it holds
- * only data properties: no need for deepFreeze's descriptor checks, which cost seconds over a
- * window of a million entries.
- */
-function freezeRecord<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const key in value) freezeRecord(value[key]);
-    Object.freeze(value);
+/** Entries of columns only: ordered by number (the same order as the timestamps' text), then built. */
+function rowEntries(rows: ColumnRows): FeedbackEntry[] {
+  const times = rows.times();
+  let ordered = true;
+  for (let r = 1; r < times.length && ordered; r++) ordered = times[r - 1]! <= times[r]!;
+  return rows.entries(ordered ? undefined : timeOrder(times));
+}
+
+/** Some segments read as lines: everything in log order, then ordered by the timestamps' text. */
+function mixedEntries(
+  rows: ColumnRows,
+  parsed: Array<{ entry: FeedbackEntry; after: number }>,
+): FeedbackEntry[] {
+  const entries: FeedbackEntry[] = [];
+  let next = 0;
+  for (const { entry, after } of parsed) {
+    for (; next < after; next++) entries.push(rows.entry(next));
+    entries.push(entry);
   }
-  return value;
+  for (; next < rows.length; next++) entries.push(rows.entry(next));
+  let ordered = true;
+  for (let i = 1; i < entries.length && ordered; i++)
+    ordered = entries[i - 1]!.timestamp <= entries[i]!.timestamp;
+  if (!ordered) entries.sort(byTimestamp);
+  return entries;
 }

@@ -6,7 +6,7 @@ export function byTimestamp(a: { timestamp: string }, b: { timestamp: string }):
   return a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0;
 }
 
-const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The day of the last canonical timestamp read, and its time: a window spans a few days. */
 let dayText = '';

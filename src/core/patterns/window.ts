@@ -18,6 +18,11 @@ export interface ScanOptions {
    * reader without write access (a plugin process) only reads the index.
    */
   updateIndex?: boolean;
+  /**
+   * Reads a segment the window touches some other way (its column sidecar) and returns true, or
+   * returns false to have its lines read; `inside` when it is indexed as wholly in the window.
+   */
+  readSegment?: (segment: number, stat: fs.Stats, inside: boolean) => boolean;
 }
 
 /**
@@ -55,7 +60,7 @@ export function scanWindow(
   fromIso: string,
   toIso: string,
   visit: (entry: FeedbackEntry) => void,
-  { updateIndex = true }: ScanOptions = {},
+  { updateIndex = true, readSegment }: ScanOptions = {},
 ): void {
   scanLines(stores, agentIds, fromIso, toIso, visit as (entry: DetectionEntry) => void, updateIndex, false);
 }
@@ -75,7 +80,8 @@ function scanLines(
   let changed = false;
   for (const segment of stores.log.segments()) {
     const file = stores.log.segmentPath(segment);
-    const known = currentTimes(stored.get(segment), fs.statSync(file));
+    const stat = fs.statSync(file);
+    const known = currentTimes(stored.get(segment), stat);
     // Indexed as wholly inside the window: every line is wanted, no need to peek at timestamps.
     let inside = false;
     if (known) {
@@ -83,6 +89,7 @@ function scanLines(
       if (known.first === null || known.last! < fromIso || known.first > toIso) continue;
       inside = known.first >= fromIso && known.last! <= toIso;
     }
+    if (readSegment?.(segment, stat, inside)) continue;
     let first: string | null = null;
     let last: string | null = null;
     const timestampPeek = new FieldPeek('timestamp');
@@ -149,7 +156,7 @@ function parseEntry(cursor: LineCursor): FeedbackEntry {
 }
 
 /** The same test as asEntry, without building the error arguments for every line. */
-function isEntryShaped(record: unknown): record is FeedbackEntry {
+export function isEntryShaped(record: unknown): record is FeedbackEntry {
   const entry = record as Partial<FeedbackEntry> | null;
   return (
     entry !== null &&

@@ -35,7 +35,8 @@ export interface FeedbackLogOptions {
 
 export class FeedbackLog {
   readonly dir: string;
-  private readonly maxSegmentBytes: number;
+  /** The size past which appends start a new segment: a segment below it may still grow. */
+  readonly maxSegmentBytes: number;
   private readonly lockTimeoutMs: number;
 
   constructor(

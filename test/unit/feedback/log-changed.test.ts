@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ensureColumns } from '../../../src/core/feedback/columns/build.js';
+import { columnsDir, columnsFile } from '../../../src/core/feedback/columns/format.js';
 import { Kv1ntCore } from '../../../src/core/kv1nt.js';
+import { FeedbackLog } from '../../../src/core/store/feedback-log.js';
 import { segmentTimesFile } from '../../../src/core/patterns/segment-times.js';
 import { tempDir } from '../../helpers/cli.js';
 
@@ -67,16 +70,20 @@ describe('the aggregates and a log changed under them', () => {
     ]);
   });
 
-  it('drop the patterns segment-time index along with them', async () => {
+  it('drop the patterns segment-time index and the column sidecars along with them', async () => {
     const { core, segment } = await open();
     await record(core, 'a', 5);
     await core.summary('a');
     await core.patterns('a');
+    // Seen as sealed (kv1nt leaves the segment appends go to as lines): its sidecar is built.
+    ensureColumns(new FeedbackLog(core.stores.dataDir, { maxSegmentBytes: 1 }));
     const index = segmentTimesFile(core.stores.log);
     expect(fs.existsSync(index)).toBe(true);
+    expect(fs.existsSync(columnsFile(core.stores.log, 1))).toBe(true);
     keep(segment(1), 1);
     await core.summary('a');
     expect(fs.existsSync(index)).toBe(false);
+    expect(fs.existsSync(columnsDir(core.stores.log))).toBe(false);
   });
 
   it('stay quiet through kv1nt’s own changes: appends, imports and a purge', async () => {
