@@ -36,7 +36,7 @@ export function scanDetectionWindow(
   toIso: string,
   visit: (entry: DetectionEntry) => void,
 ): void {
-  scanLines(stores, agentIds, fromIso, toIso, visit, true, true);
+  scanLines(stores, agentIds, fromIso, toIso, visit, { detectionOnly: true });
 }
 
 /**
@@ -60,9 +60,9 @@ export function scanWindow(
   fromIso: string,
   toIso: string,
   visit: (entry: FeedbackEntry) => void,
-  { updateIndex = true, readSegment }: ScanOptions = {},
+  options: ScanOptions = {},
 ): void {
-  scanLines(stores, agentIds, fromIso, toIso, visit as (entry: DetectionEntry) => void, updateIndex, false);
+  scanLines(stores, agentIds, fromIso, toIso, visit as (entry: DetectionEntry) => void, options);
 }
 
 function scanLines(
@@ -71,8 +71,14 @@ function scanLines(
   fromIso: string,
   toIso: string,
   visit: (entry: DetectionEntry) => void,
-  updateIndex: boolean,
-  detectionOnly: boolean,
+  {
+    updateIndex = true,
+    readSegment,
+    detectionOnly = false,
+  }: ScanOptions & {
+    /** The visitor reads only a DetectionEntry's fields: canonical lines are not JSON.parsed. */
+    detectionOnly?: boolean;
+  },
 ): void {
   const indexFile = segmentTimesFile(stores.log);
   const stored = readSegmentTimes(indexFile);
