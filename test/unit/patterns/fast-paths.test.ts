@@ -4,6 +4,7 @@
 // sort-and-splice.
 import { describe, expect, it } from 'vitest';
 import { operationKind } from '../../../src/core/feedback/operation-kind.js';
+import { FEEDBACK_TYPES } from '../../../src/core/feedback/types.js';
 import { toFeedbackRecord } from '../../../src/core/feedback/validate.js';
 import { readCanonicalLine } from '../../../src/core/patterns/canonical-line.js';
 import { detectPatterns } from '../../../src/core/patterns/detect.js';
@@ -41,14 +42,7 @@ describe('readCanonicalLine', () => {
     const next = random(7);
     let read = 0;
     for (let i = 0; i < 2000; i++) {
-      const type = pick(next, [
-        'success',
-        'failure',
-        'quality_score',
-        'user_rating',
-        'performance',
-        'coverage',
-      ]);
+      const type = pick(next, FEEDBACK_TYPES);
       const input: Record<string, unknown> = {
         agentId: pick(next, ['a1', 'agent-0', 'bot.1', 'x_y']),
         operationId: pick(next, ['op-1', `summarize-${i}`, 'q"uote', 'back\\slash', 'tab\tx', 'é-2']),
