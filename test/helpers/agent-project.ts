@@ -132,3 +132,24 @@ export function learningsProject(testJs: string, test = 'node test.js') {
   for (const step of ['patterns', 'learnings', 'analyze']) expect(p.cli([step, 'bot']).code).toBe(0);
   return p;
 }
+
+/**
+ * A folder with agent `bot` for engine tests through Kv1ntCore: config.json's timeoutMs (1000) a
+ * param in [100, 10 000], and a test command that always passes. `agent` adds to its config.
+ */
+export function passingBotDir(agent: Record<string, unknown> = {}): string {
+  return tempDir({
+    'bot/config.json': '{\n  "timeoutMs": 1000\n}\n',
+    'bot/test.js': 'process.exit(0);\n',
+    '.kv1ntrc.json': JSON.stringify({
+      agents: {
+        bot: {
+          path: './bot',
+          test: 'node test.js',
+          params: { timeoutMs: { file: 'config.json', key: 'timeoutMs', min: 100, max: 10_000, step: 1 } },
+          ...agent,
+        },
+      },
+    }),
+  });
+}

@@ -1,6 +1,7 @@
 import { invalidInput } from '../errors.js';
 import { assertAgentId, assertOperationId, newId } from '../ids.js';
 import { safeRecord, setOwn } from '../safe-record.js';
+import { CANONICAL_UTC, digits } from '../patterns/timestamps.js';
 import { entryLine } from './entry-line.js';
 import {
   FEEDBACK_SOURCES,
@@ -41,7 +42,6 @@ const IMPORT_FIELDS = new Set([...INPUT_FIELDS, 'id', 'recordedAt']);
 /** Ids kv1nt writes (`fb_…`) and ids other tools give (span ids, UUIDs). */
 const ENTRY_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
@@ -222,12 +222,12 @@ function checkTimestamp(timestamp: unknown, now: Date, field = 'timestamp'): str
  * as "Date.parse round-trips through toISOString", without building a Date per entry.
  */
 function canonicalTime(timestamp: string): number {
-  const year = digitsOf(timestamp, 0, 4);
-  const month = digitsOf(timestamp, 5, 7);
-  const day = digitsOf(timestamp, 8, 10);
-  const hour = digitsOf(timestamp, 11, 13);
-  const minute = digitsOf(timestamp, 14, 16);
-  const second = digitsOf(timestamp, 17, 19);
+  const year = digits(timestamp, 0, 4);
+  const month = digits(timestamp, 5, 7);
+  const day = digits(timestamp, 8, 10);
+  const hour = digits(timestamp, 11, 13);
+  const minute = digits(timestamp, 14, 16);
+  const second = digits(timestamp, 17, 19);
   if (year < 100) {
     // Date.UTC reads two-digit years as 19xx: take the general route.
     const time = Date.parse(timestamp);
@@ -236,20 +236,13 @@ function canonicalTime(timestamp: string): number {
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
   // A day past the end of its month would roll over into the next one.
   if (day > daysIn(year, month)) return NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, second, digitsOf(timestamp, 20, 23));
+  return Date.UTC(year, month - 1, day, hour, minute, second, digits(timestamp, 20, 23));
 }
 
 /** Days of a month of the proleptic Gregorian calendar (what Date uses), without a Date per entry. */
 function daysIn(year: number, month: number): number {
   if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-}
-
-/** The number written by the digits of `text` from `from` to `to` (a module function: no closure per call). */
-function digitsOf(text: string, from: number, to: number): number {
-  let value = 0;
-  for (let i = from; i < to; i++) value = value * 10 + text.charCodeAt(i) - 48;
-  return value;
 }
 
 /** Date.parse quietly rolls 2026-02-31 over to March 3rd; a typo must not become another day. */

@@ -45,11 +45,11 @@ function timeOfDay(text: string): number {
 }
 
 /**
- * The number written by the digits text[from, to). A top-level function, not a closure in
+ * The number written by the digits text[from, to) (NaN if one is not a digit). A top-level function, not a closure in
  * timeOf: the bundle's keepNames wraps every named closure in a defineProperty call per creation,
  * which cost more than the parse itself over a million timestamps.
  */
-function digits(text: string, from: number, to: number): number {
+export function digits(text: string, from: number, to: number): number {
   let value = 0;
   for (let i = from; i < to; i++) {
     const digit = text.charCodeAt(i) - 48;

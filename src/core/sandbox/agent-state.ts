@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import type { TreeManifest } from './manifest.js';
 import { hashFile } from './blobs.js';
-import { agentPath, matchesFileEntry, permissions, type Change } from './changes.js';
+import { agentPath, matchesFileEntry, type Change } from './changes.js';
+import { permissions } from './listing.js';
 import { blockedDirRemovals, lstatOrNull, unsafeParents } from './tree-ops.js';
 
 // What the agent folder holds now, against a change's `before` (may it be applied?) and its

@@ -5,6 +5,7 @@ import { hasErrno } from '../errors.js';
 import { fsyncDir } from '../store/atomic-file.js';
 import type { ManifestEntry, TreeManifest } from './manifest.js';
 import { blobsDirOf, stageBlob } from './blobs.js';
+import { listTree, permissions } from './listing.js';
 import { mapConcurrent } from './pool.js';
 
 const PARALLEL_STAGING = 16;
@@ -29,11 +30,6 @@ export interface Change {
    * hash is empty) and applyChanges reports the path as a conflict.
    */
   conflict?: string;
-}
-
-/** Permission bits only: a manifest may carry the whole st_mode. */
-export function permissions(mode: number): number {
-  return mode & 0o7777;
 }
 
 export interface CaptureOptions {
@@ -237,21 +233,9 @@ async function walkSandbox(
   exclude: (rel: string) => boolean,
 ): Promise<Map<string, SandboxNode>> {
   const nodes = new Map<string, SandboxNode>();
-  const visit = async (dir: string, prefix: string): Promise<void> => {
-    const names = (await fs.readdir(dir)).sort();
-    for (const name of names) {
-      const rel = prefix ? `${prefix}/${name}` : name;
-      if (exclude(rel)) continue;
-      const abs = path.join(dir, name);
-      const stats = await fs.lstat(abs);
-      if (stats.isSymbolicLink()) nodes.set(rel, { kind: 'symlink', target: await fs.readlink(abs) });
-      else if (stats.isFile()) nodes.set(rel, { kind: 'file', stats });
-      else if (stats.isDirectory()) {
-        nodes.set(rel, { kind: 'dir', stats });
-        await visit(abs, rel);
-      }
-    }
-  };
-  await visit(root, '');
+  for (const { rel, stats, target } of await listTree(root, '', exclude)) {
+    if (target !== undefined) nodes.set(rel, { kind: 'symlink', target });
+    else nodes.set(rel, { kind: stats.isFile() ? 'file' : 'dir', stats });
+  }
   return nodes;
 }

@@ -2,9 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fsyncDir } from '../store/atomic-file.js';
-import { matchesFileEntry, permissions } from './changes.js';
+import { matchesFileEntry } from './changes.js';
 import type { TreeManifest } from './manifest.js';
-import { fingerprintOf, listTree, type Listed } from './listing.js';
+import { fingerprintOf, listTree, permissions, type Listed } from './listing.js';
 import { lstatOrNull } from './tree-ops.js';
 
 /**

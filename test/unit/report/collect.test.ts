@@ -4,6 +4,7 @@ import { Kv1ntCore } from '../../../src/core/kv1nt.js';
 import { reportView } from '../../../src/core/views.js';
 import type { FeedbackInput } from '../../../src/core/feedback/types.js';
 import type { OptimizationResult } from '../../../src/core/optimize/optimize.js';
+import { passingBotDir } from '../../helpers/agent-project.js';
 import { tempDir } from '../../helpers/cli.js';
 
 const HOUR = 3_600_000;
@@ -14,20 +15,7 @@ const HOUR = 3_600_000;
  * that the closed loop reverts the change.
  */
 async function reportedAgent({ worse = true } = {}) {
-  const dir = tempDir({
-    'bot/config.json': '{\n  "timeoutMs": 1000\n}\n',
-    'bot/test.js': 'process.exit(0);\n',
-    '.kv1ntrc.json': JSON.stringify({
-      agents: {
-        bot: {
-          path: './bot',
-          test: 'node test.js',
-          slaMs: 250,
-          params: { timeoutMs: { file: 'config.json', key: 'timeoutMs', min: 100, max: 10_000, step: 1 } },
-        },
-      },
-    }),
-  });
+  const dir = passingBotDir({ slaMs: 250 });
   let now = new Date('2026-11-24T12:00:00.000Z');
   const core = await Kv1ntCore.open({ dataDir: path.join(dir, 'data'), cwd: dir, env: {}, clock: () => now });
   const history: FeedbackInput[] = Array.from({ length: 60 }, (_, i) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Kv1ntCore } from '../../../src/core/kv1nt.js';
 import type { OptimizationResult } from '../../../src/core/optimize/optimize.js';
-import { tempDir } from '../../helpers/cli.js';
+import { passingBotDir } from '../../helpers/agent-project.js';
 
 const DAY = 86_400_000;
 
@@ -12,19 +12,7 @@ const DAY = 86_400_000;
  * timeouts a param raise answers, optimized once, then judged as time passes.
  */
 async function optimizedAgent() {
-  const dir = tempDir({
-    'bot/config.json': '{\n  "timeoutMs": 1000\n}\n',
-    'bot/test.js': 'process.exit(0);\n',
-    '.kv1ntrc.json': JSON.stringify({
-      agents: {
-        bot: {
-          path: './bot',
-          test: 'node test.js',
-          params: { timeoutMs: { file: 'config.json', key: 'timeoutMs', min: 100, max: 10_000, step: 1 } },
-        },
-      },
-    }),
-  });
+  const dir = passingBotDir();
   let now = new Date('2026-11-24T12:00:00.000Z');
   const clock = { now: () => now, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
   const core = await Kv1ntCore.open({
