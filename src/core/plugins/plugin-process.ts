@@ -3,7 +3,7 @@ import type { FeedbackWindow } from '../feedback/window.js';
 import type { ToolResult } from '../sdk/types.js';
 import { spawnChild, type ChildProcess } from '../runner/spawn.js';
 import { LineChannel, type AnyMessage } from './line-channel.js';
-import { pluginProcessEntry } from './plugin-process-entry.js';
+import { bundledScript } from '../bundled-script.js';
 import { PluginTimeoutError } from './plugin-timeout.js';
 import {
   readPluginMessage,
@@ -181,7 +181,7 @@ class PluginProcess {
     delete env.NODE_OPTIONS;
     const child = spawnChild(
       process.execPath,
-      [...permissionFlags(writeDir), pluginProcessEntry(), modulePath],
+      [...permissionFlags(writeDir), bundledScript('plugin-process.cjs'), modulePath],
       {
         stdio: ['ignore', 2, 2, 'pipe'],
         env,
