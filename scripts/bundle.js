@@ -81,12 +81,18 @@ await bundle({
 
 await bundle({ entryPoints: ['src/core/plugins/child/main.ts'], outfile: 'dist/plugin-process.cjs' });
 
+// The import workers' script (src/core/feedback/import-worker-main.ts): a big JSON Lines import is
+// validated and encoded on the other cores (ImportPool), the main thread reading, checking ids and writing.
+await bundle({ entryPoints: ['src/core/feedback/import-worker-main.ts'], outfile: 'dist/import-worker.cjs' });
+
 // The record fast path (src/cli/fast-record): our code and Node's built-ins only — no @oclif/core.
 // The build fails if anything pulls oclif in.
 const record = await bundle({
   entryPoints: ['src/cli/fast-record/main.ts'],
   outfile: 'dist/record.cjs',
   external: [...LAZY, '@oclif/core'],
+  banner: importMetaUrl.banner,
+  define: importMetaUrl.define,
   metafile: true,
 });
 const oclifInRecord = [

@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { exportFeedback, type ExportCount, type ExportFormat } from './export.js';
 import { checkFilter, type FeedbackFilter } from './filter.js';
 import { importFeedback, type ImportOptions, type ImportResult } from './import-run.js';
-import { IMPORT_LIMITS, importLines, type ImportSource } from './import-source.js';
+import { IMPORT_LIMITS, importBlocks, type ImportSource } from './import-source.js';
+import type { ImportBlock } from './import-block.js';
 import { listFeedback } from './list.js';
 import { mapOtlpLine, OTLP_LINE_BYTES, type OtlpIgnored } from './otlp.js';
 import { Recorder } from './recorder.js';
@@ -56,11 +57,11 @@ export class FeedbackDesk {
   /** `feedback import`: a file, a pipe or standard input, streamed in bounded memory. */
   async importFrom(source: ImportSource, options: FormatImportOptions = {}): Promise<ImportResult> {
     const { format, ...rest } = options;
-    if (format !== 'otlp') return this.importStream(importLines(source, rest.limits), rest);
+    if (format !== 'otlp') return this.importStream(importBlocks(source, rest.limits), rest);
     // A Collector writes a whole batch of spans on one line: far longer than one entry.
     const limits = { ...(rest.limits ?? IMPORT_LIMITS), lineBytes: OTLP_LINE_BYTES };
     const ignored: OtlpIgnored = { spans: 0, evaluations: 0 };
-    const result = await this.importStream(importLines(source, limits), {
+    const result = await this.importStream(importBlocks(source, limits), {
       ...rest,
       limits,
       mapLine: (line) => mapOtlpLine(line, ignored),
@@ -86,13 +87,10 @@ export class FeedbackDesk {
   }
 
   /**
-   * An import, streamed (lines a chunk at a time), all or nothing unless `skipInvalid`. The batch
+   * An import, streamed (a block of lines at a time), all or nothing unless `skipInvalid`. The batch
    * lands atomically; ids already stored are skipped.
    */
-  async importStream(
-    input: AsyncIterable<readonly string[]>,
-    options: ImportOptions = {},
-  ): Promise<ImportResult> {
+  async importStream(input: AsyncIterable<ImportBlock>, options: ImportOptions = {}): Promise<ImportResult> {
     const { result, segment } = await importFeedback(this.stores, input, this.clock(), options);
     // Read back only for in-process listeners: an import is never held in memory whole.
     if (segment !== undefined && this.listeners.size > 0) {

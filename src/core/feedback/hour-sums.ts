@@ -2,10 +2,13 @@ import { safeRecord, setOwn } from '../safe-record.js';
 import { addTo, durationBin, emptyBucket, scoreBin, type Bucket, type MetricSums } from './aggregates.js';
 import { FEEDBACK_SOURCES, FEEDBACK_TYPES, type FeedbackEntry } from './types.js';
 
-const TYPE_INDEX = new Map<string, number>(FEEDBACK_TYPES.map((type, i) => [type, i]));
-const SOURCE_INDEX = new Map<string, number>(FEEDBACK_SOURCES.map((source, i) => [source, i]));
+export const TYPE_INDEX = new Map<string, number>(FEEDBACK_TYPES.map((type, i) => [type, i]));
+export const SOURCE_INDEX = new Map<string, number>(FEEDBACK_SOURCES.map((source, i) => [source, i]));
 const TYPES = FEEDBACK_TYPES.length;
 const SOURCES = FEEDBACK_SOURCES.length;
+const FAILURE = TYPE_INDEX.get('failure');
+const SUCCESS = TYPE_INDEX.get('success');
+const QUALITY_SCORE = TYPE_INDEX.get('quality_score');
 
 /**
  * One agent-hour's sums while an import reads: the figures addToBucket keeps, held in arrays
@@ -45,10 +48,30 @@ export class HourSums {
   }
 
   add(entry: FeedbackEntry): void {
-    const type = TYPE_INDEX.get(entry.type)!;
-    const source = SOURCE_INDEX.get(entry.source)!;
+    this.addFields(
+      TYPE_INDEX.get(entry.type)!,
+      SOURCE_INDEX.get(entry.source)!,
+      entry.score,
+      entry.rating,
+      entry.errorType,
+      entry.durationMs,
+      entry.timestamp,
+    );
+    if (entry.metrics !== undefined)
+      for (const name of Object.keys(entry.metrics)) this.addMetric(name, entry.metrics[name]!);
+  }
+
+  /** An entry's fields but its metrics (each then given to addMetric), types and sources by index. */
+  addFields(
+    type: number,
+    source: number,
+    score: number,
+    rating: number | undefined,
+    errorType: string | undefined,
+    durationMs: number | undefined,
+    timestamp: string,
+  ): void {
     const pair = type * SOURCES + source;
-    const { score } = entry;
     this.n += 1;
     if (this.typeN[type] === 0) {
       this.typeOrder.push(type);
@@ -61,34 +84,33 @@ export class HourSums {
     this.sourceScore[source]! += score;
     if (this.pairN[pair] === 0) this.pairOrder.push(pair);
     this.pairN[pair]! += 1;
-    if (entry.rating !== undefined) {
-      this.ratingSum += entry.rating;
+    if (rating !== undefined) {
+      this.ratingSum += rating;
       this.ratingN += 1;
     }
-    if (entry.type === 'failure') bump(this.errors, entry.errorType ?? 'unknown');
-    if (entry.durationMs !== undefined) {
-      addTo(this.duration, entry.durationMs);
-      const bin = durationBin(entry.durationMs);
+    if (type === FAILURE) bump(this.errors, errorType ?? 'unknown');
+    if (durationMs !== undefined) {
+      addTo(this.duration, durationMs);
+      const bin = durationBin(durationMs);
       bump(this.durationBins, bin);
-      if (entry.type === 'success') {
-        addTo(this.okDuration, entry.durationMs);
+      if (type === SUCCESS) {
+        addTo(this.okDuration, durationMs);
         bump(this.okDurationBins, bin);
       }
     }
-    if (entry.type === 'quality_score') bump(this.qualityBins, scoreBin(score));
-    if (entry.metrics !== undefined)
-      for (const name of Object.keys(entry.metrics)) {
-        const value = entry.metrics[name]!;
-        let sums = this.metrics.get(name);
-        if (sums === undefined) {
-          this.metrics.set(name, (sums = { sum: 0, n: 0, max: null }));
-          this.metricBins.set(name, new Map());
-        }
-        addTo(sums, value);
-        bump(this.metricBins.get(name)!, durationBin(Math.max(0, value)));
-      }
-    if (entry.timestamp < this.first) this.first = entry.timestamp;
-    if (entry.timestamp > this.last) this.last = entry.timestamp;
+    if (type === QUALITY_SCORE) bump(this.qualityBins, scoreBin(score));
+    if (timestamp < this.first) this.first = timestamp;
+    if (timestamp > this.last) this.last = timestamp;
+  }
+
+  addMetric(name: string, value: number): void {
+    let sums = this.metrics.get(name);
+    if (sums === undefined) {
+      this.metrics.set(name, (sums = { sum: 0, n: 0, max: null }));
+      this.metricBins.set(name, new Map());
+    }
+    addTo(sums, value);
+    bump(this.metricBins.get(name)!, durationBin(Math.max(0, value)));
   }
 
   toBucket(): Bucket {

@@ -1,18 +1,11 @@
 import { noteWrittenSegment } from '../patterns/segment-times.js';
-import { ownOrCreate, ownValue, safeRecord, setOwn } from '../safe-record.js';
 import type { Stores } from '../store/stores.js';
 import { foldNew, markFolded, samePosition } from './aggregate-index.js';
-import { hourKey, mergeBucket, type Bucket, type ScoreAggregates } from './aggregates.js';
-import { HourSums } from './hour-sums.js';
 import { IdSet } from './id-set.js';
-import {
-  invalidImportError,
-  jsonLine,
-  newLineRecords,
-  recordsOf,
-  type InvalidLine,
-  type LineMapper,
-} from './import.js';
+import { invalidImportError, jsonLine, type InvalidLine, type LineMapper } from './import.js';
+import { MAX_LISTED, processBlock, type BlockResult, type ImportBlock } from './import-block.js';
+import type { ImportPool } from './import-pool.js';
+import { ImportTally } from './import-tally.js';
 import { idOf, markStoredIds } from './log-fields.js';
 import type { ImportLimits } from './import-source.js';
 import type { OtlpIgnored } from './otlp.js';
@@ -50,64 +43,95 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** The reader's bounds (a format of long lines raises lineBytes). */
   limits?: ImportLimits;
+  /** Worker threads for a big JSON Lines input (default: one per core but this one's, up to 4; 0: none). */
+  workers?: number;
+  /** Blocks read on the main thread before the workers start (default 4, about 4 MB). */
+  parallelAfterBlocks?: number;
 }
 
-const MAX_LISTED = 100;
 /** Without --skip-invalid one invalid line already means nothing is imported: stop reading here. */
 const STOP_AFTER_INVALID = 1000;
+/** Blocks (~1 MB each) read before worker threads are started: a small import is done sooner without. */
+const PARALLEL_AFTER_BLOCKS = 4;
+/** Blocks read ahead of the one taken next (each ~1 MB in, ~2 MB out): bounds memory. */
+const MAX_PENDING = 4;
 
 /**
- * Streams an import into one new log segment, in bounded memory: each line is validated and
- * written to a draft segment beside the log as it is read; ids given by the input are kept in a
- * compact set (see IdSet) and checked against the stored log once the input is read. The draft
- * moves in whole by rename — all or nothing, even if the process is killed. The aggregates take
- * the new entries from sums gathered on the way (no second read of the segment).
+ * Streams an import into one new log segment, in bounded memory: each block of lines is validated
+ * and its log lines are written to a draft segment beside the log as it is read; ids given by the
+ * input are kept in a compact set (see IdSet) and checked against the stored log once the input is
+ * read. The draft moves in whole by rename — all or nothing, even if the process is killed. The
+ * aggregates take the new entries from sums gathered on the way (no second read of the segment).
+ * A big JSON Lines input is validated and encoded by worker threads (see ImportPool), block by
+ * block; their results are taken in input order, exactly as the main thread's own would be.
  */
 export async function importFeedback(
   stores: Stores,
-  input: AsyncIterable<readonly string[]>,
+  input: AsyncIterable<ImportBlock>,
   now: Date,
   options: ImportOptions = {},
 ): Promise<{ result: ImportResult; segment: number | undefined }> {
   const mapLine = options.mapLine ?? jsonLine;
+  // Other formats keep state across lines (OTLP counts what it ignores): they stay on this thread.
+  let parallel = options.mapLine === undefined && options.workers !== 0;
+  const parallelAfter = options.parallelAfterBlocks ?? PARALLEL_AFTER_BLOCKS;
   const ids = new IdSet();
-  const tally = new Tally();
+  const tally = new ImportTally();
   const invalid: InvalidLine[] = [];
   let invalidCount = 0;
   let lineNumber = 0;
   let inputDuplicates = 0;
   const draft = new SegmentDraft(stores.log);
-  const records = newLineRecords();
+  let pool: ImportPool | undefined;
+  /** Blocks in input order, done or under way in a worker. */
+  const queue: Array<{ result?: BlockResult; done?: Promise<BlockResult> }> = [];
+
+  /** Takes a block's result, in input order: ids checked, lines written, sums folded. */
+  const take = (block: BlockResult): void => {
+    lineNumber += block.lines;
+    invalidCount += block.invalidCount;
+    for (const line of block.invalid) if (invalid.length < MAX_LISTED) invalid.push(line);
+    if (!options.skipInvalid && invalidCount >= STOP_AFTER_INVALID)
+      throw invalidImportError(invalid, invalidCount, lineNumber);
+    let skip: Set<number> | undefined;
+    block.givenIds.forEach((id, k) => {
+      // A fresh id cannot be stored already; only given ones need remembering.
+      if (ids.add(id)) return;
+      inputDuplicates++;
+      (skip ??= new Set()).add(block.givenAt[k]!);
+    });
+    draft.addLines(block.bytes, block.count, block.ends, skip);
+    tally.addColumns(block.tally, skip);
+    options.onProgress?.({ lines: lineNumber, imported: draft.lines });
+  };
+
   try {
-    read: for await (const batch of input) {
-      for (const line of batch) {
-        lineNumber++;
-        if (line.length === 0 || (line.charCodeAt(0) !== 0x7b && line.trim() === '')) continue;
-        try {
-          recordsOf(line, now, mapLine, records);
-        } catch (error) {
-          invalidCount++;
-          if (invalid.length < MAX_LISTED)
-            invalid.push({ line: lineNumber, message: (error as Error).message });
-          if (!options.skipInvalid && invalidCount >= STOP_AFTER_INVALID) {
-            throw invalidImportError(invalid, invalidCount, lineNumber);
-          }
-          continue;
-        }
-        for (let i = 0; i < records.count; i++) {
-          const entry = records.entries[i]!;
-          // A fresh id cannot be stored already; only given ones need remembering.
-          if (records.given[i] && !ids.add(entry.id)) {
-            inputDuplicates++;
-            continue;
-          }
-          tally.add(entry);
-          draft.add(records.lines[i]!);
-        }
+    let blocks = 0;
+    for await (const block of input) {
+      if (++blocks > parallelAfter && parallel && pool === undefined) {
+        pool = await startPool(options.workers, now);
+        if (pool === undefined) parallel = false;
       }
-      options.onProgress?.({ lines: lineNumber, imported: draft.lines });
-      if (!options.skipInvalid && invalidCount > 0 && invalidCount >= STOP_AFTER_INVALID) break read;
+      if (pool === undefined) {
+        take(processBlock(block, now, mapLine));
+        continue;
+      }
+      // A worker takes the block if one has room; otherwise this thread does it meanwhile.
+      const done = pool.trySubmit(block);
+      if (done === undefined) queue.push({ result: processBlock(block, now, mapLine) });
+      else {
+        const item: (typeof queue)[number] = { done };
+        // Taken in order below; a failure meanwhile must not count as unhandled.
+        done.then((result) => (item.result = result)).catch(() => undefined);
+        queue.push(item);
+      }
+      // What is done is taken at once, in order; the reader waits only when too much is pending.
+      while (queue.length > 0 && (queue[0]!.result !== undefined || queue.length >= MAX_PENDING)) {
+        const next = queue.shift()!;
+        take(next.result ?? (await next.done!));
+      }
     }
+    for (const item of queue) take(item.result ?? (await item.done!));
     if (invalidCount > 0 && !options.skipInvalid) throw invalidImportError(invalid, invalidCount);
     let final = tally;
     let storedDuplicates = ids.size > 0 ? markStoredIds(stores.log, ids) : 0;
@@ -136,7 +160,16 @@ export async function importFeedback(
   } catch (error) {
     draft.discard();
     throw error;
+  } finally {
+    await pool?.close();
   }
+}
+
+/** Worker threads for the rest of an import, or none on a single core (loaded only when wanted). */
+async function startPool(count: number | undefined, now: Date): Promise<ImportPool | undefined> {
+  const { ImportPool, importWorkers } = await import('./import-pool.js');
+  const size = count ?? importWorkers();
+  return size > 0 ? new ImportPool(size, now) : undefined;
 }
 
 /**
@@ -149,8 +182,8 @@ async function commit(
   draft: SegmentDraft,
   ids: IdSet,
   scannedTo: ReturnType<Stores['log']['endPosition']>,
-  tally: Tally,
-  onLateDuplicates: (count: number) => Tally,
+  tally: ImportTally,
+  onLateDuplicates: (count: number) => ImportTally,
 ): Promise<number> {
   let folded = tally;
   let written: { segment: number; offset: number } | undefined;
@@ -181,71 +214,12 @@ async function commit(
 }
 
 /** Drops the lines whose id was marked stored from the draft, and tallies what is left. */
-function dropMarked(draft: SegmentDraft, ids: IdSet): Tally {
+function dropMarked(draft: SegmentDraft, ids: IdSet): ImportTally {
   draft.filter((line) => {
     const id = idOf(line);
     return id === undefined || !ids.isMarked(id);
   });
-  const tally = new Tally();
+  const tally = new ImportTally();
   for (const line of readLines(draft.file)) tally.add(JSON.parse(line) as FeedbackEntry);
   return tally;
-}
-
-interface AgentHours {
-  count: number;
-  byHour: Map<string, HourSums>;
-  lastHour: string;
-  last: HourSums | undefined;
-}
-
-/** Per-agent counts, the time range and the hourly sums of the entries taken so far. */
-class Tally {
-  from: string | null = null;
-  to: string | null = null;
-  /** agentId → hour key → sums (Maps and HourSums: no keyed lookups in records per entry). */
-  private readonly hours = new Map<string, AgentHours>();
-
-  /** Entries taken per agent. */
-  get agents(): Record<string, number> {
-    const agents = safeRecord<number>();
-    for (const [agentId, { count }] of this.hours) setOwn(agents, agentId, count);
-    return agents;
-  }
-
-  add(entry: FeedbackEntry): void {
-    if (this.from === null || entry.timestamp < this.from) this.from = entry.timestamp;
-    if (this.to === null || entry.timestamp > this.to) this.to = entry.timestamp;
-    let agent = this.hours.get(entry.agentId);
-    if (agent === undefined) {
-      agent = { count: 0, byHour: new Map(), lastHour: '', last: undefined };
-      this.hours.set(entry.agentId, agent);
-    }
-    agent.count++;
-    // An agent's entries mostly come hour by hour: the last hour's sums are at hand without a key.
-    if (agent.last === undefined || !entry.timestamp.startsWith(agent.lastHour)) {
-      const hour = hourKey(entry.timestamp);
-      let sums = agent.byHour.get(hour);
-      if (sums === undefined) agent.byHour.set(hour, (sums = new HourSums(entry.timestamp)));
-      agent.lastHour = hour;
-      agent.last = sums;
-    }
-    agent.last.add(entry);
-  }
-
-  /** Epochs are exact instants, not hours: an import touching one is folded from the log instead. */
-  touchesEpochs(doc: ScoreAggregates): boolean {
-    return Object.values(doc.epochs).some((epoch) => this.hours.has(epoch.agentId));
-  }
-
-  mergeInto(doc: ScoreAggregates): void {
-    for (const [agentId, { byHour }] of this.hours) {
-      const into = ownOrCreate(doc.agents, agentId, safeRecord<Bucket>);
-      for (const [hour, sums] of byHour) {
-        const bucket = sums.toBucket();
-        const existing = ownValue(into, hour);
-        if (existing) mergeBucket(existing, bucket);
-        else setOwn(into, hour, bucket);
-      }
-    }
-  }
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { Kv1ntError, invalidInput, hasErrno } from '../errors.js';
+import type { ImportBlock } from './import-block.js';
 
 /**
  * Bounds of `feedback import`'s input. A line longer than `lineBytes` cannot be an entry (one is
@@ -23,15 +24,31 @@ export interface ImportSource {
 
 /**
  * The lines of an import (without their line breaks; a trailing CR and a leading byte order mark
- * dropped), a chunk's worth at a time, blank lines included so the caller can number them. Reads
- * a regular file, a pipe (FIFO), or standard input for `-`. Devices (`/dev/zero`, `/dev/urandom`:
- * they never end), folders and sockets are refused up front; a line over the limit stops the read
- * with a clear error.
+ * dropped), a chunk's worth at a time, blank lines included so the caller can number them.
  */
 export async function* importLines(
   source: ImportSource,
   limits: ImportLimits = IMPORT_LIMITS,
 ): AsyncGenerator<string[]> {
+  for await (const block of importBlocks(source, limits)) {
+    let text = Buffer.from(block.bytes).toString('utf8');
+    if (block.first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    yield text
+      .split('\n')
+      .map((line) => (line.charCodeAt(line.length - 1) === 0x0d ? line.slice(0, -1) : line));
+  }
+}
+
+/**
+ * The input in blocks of whole lines, as bytes (decoded where they are validated: a worker thread
+ * for a big file). Reads a regular file, a pipe (FIFO), or standard input for `-`. Devices
+ * (`/dev/zero`, `/dev/urandom`: they never end), folders and sockets are refused up front; a line
+ * over the limit stops the read with a clear error.
+ */
+export async function* importBlocks(
+  source: ImportSource,
+  limits: ImportLimits = IMPORT_LIMITS,
+): AsyncGenerator<ImportBlock> {
   const name = source.file === '-' ? 'standard input' : source.file;
   let input: AsyncIterable<Buffer | string>;
   if (source.file === '-') input = source.stdin ?? Readable.from([]);
@@ -46,6 +63,7 @@ export async function* importLines(
   }
   let carry = Buffer.alloc(0);
   let line = 1;
+  let firstLine = 1;
   let first = true;
   try {
     for await (const piece of input) {
@@ -63,30 +81,21 @@ export async function* importLines(
         carry = carry.length === 0 ? Buffer.from(chunk) : Buffer.concat([carry, chunk]);
         continue;
       }
-      // The complete lines are decoded at once; the unfinished one waits for the next chunk.
+      // The complete lines go at once; the unfinished one waits for the next chunk.
       const complete =
         carry.length === 0
-          ? chunk.subarray(0, start - 1)
+          ? Buffer.from(chunk.subarray(0, start - 1))
           : Buffer.concat([carry, chunk.subarray(0, start - 1)]);
       carry = Buffer.from(chunk.subarray(start));
-      yield split(complete.toString('utf8'), first);
+      yield { bytes: complete, firstLine, first };
+      firstLine = line;
       first = false;
     }
   } catch (error) {
     if (error instanceof Kv1ntError) throw error;
     throw invalidInput(`Cannot read ${name}: ${(error as Error).message}`);
   }
-  if (carry.length > 0) yield split(carry.toString('utf8'), first);
-}
-
-function split(text: string, first: boolean): string[] {
-  // A byte order mark (editors on Windows write one) is not part of the first line.
-  const lines = (first && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.charCodeAt(line.length - 1) === 0x0d) lines[i] = line.slice(0, -1);
-  }
-  return lines;
+  if (carry.length > 0) yield { bytes: carry, firstLine, first };
 }
 
 function statOf(file: string): fs.Stats {

@@ -4,13 +4,12 @@ import path from 'node:path';
 import { isAlive } from '../process-alive.js';
 import { SEGMENT_HEADER, type FeedbackLog } from '../store/feedback-log.js';
 
-const FLUSH_BYTES = 1024 * 1024;
 const DRAFT = /^import-(\d+)-[0-9a-f]+\.partial$/;
 
 /**
  * An import's segment while it is being written: a file next to the log folder (never inside it,
- * where a writer holding the log lock sweeps temp files), filled line by line with buffered
- * writes, then fsync'ed and moved in whole by FeedbackLog.adoptSegment. A draft of a killed
+ * where a writer holding the log lock sweeps temp files), filled a block of encoded lines at a
+ * time, then fsync'ed and moved in whole by FeedbackLog.adoptSegment. A draft of a killed
  * import is removed by the next import.
  */
 export class SegmentDraft {
@@ -19,9 +18,6 @@ export class SegmentDraft {
   /** Opened with the first line: an import refused early writes nothing, not even a folder. */
   private fd = -1;
   private createdFolder: string | undefined;
-  /** Lines are encoded straight into this buffer, written out when full: no joined string per chunk. */
-  private readonly buffer = Buffer.allocUnsafe(FLUSH_BYTES);
-  private buffered = 0;
   bytes = 0;
   lines = 0;
 
@@ -30,27 +26,28 @@ export class SegmentDraft {
     this.file = path.join(this.folder, `import-${process.pid}-${randomBytes(4).toString('hex')}.partial`);
   }
 
-  /** Adds one record line (without its newline). */
-  add(line: string): void {
+  /**
+   * Adds `count` record lines already encoded (each with its newline; `ends[i]` where line i
+   * ends), but those whose index `skip` holds.
+   */
+  addLines(bytes: Uint8Array, count: number, ends: Uint32Array, skip?: ReadonlySet<number>): void {
+    if (count === 0) return;
     if (this.fd === -1) this.open();
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: make room for the worst case first.
-    if (this.buffered + line.length * 3 + 1 > this.buffer.length) {
-      this.flush();
-      if (line.length * 3 + 1 > this.buffer.length) {
-        this.write(`${line}\n`);
-        this.lines++;
-        return;
-      }
+    if (skip === undefined || skip.size === 0) {
+      this.write(bytes);
+      this.lines += count;
+      return;
     }
-    this.buffered += this.buffer.write(line, this.buffered);
-    this.buffer[this.buffered++] = 0x0a;
-    this.lines++;
+    for (let i = 0, start = 0; i < count; start = ends[i]!, i++) {
+      if (skip.has(i)) continue;
+      this.write(bytes.subarray(start, ends[i]));
+      this.lines++;
+    }
   }
 
   /** Writes what is buffered and makes it durable; returns the size of the file. */
   finish(): number {
     if (this.fd === -1) this.open();
-    this.flush();
     fs.fsyncSync(this.fd);
     return this.bytes;
   }
@@ -110,13 +107,7 @@ export class SegmentDraft {
     this.fd = -1;
   }
 
-  private flush(): void {
-    if (this.buffered === 0) return;
-    this.write(this.buffer.subarray(0, this.buffered));
-    this.buffered = 0;
-  }
-
-  private write(text: string | Buffer): void {
+  private write(text: string | Uint8Array): void {
     const data = typeof text === 'string' ? Buffer.from(text) : text;
     let written = 0;
     while (written < data.length) written += fs.writeSync(this.fd, data, written);

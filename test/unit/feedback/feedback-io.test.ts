@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { csvCell, csvRow, exportFeedback } from '../../../src/core/feedback/export.js';
 import { IdSet } from '../../../src/core/feedback/id-set.js';
+import type { ImportBlock } from '../../../src/core/feedback/import-block.js';
 import { importFeedback } from '../../../src/core/feedback/import-run.js';
 import { listFeedback } from '../../../src/core/feedback/list.js';
 import type { FeedbackEntry } from '../../../src/core/feedback/types.js';
@@ -35,9 +36,10 @@ async function addSegment(stores: Stores, entries: FeedbackEntry[]): Promise<voi
   );
 }
 
-/** The lines as an import source hands them over: one chunk. */
-function batches(lines: string[]): AsyncIterable<string[]> {
-  return Readable.from([lines], { objectMode: true }) as AsyncIterable<string[]>;
+/** The lines as one block, as importBlocks reads them. */
+function batches(lines: string[]): AsyncIterable<ImportBlock> {
+  const block: ImportBlock = { bytes: Buffer.from(lines.join('\n')), firstLine: 1, first: true };
+  return Readable.from([block], { objectMode: true }) as AsyncIterable<ImportBlock>;
 }
 
 describe('listFeedback', () => {
