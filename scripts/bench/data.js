@@ -1,7 +1,8 @@
 // `node scripts/bench.js data`: issue 12's figures for owning the data, each a ratio to a floor
 // measured in the same run (this machine's speed varies two-fold from hour to hour):
 // import of 1 M and 2 M lines against a plain Node script that reads the same file line by line
-// and JSON.parse-s each line (≤ 2×), with the peak RSS of both; export of 1 M entries (≤ 1×).
+// and JSON.parse-s each line (≤ 2×), with the peak RSS of both, and the same import on one thread
+// for reference (a big import uses worker threads); export of 1 M entries (≤ 1×).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -88,6 +89,17 @@ export async function benchData({ work, bin, report }) {
     report(`feedback import ${label} / floor, CPU time`, imported.cpuMs / floor.cpuMs, 'x');
     report(`feedback import ${label} peak RSS`, imported.rssMb, 'MB', (v) => v < 300);
     report(`floor ${label} peak RSS`, floor.rssMb, 'MB');
+    if (count === 1_000_000) {
+      // The same import on one thread (KV1NT_IMPORT_WORKERS=0): what the worker threads gain.
+      const home1 = path.join(work, 'data-home-one-thread');
+      const single = measure(process.execPath, [bin, 'feedback', 'import', file, '--json'], {
+        ...env(home1),
+        KV1NT_IMPORT_WORKERS: '0',
+      });
+      report(`feedback import ${label} on one thread / floor`, single.ms / floor.ms, 'x');
+      report(`feedback import ${label} on one thread / floor, CPU time`, single.cpuMs / floor.cpuMs, 'x');
+      fs.rmSync(home1, { recursive: true, force: true });
+    }
     if (count === 1_000_000) {
       const out = path.join(work, 'export.jsonl');
       const exported = measure(process.execPath, [bin, 'feedback', 'export', '--output', out], env(home));
