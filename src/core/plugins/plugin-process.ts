@@ -9,6 +9,7 @@ import {
   readPluginMessage,
   type ComponentKind,
   type DoneMessage,
+  type FeedbackReadMessage,
   type HostMessage,
   type HostRequest,
   type PluginMessage,
@@ -30,6 +31,9 @@ export interface ComponentRef {
 /** Where `ctx.feedback` of a host context is read from (the plugin process reads it itself). */
 export const FEEDBACK_WINDOW: unique symbol = Symbol('kv1nt.feedbackWindow');
 
+/** Told when a plugin process has read `ctx.feedback` of a host context. */
+export const FEEDBACK_READ: unique symbol = Symbol('kv1nt.feedbackRead');
+
 /** The host's side of a context: its data crosses as JSON, `warn` and `run` are relayed. */
 export interface HostContext {
   warn(message: string): void;
@@ -39,6 +43,7 @@ export interface HostContext {
     options?: { timeoutMs?: number; cwd?: string },
   ): Promise<ToolResult>;
   [FEEDBACK_WINDOW]?: FeedbackWindow;
+  [FEEDBACK_READ]?: () => void;
 }
 
 /** What a call answered: the value (bounded items for a list), and what the bounding left out. */
@@ -116,6 +121,8 @@ export async function callInPluginProcess(
         if (message.kind === 'warn') {
           warned += 1;
           if (warned <= WARNINGS_PER_CALL) ctx.warn(message.message.slice(0, WARNING_CHARS));
+        } else if (message.kind === 'feedbackRead') {
+          ctx[FEEDBACK_READ]?.();
         } else if (message.kind === 'run') {
           void relayRun(ctx, message).then((result) =>
             reply({ kind: 'runResult', runId: message.runId, result }),
@@ -203,7 +210,7 @@ class PluginProcess {
     body: HostRequest,
     limitMs: number,
     during: string,
-    handle: (message: RunMessage | WarnMessage, reply: Reply) => void,
+    handle: (message: RunMessage | WarnMessage | FeedbackReadMessage, reply: Reply) => void,
   ): Promise<DoneMessage> {
     const callId = this.nextCall++;
     return new Promise((resolve, reject) => {
