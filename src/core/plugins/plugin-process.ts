@@ -56,6 +56,13 @@ export interface PluginAnswer {
 const MAX_MESSAGE_BYTES = RESULT_LIMITS.callBytes + 1024 * 1024;
 /** How long an idle plugin process is kept for the next call (a learnings run calls a generator per pattern). */
 const IDLE_MS = 5000;
+/**
+ * The plugin process's young generation, fixed at 64 MiB a semi-space (Node's default starts at
+ * 1 MiB and grows to 16 MiB): the entries of a big window (333 k, ≈ 30 MB) are made without a
+ * scavenge copying them again and again — a third of the read's time, measured. The memory is
+ * taken only as it is used.
+ */
+const YOUNG_GENERATION = ['--min-semi-space-size=64', '--max-semi-space-size=64'];
 /** `ctx.warn` calls kept per call, and characters per warning. */
 const WARNINGS_PER_CALL = 100;
 const WARNING_CHARS = 2000;
@@ -188,7 +195,7 @@ class PluginProcess {
     delete env.NODE_OPTIONS;
     const child = spawnChild(
       process.execPath,
-      [...permissionFlags(writeDir), bundledScript('plugin-process.cjs'), modulePath],
+      [...permissionFlags(writeDir), ...YOUNG_GENERATION, bundledScript('plugin-process.cjs'), modulePath],
       {
         stdio: ['ignore', 2, 2, 'pipe'],
         env,
