@@ -102,11 +102,7 @@ export class Kv1ntCore {
     return this.pluginSet;
   }
 
-  /**
-   * Starts loading the plugins without waiting: a command that will run detectors calls it before
-   * checking its arguments, so that the plugin processes start while kv1nt reads its stores. A
-   * load that fails is reported where the plugins are used.
-   */
+  /** Starts loading the plugins (their processes start while kv1nt reads its stores); failures show where used. */
   preparePlugins(): void {
     this.plugins().catch(() => undefined);
   }
