@@ -52,6 +52,8 @@ export default class Analyze extends Kv1ntCommand {
       throw invalidInput(`--fail-under ${failUnder} is out of range: give a health score from 0 to 100.`);
     const days = parseNumber('--days', flags.days);
     const core = await this.openCore(flags);
+    // Plugin processes start now and load their modules while the agent is checked and analysed.
+    core.preparePlugins();
     // Declared or with feedback; an unknown id is refused before any progress line.
     const ids = args.agent === undefined ? (await core.status()).agents.map((a) => a.id) : [args.agent];
     if (args.agent !== undefined) await core.assertKnownAgent(args.agent);

@@ -102,6 +102,11 @@ export class Kv1ntCore {
     return this.pluginSet;
   }
 
+  /** Starts loading the plugins (their processes start while kv1nt reads its stores); failures show where used. */
+  preparePlugins(): void {
+    this.plugins().catch(() => undefined);
+  }
+
   get configFile(): string | null {
     return this.loaded.file;
   }
@@ -181,6 +186,7 @@ export class Kv1ntCore {
   /** Decides the agent's due verifications (the closed loop), then analyses its window. */
   async analyze(agentId: string, days = 7): Promise<AnalysisResult> {
     checkDays(days);
+    this.preparePlugins();
     await this.assertKnownAgent(agentId);
     const loop = await this.decide(agentId);
     const { result } = await this.runAnalysis(agentId, days, true);

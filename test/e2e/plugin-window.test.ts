@@ -73,6 +73,17 @@ describe('a plugin detector over a window read from column sidecars', () => {
     );
     const from = Date.now() - 7 * 86_400_000;
 
+    // The first analysis reads the window as lines; its detector read ctx.feedback, so analyze then
+    // gives the log's sealed segments their column sidecars, which the next analyses read.
+    const columns = path.join(home, 'feedback', 'columns');
+    const lined = await cli(['analyze', 'a1', '--json']);
+    expect(lined.code, lined.stderr).toBe(0);
+    const segments = fs.readdirSync(path.join(home, 'feedback', 'log')).sort();
+    expect(fs.readdirSync(columns).sort()).toEqual(
+      segments.slice(0, -1).map((name) => name.replace('.jsonl', '.bin')),
+    );
+    expect(segments.length).toBeGreaterThan(1);
+
     const first = await cli(['analyze', 'a1', '--json']);
     expect(first.code, first.stderr).toBe(0);
     const read = (analysis: Analysis) => {
@@ -86,13 +97,8 @@ describe('a plugin detector over a window read from column sidecars', () => {
       };
     };
     const evidence = read(first.json<Analysis>());
-    // analyze gave the log's segments their column sidecars before the plugin process read them.
-    const segments = fs.readdirSync(path.join(home, 'feedback', 'log')).sort();
-    expect(fs.readdirSync(path.join(home, 'feedback', 'columns')).sort()).toEqual(
-      segments.slice(0, -1).map((name) => name.replace('.jsonl', '.bin')),
-    );
-    expect(segments.length).toBeGreaterThan(1);
     const stored = storedWindow(home, 'a1', from);
+    expect(JSON.parse(read(lined.json<Analysis>()).json)).toEqual(stored);
     expect(JSON.parse(evidence.json)).toEqual(stored);
     expect(evidence.failures).toBe(stored.filter((e) => e.type === 'failure').length);
     expect(evidence.frozen).toBe(true);
@@ -109,5 +115,36 @@ describe('a plugin detector over a window read from column sidecars', () => {
     const after = JSON.parse(read(second.json<Analysis>()).json) as Array<Record<string, unknown>>;
     expect(after).toEqual(storedWindow(home, 'a1', from));
     expect(after.at(-1)).toMatchObject({ operationId: 'late-op', type: 'failure', errorType: 'boom' });
+  });
+
+  it('builds no sidecars for plugin detectors that never read ctx.feedback', async () => {
+    const project = pluginProject(
+      { plugins: ['./plugins/counter.mjs'] },
+      {
+        'plugins/counter.mjs': plugin(
+          'counter',
+          `return [{ title: 'seen ' + ctx.metrics.total, description: '' }];`,
+        ),
+      },
+    );
+    const { cliAsync: cli, home, dir, env } = project;
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({
+        agentId: 'a1',
+        operationId: `op-${i}`,
+        type: 'success',
+        timestamp: new Date(Date.now() - (i + 1) * 60_000).toISOString(),
+      }),
+    );
+    // Two imports: the first segment is sealed, so a reader's analysis would give it a sidecar.
+    for (const input of [lines.slice(0, 20), lines.slice(20)])
+      expect(kv1nt(home, ['feedback', 'import', '-'], { cwd: dir, env, input: input.join('\n') }).code).toBe(
+        0,
+      );
+    expect(fs.readdirSync(path.join(home, 'feedback', 'log')).length).toBeGreaterThan(1);
+    const analysis = await cli(['analyze', 'a1', '--json']);
+    expect(analysis.code, analysis.stderr).toBe(0);
+    expect(analysis.json<Analysis>().opportunities.map((o) => o.title)).toContain('seen 46');
+    expect(fs.existsSync(path.join(home, 'feedback', 'columns'))).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { newId } from '../ids.js';
 import type { LoadedDetector, PluginWarning } from '../plugins/run-detectors.js';
 import { runDetectors } from '../plugins/run-detectors.js';
 import { pluginLimit, pluginOptions } from '../plugins/invoke.js';
-import { FEEDBACK_WINDOW } from '../plugins/plugin-process.js';
+import { FEEDBACK_READ, FEEDBACK_WINDOW } from '../plugins/plugin-process.js';
 import { processRunner, type ProcessRunner } from '../runner/runner.js';
 import {
   DEFAULT_THRESHOLDS,
@@ -139,6 +139,8 @@ export async function runAnalysis(
   const agentInfo = toAgentInfo(agentId, agent);
   const optionsOf = pluginOptions(input.config);
   const limitOf = pluginLimit(input.config);
+  // Whether a plugin process read a window (then the log's column sidecars are made, below).
+  let windowRead = false;
   /**
    * A detector context on a view of the feedback: the window's, or an epoch's (from its instant
    * on). Its entries are read from the log only if a detector asks — the built-ins work from the
@@ -160,6 +162,7 @@ export async function runAnalysis(
           return (entries ??= deepFreeze(readFeedbackWindow(window)));
         },
         [FEEDBACK_WINDOW]: window,
+        [FEEDBACK_READ]: () => (windowRead = true),
         components: view.components,
         metrics: view.metrics,
         patterns: view.patterns,
@@ -181,8 +184,6 @@ export async function runAnalysis(
       });
   };
   const detectors = await input.detectors;
-  // A plugin process reads the window itself, read-only: the log's columns are made for it here.
-  if (detectors.some((loaded) => loaded.modulePath !== undefined)) prepareColumns(stores.log, windowStart);
   const run = await runDetectors(
     detectors,
     contextFor({ metrics: figures.metrics, components: figures.components, patterns, from: windowStart }),
@@ -208,6 +209,9 @@ export async function runAnalysis(
     patterns,
     pluginLimit: limitOf,
   });
+  // A plugin process reads the window itself, read-only, as columns where a segment has current
+  // ones: once a plugin has read it, the log's columns are made here for the next analyses.
+  if (windowRead) prepareColumns(stores.log, windowStart);
 
   const analyzedAt = now.toISOString();
   const metricsRow = {

@@ -68,13 +68,14 @@ function mixedEntries(
   rows: ColumnRows,
   parsed: Array<{ entry: FeedbackEntry; after: number }>,
 ): FeedbackEntry[] {
+  const columned = rows.entries();
   const entries: FeedbackEntry[] = [];
   let next = 0;
   for (const { entry, after } of parsed) {
-    for (; next < after; next++) entries.push(rows.entry(next));
+    for (; next < after; next++) entries.push(columned[next]!);
     entries.push(entry);
   }
-  for (; next < rows.length; next++) entries.push(rows.entry(next));
+  for (; next < rows.length; next++) entries.push(columned[next]!);
   let ordered = true;
   for (let i = 1; i < entries.length && ordered; i++)
     ordered = entries[i - 1]!.timestamp <= entries[i]!.timestamp;

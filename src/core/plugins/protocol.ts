@@ -61,6 +61,12 @@ export interface WarnMessage {
   message: string;
 }
 
+/** Plugin process → kv1nt: the component read `ctx.feedback` (kv1nt then makes column sidecars for next time). */
+export interface FeedbackReadMessage {
+  kind: 'feedbackRead';
+  callId: number;
+}
+
 /**
  * Plugin process → kv1nt: the request is answered. `plugin` answers a describe; `items` and `notes`
  * a call of a method that returns a list (bounded, see result-limits.ts); `value` or `undefined` a
@@ -82,7 +88,7 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type PluginMessage = RunMessage | WarnMessage | DoneMessage | ErrorMessage;
+export type PluginMessage = RunMessage | WarnMessage | FeedbackReadMessage | DoneMessage | ErrorMessage;
 
 /**
  * A message from a plugin process, as kv1nt reads it: its fields are checked, not trusted (the
@@ -97,6 +103,8 @@ export function readPluginMessage(raw: Record<string, unknown>): PluginMessage |
       return { kind: 'warn', callId, message: String(raw.message) };
     case 'error':
       return { kind: 'error', callId, message: String(raw.message) };
+    case 'feedbackRead':
+      return { kind: 'feedbackRead', callId };
     case 'run':
       return { kind: 'run', callId, runId: Number(raw.runId), ...runOf(raw) };
     case 'done':

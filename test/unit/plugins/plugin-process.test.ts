@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  FEEDBACK_READ,
   FEEDBACK_WINDOW,
   callInPluginProcess,
   describeInPluginProcess,
@@ -187,6 +188,7 @@ describe('callInPluginProcess', () => {
     await kv1nt.recordSuccess('other', 'op-2');
     await kv1nt.recordFailure('bot', 'op-3', 'Timeout');
     let hostReads = 0;
+    let reported = 0;
     const detect = (metrics: Record<string, unknown>) => {
       const detectorCtx: HostContext & Record<string, unknown> = {
         ...ctx,
@@ -196,6 +198,8 @@ describe('callInPluginProcess', () => {
           return [];
         },
         [FEEDBACK_WINDOW]: { dataDir: home, agentId: 'bot', from: 0, to: Date.now() },
+        // The plugin process says when it reads the window (analyze then makes column sidecars).
+        [FEEDBACK_READ]: () => (reported += 1),
       };
       return callInPluginProcess(
         ref('c/detector', 'detectors'),
@@ -204,10 +208,31 @@ describe('callInPluginProcess', () => {
       );
     };
     expect((await detect({})).value).toEqual([{ title: 'not read', evidence: {} }]);
+    expect(reported).toBe(0);
     expect((await detect({ readFeedback: true })).value).toEqual([
       { title: 'read', evidence: { ids: ['op-1', 'op-3'], frozen: true } },
     ]);
     expect(hostReads).toBe(0);
+    expect(reported).toBe(1);
+  });
+
+  it('gives the plugin process a young generation that holds a big window, so reading it needs no scavenge', async () => {
+    const dir = tempDir({
+      'heap.mjs': `import v8 from 'node:v8';
+        export default { apiVersion: 1, name: 'heap', detectors: [{ id: 'heap/d', type: 'code_smell', description: '',
+          detect: () => [{ title: 'heap', description: '', evidence: { newSpace: v8.getHeapSpaceStatistics()
+            .find((space) => space.space_name === 'new_space').space_size } }] }] };`,
+    });
+    const { ctx } = setup();
+    const answer = await callInPluginProcess(
+      { modulePath: path.join(dir, 'heap.mjs'), kind: 'detectors', id: 'heap/d' },
+      { method: 'detect', args: [], itemNoun: 'finding', ctx },
+      5000,
+    );
+    const [finding] = answer.value as Array<{ evidence: { newSpace: number } }>;
+    // Node's default starts at 1 MiB (16 MiB at most): a window of 333 k entries was copied by
+    // scavenge after scavenge, a third of the read's time.
+    expect(finding!.evidence.newSpace).toBeGreaterThanOrEqual(64 * 1024 * 1024);
   });
 
   it('sends a bounded result: an action holding a function is left out with a note', async () => {

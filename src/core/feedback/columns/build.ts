@@ -14,7 +14,7 @@ const MAX_SHAPES = 0x10000;
 /**
  * Builds the column sidecar of every sealed segment whose sidecar is missing or stale, and removes
  * the sidecars of segments that are gone; `wanted` picks the segments worth it (those a window
- * touches). kv1nt does this before a plugin process reads a window (a plugin process may not
+ * touches). kv1nt does this after a plugin process has read a window (a plugin process may not
  * write). Returns how many sidecars were built. The newest segment, while appends still go to it,
  * is left to the line reader — a sidecar of it would be stale after the next record, and building
  * one parses every agent's lines — and so is a segment that cannot be columned (an unparsable or

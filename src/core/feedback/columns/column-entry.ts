@@ -76,15 +76,21 @@ export class ColumnEntry {
   /** details and metrics, once parsed. */
   #nested: { details?: unknown; metrics?: unknown } | undefined;
 
-  constructor(fields: ShapeFields, index: number) {
+  /** The own fields are given (ColumnRows reads them, undefined where the shape has none). */
+  constructor(
+    fields: ShapeFields,
+    index: number,
+    agentId: string | undefined,
+    type: string | undefined,
+    source: string | undefined,
+    errorType: string | undefined,
+  ) {
     this.#fields = fields;
     this.#index = index;
-    const { agentId, type, source, errorType } = fields.readers;
-    // A standard shape holds these as strings (ENTRY_KINDS).
-    if (agentId) this.agentId = agentId(index) as string;
-    if (type) this.type = type(index) as FeedbackType;
-    if (source) this.source = source(index) as FeedbackSource;
-    if (errorType) this.errorType = errorType(index) as string;
+    if (agentId !== undefined) this.agentId = agentId;
+    if (type !== undefined) this.type = type as FeedbackType;
+    if (source !== undefined) this.source = source as FeedbackSource;
+    if (errorType !== undefined) this.errorType = errorType;
     Object.freeze(this);
   }
 

@@ -30,6 +30,7 @@ export function contextOf(
     Object.defineProperty(ctx, 'feedback', {
       enumerable: true,
       get() {
+        if (!read) channel.send({ kind: 'feedbackRead', callId });
         read ??= { entries: deepFreeze(readFeedbackWindow(feedbackWindow)) };
         return read.entries;
       },
