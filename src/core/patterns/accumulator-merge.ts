@@ -1,6 +1,7 @@
 import type { DetectionEntry } from './canonical-line.js';
 import { newKind, type PatternAccumulator } from './detect.js';
 import { FailureGroup, Group, MAX_KINDS, MESSAGES_PARSED, type Operation } from './groups.js';
+import { addSuccess, successId } from './success-ids.js';
 
 /**
  * Two readers of one window (two threads, each over one half of the log) each fold their half
@@ -143,7 +144,7 @@ export function succeededState(
     const succeeded = acc.kinds.get(kind)?.succeeded;
     if (succeeded === undefined) continue;
     lists.set(kind, {
-      ids: packStrings(succeeded.ids),
+      ids: packStrings(succeeded.ids.map((_, i) => successId(succeeded, i))),
       times: Float64Array.from(succeeded.times),
       seqs: Float64Array.from(succeeded.seqs),
     });
@@ -232,11 +233,8 @@ export function addSucceeded(
 ): void {
   const succeeded = into.kinds.get(kind)!.succeeded;
   const ids = unpackStrings(lists.ids);
-  for (let i = 0; i < ids.length; i++) {
-    succeeded.ids.push(ids[i]!);
-    succeeded.times.push(lists.times[i]!);
-    succeeded.seqs.push(lists.seqs[i]! + seqOffset);
-  }
+  for (let i = 0; i < ids.length; i++)
+    addSuccess(succeeded, ids[i]!, lists.times[i]!, lists.seqs[i]! + seqOffset);
 }
 
 /** A group as if `right`'s entries had been added after its own (ties keep the earlier). */

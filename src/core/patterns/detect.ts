@@ -14,6 +14,7 @@ import {
   type PatternCandidate,
 } from './groups.js';
 import { qualityPatterns, round } from './quality.js';
+import { addSuccess, newSuccessList, successId, type SuccessList } from './success-ids.js';
 import { timeOf, utcHour } from './timestamps.js';
 
 export type { PatternCandidate, PatternType } from './groups.js';
@@ -46,11 +47,11 @@ export function detectPatterns(
 export interface Kind {
   successes: Group;
   failures: Group;
-  succeeded: { ids: string[]; times: number[]; seqs: number[] };
+  succeeded: SuccessList;
 }
 
 export function newKind(): Kind {
-  return { successes: new Group(), failures: new Group(), succeeded: { ids: [], times: [], seqs: [] } };
+  return { successes: new Group(), failures: new Group(), succeeded: newSuccessList() };
 }
 
 export class PatternAccumulator {
@@ -151,9 +152,7 @@ export class PatternAccumulator {
   private addOperation(entry: DetectionEntry, failed: boolean, kind: Kind, time: number): void {
     const seq = this.outcomeSeq++;
     if (!failed) {
-      kind.succeeded.ids.push(entry.operationId);
-      kind.succeeded.times.push(time);
-      kind.succeeded.seqs.push(seq);
+      addSuccess(kind.succeeded, entry.operationId, time, seq);
       return;
     }
     const op = this.failedOperations.get(entry.operationId);
@@ -168,9 +167,9 @@ export class PatternAccumulator {
     for (const { failures, succeeded } of this.kinds.values()) {
       // Without details, an id's kind is its stem: a kind that never failed holds no failed id.
       if (failures.count === 0 && !this.detailed) continue;
-      const { ids, times, seqs } = succeeded;
-      for (let i = 0; i < ids.length; i++) {
-        const op = operations.get(ids[i]!);
+      const { times, seqs } = succeeded;
+      for (let i = 0; i < times.length; i++) {
+        const op = operations.get(successId(succeeded, i));
         if (op) addAttempt(op, times[i]!, seqs[i]!);
       }
     }
