@@ -112,7 +112,7 @@ export class PatternAccumulator {
       ...this.failurePatterns(),
       ...this.capabilityPatterns(),
       ...this.successPatterns(),
-      ...qualityPatterns(this.scoresInTimeOrder()),
+      ...qualityPatterns(...this.scoresInTimeOrder()),
       ...this.performancePatterns(),
       ...this.behaviorPatterns(),
     ];
@@ -137,11 +137,11 @@ export class PatternAccumulator {
     byHour.add(entry, time);
   }
 
-  /** The quality scores oldest first (ties in the order added), sorted by their times. */
-  private scoresInTimeOrder(): DetectionEntry[] {
+  /** The quality scores oldest first (ties in the order added), and their times. */
+  private scoresInTimeOrder(): [DetectionEntry[], number[]] {
     const times = this.scoreTimes;
     const order = times.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b);
-    return order.map((i) => this.scores[i]!);
+    return [order.map((i) => this.scores[i]!), order.map((i) => times[i]!)];
   }
 
   /**

@@ -1,28 +1,31 @@
 import { median, sampleCorrelation } from 'simple-statistics';
 import type { DetectionEntry } from './canonical-line.js';
 import { Group, candidate, type PatternCandidate } from './groups.js';
-import { timeOf } from './timestamps.js';
 
 const DAY = 86_400_000;
 
 /**
  * quality: a falling quality score (confidence = |correlation| of score with time, shown when
  * the slope is negative), or a dimension that stays low (confidence = share of its scores under
- * 0.6). `scores` in time order; they are few, so they are kept whole.
+ * 0.6). `scores` in time order, `times` their times (timeOf of each timestamp, already read);
+ * they are few, so they are kept whole.
  */
-export function qualityPatterns(scores: readonly DetectionEntry[]): PatternCandidate[] {
+export function qualityPatterns(
+  scores: readonly DetectionEntry[],
+  times: readonly number[],
+): PatternCandidate[] {
   const result: PatternCandidate[] = [];
   if (scores.length >= 3) {
-    const times = scores.map((e) => timeOf(e.timestamp) / DAY);
+    const days = times.map((time) => time / DAY);
     const values = scores.map((e) => e.score);
-    const r = safeCorrelation(times, values);
+    const r = safeCorrelation(days, values);
     if (r !== null && r < 0) {
       result.push(
         candidate(
           'quality',
           'quality:declining',
           `Quality scores are falling (correlation with time ${round(r)})`,
-          Group.of(scores),
+          scoreGroup(scores, times),
           Math.abs(r),
           { correlation: round(r), firstScore: values[0], lastScore: values.at(-1) },
         ),
@@ -56,6 +59,12 @@ export function qualityPatterns(scores: readonly DetectionEntry[]): PatternCandi
     );
   }
   return result;
+}
+
+function scoreGroup(scores: readonly DetectionEntry[], times: readonly number[]): Group {
+  const group = new Group();
+  scores.forEach((score, i) => group.add(score, times[i]));
+  return group;
 }
 
 function safeCorrelation(x: number[], y: number[]): number | null {
