@@ -9,17 +9,7 @@ import {
 } from '../../../src/core/patterns/accumulator-merge.js';
 import type { DetectionEntry } from '../../../src/core/patterns/canonical-line.js';
 import { PatternAccumulator, type PatternOptions } from '../../../src/core/patterns/detect.js';
-
-/** A small deterministic generator (mulberry32): the same entries on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../../helpers/random.js';
 
 const OPTIONS: PatternOptions = { minFrequency: 1, minConfidence: 0, slaMs: 400 };
 

@@ -10,6 +10,7 @@ import { windowBounds } from '../../../src/core/patterns/window.js';
 import { DataDir } from '../../../src/core/store/data-dir.js';
 import { openStores, type Stores } from '../../../src/core/store/stores.js';
 import { tempDir } from '../../helpers/cli.js';
+import { random } from '../../helpers/random.js';
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -19,17 +20,6 @@ const SLA = new Map<string, number | null>([
   ['sla-bot', 500],
   ['a', null],
 ]);
-
-/** A small deterministic generator (mulberry32): the same log on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Lines as kv1nt writes them, of every pattern kind, several agents, in no time order, with
