@@ -29,17 +29,18 @@ import {
 export const TWO_READERS_FROM_BYTES = 16 * 1024 * 1024;
 
 /**
- * Whether a core is idle (the last minute's load average below the core count): on a machine
- * already busy a second thread does not finish sooner, it only adds work. Measured over 1 M
- * entries with the load average at 4 on 2 cores, six interleaved runs each: two threads took
- * 3.7–5.9 s and 10–40 % more CPU time, one thread 3.3–4.2 s.
+ * Whether a core can be spared: the last minute's load average (this process's own runs
+ * included) less than one above the core count. On a machine busier than that a second thread
+ * does not finish sooner, it only adds work. Measured over 1 M entries on 2 cores, interleaved:
+ * at load average 4, two threads 3.7–5.9 s with 10–40 % more CPU time, one thread 3.3–4.2 s;
+ * at 2.2, two threads 2.4–3.5 s, one 2.9–3.2 s (a plain read and parse 2.3–2.7 s).
  */
-export function idleCore(): boolean {
-  return os.loadavg()[0]! < os.availableParallelism();
+export function spareCore(): boolean {
+  return os.loadavg()[0]! < os.availableParallelism() + 1;
 }
 
 export interface TwoReaderOptions {
-  /** Read by one thread below this many bytes to read (default: 16 MB if a core is idle, else never two). */
+  /** Read by one thread below this many bytes to read (default: 16 MB if a core can be spared, else never two). */
   twoReadersFromBytes?: number;
   /** The first reader's share of the bytes (the second starts later: it has a thread to start). */
   firstShare?: number;
@@ -49,7 +50,7 @@ export interface TwoReaderOptions {
  * Each agent's detection over the window [fromIso, toIso], agents in the order the log first
  * names them. A big window is read by two threads, each over half of its bytes, and the second
  * half's detection merged into the first's (accumulator-merge.ts): the same result as one
- * thread's, in about half the time on two cores, when one is idle. Should the second thread fail, one thread
+ * thread's, in about half the time on two cores, when one can be spared. Should the second thread fail, one thread
  * detects alone (and meets whatever the second met: a damaged line is reported as ever).
  * `readers`: how many threads did.
  */
@@ -60,7 +61,7 @@ export async function detectWindow(
   toIso: string,
   slaByAgent: ReadonlyMap<string, number | null>,
   {
-    twoReadersFromBytes = idleCore() ? TWO_READERS_FROM_BYTES : Infinity,
+    twoReadersFromBytes = spareCore() ? TWO_READERS_FROM_BYTES : Infinity,
     firstShare = 0.5,
   }: TwoReaderOptions = {},
 ): Promise<{ accumulators: Map<string, PatternAccumulator>; readers: 1 | 2 }> {
