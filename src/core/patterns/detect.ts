@@ -163,19 +163,29 @@ export class PatternAccumulator {
 
   /** The operations retried after failing: a failure among two or more attempts, in order of first attempt. */
   private retriedOperations(): Array<[string, Operation]> {
-    const operations = new Map([...this.failedOperations].map(([id, op]) => [id, { ...op }]));
-    for (const { failures, succeeded } of this.kinds.values()) {
+    // Copies of the failed operations a success adds to; the rest are read as they are.
+    const succeeded = new Map<string, Operation>();
+    for (const { failures, succeeded: list } of this.kinds.values()) {
       // Without details, an id's kind is its stem: a kind that never failed holds no failed id.
       if (failures.count === 0 && !this.detailed) continue;
-      const { times, seqs } = succeeded;
+      const { times, seqs } = list;
       for (let i = 0; i < times.length; i++) {
-        const op = operations.get(successId(succeeded, i));
-        if (op) addAttempt(op, times[i]!, seqs[i]!);
+        const id = successId(list, i);
+        let op = succeeded.get(id);
+        if (!op) {
+          const failed = this.failedOperations.get(id);
+          if (!failed) continue;
+          succeeded.set(id, (op = { ...failed }));
+        }
+        addAttempt(op, times[i]!, seqs[i]!);
       }
     }
-    return [...operations]
-      .filter(([, op]) => op.attempts > 1)
-      .sort(([, a], [, b]) => a.first - b.first || a.firstSeq - b.firstSeq);
+    const retried: Array<[string, Operation]> = [];
+    for (const [id, failed] of this.failedOperations) {
+      const op = succeeded.get(id) ?? failed;
+      if (op.attempts > 1) retried.push([id, op]);
+    }
+    return retried.sort(([, a], [, b]) => a.first - b.first || a.firstSeq - b.firstSeq);
   }
 
   private addDuration(entry: DetectionEntry, outcomeKind: string | undefined, time: number): void {
