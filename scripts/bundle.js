@@ -117,3 +117,6 @@ await bundle({
   keepNames: false,
   sourcemap: false,
 });
+
+// The second reader of a big `patterns` window, in a worker thread (src/core/patterns/two-readers.ts).
+await bundle({ entryPoints: ['src/core/patterns/second-reader.ts'], outfile: 'dist/patterns-reader.cjs' });

@@ -1,4 +1,4 @@
-import { median, sampleCorrelation } from 'simple-statistics';
+import { median } from 'simple-statistics';
 import type { DetectionEntry } from './canonical-line.js';
 import { binQuantile, durationBin } from '../feedback/aggregates.js';
 import { operationKind } from '../feedback/operation-kind.js';
@@ -13,6 +13,8 @@ import {
   type Operation,
   type PatternCandidate,
 } from './groups.js';
+import { qualityPatterns, round } from './quality.js';
+import { addSuccess, newSuccessList, successId, type SuccessList } from './success-ids.js';
 import { timeOf, utcHour } from './timestamps.js';
 
 export type { PatternCandidate, PatternType } from './groups.js';
@@ -42,35 +44,41 @@ export function detectPatterns(
  * in time order (ties in the order added), so the result does not depend on the order of the log.
  */
 /** One operation kind's outcomes, and its successes listed for the retries. */
-interface Kind {
+export interface Kind {
   successes: Group;
   failures: Group;
-  succeeded: { ids: string[]; times: number[]; seqs: number[] };
+  succeeded: SuccessList;
 }
 
-function newKind(): Kind {
-  return { successes: new Group(), failures: new Group(), succeeded: { ids: [], times: [], seqs: [] } };
+export function newKind(): Kind {
+  return { successes: new Group(), failures: new Group(), succeeded: newSuccessList() };
 }
 
 export class PatternAccumulator {
-  private readonly failuresBySignature = new Map<string, FailureGroup>();
+  readonly failuresBySignature = new Map<string, FailureGroup>();
   /** Durations of successful operations per kind (log-scale bins): what a timeout must allow. */
-  private readonly successBinsByKind = new Map<string, Record<string, number>>();
-  private readonly kinds = new Map<string, Kind>();
-  private readonly failuresByHour = new Map<number, Group>();
-  private failureCount = 0;
+  readonly successBinsByKind = new Map<string, Record<string, number>>();
+  readonly kinds = new Map<string, Kind>();
+  readonly failuresByHour = new Map<number, Group>();
+  failureCount = 0;
   /** Retries: the operations with a failure, and every success (an id may fail later in the log). */
-  private readonly failedOperations = new Map<string, Operation>();
+  readonly failedOperations = new Map<string, Operation>();
   /** Whether an entry had details (`details.task` names the kind instead of the operation id). */
-  private detailed = false;
-  private outcomeSeq = 0;
-  private readonly scores: DetectionEntry[] = [];
-  private readonly scoreTimes: number[] = [];
-  private readonly timed = new Group();
-  private readonly durations = new Correlation();
-  private readonly slaByKind = new Map<string, { over: Group; durations: number[] }>();
+  detailed = false;
+  outcomeSeq = 0;
+  readonly scores: DetectionEntry[] = [];
+  readonly scoreTimes: number[] = [];
+  readonly timed = new Group();
+  readonly durations: Correlation;
+  readonly slaByKind = new Map<string, { over: Group; durations: number[] }>();
 
-  constructor(private readonly slaMs: number | null) {}
+  /** `mergeable`: the second of two readers of a window, merged into the first (accumulator-merge.ts). */
+  constructor(
+    readonly slaMs: number | null,
+    readonly mergeable = false,
+  ) {
+    this.durations = new Correlation(mergeable);
+  }
 
   add(entry: DetectionEntry): void {
     const type = entry.type;
@@ -104,7 +112,7 @@ export class PatternAccumulator {
       ...this.failurePatterns(),
       ...this.capabilityPatterns(),
       ...this.successPatterns(),
-      ...qualityPatterns(this.scoresInTimeOrder()),
+      ...qualityPatterns(...this.scoresInTimeOrder()),
       ...this.performancePatterns(),
       ...this.behaviorPatterns(),
     ];
@@ -118,7 +126,7 @@ export class PatternAccumulator {
     this.failureCount += 1;
     const signature = failureSignature(entry.errorType, entry.message);
     let group = this.failuresBySignature.get(signature);
-    if (!group) this.failuresBySignature.set(signature, (group = new FailureGroup()));
+    if (!group) this.failuresBySignature.set(signature, (group = new FailureGroup(this.mergeable)));
     // The error type of the group's earliest failure names it.
     if (group.count === 0 || time < group.firstTime) group.errorType = entry.errorType;
     group.add(entry, time);
@@ -129,11 +137,11 @@ export class PatternAccumulator {
     byHour.add(entry, time);
   }
 
-  /** The quality scores oldest first (ties in the order added), sorted by their times. */
-  private scoresInTimeOrder(): DetectionEntry[] {
+  /** The quality scores oldest first (ties in the order added), and their times. */
+  private scoresInTimeOrder(): [DetectionEntry[], number[]] {
     const times = this.scoreTimes;
     const order = times.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b);
-    return order.map((i) => this.scores[i]!);
+    return [order.map((i) => this.scores[i]!), order.map((i) => times[i]!)];
   }
 
   /**
@@ -144,9 +152,7 @@ export class PatternAccumulator {
   private addOperation(entry: DetectionEntry, failed: boolean, kind: Kind, time: number): void {
     const seq = this.outcomeSeq++;
     if (!failed) {
-      kind.succeeded.ids.push(entry.operationId);
-      kind.succeeded.times.push(time);
-      kind.succeeded.seqs.push(seq);
+      addSuccess(kind.succeeded, entry.operationId, time, seq);
       return;
     }
     const op = this.failedOperations.get(entry.operationId);
@@ -157,19 +163,29 @@ export class PatternAccumulator {
 
   /** The operations retried after failing: a failure among two or more attempts, in order of first attempt. */
   private retriedOperations(): Array<[string, Operation]> {
-    const operations = new Map([...this.failedOperations].map(([id, op]) => [id, { ...op }]));
-    for (const { failures, succeeded } of this.kinds.values()) {
+    // Copies of the failed operations a success adds to; the rest are read as they are.
+    const succeeded = new Map<string, Operation>();
+    for (const { failures, succeeded: list } of this.kinds.values()) {
       // Without details, an id's kind is its stem: a kind that never failed holds no failed id.
       if (failures.count === 0 && !this.detailed) continue;
-      const { ids, times, seqs } = succeeded;
-      for (let i = 0; i < ids.length; i++) {
-        const op = operations.get(ids[i]!);
-        if (op) addAttempt(op, times[i]!, seqs[i]!);
+      const { times, seqs } = list;
+      for (let i = 0; i < times.length; i++) {
+        const id = successId(list, i);
+        let op = succeeded.get(id);
+        if (!op) {
+          const failed = this.failedOperations.get(id);
+          if (!failed) continue;
+          succeeded.set(id, (op = { ...failed }));
+        }
+        addAttempt(op, times[i]!, seqs[i]!);
       }
     }
-    return [...operations]
-      .filter(([, op]) => op.attempts > 1)
-      .sort(([, a], [, b]) => a.first - b.first || a.firstSeq - b.firstSeq);
+    const retried: Array<[string, Operation]> = [];
+    for (const [id, failed] of this.failedOperations) {
+      const op = succeeded.get(id) ?? failed;
+      if (op.attempts > 1) retried.push([id, op]);
+    }
+    return retried.sort(([, a], [, b]) => a.first - b.first || a.firstSeq - b.firstSeq);
   }
 
   private addDuration(entry: DetectionEntry, outcomeKind: string | undefined, time: number): void {
@@ -334,66 +350,4 @@ export class PatternAccumulator {
     }
     return result;
   }
-}
-
-/**
- * quality: a falling quality score (confidence = |correlation| of score with time, shown when
- * the slope is negative), or a dimension that stays low (confidence = share of its scores under
- * 0.6). `scores` in time order; they are few, so they are kept whole.
- */
-function qualityPatterns(scores: readonly DetectionEntry[]): PatternCandidate[] {
-  const result: PatternCandidate[] = [];
-  if (scores.length >= 3) {
-    const times = scores.map((e) => timeOf(e.timestamp) / DAY);
-    const values = scores.map((e) => e.score);
-    const r = safeCorrelation(times, values);
-    if (r !== null && r < 0) {
-      result.push(
-        candidate(
-          'quality',
-          'quality:declining',
-          `Quality scores are falling (correlation with time ${round(r)})`,
-          Group.of(scores),
-          Math.abs(r),
-          { correlation: round(r), firstScore: values[0], lastScore: values.at(-1) },
-        ),
-      );
-    }
-  }
-  const dimensions = new Map<string, { group: Group; values: number[] }>();
-  for (const entry of scores) {
-    const dims = entry.details?.dimensions;
-    if (dims === null || typeof dims !== 'object') continue;
-    for (const [name, value] of Object.entries(dims as Record<string, unknown>)) {
-      if (typeof value !== 'number') continue;
-      let dimension = dimensions.get(name);
-      if (!dimension) dimensions.set(name, (dimension = { group: new Group(), values: [] }));
-      dimension.group.add(entry);
-      dimension.values.push(value);
-    }
-  }
-  for (const [name, { group, values }] of dimensions) {
-    const low = values.filter((v) => v < 0.6);
-    if (low.length === 0) continue;
-    result.push(
-      candidate(
-        'quality',
-        `dimension:${name}`,
-        `The quality dimension "${name}" stays low (median ${round(median(values))})`,
-        group,
-        low.length / values.length,
-        { dimension: name, median: round(median(values)) },
-      ),
-    );
-  }
-  return result;
-}
-
-function safeCorrelation(x: number[], y: number[]): number | null {
-  const r = sampleCorrelation(x, y);
-  return Number.isFinite(r) ? r : null;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

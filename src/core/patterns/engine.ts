@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Stores } from '../store/stores.js';
 import { PatternAccumulator, type PatternOptions } from './detect.js';
 import { FINGERPRINT_VERSION } from './fingerprint.js';
-import { scanDetectionWindow, windowBounds } from './window.js';
+import { detectWindow } from './two-readers.js';
+import { windowBounds } from './window.js';
 
 export { windowBounds };
 
@@ -41,19 +42,11 @@ export async function runPatterns(
   const to = now.getTime();
   const targets = new Map(agents.map((agent) => [agent.id, agent.slaMs]));
   // Each entry is folded into its agent's detection as it is read: the window is never held.
-  const accumulators = new Map<string, PatternAccumulator>();
-  scanDetectionWindow(
-    stores,
+  const { accumulators } = await detectWindow(
+    stores.log,
     allAgents ? undefined : new Set(targets.keys()),
     ...windowBounds(to - options.days * 86_400_000, to),
-    (entry) => {
-      let accumulator = accumulators.get(entry.agentId);
-      if (!accumulator) {
-        accumulator = new PatternAccumulator(targets.get(entry.agentId) ?? null);
-        accumulators.set(entry.agentId, accumulator);
-      }
-      accumulator.add(entry);
-    },
+    targets,
   );
   if (allAgents) for (const id of accumulators.keys()) if (!targets.has(id)) targets.set(id, null);
   const at = now.toISOString();

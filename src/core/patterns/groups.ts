@@ -34,7 +34,7 @@ export class Group {
   firstTime = 0;
   lastTime = 0;
   /** The earliest sightings of distinct operation ids, in time order (ties in the order added). */
-  private readonly earliest: Array<{ time: number; id: string }> = [];
+  readonly earliest: Array<{ time: number; id: string }> = [];
 
   static of(entries: ReadonlyArray<Pick<DetectionEntry, 'timestamp' | 'operationId'>>): Group {
     const group = new Group();
@@ -57,12 +57,16 @@ export class Group {
       this.last = entry.timestamp;
     }
     this.count += 1;
+    this.addExample(time, entry.operationId);
+  }
+
+  /** Keeps `id`, seen at `time`, if it is among the earliest distinct ids. */
+  addExample(time: number, id: string): void {
     const earliest = this.earliest;
     // The common case, a log in time order: later than every example kept.
     if (earliest.length === EXAMPLES && time >= earliest[EXAMPLES - 1]!.time) return;
     let at = earliest.length;
     while (at > 0 && earliest[at - 1]!.time > time) at -= 1;
-    const id = entry.operationId;
     let seen = -1;
     for (let i = 0; i < earliest.length; i++) {
       if (earliest[i]!.id === id) {
@@ -91,16 +95,31 @@ export class Group {
 export class FailureGroup extends Group {
   errorType: string | undefined;
   messageMaxMs: number | null = null;
-  private readonly kinds = new Map<string, number>();
-  private parsed = 0;
+  readonly kinds = new Map<string, number>();
+  /** What the first messages parsed name: the durations, in the order added. */
+  readonly parsedMs: Array<number | null> = [];
+  /**
+   * The kinds past MAX_KINDS, counted only by the second of two readers of a window: the first
+   * reader's kinds are counted in full when the two are merged (see accumulator-merge.ts).
+   */
+  readonly dropped: Map<string, number> | undefined;
+
+  constructor(mergeable = false) {
+    super();
+    this.dropped = mergeable ? new Map() : undefined;
+  }
 
   addEvidence(kind: string, message: string | undefined): void {
     if (this.kinds.size < MAX_KINDS || this.kinds.has(kind))
       this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+    else this.dropped?.set(kind, (this.dropped.get(kind) ?? 0) + 1);
     // One template, one set of numbers: a sample of messages tells the durations they name.
-    if (message === undefined || this.parsed >= MESSAGES_PARSED) return;
-    this.parsed += 1;
-    const ms = longestDurationMs(message);
+    if (message === undefined || this.parsedMs.length >= MESSAGES_PARSED) return;
+    this.addMessageMs(longestDurationMs(message));
+  }
+
+  addMessageMs(ms: number | null): void {
+    this.parsedMs.push(ms);
     if (ms !== null && (this.messageMaxMs === null || ms > this.messageMaxMs)) this.messageMaxMs = ms;
   }
 
@@ -113,8 +132,8 @@ export class FailureGroup extends Group {
   }
 }
 
-const MAX_KINDS = 50;
-const MESSAGES_PARSED = 200;
+export const MAX_KINDS = 50;
+export const MESSAGES_PARSED = 200;
 const DURATION_IN_TEXT = /(\d+(?:\.\d+)?)\s*(ms|msecs?|milliseconds?|s|secs?|seconds?)\b/gi;
 
 /** The longest duration a message names ("timed out after 3000 ms", "took 2.5s"), in ms. */
@@ -148,6 +167,11 @@ export function addAttempt(op: Operation, time: number, seq: number): void {
 
 /** Pearson's correlation updated one pair at a time (Welford's method: stable over a million pairs). */
 export class Correlation {
+  /**
+   * The pairs as added (x, y, x, y, …), kept instead of summed by the second of two readers of a
+   * window: the first replays them after its own, so the sums are the single pass's to the bit.
+   */
+  readonly pairs: number[] | undefined;
   private n = 0;
   private meanX = 0;
   private meanY = 0;
@@ -155,7 +179,15 @@ export class Correlation {
   private syy = 0;
   private sxy = 0;
 
+  constructor(mergeable = false) {
+    this.pairs = mergeable ? [] : undefined;
+  }
+
   add(x: number, y: number): void {
+    if (this.pairs) {
+      this.pairs.push(x, y);
+      return;
+    }
     this.n += 1;
     const dx = x - this.meanX;
     const dy = y - this.meanY;

@@ -26,20 +26,6 @@ export interface ScanOptions {
 }
 
 /**
- * scanWindow for pattern detection: the visitor gets only what detection reads, so canonical
- * lines are read by readCanonicalLine instead of JSON.parse.
- */
-export function scanDetectionWindow(
-  stores: { log: FeedbackLog },
-  agentIds: ReadonlySet<string> | undefined,
-  fromIso: string,
-  toIso: string,
-  visit: (entry: DetectionEntry) => void,
-): void {
-  scanLines(stores, agentIds, fromIso, toIso, visit, { detectionOnly: true });
-}
-
-/**
  * The ISO bounds of the window [from, to] (ms since the epoch); `to` gets five minutes of slack
  * for agents whose clocks run a little ahead.
  */
@@ -60,89 +46,156 @@ export function scanWindow(
   fromIso: string,
   toIso: string,
   visit: (entry: FeedbackEntry) => void,
-  options: ScanOptions = {},
+  { updateIndex = true, readSegment }: ScanOptions = {},
 ): void {
-  scanLines(stores, agentIds, fromIso, toIso, visit as (entry: DetectionEntry) => void, options);
+  const plan = planWindow(stores.log, fromIso, toIso);
+  const filter = { agentIds, fromIso, toIso, detectionOnly: false };
+  const read = new Map<number, PieceTimes>();
+  for (const { segment, stat, known, inside } of plan.reads) {
+    if (readSegment?.(segment, stat, inside)) continue;
+    const piece = { segment, from: 0, to: Infinity, known: known !== undefined };
+    // Without detectionOnly every entry handed on is a whole FeedbackEntry.
+    read.set(segment, readPiece(stores.log, piece, inside, filter, visit as (entry: DetectionEntry) => void));
+  }
+  finishWindow(stores.log, plan, read, updateIndex);
 }
 
-function scanLines(
-  stores: { log: FeedbackLog },
-  agentIds: ReadonlySet<string> | undefined,
-  fromIso: string,
-  toIso: string,
-  visit: (entry: DetectionEntry) => void,
-  {
-    updateIndex = true,
-    readSegment,
-    detectionOnly = false,
-  }: ScanOptions & {
-    /** The visitor reads only a DetectionEntry's fields: canonical lines are not JSON.parsed. */
-    detectionOnly?: boolean;
-  },
-): void {
-  const indexFile = segmentTimesFile(stores.log);
+/** A segment the window touches, as the index tells before it is read. */
+export interface SegmentRead {
+  segment: number;
+  stat: fs.Stats;
+  /** Its indexed time span, when the index is current for it. */
+  known: SegmentTimes | undefined;
+  /** Indexed as wholly inside the window: every line is wanted, no need to peek at timestamps. */
+  inside: boolean;
+}
+
+export interface WindowPlan {
+  indexFile: string;
+  stored: Map<number, SegmentTimes>;
+  /** The index as it will be written: the current entries, then those learnt by the reads. */
+  next: Map<number, SegmentTimes>;
+  reads: SegmentRead[];
+}
+
+/** The segments a window read must open, in log order (those indexed as outside are left out). */
+export function planWindow(log: FeedbackLog, fromIso: string, toIso: string): WindowPlan {
+  const indexFile = segmentTimesFile(log);
   const stored = readSegmentTimes(indexFile);
   const next = new Map<number, SegmentTimes>();
-  let changed = false;
-  for (const segment of stores.log.segments()) {
-    const file = stores.log.segmentPath(segment);
-    const stat = fs.statSync(file);
+  const reads: SegmentRead[] = [];
+  for (const segment of log.segments()) {
+    const stat = fs.statSync(log.segmentPath(segment));
     const known = currentTimes(stored.get(segment), stat);
-    // Indexed as wholly inside the window: every line is wanted, no need to peek at timestamps.
     let inside = false;
     if (known) {
       next.set(segment, known);
       if (known.first === null || known.last! < fromIso || known.first > toIso) continue;
       inside = known.first >= fromIso && known.last! <= toIso;
     }
-    if (readSegment?.(segment, stat, inside)) continue;
-    let first: string | null = null;
-    let last: string | null = null;
-    const timestampPeek = new FieldPeek('timestamp');
-    const agentPeek = new FieldPeek('agentId');
-    const visitLine = (cursor: LineCursor): void => {
-      const light = detectionOnly ? readCanonicalLine(cursor.text) : undefined;
-      if (light !== undefined) {
-        // Text comparisons of timestamps cut out of a line are slow: only those needed are made.
-        if (!inside) {
-          const timestamp = light.timestamp;
-          if (!known) {
-            if (first === null || timestamp < first) first = timestamp;
-            if (last === null || timestamp > last) last = timestamp;
-          }
-          if (timestamp < fromIso || timestamp > toIso) return;
+    reads.push({ segment, stat, known, inside });
+  }
+  return { indexFile, stored, next, reads };
+}
+
+/** Which lines of a read are handed on, and how they are read. */
+export interface LineFilter {
+  agentIds: ReadonlySet<string> | undefined;
+  fromIso: string;
+  toIso: string;
+  detectionOnly: boolean;
+}
+
+/** Bytes [from, to) of a segment (0, Infinity: all of it); `known`: its time span is indexed. */
+export interface Piece {
+  segment: number;
+  from: number;
+  to: number;
+  known: boolean;
+}
+
+/** What a read of a piece learnt of its time span, and where its readable lines end. */
+export interface PieceTimes {
+  first: string | null;
+  last: string | null;
+  readable: number;
+}
+
+/**
+ * Hands each line of the piece that passes the filter to `visit`, in log order; a line whose
+ * timestamp is outside, or whose agent is not wanted, is skipped before it is parsed.
+ */
+export function readPiece(
+  log: FeedbackLog,
+  piece: Piece,
+  inside: boolean,
+  { agentIds, fromIso, toIso, detectionOnly }: LineFilter,
+  visit: (entry: DetectionEntry) => void,
+): PieceTimes {
+  const known = piece.known;
+  let first: string | null = null;
+  let last: string | null = null;
+  const timestampPeek = new FieldPeek('timestamp');
+  const agentPeek = new FieldPeek('agentId');
+  const visitLine = (cursor: LineCursor): void => {
+    const light = detectionOnly ? readCanonicalLine(cursor.text) : undefined;
+    if (light !== undefined) {
+      // Text comparisons of timestamps cut out of a line are slow: only those needed are made.
+      if (!inside) {
+        const timestamp = light.timestamp;
+        if (!known) {
+          if (first === null || timestamp < first) first = timestamp;
+          if (last === null || timestamp > last) last = timestamp;
         }
-        if (agentIds && !agentIds.has(light.agentId)) return;
-        visit(light);
-        return;
-      }
-      // A segment indexed as wholly inside needs no timestamps: its first and last are known.
-      const timestamp = inside ? undefined : timestampPeek.of(cursor);
-      if (timestamp !== undefined) {
-        if (first === null || timestamp < first) first = timestamp;
-        if (last === null || timestamp > last) last = timestamp;
         if (timestamp < fromIso || timestamp > toIso) return;
       }
-      // Another agent's line is skipped unparsed, unless it must be parsed for the index.
-      if (agentIds && (inside || timestamp !== undefined)) {
-        const agentId = agentPeek.of(cursor);
-        if (agentId !== undefined && !agentIds.has(agentId)) return;
-      }
-      const entry = parseEntry(cursor);
-      if (timestamp === undefined && !inside) {
-        if (first === null || entry.timestamp < first) first = entry.timestamp;
-        if (last === null || entry.timestamp > last) last = entry.timestamp;
-      }
-      // The fast reads and the parse agree for every line kv1nt writes; the parse has the last word.
-      if (entry.timestamp < fromIso || entry.timestamp > toIso) return;
-      if (agentIds && !agentIds.has(entry.agentId)) return;
-      visit(entry);
-    };
-    const readable = stores.log.scanSegment(segment, visitLine);
-    if (known) continue;
-    // Index the segment only if nothing was appended or torn while it was read.
-    const after = fs.statSync(file);
-    if (after.size !== readable) continue;
+      if (agentIds && !agentIds.has(light.agentId)) return;
+      visit(light);
+      return;
+    }
+    // A segment indexed as wholly inside needs no timestamps: its first and last are known.
+    const timestamp = inside ? undefined : timestampPeek.of(cursor);
+    if (timestamp !== undefined) {
+      if (first === null || timestamp < first) first = timestamp;
+      if (last === null || timestamp > last) last = timestamp;
+      if (timestamp < fromIso || timestamp > toIso) return;
+    }
+    // Another agent's line is skipped unparsed, unless it must be parsed for the index.
+    if (agentIds && (inside || timestamp !== undefined)) {
+      const agentId = agentPeek.of(cursor);
+      if (agentId !== undefined && !agentIds.has(agentId)) return;
+    }
+    const entry = parseEntry(cursor);
+    if (timestamp === undefined && !inside) {
+      if (first === null || entry.timestamp < first) first = entry.timestamp;
+      if (last === null || entry.timestamp > last) last = entry.timestamp;
+    }
+    // The fast reads and the parse agree for every line kv1nt writes; the parse has the last word.
+    if (entry.timestamp < fromIso || entry.timestamp > toIso) return;
+    if (agentIds && !agentIds.has(entry.agentId)) return;
+    visit(entry);
+  };
+  const readable = log.scanSegment(piece.segment, visitLine, piece);
+  return { first, last, readable };
+}
+
+/**
+ * Indexes each segment read in full (`read`: its times, the pieces of a segment read in two
+ * joined), if nothing was appended or torn while it was read, and writes the index if it changed.
+ */
+export function finishWindow(
+  log: FeedbackLog,
+  { indexFile, stored, next, reads }: WindowPlan,
+  read: ReadonlyMap<number, PieceTimes>,
+  updateIndex: boolean,
+): void {
+  let changed = false;
+  for (const { segment, known } of reads) {
+    const times = read.get(segment);
+    if (known || !times) continue;
+    const after = fs.statSync(log.segmentPath(segment));
+    if (after.size !== times.readable) continue;
+    const { first, last } = times;
     next.set(segment, { bytes: after.size, mtimeMs: after.mtimeMs, ino: after.ino, first, last });
     changed = true;
   }

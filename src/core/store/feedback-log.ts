@@ -182,15 +182,21 @@ export class FeedbackLog {
    * The fast whole-segment read for scans over many entries: each chunk is decoded once and
    * split in place, and `visit` gets one reused cursor rather than a LogLine per record. The
    * cursor's byte position is worked out only when asked for (error messages). Returns where
-   * the readable segment ends (a torn last line is not part of it).
+   * the readable segment ends (a torn last line is not part of it). `range` reads only the lines
+   * from byte `from` (0: the first record) to byte `to` (each just after a newline; Infinity: to
+   * the end), for two readers of one segment.
    */
-  scanSegment(segment: number, visit: (cursor: LineCursor) => void): number {
+  scanSegment(
+    segment: number,
+    visit: (cursor: LineCursor) => void,
+    range: { from: number; to: number } = { from: 0, to: Infinity },
+  ): number {
     const file = this.segmentPath(segment);
     const fd = fs.openSync(file, 'r');
     try {
       const cursor = new LineCursor(segment, file);
-      let end = checkHeader(fd, file);
-      for (const { chunk, offset } of completeLines(fd, end)) {
+      let end = Math.max(checkHeader(fd, file), range.from);
+      for (const { chunk, offset } of completeLines(fd, end, range.to)) {
         const text = chunk.toString('utf8');
         cursor.chunk = text;
         cursor.chunkOffset = offset;
@@ -324,11 +330,15 @@ function removeStaleTempsIn(dir: string): void {
 }
 
 /**
- * The file from `offset` on, in chunks that end at a newline, each with its file offset. Whatever
+ * The file from `offset` on (up to byte `limit`), in chunks that end at a newline, each with its file offset. Whatever
  * follows the last newline is an unterminated (torn or in-flight) line: not a record yet, never
  * yielded.
  */
-function* completeLines(fd: number, offset: number): Generator<{ chunk: Buffer; offset: number }> {
+function* completeLines(
+  fd: number,
+  offset: number,
+  limit = Infinity,
+): Generator<{ chunk: Buffer; offset: number }> {
   let buffer = Buffer.allocUnsafe(READ_CHUNK);
   // The bytes of an incomplete last line, moved to the front of the buffer for the next read:
   // a few hundred bytes copied per chunk rather than the whole chunk.
@@ -339,7 +349,8 @@ function* completeLines(fd: number, offset: number): Generator<{ chunk: Buffer; 
       buffer.copy(bigger, 0, 0, carried);
       buffer = bigger;
     }
-    const read = fs.readSync(fd, buffer, carried, buffer.length - carried, offset + carried);
+    const wanted = Math.min(buffer.length - carried, limit - offset - carried);
+    const read = wanted <= 0 ? 0 : fs.readSync(fd, buffer, carried, wanted, offset + carried);
     if (read === 0) return;
     const end = carried + read;
     const complete = buffer.lastIndexOf(NEWLINE, end - 1) + 1;

@@ -10,17 +10,8 @@ import { readCanonicalLine } from '../../../src/core/patterns/canonical-line.js'
 import { detectPatterns } from '../../../src/core/patterns/detect.js';
 import { EXAMPLES, Group } from '../../../src/core/patterns/groups.js';
 import { timeOf } from '../../../src/core/patterns/timestamps.js';
+import { random } from '../../helpers/random.js';
 
-/** A small deterministic generator (mulberry32): the same cases on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
 
 const DETECTED = [
