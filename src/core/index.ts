@@ -25,7 +25,7 @@ export { pruneOlderThan, type PruneResult } from './feedback/prune.js';
 export { FEEDBACK_SOURCES, FEEDBACK_TYPES } from './feedback/types.js';
 export type { FeedbackEntry, FeedbackInput, FeedbackSource, FeedbackType } from './feedback/types.js';
 export { LIMITS, isPlainObject, parseJsonInput } from './feedback/validate.js';
-export { importLines, type ImportSource } from './feedback/import-source.js';
+export { type ImportSource } from './feedback/import-source.js';
 export { safeRecord, setOwn } from './safe-record.js';
 export { visible } from './visible-text.js';
 export { parseDuration } from './duration.js';

@@ -8,6 +8,8 @@ export interface ImportBlock {
   firstLine: number;
   /** The input's first block: a byte order mark before its first line is dropped. */
   first: boolean;
+  /** On the first block of a regular file: the file's size (a big one starts the workers at once). */
+  inputBytes?: number;
 }
 
 /**
@@ -66,10 +68,7 @@ export const MAX_LISTED = 100;
  * for big JSON Lines files; both give the same bytes.
  */
 export function processBlock(block: ImportBlock, now: Date, mapLine: LineMapper): BlockResult {
-  let text = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength).toString('utf8');
-  // A byte order mark (editors on Windows write one) is not part of the first line.
-  if (block.first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.split('\n');
+  const lines = blockLines(block);
   const out = new LineBytes();
   const tally = new TallyBuilder(lines.length);
   const ends: number[] = [];
@@ -79,8 +78,7 @@ export function processBlock(block: ImportBlock, now: Date, mapLine: LineMapper)
   let invalidCount = 0;
   const records = newLineRecords();
   for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
-    if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);
+    const line = lines[i]!;
     if (line.length === 0 || (line.charCodeAt(0) !== 0x7b && line.trim() === '')) continue;
     try {
       recordsOf(line, now, mapLine, records);
@@ -112,6 +110,19 @@ export function processBlock(block: ImportBlock, now: Date, mapLine: LineMapper)
     invalidCount,
     tally: tally.columns(),
   };
+}
+
+/** A block's lines, without their line breaks (a trailing CR and a leading byte order mark dropped). */
+export function blockLines(block: ImportBlock): string[] {
+  let text = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength).toString('utf8');
+  // A byte order mark (editors on Windows write one) is not part of the first line.
+  if (block.first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.charCodeAt(line.length - 1) === 0x0d) lines[i] = line.slice(0, -1);
+  }
+  return lines;
 }
 
 /** The typed arrays of a result, to hand over to another thread without copying them. */

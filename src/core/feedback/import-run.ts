@@ -45,13 +45,17 @@ export interface ImportOptions {
   limits?: ImportLimits;
   /** Worker threads for a big JSON Lines input (default: one per core but this one's, up to 4; 0: none). */
   workers?: number;
-  /** Blocks read on the main thread before the workers start (default 4, about 4 MB). */
+  /** Blocks of a pipe read on the main thread before the workers start (default 4, about 4 MB). */
   parallelAfterBlocks?: number;
 }
 
 /** Without --skip-invalid one invalid line already means nothing is imported: stop reading here. */
 const STOP_AFTER_INVALID = 1000;
-/** Blocks (~1 MB each) read before worker threads are started: a small import is done sooner without. */
+/**
+ * Worker threads start at once for a file of this size, or after this many blocks (~1 MB each) of
+ * a pipe: a small import is done sooner without.
+ */
+const PARALLEL_FROM_BYTES = 4 * 1024 * 1024;
 const PARALLEL_AFTER_BLOCKS = 4;
 /** Blocks read ahead of the one taken next (each ~1 MB in, ~2 MB out): bounds memory. */
 const MAX_PENDING = 4;
@@ -108,7 +112,8 @@ export async function importFeedback(
   try {
     let blocks = 0;
     for await (const block of input) {
-      if (++blocks > parallelAfter && parallel && pool === undefined) {
+      const big = (block.inputBytes ?? 0) >= PARALLEL_FROM_BYTES;
+      if ((++blocks > parallelAfter || big) && parallel && pool === undefined) {
         pool = await startPool(options.workers, now);
         if (pool === undefined) parallel = false;
       }
@@ -132,6 +137,8 @@ export async function importFeedback(
       }
     }
     for (const item of queue) take(item.result ?? (await item.done!));
+    // The workers' part is done: their memory goes before the commit's.
+    await pool?.close();
     if (invalidCount > 0 && !options.skipInvalid) throw invalidImportError(invalid, invalidCount);
     let final = tally;
     let storedDuplicates = ids.size > 0 ? markStoredIds(stores.log, ids) : 0;

@@ -23,23 +23,6 @@ export interface ImportSource {
 }
 
 /**
- * The lines of an import (without their line breaks; a trailing CR and a leading byte order mark
- * dropped), a chunk's worth at a time, blank lines included so the caller can number them.
- */
-export async function* importLines(
-  source: ImportSource,
-  limits: ImportLimits = IMPORT_LIMITS,
-): AsyncGenerator<string[]> {
-  for await (const block of importBlocks(source, limits)) {
-    let text = Buffer.from(block.bytes).toString('utf8');
-    if (block.first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    yield text
-      .split('\n')
-      .map((line) => (line.charCodeAt(line.length - 1) === 0x0d ? line.slice(0, -1) : line));
-  }
-}
-
-/**
  * The input in blocks of whole lines, as bytes (decoded where they are validated: a worker thread
  * for a big file). Reads a regular file, a pipe (FIFO), or standard input for `-`. Devices
  * (`/dev/zero`, `/dev/urandom`: they never end), folders and sockets are refused up front; a line
@@ -51,9 +34,11 @@ export async function* importBlocks(
 ): AsyncGenerator<ImportBlock> {
   const name = source.file === '-' ? 'standard input' : source.file;
   let input: AsyncIterable<Buffer | string>;
+  let inputBytes: number | undefined;
   if (source.file === '-') input = source.stdin ?? Readable.from([]);
   else {
     const stat = statOf(source.file);
+    if (stat.isFile()) inputBytes = stat.size;
     if (!stat.isFile() && !stat.isFIFO()) {
       throw invalidInput(
         `${source.file} is ${kindOf(stat)}, not a file: import reads a regular file, a pipe, or - for standard input.`,
@@ -87,7 +72,12 @@ export async function* importBlocks(
           ? Buffer.from(chunk.subarray(0, start - 1))
           : Buffer.concat([carry, chunk.subarray(0, start - 1)]);
       carry = Buffer.from(chunk.subarray(start));
-      yield { bytes: complete, firstLine, first };
+      yield {
+        bytes: complete,
+        firstLine,
+        first,
+        ...(first && inputBytes !== undefined ? { inputBytes } : {}),
+      };
       firstLine = line;
       first = false;
     }

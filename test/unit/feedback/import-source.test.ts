@@ -5,21 +5,22 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseNumber } from '../../../src/cli/feedback-flags.js';
 import { parseImport } from '../../../src/core/feedback/import.js';
-import { importLines, type ImportLimits } from '../../../src/core/feedback/import-source.js';
+import { blockLines } from '../../../src/core/feedback/import-block.js';
+import { importBlocks, type ImportLimits } from '../../../src/core/feedback/import-source.js';
 import { visible } from '../../../src/core/visible-text.js';
 import { tempDir } from '../../helpers/cli.js';
 import { rejection, thrown } from '../store/helpers.js';
 
 const SMALL: ImportLimits = { lineBytes: 1024 };
 
-/** The whole text importLines reads, lines joined again with their breaks. */
+/** The whole text an import reads, its lines joined again with their breaks. */
 async function readImportSource(
   file: string,
   stdin: AsyncIterable<Buffer | string>,
   limits?: ImportLimits,
 ): Promise<string> {
   const lines: string[] = [];
-  for await (const batch of importLines({ file, stdin }, limits)) lines.push(...batch);
+  for await (const block of importBlocks({ file, stdin }, limits)) lines.push(...blockLines(block));
   return lines.join('\n');
 }
 const LINE = '{"agentId":"a","operationId":"op","type":"success"}\n';
