@@ -1,8 +1,9 @@
 // `node scripts/bench.js data`: issue 12's figures for owning the data, each a ratio to a floor
 // measured in the same run (this machine's speed varies two-fold from hour to hour):
 // import of 1 M and 2 M lines against a plain Node script that reads the same file line by line
-// and JSON.parse-s each line (≤ 2×), with the peak RSS of both, and the same import on one thread
-// for reference (a big import uses worker threads); export of 1 M entries (≤ 1×).
+// and JSON.parse-s each line (≤ 2×; medians of three interleaved rounds), with the peak RSS of both
+// and the same import on one thread for reference (a big import uses worker threads); export of
+// 1 M entries (≤ 1×).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +36,17 @@ function measure(command, args, env) {
   const seconds = (label) =>
     Number(new RegExp(`${label} time \\(seconds\\): ([\\d.]+)`).exec(run.stderr ?? '')?.[1] ?? NaN);
   return { ms: elapsed, cpuMs: (seconds('User') + seconds('System')) * 1000, rssMb: kb / 1024 };
+}
+
+/** The median wall and CPU time of some measurements, and their highest peak RSS. */
+function medians(samples) {
+  if (samples.length === 0) return undefined;
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return {
+    ms: median(samples.map((s) => s.ms)),
+    cpuMs: median(samples.map((s) => s.cpuMs)),
+    rssMb: Math.max(...samples.map((s) => s.rssMb)),
+  };
 }
 
 /** `count` lines of feedback over 30 days, five agents, written in chunks (never one big string). */
@@ -81,8 +93,24 @@ export async function benchData({ work, bin, report }) {
     const file = path.join(work, `data-${count}.jsonl`);
     writeHistory(file, count);
     const home = path.join(work, `data-home-${count}`);
-    const floor = measure(process.execPath, ['-e', FLOOR, file], process.env);
-    const imported = measure(process.execPath, [bin, 'feedback', 'import', file, '--json'], env(home));
+    const home1 = path.join(work, 'data-home-one-thread');
+    const importInto = (dir, extra = {}) => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      return measure(process.execPath, [bin, 'feedback', 'import', file, '--json'], {
+        ...env(dir),
+        ...extra,
+      });
+    };
+    // Interleaved rounds, medians: one sample of the floor alone swings by a fifth from run to run.
+    const rounds = { floor: [], imported: [], single: [] };
+    for (let round = 0; round < 3; round++) {
+      rounds.floor.push(measure(process.execPath, ['-e', FLOOR, file], process.env));
+      rounds.imported.push(importInto(home));
+      // The same import on one thread (KV1NT_IMPORT_WORKERS=0): what the worker threads gain.
+      if (count === 1_000_000) rounds.single.push(importInto(home1, { KV1NT_IMPORT_WORKERS: '0' }));
+    }
+    fs.rmSync(home1, { recursive: true, force: true });
+    const [floor, imported, single] = [rounds.floor, rounds.imported, rounds.single].map(medians);
     report(`floor: read + JSON.parse ${label} lines`, floor.ms, 'ms');
     report(`feedback import ${label} lines`, imported.ms, 'ms');
     report(`feedback import ${label} / floor`, imported.ms / floor.ms, 'x', (v) => v <= 2);
@@ -90,15 +118,8 @@ export async function benchData({ work, bin, report }) {
     report(`feedback import ${label} peak RSS`, imported.rssMb, 'MB', (v) => v < 300);
     report(`floor ${label} peak RSS`, floor.rssMb, 'MB');
     if (count === 1_000_000) {
-      // The same import on one thread (KV1NT_IMPORT_WORKERS=0): what the worker threads gain.
-      const home1 = path.join(work, 'data-home-one-thread');
-      const single = measure(process.execPath, [bin, 'feedback', 'import', file, '--json'], {
-        ...env(home1),
-        KV1NT_IMPORT_WORKERS: '0',
-      });
       report(`feedback import ${label} on one thread / floor`, single.ms / floor.ms, 'x');
       report(`feedback import ${label} on one thread / floor, CPU time`, single.cpuMs / floor.cpuMs, 'x');
-      fs.rmSync(home1, { recursive: true, force: true });
     }
     if (count === 1_000_000) {
       const out = path.join(work, 'export.jsonl');
