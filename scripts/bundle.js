@@ -35,8 +35,11 @@
 import * as esbuild from 'esbuild';
 
 const importMetaUrl = {
-  banner: { js: "const __kv1nt_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__kv1nt_import_meta_url' },
+  // A getter, so that a bundle that never asks (the record path) computes nothing at start.
+  banner: {
+    js: "const __kv1nt_import_meta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
+  },
+  define: { 'import.meta.url': '__kv1nt_import_meta.url' },
 };
 
 /** Imported lazily by our code, on the paths that need them: required from node_modules when first used. */
