@@ -36,7 +36,8 @@ With --format otlp, each line is an OTLP/JSON trace export (ExportTraceServiceRe
     const { args, flags } = await this.parse(FeedbackImport);
     const core = await this.openCore(flags);
     // A progress line on a terminal only: a pipe or a log gets the summary, nothing more.
-    const result = await withProgress(!this.jsonEnabled() && Boolean(process.stderr.isTTY), (progress) => {
+    const shown = !this.jsonEnabled() && Boolean(process.stderr.isTTY);
+    const result = await withProgress(shown, (progress) => {
       progress.step(`Importing ${args.file === '-' ? 'standard input' : args.file}`);
       const started = Date.now();
       return core.desk.importFrom(
@@ -44,7 +45,10 @@ With --format otlp, each line is an OTLP/JSON trace export (ExportTraceServiceRe
         {
           skipInvalid: flags['skip-invalid'],
           format: flags.format,
-          onProgress: ({ lines }) => progress.status(linesPerSecond(lines, Date.now() - started)),
+          // Not even formatted when not shown (the first toLocaleString loads ICU's number data).
+          ...(shown && {
+            onProgress: ({ lines }) => progress.status(linesPerSecond(lines, Date.now() - started)),
+          }),
         },
       );
     });

@@ -1,3 +1,4 @@
+import { timeOf } from '../patterns/timestamps.js';
 import { safeRecord, setOwn } from '../safe-record.js';
 import { addTo, durationBin, emptyBucket, scoreBin, type Bucket, type MetricSums } from './aggregates.js';
 import { FEEDBACK_SOURCES, FEEDBACK_TYPES, type FeedbackEntry } from './types.js';
@@ -15,7 +16,8 @@ const QUALITY_SCORE = TYPE_INDEX.get('quality_score');
  * indexed by type and source and in Maps, so that folding an entry costs no keyed lookups in
  * records (a million-line import spent a second there). `toBucket()` gives exactly the Bucket
  * addToBucket builds from the same entries in the same order. Entries must be validated ones
- * (a known type and source).
+ * (a known type and source, a canonical timestamp: then its time orders as its text does, and
+ * the first and last are kept as times — no string per entry).
  */
 export class HourSums {
   private n = 0;
@@ -39,12 +41,12 @@ export class HourSums {
   private readonly qualityBins = new Map<number, number>();
   private readonly metrics = new Map<string, MetricSums>();
   private readonly metricBins = new Map<string, Map<number, number>>();
-  private first: string;
-  private last: string;
+  private first: number;
+  private last: number;
 
-  constructor(timestamp: string) {
-    this.first = timestamp;
-    this.last = timestamp;
+  constructor(time: number) {
+    this.first = time;
+    this.last = time;
   }
 
   add(entry: FeedbackEntry): void {
@@ -55,7 +57,7 @@ export class HourSums {
       entry.rating,
       entry.errorType,
       entry.durationMs,
-      entry.timestamp,
+      timeOf(entry.timestamp),
     );
     if (entry.metrics !== undefined)
       for (const name of Object.keys(entry.metrics)) this.addMetric(name, entry.metrics[name]!);
@@ -69,7 +71,7 @@ export class HourSums {
     rating: number | undefined,
     errorType: string | undefined,
     durationMs: number | undefined,
-    timestamp: string,
+    time: number,
   ): void {
     const pair = type * SOURCES + source;
     this.n += 1;
@@ -99,8 +101,8 @@ export class HourSums {
       }
     }
     if (type === QUALITY_SCORE) bump(this.qualityBins, scoreBin(score));
-    if (timestamp < this.first) this.first = timestamp;
-    if (timestamp > this.last) this.last = timestamp;
+    if (time < this.first) this.first = time;
+    if (time > this.last) this.last = time;
   }
 
   addMetric(name: string, value: number): void {
@@ -114,7 +116,8 @@ export class HourSums {
   }
 
   toBucket(): Bucket {
-    const bucket = emptyBucket(this.first);
+    const first = new Date(this.first).toISOString();
+    const bucket = emptyBucket(first);
     bucket.n = this.n;
     for (const type of this.typeOrder) {
       const name = FEEDBACK_TYPES[type]!;
@@ -145,8 +148,8 @@ export class HourSums {
       copyInto(bins, this.metricBins.get(name)!);
       setOwn(bucket.metricBins, name, bins);
     }
-    bucket.first = this.first;
-    bucket.last = this.last;
+    bucket.first = first;
+    bucket.last = new Date(this.last).toISOString();
     return bucket;
   }
 }

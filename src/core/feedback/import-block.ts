@@ -1,5 +1,6 @@
 import { newLineRecords, recordsOf, type InvalidLine, type LineMapper } from './import.js';
 import { SOURCE_INDEX, TYPE_INDEX } from './hour-sums.js';
+import { timeOf } from '../patterns/timestamps.js';
 
 /** A run of whole lines of an import, as read: bytes without the last line's break. */
 export interface ImportBlock {
@@ -35,12 +36,10 @@ export interface TallyColumns {
   metricName: Uint32Array;
   metricValue: Float64Array;
   /**
-   * The entries' timestamps, one after the other in ASCII (`timestampEnds[i]`: where the i-th
-   * ends). Bytes, not one joined string: a string cut from a big one keeps the big one alive,
-   * and the sums keep an hour's first and last timestamp for the whole import.
+   * The entries' times (ms since the epoch). Validated timestamps are canonical, so a time gives
+   * back its text, and orders as the text does: the main thread makes no string per entry.
    */
-  timestamps: Uint8Array;
-  timestampEnds: Uint32Array;
+  time: Float64Array;
 }
 
 export interface BlockResult {
@@ -142,8 +141,7 @@ export function transferables(result: BlockResult): ArrayBuffer[] {
     tally.metricCount,
     tally.metricName,
     tally.metricValue,
-    tally.timestamps,
-    tally.timestampEnds,
+    tally.time,
   ];
   return [...new Set(arrays.map((array) => array.buffer as ArrayBuffer))];
 }
@@ -189,10 +187,9 @@ class TallyBuilder {
   private durationMs: Float64Array;
   private errorType: Int32Array;
   private metricCount: Uint16Array;
-  private timestampEnds: Uint32Array;
+  private time: Float64Array;
   private readonly metricName: number[] = [];
   private readonly metricValue: number[] = [];
-  private timestamps = '';
 
   constructor(capacity: number) {
     this.agent = new Uint32Array(capacity);
@@ -203,7 +200,7 @@ class TallyBuilder {
     this.durationMs = new Float64Array(capacity);
     this.errorType = new Int32Array(capacity);
     this.metricCount = new Uint16Array(capacity);
-    this.timestampEnds = new Uint32Array(capacity);
+    this.time = new Float64Array(capacity);
   }
 
   add(entry: {
@@ -234,8 +231,7 @@ class TallyBuilder {
         metrics++;
       }
     this.metricCount[i] = metrics;
-    this.timestamps += entry.timestamp;
-    this.timestampEnds[i] = this.timestamps.length;
+    this.time[i] = timeOf(entry.timestamp);
   }
 
   columns(): TallyColumns {
@@ -254,8 +250,7 @@ class TallyBuilder {
       metricNames: this.metricNames.list,
       metricName: Uint32Array.from(this.metricName),
       metricValue: Float64Array.from(this.metricValue),
-      timestamps: ownBytes(this.timestamps),
-      timestampEnds: this.timestampEnds.subarray(0, n),
+      time: this.time.subarray(0, n),
     };
   }
 
@@ -269,15 +264,8 @@ class TallyBuilder {
     this.durationMs = resized(this.durationMs, size);
     this.errorType = resized(this.errorType, size);
     this.metricCount = resized(this.metricCount, size);
-    this.timestampEnds = resized(this.timestampEnds, size);
+    this.time = resized(this.time, size);
   }
-}
-
-/** ASCII text in a buffer of its own (a small Buffer.from shares a pool: it must not be moved). */
-function ownBytes(text: string): Uint8Array {
-  const bytes = Buffer.allocUnsafeSlow(text.length);
-  bytes.write(text, 'latin1');
-  return bytes;
 }
 
 type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;

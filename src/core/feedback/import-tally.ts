@@ -1,3 +1,4 @@
+import { timeOf } from '../patterns/timestamps.js';
 import { ownOrCreate, ownValue, safeRecord, setOwn } from '../safe-record.js';
 import { hourKey, mergeBucket, type Bucket, type ScoreAggregates } from './aggregates.js';
 import { HourSums } from './hour-sums.js';
@@ -6,17 +7,33 @@ import type { FeedbackEntry } from './types.js';
 
 interface AgentHours {
   count: number;
-  byHour: Map<string, HourSums>;
-  lastHour: string;
+  /** Hours since the epoch → sums. */
+  byHour: Map<number, HourSums>;
+  lastHour: number;
   last: HourSums | undefined;
 }
 
-/** Per-agent counts, the time range and the hourly sums of the entries an import takes. */
+const HOUR_MS = 3_600_000;
+
+/**
+ * Per-agent counts, the time range and the hourly sums of the entries an import takes. Times,
+ * not timestamps: validated timestamps are canonical, so a time gives its text back and orders
+ * as the text does — a million-line import makes no string per entry here.
+ */
 export class ImportTally {
-  from: string | null = null;
-  to: string | null = null;
-  /** agentId → hour key → sums (Maps and HourSums: no keyed lookups in records per entry). */
+  private first = Infinity;
+  private last = -Infinity;
+  /** agentId → hour → sums (Maps and HourSums: no keyed lookups in records per entry). */
   private readonly hours = new Map<string, AgentHours>();
+
+  /** The earliest and latest timestamp taken; null when none was. */
+  get from(): string | null {
+    return this.first === Infinity ? null : new Date(this.first).toISOString();
+  }
+
+  get to(): string | null {
+    return this.last === -Infinity ? null : new Date(this.last).toISOString();
+  }
 
   /** Entries taken per agent. */
   get agents(): Record<string, number> {
@@ -26,14 +43,12 @@ export class ImportTally {
   }
 
   add(entry: FeedbackEntry): void {
-    this.sumsOf(entry.agentId, entry.timestamp).add(entry);
+    this.sumsOf(entry.agentId, timeOf(entry.timestamp)).add(entry);
   }
 
   /** The entries of a block's columns, in order, but those `skip` holds (duplicates). */
   addColumns(columns: TallyColumns, skip?: ReadonlySet<number>): void {
     const count = columns.agent.length;
-    const { timestamps: bytes, timestampEnds: ends } = columns;
-    const timestamps = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let metric = 0;
     for (let i = 0; i < count; i++) {
       const metrics = columns.metricCount[i]!;
@@ -41,9 +56,8 @@ export class ImportTally {
         metric += metrics;
         continue;
       }
-      // A string of its own (decoding copies): the sums may keep it for the whole import.
-      const timestamp = timestamps.toString('latin1', i === 0 ? 0 : ends[i - 1]!, ends[i]);
-      const sums = this.sumsOf(columns.agents[columns.agent[i]!]!, timestamp);
+      const time = columns.time[i]!;
+      const sums = this.sumsOf(columns.agents[columns.agent[i]!]!, time);
       const rating = columns.rating[i]!;
       const durationMs = columns.durationMs[i]!;
       const errorType = columns.errorType[i]!;
@@ -54,7 +68,7 @@ export class ImportTally {
         Number.isNaN(rating) ? undefined : rating,
         errorType === -1 ? undefined : columns.errorTypes[errorType],
         Number.isNaN(durationMs) ? undefined : durationMs,
-        timestamp,
+        time,
       );
       for (const end = metric + metrics; metric < end; metric++)
         sums.addMetric(columns.metricNames[columns.metricName[metric]!]!, columns.metricValue[metric]!);
@@ -69,8 +83,9 @@ export class ImportTally {
   mergeInto(doc: ScoreAggregates): void {
     for (const [agentId, { byHour }] of this.hours) {
       const into = ownOrCreate(doc.agents, agentId, safeRecord<Bucket>);
-      for (const [hour, sums] of byHour) {
+      for (const sums of byHour.values()) {
         const bucket = sums.toBucket();
+        const hour = hourKey(bucket.first);
         const existing = ownValue(into, hour);
         if (existing) mergeBucket(existing, bucket);
         else setOwn(into, hour, bucket);
@@ -79,23 +94,23 @@ export class ImportTally {
   }
 
   /** The sums of the entry's agent and hour, counting the entry and its time. */
-  private sumsOf(agentId: string, timestamp: string): HourSums {
-    if (this.from === null || timestamp < this.from) this.from = timestamp;
-    if (this.to === null || timestamp > this.to) this.to = timestamp;
+  private sumsOf(agentId: string, time: number): HourSums {
+    if (time < this.first) this.first = time;
+    if (time > this.last) this.last = time;
     let agent = this.hours.get(agentId);
     if (agent === undefined) {
-      agent = { count: 0, byHour: new Map(), lastHour: '', last: undefined };
+      agent = { count: 0, byHour: new Map(), lastHour: NaN, last: undefined };
       this.hours.set(agentId, agent);
     }
     agent.count++;
     // An agent's entries mostly come hour by hour: the last hour's sums are at hand without a key.
-    if (agent.last === undefined || !timestamp.startsWith(agent.lastHour)) {
-      const hour = hourKey(timestamp);
+    const hour = Math.floor(time / HOUR_MS);
+    if (hour !== agent.lastHour) {
       let sums = agent.byHour.get(hour);
-      if (sums === undefined) agent.byHour.set(hour, (sums = new HourSums(timestamp)));
+      if (sums === undefined) agent.byHour.set(hour, (sums = new HourSums(time)));
       agent.lastHour = hour;
       agent.last = sums;
     }
-    return agent.last;
+    return agent.last!;
   }
 }

@@ -5,6 +5,8 @@ import { isAlive } from '../process-alive.js';
 import { SEGMENT_HEADER, type FeedbackLog } from '../store/feedback-log.js';
 
 const DRAFT = /^import-(\d+)-[0-9a-f]+\.partial$/;
+/** Written bytes after which the draft starts writing them back to disk in the background. */
+const FLUSH_BEHIND_BYTES = 32 * 1024 * 1024;
 
 /**
  * An import's segment while it is being written: a file next to the log folder (never inside it,
@@ -20,6 +22,8 @@ export class SegmentDraft {
   private createdFolder: string | undefined;
   bytes = 0;
   lines = 0;
+  private unflushed = 0;
+  private flushing = false;
 
   constructor(log: FeedbackLog) {
     this.folder = path.dirname(log.dir);
@@ -112,6 +116,19 @@ export class SegmentDraft {
     let written = 0;
     while (written < data.length) written += fs.writeSync(this.fd, data, written);
     this.bytes += data.length;
+    this.unflushed += data.length;
+    if (this.unflushed >= FLUSH_BEHIND_BYTES && !this.flushing) this.flushBehind();
+  }
+
+  /**
+   * Has what is written so far go to disk on a libuv thread while the import goes on: the fsync
+   * that makes the draft durable then has little left (it took ≈ 0.2 s at the end of a 1 M-line
+   * import, with nothing else to do). Durability still rests on that fsync, which reports errors.
+   */
+  private flushBehind(): void {
+    this.flushing = true;
+    this.unflushed = 0;
+    fs.fdatasync(this.fd, () => (this.flushing = false));
   }
 }
 

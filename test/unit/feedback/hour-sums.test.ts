@@ -46,7 +46,7 @@ describe('HourSums', () => {
     for (const entry of entries) {
       const key = `${entry.agentId} ${hourKey(entry.timestamp)}`;
       let hour = sums.get(key);
-      if (hour === undefined) sums.set(key, (hour = new HourSums(entry.timestamp)));
+      if (hour === undefined) sums.set(key, (hour = new HourSums(Date.parse(entry.timestamp))));
       hour.add(entry);
     }
     let buckets = 0;

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { allEntries } from '../../../src/core/feedback/aggregate-index.js';
+import { emptyAggregates, foldEntries } from '../../../src/core/feedback/aggregates.js';
 import type { ImportBlock } from '../../../src/core/feedback/import-block.js';
 import { importFeedback, type ImportOptions } from '../../../src/core/feedback/import-run.js';
 import { readLines } from '../../../src/core/feedback/segment-draft.js';
@@ -10,6 +12,7 @@ import { tempDir } from '../../helpers/cli.js';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 const TYPES = ['success', 'failure', 'quality_score', 'user_rating', 'performance'] as const;
+const OLD_TIMES = ['0050-03-01T00:59:59.999Z', '1969-12-31T23:30:00.001Z', '2026-11-19 10:00:00+02:00'];
 
 /**
  * 4 000 import lines of every kind that changes the sums: fractional scores and durations (their
@@ -34,6 +37,8 @@ function inputLines(): string[] {
     if (type === 'failure') entry.errorType = ['timeout', 'rate_limit', 'parse'][i % 3];
     if (i % 3 === 0) entry.metrics = { memoryMb: 200 + (i % 50) * 0.1, tokens: i % 900 };
     if (i % 5 === 0) entry.id = `fb_given_${i % 1500}`; // repeats from i = 1500 on: duplicates
+    // Times before 1970 and before year 100, and a non-canonical form: the sums keep times, not text.
+    if (i % 500 === 7) entry.timestamp = OLD_TIMES[Math.floor(i / 500) % OLD_TIMES.length];
     lines.push(JSON.stringify(entry) + (i % 11 === 0 ? '\r' : ''));
     if (i % 97 === 0) lines.push('');
     if (i % 389 === 0) lines.push('{"agentId":"bad id!","operationId":"x","type":"success"}');
@@ -80,7 +85,12 @@ describe('import on worker threads', () => {
     const alone = await run({ workers: 0 });
     const threaded = await run({ workers: 2, parallelAfterBlocks: 1 });
     const onePlusMain = await run({ workers: 1, parallelAfterBlocks: 0 });
-    expect(alone.result).toMatchObject({ duplicates: 500, skipped: 21 });
+    expect(alone.result).toMatchObject({ duplicates: 500, skipped: 21, from: '0050-03-01T00:59:59.999Z' });
+    // The sums gathered while reading are those a fold of the stored log gives.
+    const folded = emptyAggregates();
+    foldEntries(folded, allEntries(alone.stores));
+    const { agents } = await alone.stores.aggregates.read();
+    expect(JSON.stringify(agents)).toBe(JSON.stringify(folded.agents));
     for (const other of [threaded, onePlusMain]) {
       expect(other.result).toEqual(alone.result);
       expect(storedLines(other.stores, other.segment!)).toEqual(storedLines(alone.stores, alone.segment!));
