@@ -1,6 +1,5 @@
 import { newLineRecords, recordsOf, type InvalidLine, type LineMapper } from './import.js';
 import { SOURCE_INDEX, TYPE_INDEX } from './hour-sums.js';
-import { timeOf } from '../patterns/timestamps.js';
 
 /** A run of whole lines of an import, as read: bytes without the last line's break. */
 export interface ImportBlock {
@@ -95,7 +94,7 @@ export function processBlock(block: ImportBlock, now: Date, mapLine: LineMapper)
       }
       out.add(records.lines[k]!);
       ends.push(out.length);
-      tally.add(entry);
+      tally.add(entry, records.times[k]!);
     }
   }
   return {
@@ -203,17 +202,19 @@ class TallyBuilder {
     this.time = new Float64Array(capacity);
   }
 
-  add(entry: {
-    agentId: string;
-    type: string;
-    source: string;
-    score: number;
-    rating?: number | undefined;
-    durationMs?: number | undefined;
-    errorType?: string | undefined;
-    metrics?: Record<string, number> | undefined;
-    timestamp: string;
-  }): void {
+  add(
+    entry: {
+      agentId: string;
+      type: string;
+      source: string;
+      score: number;
+      rating?: number | undefined;
+      durationMs?: number | undefined;
+      errorType?: string | undefined;
+      metrics?: Record<string, number> | undefined;
+    },
+    time: number,
+  ): void {
     if (this.count === this.agent.length) this.grow();
     const i = this.count++;
     this.agent[i] = this.agents.of(entry.agentId);
@@ -231,7 +232,7 @@ class TallyBuilder {
         metrics++;
       }
     this.metricCount[i] = metrics;
-    this.time[i] = timeOf(entry.timestamp);
+    this.time[i] = time;
   }
 
   columns(): TallyColumns {

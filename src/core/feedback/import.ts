@@ -27,12 +27,14 @@ export interface LineRecords {
   count: number;
   entries: FeedbackEntry[];
   lines: string[];
+  /** Each entry's time (ms since the epoch). */
+  times: number[];
   /** Whether each entry's id came from the input (and so may be stored already). */
   given: boolean[];
 }
 
 export function newLineRecords(): LineRecords {
-  return { count: 0, entries: [], lines: [], given: [] };
+  return { count: 0, entries: [], lines: [], times: [], given: [] };
 }
 
 /**
@@ -50,6 +52,7 @@ export function recordsOf(
     const record = toFeedbackRecord(input, now, undefined, true);
     out.entries[count] = record.entry;
     out.lines[count] = record.line;
+    out.times[count] = record.time;
     out.given[count] = input.id !== undefined;
     count++;
   }

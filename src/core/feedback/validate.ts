@@ -68,7 +68,7 @@ export function toFeedbackRecord(
   now: Date,
   id: string = newId('fb'),
   imported = false,
-): { entry: FeedbackEntry; line: string } {
+): FeedbackRecord {
   const fields = imported ? IMPORT_FIELDS : INPUT_FIELDS;
   const unknown = unknownFields(input, fields);
   if (unknown.length > 0)
@@ -79,15 +79,19 @@ export function toFeedbackRecord(
   const agentId = assertAgentId(input.agentId);
   const operationId = assertOperationId(input.operationId);
   const type = checkType(input.type);
-  const { score, rating } = checkScore(type, derivedScoreDropped(type, input, imported), input.rating);
+  const score = checkScore(type, derivedScoreDropped(type, input, imported), input.rating);
+  const rating = type === 'user_rating' ? (input.rating as number) : undefined;
+  const source = checkSource(input.source);
+  const timestamp = checkTimestamp(input.timestamp, now);
+  const time = checkedTime;
   const entry: FeedbackEntry = {
     id: imported && input.id !== undefined ? checkId(input.id) : id,
     agentId,
     operationId,
     type,
     score,
-    source: checkSource(input.source),
-    timestamp: checkTimestamp(input.timestamp, now),
+    source,
+    timestamp,
     recordedAt:
       imported && input.recordedAt !== undefined
         ? checkTimestamp(input.recordedAt, now, 'recordedAt')
@@ -110,7 +114,14 @@ export function toFeedbackRecord(
       `The entry is larger than ${LIMITS.entryBytes / 1024} KiB; keep bulky data out of feedback.`,
     );
   }
-  return { entry, line };
+  return { entry, line, time };
+}
+
+/** A validated entry, its log line and its time (ms since the epoch, read while validating). */
+export interface FeedbackRecord {
+  entry: FeedbackEntry;
+  line: string;
+  time: number;
 }
 
 /** Field names the input has but an entry does not know (no array is built when all are known). */
@@ -164,7 +175,11 @@ function checkSource(source: unknown): FeedbackSource {
   );
 }
 
-function checkScore(type: FeedbackType, score: unknown, rating: unknown): { score: number; rating?: number } {
+/**
+ * The entry's score: given, or derived from its type (failure 0, success 1) or, for a
+ * user_rating, from its rating (checked here: then the rating is a number from 1 to 5).
+ */
+function checkScore(type: FeedbackType, score: unknown, rating: unknown): number {
   if (type === 'user_rating') {
     if (score !== undefined)
       throw invalidInput('A user_rating takes a rating from 1 to 5, not a score.', [
@@ -175,25 +190,36 @@ function checkScore(type: FeedbackType, score: unknown, rating: unknown): { scor
         `Invalid rating ${JSON.stringify(rating)}: a user_rating needs a rating from 1 to 5.`,
       );
     }
-    return { score: (rating - 1) / 4, rating };
+    return (rating - 1) / 4;
   }
   if (rating !== undefined) throw invalidInput(`A rating belongs to user_rating entries only, not ${type}.`);
   if (type === 'failure') {
     if (score !== undefined) throw invalidInput('A failure always scores 0: leave the score out.');
-    return { score: 0 };
+    return 0;
   }
   if (score === undefined) {
-    if (type === 'success') return { score: 1 };
+    if (type === 'success') return 1;
     throw invalidInput(`A ${type} entry needs a score from 0 to 1.`);
   }
   if (typeof score !== 'number' || !Number.isFinite(score) || score < 0 || score > 1) {
     throw invalidInput(`Invalid score ${JSON.stringify(score)}: a score is a number from 0 to 1.`);
   }
-  return { score };
+  return score;
 }
 
+/**
+ * The time of the timestamp checkTimestamp last accepted: toFeedbackRecord hands it on with the
+ * record (an import's sums need times, and reading them again from the text cost as much as
+ * checking it).
+ */
+let checkedTime = NaN;
+
+/** The timestamp in canonical form (ISO-8601 UTC with milliseconds), or a throw that says why not. */
 function checkTimestamp(timestamp: unknown, now: Date, field = 'timestamp'): string {
-  if (timestamp === undefined) return isoOf(now);
+  if (timestamp === undefined) {
+    checkedTime = now.getTime();
+    return isoOf(now);
+  }
   // Fast path for the canonical form kv1nt itself writes: valid exactly when it round-trips.
   if (typeof timestamp === 'string' && CANONICAL_UTC.test(timestamp)) {
     const time = canonicalTime(timestamp);
@@ -201,6 +227,7 @@ function checkTimestamp(timestamp: unknown, now: Date, field = 'timestamp'): str
       throw invalidInput(`Invalid ${field} ${JSON.stringify(timestamp)}: not a real date.`);
     if (time > now.getTime() + LIMITS.futureSkewMs)
       throw invalidInput(`Invalid ${field} ${JSON.stringify(timestamp)}: it is in the future.`);
+    checkedTime = time;
     return timestamp;
   }
   if (typeof timestamp !== 'string' || !ISO_8601.test(timestamp.trim())) {
@@ -214,29 +241,39 @@ function checkTimestamp(timestamp: unknown, now: Date, field = 'timestamp'): str
   if (time > now.getTime() + LIMITS.futureSkewMs) {
     throw invalidInput(`Invalid ${field} ${JSON.stringify(timestamp)}: it is in the future.`);
   }
+  checkedTime = time;
   return new Date(time).toISOString();
 }
 
+/** The day ('YYYY-MM-DD') of the last canonical timestamp checked, and its time: an import's lines come day by day. */
+let checkedDay = '';
+let checkedDayTime = 0;
+
 /**
- * The time of a canonical UTC timestamp, or NaN when it is not a real instant — the same verdict
- * as "Date.parse round-trips through toISOString", without building a Date per entry.
+ * The time of a canonical UTC timestamp (its form checked by CANONICAL_UTC), or NaN when it is
+ * not a real instant — the same verdict as "Date.parse round-trips through toISOString", without
+ * building a Date per entry.
  */
 function canonicalTime(timestamp: string): number {
-  const year = digits(timestamp, 0, 4);
-  const month = digits(timestamp, 5, 7);
-  const day = digits(timestamp, 8, 10);
   const hour = digits(timestamp, 11, 13);
   const minute = digits(timestamp, 14, 16);
   const second = digits(timestamp, 17, 19);
+  if (hour > 23 || minute > 59 || second > 59) return NaN;
+  const timeOfDay = ((hour * 60 + minute) * 60 + second) * 1000 + digits(timestamp, 20, 23);
+  if (checkedDay !== '' && timestamp.startsWith(checkedDay)) return checkedDayTime + timeOfDay;
+  const year = digits(timestamp, 0, 4);
+  const month = digits(timestamp, 5, 7);
+  const day = digits(timestamp, 8, 10);
   if (year < 100) {
     // Date.UTC reads two-digit years as 19xx: take the general route.
     const time = Date.parse(timestamp);
     return Number.isNaN(time) || new Date(time).toISOString() !== timestamp ? NaN : time;
   }
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
   // A day past the end of its month would roll over into the next one.
-  if (day > daysIn(year, month)) return NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, second, digits(timestamp, 20, 23));
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return NaN;
+  checkedDay = timestamp.slice(0, 10);
+  checkedDayTime = Date.UTC(year, month - 1, day);
+  return checkedDayTime + timeOfDay;
 }
 
 /** Days of a month of the proleptic Gregorian calendar (what Date uses), without a Date per entry. */
