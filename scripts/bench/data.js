@@ -1,9 +1,10 @@
 // `node scripts/bench.js data`: issue 12's figures for owning the data, each a ratio to a floor
-// measured in the same run (this machine's speed varies two-fold from hour to hour):
-// import of 1 M and 2 M lines against a plain Node script that reads the same file line by line
-// and JSON.parse-s each line (≤ 2×; medians of three interleaved rounds), with the peak RSS of both
+// measured in the same run (this machine's speed varies two-fold from hour to hour, and by a
+// fifth from one minute to the next): import of 1 M and 2 M lines against a plain Node script that
+// reads the same file line by line and JSON.parse-s each line (≤ 2×), with the peak RSS of both
 // and the same import on one thread for reference (a big import uses worker threads); export of
-// 1 M entries (≤ 1×).
+// 1 M entries (≤ 1×). Each ratio is the median of five rounds' ratios, each round's floor and
+// import run back to back (a pair sees the same machine).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,16 +39,19 @@ function measure(command, args, env) {
   return { ms: elapsed, cpuMs: (seconds('User') + seconds('System')) * 1000, rssMb: kb / 1024 };
 }
 
-/** The median wall and CPU time of some measurements, and their highest peak RSS. */
-function medians(samples) {
-  if (samples.length === 0) return undefined;
-  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Per round, a measurement against the round's floor: the median ratios of wall and CPU time, and the highest peak RSS. */
+function pairedRatios(samples, floors) {
   return {
     ms: median(samples.map((s) => s.ms)),
-    cpuMs: median(samples.map((s) => s.cpuMs)),
+    ratio: median(samples.map((s, i) => s.ms / floors[i].ms)),
+    cpuRatio: median(samples.map((s, i) => s.cpuMs / floors[i].cpuMs)),
     rssMb: Math.max(...samples.map((s) => s.rssMb)),
   };
 }
+
+const ROUNDS = 5;
 
 /** `count` lines of feedback over 30 days, five agents, written in chunks (never one big string). */
 function writeHistory(file, count) {
@@ -101,25 +105,32 @@ export async function benchData({ work, bin, report }) {
         ...extra,
       });
     };
-    // Interleaved rounds, medians: one sample of the floor alone swings by a fifth from run to run.
+    // Rounds of floor then import, back to back: the ratio of each pair, then their median.
     const rounds = { floor: [], imported: [], single: [] };
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       rounds.floor.push(measure(process.execPath, ['-e', FLOOR, file], process.env));
       rounds.imported.push(importInto(home));
-      // The same import on one thread (KV1NT_IMPORT_WORKERS=0): what the worker threads gain.
-      if (count === 1_000_000) rounds.single.push(importInto(home1, { KV1NT_IMPORT_WORKERS: '0' }));
+      // The same import on one thread (KV1NT_IMPORT_WORKERS=0), for reference: what the threads gain.
+      if (count === 1_000_000 && round < 3)
+        rounds.single.push(importInto(home1, { KV1NT_IMPORT_WORKERS: '0' }));
     }
     fs.rmSync(home1, { recursive: true, force: true });
-    const [floor, imported, single] = [rounds.floor, rounds.imported, rounds.single].map(medians);
+    const floor = {
+      ms: median(rounds.floor.map((s) => s.ms)),
+      cpuMs: median(rounds.floor.map((s) => s.cpuMs)),
+      rssMb: Math.max(...rounds.floor.map((s) => s.rssMb)),
+    };
+    const imported = pairedRatios(rounds.imported, rounds.floor);
     report(`floor: read + JSON.parse ${label} lines`, floor.ms, 'ms');
     report(`feedback import ${label} lines`, imported.ms, 'ms');
-    report(`feedback import ${label} / floor`, imported.ms / floor.ms, 'x', (v) => v <= 2);
-    report(`feedback import ${label} / floor, CPU time`, imported.cpuMs / floor.cpuMs, 'x');
+    report(`feedback import ${label} / floor`, imported.ratio, 'x', (v) => v <= 2);
+    report(`feedback import ${label} / floor, CPU time`, imported.cpuRatio, 'x');
     report(`feedback import ${label} peak RSS`, imported.rssMb, 'MB', (v) => v < 300);
     report(`floor ${label} peak RSS`, floor.rssMb, 'MB');
     if (count === 1_000_000) {
-      report(`feedback import ${label} on one thread / floor`, single.ms / floor.ms, 'x');
-      report(`feedback import ${label} on one thread / floor, CPU time`, single.cpuMs / floor.cpuMs, 'x');
+      const single = pairedRatios(rounds.single, rounds.floor);
+      report(`feedback import ${label} on one thread / floor`, single.ratio, 'x');
+      report(`feedback import ${label} on one thread / floor, CPU time`, single.cpuRatio, 'x');
     }
     if (count === 1_000_000) {
       const out = path.join(work, 'export.jsonl');
