@@ -1,3 +1,4 @@
+import { EntryBytes } from './entry-bytes.js';
 import { newLineRecords, recordsOf, type InvalidLine, type LineMapper } from './import.js';
 import { SOURCE_INDEX, TYPE_INDEX } from './hour-sums.js';
 
@@ -67,7 +68,8 @@ export const MAX_LISTED = 100;
  */
 export function processBlock(block: ImportBlock, now: Date, mapLine: LineMapper): BlockResult {
   const lines = blockLines(block);
-  const out = new LineBytes();
+  const out = entryBytes;
+  out.clear();
   const tally = new TallyBuilder(lines.length);
   const ends: number[] = [];
   const givenIds: string[] = [];
@@ -92,14 +94,14 @@ export function processBlock(block: ImportBlock, now: Date, mapLine: LineMapper)
         givenIds.push(entry.id);
         givenAt.push(ends.length);
       }
-      out.add(records.lines[k]!);
+      out.add(entry, records.lines[k]);
       ends.push(out.length);
       tally.add(entry, records.times[k]!);
     }
   }
   return {
     lines: lines.length,
-    bytes: out.bytes(),
+    bytes: out.take(),
     count: ends.length,
     ends: Uint32Array.from(ends),
     givenIds,
@@ -145,32 +147,8 @@ export function transferables(result: BlockResult): ArrayBuffer[] {
   return [...new Set(arrays.map((array) => array.buffer as ArrayBuffer))];
 }
 
-/** This thread's buffer for encoding a block's lines: grown when needed, then kept. */
-let scratch = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
-
-/** Lines encoded as UTF-8 into the scratch buffer, each followed by a line break. */
-class LineBytes {
-  length = 0;
-
-  add(line: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: make room for the worst case first.
-    const need = this.length + line.length * 3 + 1;
-    if (need > scratch.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(need, scratch.length * 2));
-      scratch.copy(grown, 0, 0, this.length);
-      scratch = grown;
-    }
-    this.length += scratch.write(line, this.length);
-    scratch[this.length++] = 0x0a;
-  }
-
-  /** The written bytes, in a buffer of their own (transferable, no bigger than needed). */
-  bytes(): Uint8Array {
-    const exact = new Uint8Array(new ArrayBuffer(this.length));
-    exact.set(scratch.subarray(0, this.length));
-    return exact;
-  }
-}
+/** This thread's buffer for a block's log lines: grown when needed, then kept. */
+const entryBytes = new EntryBytes();
 
 /** Columns filled in place (sized for one entry per line, grown for formats that give more). */
 class TallyBuilder {

@@ -1,7 +1,8 @@
 import type { Kv1ntError } from '../errors.js';
 import { invalidInput } from '../errors.js';
 import type { FeedbackEntry } from './types.js';
-import { LIMITS, isPlainObject, parseJsonInput, toFeedbackRecord, type UncheckedImport } from './validate.js';
+import { LIMITS, checkEntry, isPlainObject, parseJsonInput, type UncheckedImport } from './validate.js';
+import { entryLine } from './entry-line.js';
 
 export interface InvalidLine {
   line: number;
@@ -26,7 +27,8 @@ export interface LineRecords {
   /** How many records the line gave: the arrays are reused, and may hold stale ones past it. */
   count: number;
   entries: FeedbackEntry[];
-  lines: string[];
+  /** An entry's log line when validation made it (an entry with details), else undefined. */
+  lines: Array<string | undefined>;
   /** Each entry's time (ms since the epoch). */
   times: number[];
   /** Whether each entry's id came from the input (and so may be stored already). */
@@ -49,7 +51,7 @@ export function recordsOf(
 ): LineRecords {
   let count = 0;
   for (const input of mapLine(line)) {
-    const record = toFeedbackRecord(input, now, undefined, true);
+    const record = checkEntry(input, now, undefined, true);
     out.entries[count] = record.entry;
     out.lines[count] = record.line;
     out.times[count] = record.time;
@@ -77,7 +79,8 @@ export function parseImport(text: string, now: Date, mapLine: LineMapper = jsonL
     try {
       const records = recordsOf(line, now, mapLine);
       parsed.entries.push(...records.entries.slice(0, records.count));
-      parsed.lines.push(...records.lines.slice(0, records.count));
+      for (let k = 0; k < records.count; k++)
+        parsed.lines.push(records.lines[k] ?? entryLine(records.entries[k]!));
     } catch (error) {
       parsed.invalid.push({ line: index + 1, message: (error as Error).message });
     }

@@ -14,7 +14,7 @@ export function isoOf(now: Date): string {
 }
 
 /**
- * The time of the timestamp checkTimestamp last accepted: toFeedbackRecord hands it on with the
+ * The time of the timestamp checkTimestamp last accepted: checkEntry hands it on with the
  * record (an import's sums need times, and reading them again from the text cost as much as
  * checking it).
  */

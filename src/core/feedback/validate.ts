@@ -57,17 +57,38 @@ export type UncheckedInput = { readonly [K in keyof FeedbackInput]?: unknown };
 /** An import line: an input, or an exported entry (its `id` and `recordedAt` are kept). */
 export type UncheckedImport = UncheckedInput & { readonly id?: unknown; readonly recordedAt?: unknown };
 
-/**
- * The entry and its log line: each entry is serialized once, for the size check and the log.
- * `imported`: the input may carry an exported entry's `id`, `recordedAt`, and a user_rating's
- * derived score — so export → import gives back the very same line.
- */
+/** The entry and its log line: each entry is serialized once, for the size check and the log. */
 export function toFeedbackRecord(
   input: UncheckedImport,
   now: Date,
   id: string = newId('fb'),
   imported = false,
 ): FeedbackRecord {
+  const { entry, time, line } = checkEntry(input, now, id, imported);
+  return { entry, line: line ?? entryLine(entry), time };
+}
+
+/** A checked entry and its time; its log line when the size check needed it. */
+export interface CheckedEntry {
+  entry: FeedbackEntry;
+  time: number;
+  /** Made for an entry with details, the only kind whose line can be too long. */
+  line: string | undefined;
+}
+
+/**
+ * Checks caller input and makes the entry, or throws a Kv1ntError (exit 2) that names the field.
+ * `imported`: the input may carry an exported entry's `id`, `recordedAt`, and a user_rating's
+ * derived score — so export → import gives back the very same line. Only an entry with details
+ * can pass LIMITS.entryBytes (without, its line is under 40 kB: every field is bounded), so only
+ * its line is made here, to measure it.
+ */
+export function checkEntry(
+  input: UncheckedImport,
+  now: Date,
+  id: string = newId('fb'),
+  imported = false,
+): CheckedEntry {
   const fields = imported ? IMPORT_FIELDS : INPUT_FIELDS;
   const unknown = unknownFields(input, fields);
   if (unknown.length > 0)
@@ -107,13 +128,14 @@ export function toFeedbackRecord(
   if (input.errorType !== undefined)
     entry.errorType = checkText('errorType', input.errorType, LIMITS.errorType);
   if (input.message !== undefined) entry.message = checkText('message', input.message, LIMITS.message);
+  if (detailsText === undefined) return { entry, time, line: undefined };
   const line = entryLine(entry, detailsText);
   if (line.length > LIMITS.entryBytes / 3 && Buffer.byteLength(line) > LIMITS.entryBytes) {
     throw invalidInput(
       `The entry is larger than ${LIMITS.entryBytes / 1024} KiB; keep bulky data out of feedback.`,
     );
   }
-  return { entry, line, time };
+  return { entry, time, line };
 }
 
 /** A validated entry, its log line and its time (ms since the epoch, read while validating). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { EntryBytes } from '../../../src/core/feedback/entry-bytes.js';
 import { entryLine } from '../../../src/core/feedback/entry-line.js';
 import { parseImport } from '../../../src/core/feedback/import.js';
-import { toFeedbackRecord, type UncheckedImport } from '../../../src/core/feedback/validate.js';
+import { checkEntry, toFeedbackRecord, type UncheckedImport } from '../../../src/core/feedback/validate.js';
 
 const now = new Date('2026-11-24T12:00:00.000Z');
 
@@ -34,32 +35,84 @@ describe('entryLine', () => {
   });
 
   it('matches JSON.stringify over generated entries of every optional field combination', () => {
-    let seed = 12345;
-    const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    const text = (): string =>
-      Array.from({ length: 1 + Math.floor(random() * 12) }, () =>
-        String.fromCharCode(Math.floor(random() * 0x3000)),
-      ).join('');
-    const number = (): number =>
-      [0, -0, 1, 1.5, 1e21, 1e-7, 123456789.123, 2 ** 53 + 2, random()][Math.floor(random() * 9)]!;
-    for (let i = 0; i < 2000; i++) {
-      const type = ['success', 'failure', 'quality_score', 'user_rating'][i % 4]!;
-      const input: Record<string, unknown> = { agentId: `a${i % 7}`, operationId: text(), type };
-      if (type === 'quality_score') input.score = Math.abs(number()) % 1;
-      if (type === 'user_rating') input.rating = 1 + Math.floor(random() * 5);
-      if (random() < 0.5) input.durationMs = Math.abs(number());
-      if (random() < 0.5) input.metrics = { m: number(), __proto__x: number(), [`n${i % 3}`]: number() };
-      if (random() < 0.3) input.details = { [text()]: text(), nested: { list: [number(), text()] } };
-      if (random() < 0.5) input.errorType = text();
-      if (random() < 0.5) input.message = text();
-      // Through JSON, as an import line arrives.
-      const { entry, line } = toFeedbackRecord(
-        JSON.parse(JSON.stringify(input)) as UncheckedImport,
-        now,
-        `fb_${i}`,
-        true,
-      );
+    for (const input of generatedInputs()) {
+      const { entry, line } = toFeedbackRecord(input, now, undefined, true);
       expect(line).toBe(JSON.stringify(entry));
     }
   });
 });
+
+describe('EntryBytes', () => {
+  /** Writes the inputs' entries as an import does, one buffer for all, and the reference lines. */
+  function bothWays(inputs: UncheckedImport[]): { written: Buffer; expected: Buffer } {
+    const bytes = new EntryBytes();
+    const expected: string[] = [];
+    for (const input of inputs) {
+      const { entry, line } = checkEntry(input, now, undefined, true);
+      bytes.add(entry, line);
+      expected.push(`${JSON.stringify(entry)}\n`);
+    }
+    return { written: Buffer.from(bytes.take()), expected: Buffer.from(expected.join('')) };
+  }
+
+  it('writes, byte for byte, the UTF-8 of each line as JSON.stringify writes it', () => {
+    const odd = ODD_LINES.map((line) => JSON.parse(line) as UncheckedImport);
+    for (const inputs of [odd, generatedInputs()]) {
+      const { written, expected } = bothWays(inputs);
+      expect(written.toString()).toBe(expected.toString());
+      expect(written.equals(expected)).toBe(true);
+    }
+  });
+
+  it('writes the longest entry without details that validation lets through, and refuses one with details past the limit', () => {
+    const long = (char: string, length: number): string => char.repeat(length);
+    const longest: UncheckedImport = {
+      id: long('i', 128),
+      agentId: long('a', 128),
+      operationId: long('\u0001', 256),
+      type: 'success',
+      errorType: long('\u0002', 128),
+      message: long('\u0003', 4096),
+      durationMs: Math.PI * 1e-300, // the longest number text: 17 digits and an exponent
+      metrics: Object.fromEntries(
+        Array.from({ length: 64 }, (_, i) => [`m${i}${long('x', 60)}`, -Math.PI * 1e-300]),
+      ),
+    };
+    const { written, expected } = bothWays([longest, longest]);
+    expect(written.equals(expected)).toBe(true);
+    expect(written.length / 2).toBeLessThan(40_000);
+    // Details just under their own 32 KiB, with every other field at its longest: past 64 KiB.
+    const bulky = { ...longest, details: { t: long('é', 16_300) } };
+    expect(() => checkEntry(bulky, now, undefined, true)).toThrow(/larger than 64 KiB/);
+    expect(() => checkEntry({ ...bulky, message: 'm' }, now, undefined, true)).not.toThrow();
+  });
+});
+
+/** Import inputs of every optional field combination, through JSON as an import line arrives. */
+function generatedInputs(): UncheckedImport[] {
+  const inputs: UncheckedImport[] = [];
+  let seed = 12345;
+  const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const text = (): string =>
+    Array.from({ length: 1 + Math.floor(random() * 12) }, () =>
+      String.fromCharCode(Math.floor(random() * 0x3000)),
+    ).join('');
+  const number = (): number =>
+    [0, -0, 1, 7, 42, 10_000, 99_999, 100_000, 1.5, 1e21, 1e-7, 123456789.123, 2 ** 53 + 2, random()][
+      Math.floor(random() * 14)
+    ]!;
+  for (let i = 0; i < 2000; i++) {
+    const type = ['success', 'failure', 'quality_score', 'user_rating'][i % 4]!;
+    const input: Record<string, unknown> = { agentId: `a${i % 7}`, operationId: text(), type };
+    if (type === 'quality_score') input.score = Math.abs(number()) % 1;
+    if (type === 'user_rating') input.rating = 1 + Math.floor(random() * 5);
+    if (random() < 0.5) input.durationMs = Math.abs(number());
+    if (random() < 0.5) input.metrics = { m: number(), __proto__x: number(), [`n${i % 3}`]: number() };
+    if (random() < 0.3) input.details = { [text()]: text(), nested: { list: [number(), text()] } };
+    if (random() < 0.5) input.errorType = text();
+    if (random() < 0.5) input.message = text();
+    // Through JSON, as an import line arrives.
+    inputs.push(JSON.parse(JSON.stringify(input)) as UncheckedImport);
+  }
+  return inputs;
+}
