@@ -57,8 +57,9 @@ export class EntryBytes {
 
   /** The bytes written, in a buffer of their own (transferable, no bigger than needed); then empty. */
   take(): Uint8Array {
-    const exact = new Uint8Array(new ArrayBuffer(this.length));
-    exact.set(this.buffer.subarray(0, this.length));
+    // Not zero-filled first: every byte is copied over.
+    const exact = Buffer.allocUnsafeSlow(this.length);
+    this.buffer.copy(exact, 0, 0, this.length);
     this.length = 0;
     return exact;
   }

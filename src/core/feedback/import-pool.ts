@@ -70,7 +70,9 @@ export class ImportPool {
     if (this.load[worker]! >= PER_WORKER) return undefined;
     const id = this.nextId++;
     // Moved to the worker, in a buffer of its own: never a slice of a shared pool.
-    const own = block.bytes.byteOffset === 0 && block.bytes.buffer.byteLength === block.bytes.byteLength;
+    const own =
+      block.ownsBuffer === true ||
+      (block.bytes.byteOffset === 0 && block.bytes.buffer.byteLength === block.bytes.byteLength);
     const bytes = own ? block.bytes : new Uint8Array(block.bytes);
     this.load[worker]!++;
     return new Promise((resolve, reject) => {

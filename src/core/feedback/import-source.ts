@@ -26,16 +26,19 @@ export interface ImportSource {
  * The input in blocks of whole lines, as bytes (decoded where they are validated: a worker thread
  * for a big file). Reads a regular file, a pipe (FIFO), or standard input for `-`. Devices
  * (`/dev/zero`, `/dev/urandom`: they never end), folders and sockets are refused up front; a line
- * over the limit stops the read with a clear error.
+ * over the limit stops the read with a clear error. Each block is read into a buffer of its own
+ * (it may move to another thread whole, without a copy); the unfinished line at its end starts
+ * the next one.
  */
 export async function* importBlocks(
   source: ImportSource,
   limits: ImportLimits = IMPORT_LIMITS,
 ): AsyncGenerator<ImportBlock> {
   const name = source.file === '-' ? 'standard input' : source.file;
-  let input: AsyncIterable<Buffer | string>;
   let inputBytes: number | undefined;
-  if (source.file === '-') input = source.stdin ?? Readable.from([]);
+  let file: fs.promises.FileHandle | undefined;
+  let fill: Fill;
+  if (source.file === '-') fill = fillFrom(source.stdin ?? Readable.from([]));
   else {
     const stat = statOf(source.file);
     if (stat.isFile()) inputBytes = stat.size;
@@ -44,48 +47,95 @@ export async function* importBlocks(
         `${source.file} is ${kindOf(stat)}, not a file: import reads a regular file, a pipe, or - for standard input.`,
       );
     }
-    input = fs.createReadStream(source.file, { highWaterMark: CHUNK_BYTES });
+    fill = async (buffer, offset, length) => {
+      file ??= await fs.promises.open(source.file, 'r');
+      return (await file.read(buffer, offset, length, null)).bytesRead;
+    };
   }
-  let carry = Buffer.alloc(0);
+  let buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  /** Bytes read into `buffer`; where its unfinished line starts; its last line break (-1: none yet). */
+  let used = 0;
+  let lineStart = 0;
+  let lastBreak = -1;
   let line = 1;
   let firstLine = 1;
   let first = true;
   try {
-    for await (const piece of input) {
-      const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
-      let start = 0;
-      let lineBytes = carry.length;
-      for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
-        if (lineBytes + nl - start > limits.lineBytes) throw lineTooLong(name, line, limits);
-        lineBytes = 0;
+    for (;;) {
+      if (used === buffer.length) {
+        // One line fills the buffer: a longer one (up to the line limit) gets a bigger buffer.
+        const grown = Buffer.allocUnsafeSlow(buffer.length * 2);
+        buffer.copy(grown, 0, 0, used);
+        buffer = grown;
+      }
+      const read = await fill(buffer, used, buffer.length - used);
+      const end = used + read;
+      const filled = buffer.subarray(0, end);
+      for (let at = filled.indexOf(0x0a, used); at !== -1; at = filled.indexOf(0x0a, at + 1)) {
+        if (at - lineStart > limits.lineBytes) throw lineTooLong(name, line, limits);
         line++;
-        start = nl + 1;
+        lineStart = at + 1;
+        lastBreak = at;
       }
-      if (lineBytes + chunk.length - start > limits.lineBytes) throw lineTooLong(name, line, limits);
-      if (start === 0) {
-        carry = carry.length === 0 ? Buffer.from(chunk) : Buffer.concat([carry, chunk]);
-        continue;
-      }
-      // The complete lines go at once; the unfinished one waits for the next chunk.
-      const complete =
-        carry.length === 0
-          ? Buffer.from(chunk.subarray(0, start - 1))
-          : Buffer.concat([carry, chunk.subarray(0, start - 1)]);
-      carry = Buffer.from(chunk.subarray(start));
+      if (end - lineStart > limits.lineBytes) throw lineTooLong(name, line, limits);
+      used = end;
+      if (read === 0) break;
+      // A block is cut when its buffer is full: the complete lines go, the unfinished one waits.
+      if (used < buffer.length || lastBreak === -1) continue;
+      const next = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, 2 * (used - lineStart)));
+      buffer.copy(next, 0, lineStart, used);
       yield {
-        bytes: complete,
+        bytes: buffer.subarray(0, lastBreak),
+        ownsBuffer: true,
         firstLine,
         first,
         ...(first && inputBytes !== undefined ? { inputBytes } : {}),
       };
+      buffer = next;
+      used -= lineStart;
+      lineStart = 0;
+      lastBreak = -1;
       firstLine = line;
       first = false;
     }
   } catch (error) {
     if (error instanceof Kv1ntError) throw error;
     throw invalidInput(`Cannot read ${name}: ${(error as Error).message}`);
+  } finally {
+    await file?.close();
   }
-  if (carry.length > 0) yield { bytes: carry, firstLine, first };
+  // What is left: complete lines, and a last line without a break.
+  if (used > 0) {
+    const last = lastBreak === used - 1 ? lastBreak : used;
+    yield {
+      bytes: buffer.subarray(0, last),
+      ownsBuffer: true,
+      firstLine,
+      first,
+      ...(first && inputBytes !== undefined ? { inputBytes } : {}),
+    };
+  }
+}
+
+/** Reads up to `length` bytes into `buffer` at `offset`; 0 at the end of the input. */
+type Fill = (buffer: Buffer, offset: number, length: number) => Promise<number>;
+
+/** A Fill that copies from a stream's chunks (standard input). */
+function fillFrom(input: AsyncIterable<Buffer | string>): Fill {
+  const chunks = input[Symbol.asyncIterator]();
+  let chunk: Buffer = Buffer.alloc(0);
+  let at = 0;
+  return async (buffer, offset, length) => {
+    while (at === chunk.length) {
+      const next = await chunks.next();
+      if (next.done === true) return 0;
+      chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      at = 0;
+    }
+    const copied = chunk.copy(buffer, offset, at, Math.min(chunk.length, at + length));
+    at += copied;
+    return copied;
+  };
 }
 
 function statOf(file: string): fs.Stats {

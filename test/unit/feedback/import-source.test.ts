@@ -44,6 +44,36 @@ describe('readImportSource', () => {
     );
   });
 
+  it('cuts a big input into blocks of whole lines, each in a buffer of its own, from a file or in odd chunks', async () => {
+    let seed = 5;
+    const random = (): number => (seed = (Math.imul(seed, 48271) + 11) >>> 0) / 2 ** 32;
+    const lines = Array.from({ length: 40_000 }, (_, i) => `${i} ${'x'.repeat(Math.floor(random() * 200))}é`);
+    // A line longer than a block too.
+    lines[20_000] = 'y'.repeat(1_500_000);
+    const text = `${lines.join('\n')}\n`;
+    const file = path.join(tempDir({ 'big.jsonl': text }), 'big.jsonl');
+    const chunked = Readable.from(
+      Array.from({ length: Math.ceil(text.length / 9973) }, (_, i) => text.slice(i * 9973, (i + 1) * 9973)),
+    );
+    for (const [name, stdin] of [
+      [file, noStdin],
+      ['-', chunked],
+    ] as const) {
+      const blocks = [];
+      for await (const block of importBlocks({ file: name, stdin }, { lineBytes: 2_000_000 }))
+        blocks.push(block);
+      expect(blocks.length).toBeGreaterThan(4);
+      expect(new Set(blocks.map((block) => block.bytes.buffer)).size).toBe(blocks.length);
+      expect(blocks.every((block) => block.ownsBuffer === true)).toBe(true);
+      expect(blocks.flatMap((block) => blockLines(block))).toEqual(lines);
+      let next = 1;
+      for (const block of blocks) {
+        expect(block.firstLine).toBe(next);
+        next += blockLines(block).length;
+      }
+    }
+  });
+
   it('reads a named pipe (a FIFO)', async () => {
     const fifo = path.join(tempDir(), 'in.fifo');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
