@@ -60,6 +60,13 @@ export async function* importBlocks(
   let line = 1;
   let firstLine = 1;
   let first = true;
+  const block = (bytes: Buffer): ImportBlock => ({
+    bytes,
+    ownsBuffer: true,
+    firstLine,
+    first,
+    ...(first && inputBytes !== undefined ? { inputBytes } : {}),
+  });
   try {
     for (;;) {
       if (used === buffer.length) {
@@ -84,13 +91,7 @@ export async function* importBlocks(
       if (used < buffer.length || lastBreak === -1) continue;
       const next = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, 2 * (used - lineStart)));
       buffer.copy(next, 0, lineStart, used);
-      yield {
-        bytes: buffer.subarray(0, lastBreak),
-        ownsBuffer: true,
-        firstLine,
-        first,
-        ...(first && inputBytes !== undefined ? { inputBytes } : {}),
-      };
+      yield block(buffer.subarray(0, lastBreak));
       buffer = next;
       used -= lineStart;
       lineStart = 0;
@@ -106,14 +107,7 @@ export async function* importBlocks(
   }
   // What is left: complete lines, and a last line without a break.
   if (used > 0) {
-    const last = lastBreak === used - 1 ? lastBreak : used;
-    yield {
-      bytes: buffer.subarray(0, last),
-      ownsBuffer: true,
-      firstLine,
-      first,
-      ...(first && inputBytes !== undefined ? { inputBytes } : {}),
-    };
+    yield block(buffer.subarray(0, lastBreak === used - 1 ? lastBreak : used));
   }
 }
 
