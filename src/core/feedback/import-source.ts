@@ -38,8 +38,11 @@ export async function* importBlocks(
   let inputBytes: number | undefined;
   let file: fs.promises.FileHandle | undefined;
   let fill: Fill;
-  if (source.file === '-') fill = fillFrom(source.stdin ?? Readable.from([]));
-  else {
+  let stdin: AsyncIterator<Buffer | string> | undefined;
+  if (source.file === '-') {
+    stdin = (source.stdin ?? Readable.from([]))[Symbol.asyncIterator]();
+    fill = fillFrom(stdin);
+  } else {
     const stat = statOf(source.file);
     if (stat.isFile()) inputBytes = stat.size;
     if (!stat.isFile() && !stat.isFIFO()) {
@@ -104,6 +107,8 @@ export async function* importBlocks(
     throw invalidInput(`Cannot read ${name}: ${(error as Error).message}`);
   } finally {
     await file?.close();
+    // Read no further (an import refused early): a stream's iterator destroys the stream.
+    await stdin?.return?.();
   }
   // What is left: complete lines, and a last line without a break.
   if (used > 0) {
@@ -115,8 +120,7 @@ export async function* importBlocks(
 type Fill = (buffer: Buffer, offset: number, length: number) => Promise<number>;
 
 /** A Fill that copies from a stream's chunks (standard input). */
-function fillFrom(input: AsyncIterable<Buffer | string>): Fill {
-  const chunks = input[Symbol.asyncIterator]();
+function fillFrom(chunks: AsyncIterator<Buffer | string>): Fill {
   let chunk: Buffer = Buffer.alloc(0);
   let at = 0;
   return async (buffer, offset, length) => {

@@ -74,6 +74,15 @@ describe('readImportSource', () => {
     }
   });
 
+  it('stops reading standard input when the import stops early: the stream is destroyed', async () => {
+    const stdin = endless(Buffer.from(LINE.repeat(1000)));
+    for await (const block of importBlocks({ file: '-', stdin })) {
+      expect(blockLines(block).length).toBeGreaterThan(1000);
+      break;
+    }
+    expect(stdin.destroyed).toBe(true);
+  });
+
   it('reads a named pipe (a FIFO)', async () => {
     const fifo = path.join(tempDir(), 'in.fifo');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
