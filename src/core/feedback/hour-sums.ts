@@ -49,7 +49,8 @@ export class HourSums {
     this.last = time;
   }
 
-  add(entry: FeedbackEntry): void {
+  /** An entry; `time`: its timestamp's, when the caller has it already. */
+  add(entry: FeedbackEntry, time = timeOf(entry.timestamp)): void {
     this.addFields(
       TYPE_INDEX.get(entry.type)!,
       SOURCE_INDEX.get(entry.source)!,
@@ -57,7 +58,7 @@ export class HourSums {
       entry.rating,
       entry.errorType,
       entry.durationMs,
-      timeOf(entry.timestamp),
+      time,
     );
     if (entry.metrics !== undefined)
       for (const name of Object.keys(entry.metrics)) this.addMetric(name, entry.metrics[name]!);

@@ -1,5 +1,7 @@
 import { EntryBytes } from './entry-bytes.js';
-import { newLineRecords, recordsOf, type InvalidLine, type LineMapper } from './import.js';
+import { entryLine } from './entry-line.js';
+import { jsonLine, newLineRecords, recordsOf, type InvalidLine, type LineMapper } from './import.js';
+import type { FeedbackEntry } from './types.js';
 import { SOURCE_INDEX, TYPE_INDEX } from './hour-sums.js';
 
 /** A run of whole lines of an import, as read: bytes without the last line's break. */
@@ -142,6 +144,33 @@ export function blockLines(block: ImportBlock): string[] {
   // A byte order mark (editors on Windows write one) is not part of the first line.
   if (block.first && lines[0]!.charCodeAt(0) === 0xfeff) lines[0] = lines[0]!.slice(1);
   return lines;
+}
+
+export interface ParsedImport {
+  entries: FeedbackEntry[];
+  /** Each entry's log line, in the same order. */
+  lines: string[];
+  invalid: InvalidLine[];
+}
+
+/**
+ * Parses text held in memory (small inputs, tests) into entries and invalid lines, JSON Lines by
+ * default: the lines an import reads (blockLines), checked as it checks them.
+ */
+export function parseImport(text: string, now: Date, mapLine: LineMapper = jsonLine): ParsedImport {
+  const parsed: ParsedImport = { entries: [], lines: [], invalid: [] };
+  blockLines({ bytes: Buffer.from(text), firstLine: 1, first: true }).forEach((line, index) => {
+    if (line.trim() === '') return;
+    try {
+      const records = recordsOf(line, now, mapLine);
+      parsed.entries.push(...records.entries.slice(0, records.count));
+      for (let k = 0; k < records.count; k++)
+        parsed.lines.push(records.lines[k] ?? entryLine(records.entries[k]!));
+    } catch (error) {
+      parsed.invalid.push({ line: index + 1, message: (error as Error).message });
+    }
+  });
+  return parsed;
 }
 
 /** The typed arrays of a result, to hand over to another thread without copying them. */

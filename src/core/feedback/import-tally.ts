@@ -43,7 +43,8 @@ export class ImportTally {
   }
 
   add(entry: FeedbackEntry): void {
-    this.sumsOf(entry.agentId, timeOf(entry.timestamp)).add(entry);
+    const time = timeOf(entry.timestamp);
+    this.sumsOf(entry.agentId, time).add(entry, time);
   }
 
   /** The entries of a block's columns, in order, but those `skip` holds (duplicates). */

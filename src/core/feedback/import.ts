@@ -2,7 +2,6 @@ import type { Kv1ntError } from '../errors.js';
 import { invalidInput } from '../errors.js';
 import type { FeedbackEntry } from './types.js';
 import { LIMITS, checkEntry, isPlainObject, parseJsonInput, type UncheckedImport } from './validate.js';
-import { entryLine } from './entry-line.js';
 
 export interface InvalidLine {
   line: number;
@@ -60,32 +59,6 @@ export function recordsOf(
   }
   out.count = count;
   return out;
-}
-
-export interface ParsedImport {
-  entries: FeedbackEntry[];
-  /** Each entry's log line, in the same order. */
-  lines: string[];
-  invalid: InvalidLine[];
-}
-
-/** Parses text held in memory (small inputs, tests) into entries and invalid lines, JSON Lines by default. */
-export function parseImport(text: string, now: Date, mapLine: LineMapper = jsonLine): ParsedImport {
-  const parsed: ParsedImport = { entries: [], lines: [], invalid: [] };
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  body.split('\n').forEach((raw, index) => {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() === '') return;
-    try {
-      const records = recordsOf(line, now, mapLine);
-      parsed.entries.push(...records.entries.slice(0, records.count));
-      for (let k = 0; k < records.count; k++)
-        parsed.lines.push(records.lines[k] ?? entryLine(records.entries[k]!));
-    } catch (error) {
-      parsed.invalid.push({ line: index + 1, message: (error as Error).message });
-    }
-  });
-  return parsed;
 }
 
 /**

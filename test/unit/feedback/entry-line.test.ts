@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EntryBytes } from '../../../src/core/feedback/entry-bytes.js';
 import { entryLine } from '../../../src/core/feedback/entry-line.js';
-import { parseImport } from '../../../src/core/feedback/import.js';
+import { parseImport } from '../../../src/core/feedback/import-block.js';
 import { checkEntry, toFeedbackRecord, type UncheckedImport } from '../../../src/core/feedback/validate.js';
 
 const now = new Date('2026-11-24T12:00:00.000Z');

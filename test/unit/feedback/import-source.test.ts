@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseNumber } from '../../../src/cli/feedback-flags.js';
-import { parseImport } from '../../../src/core/feedback/import.js';
+import { parseImport } from '../../../src/core/feedback/import-block.js';
 import { blockLines } from '../../../src/core/feedback/import-block.js';
 import { importBlocks, type ImportLimits } from '../../../src/core/feedback/import-source.js';
 import { visible } from '../../../src/core/visible-text.js';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseImport, recordsOf } from '../../../src/core/feedback/import.js';
+import { parseImport } from '../../../src/core/feedback/import-block.js';
+import { recordsOf } from '../../../src/core/feedback/import.js';
 import { agentIdOf, mapOtlpLine, type OtlpIgnored } from '../../../src/core/feedback/otlp.js';
 import { ROOT } from '../../helpers/cli.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseImport } from '../../../src/core/feedback/import.js';
+import { parseImport } from '../../../src/core/feedback/import-block.js';
 import { toFeedbackEntry } from '../../../src/core/feedback/validate.js';
 import type { FeedbackInput } from '../../../src/core/feedback/types.js';
 

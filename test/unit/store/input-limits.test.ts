@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseObject } from '../../../src/cli/feedback-flags.js';
-import { parseImport } from '../../../src/core/feedback/import.js';
+import { parseImport } from '../../../src/core/feedback/import-block.js';
 import { LIMITS, parseJsonInput, toFeedbackEntry } from '../../../src/core/feedback/validate.js';
 import { thrown } from './helpers.js';
 
